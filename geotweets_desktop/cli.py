@@ -1,0 +1,135 @@
+"""Command line: `geotweets` opens the window; `geotweets collect` runs headless."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+
+from geotweets_desktop import APP_NAME, __version__
+from geotweets_desktop.paths import data_dir
+
+log = logging.getLogger("geotweets")
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geotweets",
+        description=f"{APP_NAME}: posts on X that match your terms, live on a map.",
+        epilog=f"Data is kept in {data_dir()} (set GEOTWEETS_DATA_DIR to use another folder).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="start the offline demo (synthetic posts) right away"
+    )
+    parser.add_argument(
+        "--term",
+        action="append",
+        default=[],
+        metavar="T",
+        help='a search term (word, #hashtag, "phrase"); repeat for several',
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        help="save a PNG of the window, then quit (with --quit-after: when it "
+        "is time to quit; without: once the map is drawn)",
+    )
+    parser.add_argument(
+        "--quit-after",
+        type=_positive,
+        metavar="SECONDS",
+        help="close the window after this many seconds",
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="load the map, push a demo batch through the bridge, check the "
+        "page drew it; exit 0, or 1 with the reason (works without a display)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not load online map tiles (the offline basemap is always shown)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    col = sub.add_parser(
+        "collect",
+        help="run a source without a window and store the posts",
+        description="Run a source without a window and store what it sends.",
+    )
+    col.add_argument("--demo", action="store_true", help="the offline demo (synthetic posts)")
+    col.add_argument(
+        "--term",
+        action="append",
+        default=[],
+        metavar="T",
+        required=True,
+        help="a search term; repeat for several",
+    )
+    col.add_argument(
+        "--duration",
+        type=_positive,
+        metavar="SECONDS",
+        help="stop after this many seconds (default: until Ctrl+C)",
+    )
+    col.add_argument("--max-posts", type=int, metavar="N", help="stop after N posts")
+    col.add_argument(
+        "--out", metavar="PATH", help="session store to write (.db); default: the app's own store"
+    )
+    return parser
+
+
+def _prepare_qt_environment(args: argparse.Namespace) -> None:
+    """Settings that must be in place before Qt starts."""
+    headless_display = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless_display and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        if not (args.self_check or args.screenshot):
+            log.warning("no display found: running offscreen, so no window is shown")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to start its sandbox as root.
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    if args.self_check and "GEOTWEETS_DATA_DIR" not in os.environ:
+        # The self-check must not touch the user's sessions or settings.
+        os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-self-check-")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from geotweets_desktop.core.terms import TermError
+
+    try:
+        if args.command == "collect":
+            from geotweets_desktop.headless import collect
+
+            return collect(
+                args.term,
+                demo=args.demo,
+                out=args.out,
+                duration=args.duration,
+                max_posts=args.max_posts,
+            )
+        _prepare_qt_environment(args)
+        from geotweets_desktop.ui.app import run_app
+
+        return run_app(args)
+    except TermError as exc:
+        print(f"geotweets: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,1 @@
+"""Qt-free logic: post model, geolocation, terms, the session store."""

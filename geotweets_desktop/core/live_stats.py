@@ -1,0 +1,53 @@
+"""The figures the status bar shows for a running session."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from geotweets_desktop.core.post import Post
+
+RATE_WINDOW_S = 60.0
+
+
+class LiveStats:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.started = clock()
+        self.stopped: float | None = None
+        self.received = 0
+        self.located = 0
+        self._arrivals: deque[float] = deque()
+
+    def add(self, posts: Iterable[Post]) -> None:
+        now = self._clock()
+        for post in posts:
+            self.received += 1
+            if post.location is not None:
+                self.located += 1
+            self._arrivals.append(now)
+
+    def stop(self) -> None:
+        if self.stopped is None:
+            self.stopped = self._clock()
+
+    @property
+    def elapsed(self) -> float:
+        return (self.stopped if self.stopped is not None else self._clock()) - self.started
+
+    @property
+    def per_minute(self) -> float:
+        """Posts received in the last minute (scaled up while the session is younger)."""
+        now = self.stopped if self.stopped is not None else self._clock()
+        while self._arrivals and self._arrivals[0] < now - RATE_WINDOW_S:
+            self._arrivals.popleft()
+        window = min(RATE_WINDOW_S, max(self.elapsed, 1.0))
+        return len(self._arrivals) * 60.0 / window
+
+
+def format_elapsed(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

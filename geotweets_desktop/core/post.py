@@ -1,0 +1,48 @@
+"""The post model every source produces and every consumer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+LocationKind = Literal["exact", "place", "profile"]
+LOCATION_KINDS: tuple[LocationKind, ...] = ("exact", "place", "profile")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a post is drawn and how we know it.
+
+    `kind` is the provenance the user sees: `exact` (a point sent with the
+    post), `place` (centre of the place's bounding box), `profile` (the
+    author's profile location text matched in the offline gazetteer).
+    """
+
+    lon: float
+    lat: float
+    kind: LocationKind
+    radius_m: float
+    label: str = ""
+
+
+@dataclass(slots=True)
+class Post:
+    id: str
+    created_at: datetime
+    text: str
+    author_name: str
+    author_handle: str
+    terms: tuple[str, ...]
+    location: Location | None
+    raw: str
+    lang: str = ""
+    synthetic: bool = False
+
+    @property
+    def url(self) -> str:
+        """Link to the post on X; empty for synthetic posts, which exist nowhere."""
+        if self.synthetic or not self.id.isdigit():
+            return ""
+        handle = self.author_handle or "i"
+        return f"https://x.com/{handle}/status/{self.id}"

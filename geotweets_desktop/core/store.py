@@ -1,0 +1,237 @@
+"""The session store: one SQLite file (WAL) holding every post we received.
+
+Posts are written as they arrive, in small transactions, so a crash or a
+kill loses at most the batch in flight. A session row records what was
+searched, from which source, and when; its counts are derived from the posts
+table, so they are right even for a session that never closed cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from geotweets_desktop.core.post import Location, Post
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    terms TEXT NOT NULL,            -- JSON list of the terms searched
+    synthetic INTEGER NOT NULL,     -- 1 for the offline demo
+    started_at TEXT NOT NULL,       -- ISO 8601, UTC
+    ended_at TEXT                   -- NULL while running or after a crash
+);
+CREATE TABLE IF NOT EXISTS posts (
+    rowid INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    post_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    received_at REAL NOT NULL,      -- Unix time the app got it
+    author_name TEXT NOT NULL,
+    author_handle TEXT NOT NULL,
+    text TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    terms TEXT NOT NULL,            -- JSON list of the matching terms
+    lon REAL, lat REAL,             -- NULL when the post could not be located
+    kind TEXT,                      -- exact | place | profile
+    radius_m REAL,
+    place_label TEXT,
+    raw TEXT NOT NULL,              -- the payload as received
+    UNIQUE (session_id, post_id)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    id: int
+    source: str
+    terms: tuple[str, ...]
+    synthetic: bool
+    started_at: datetime
+    ended_at: datetime | None
+    received: int
+    located: int
+
+    @property
+    def interrupted(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPoint:
+    """What the map needs to draw a post: no text, which is fetched on demand."""
+
+    key: int
+    lon: float
+    lat: float
+    kind: str
+    terms: tuple[str, ...]
+
+
+class SessionStore:
+    """One connection, used from one thread; open another for another thread."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a commit survives the app being killed; only a
+        # power cut can lose the last transactions.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(_SCHEMA)
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            self._db.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{path} was written by a newer GeoTweets (schema {row[0]}); please update."
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def start_session(self, source: str, terms: Sequence[str], synthetic: bool) -> int:
+        cur = self._db.execute(
+            "INSERT INTO sessions (source, terms, synthetic, started_at) VALUES (?, ?, ?, ?)",
+            (source, json.dumps(list(terms), ensure_ascii=False), int(synthetic), _now_iso()),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def end_session(self, session_id: int) -> None:
+        self._db.execute(
+            "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+            (_now_iso(), session_id),
+        )
+
+    def add_posts(self, session_id: int, posts: Iterable[Post]) -> list[tuple[int, Post]]:
+        """Store posts in one transaction; return (key, post) for the new ones only.
+
+        A post already stored in this session (same id) is skipped, so the
+        caller draws each post once however often a source repeats it.
+        """
+        added: list[tuple[int, Post]] = []
+        now = time.time()
+        with self._transaction():
+            for post in posts:
+                loc = post.location
+                row = self._db.execute(
+                    "INSERT OR IGNORE INTO posts (session_id, post_id, created_at, received_at,"
+                    " author_name, author_handle, text, lang, terms, lon, lat, kind, radius_m,"
+                    " place_label, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING rowid",
+                    (
+                        session_id,
+                        post.id,
+                        post.created_at.isoformat(),
+                        now,
+                        post.author_name,
+                        post.author_handle,
+                        post.text,
+                        post.lang,
+                        json.dumps(list(post.terms), ensure_ascii=False),
+                        loc.lon if loc else None,
+                        loc.lat if loc else None,
+                        loc.kind if loc else None,
+                        loc.radius_m if loc else None,
+                        loc.label if loc else None,
+                        post.raw,
+                    ),
+                ).fetchone()
+                if row is not None:
+                    added.append((row[0], post))
+        return added
+
+    def sessions(self) -> list[SessionInfo]:
+        rows = self._db.execute(
+            "SELECT s.id, s.source, s.terms, s.synthetic, s.started_at, s.ended_at,"
+            " (SELECT count(*) FROM posts p WHERE p.session_id = s.id),"
+            " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL)"
+            " FROM sessions s ORDER BY s.id DESC"
+        ).fetchall()
+        return [_session_info(row) for row in rows]
+
+    def session(self, session_id: int) -> SessionInfo | None:
+        return next((s for s in self.sessions() if s.id == session_id), None)
+
+    def points(self, session_id: int, chunk: int = 20_000) -> Iterator[list[StoredPoint]]:
+        """The located posts of a session, in arrival order, a chunk at a time."""
+        cur = self._db.execute(
+            "SELECT rowid, lon, lat, kind, terms FROM posts"
+            " WHERE session_id = ? AND lon IS NOT NULL ORDER BY rowid",
+            (session_id,),
+        )
+        while rows := cur.fetchmany(chunk):
+            yield [StoredPoint(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows]
+
+    def post(self, key: int) -> Post | None:
+        """One stored post by its key, for the popup."""
+        row = self._db.execute(
+            "SELECT p.post_id, p.created_at, p.text, p.author_name, p.author_handle, p.terms,"
+            " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.raw, p.lang, s.synthetic"
+            " FROM posts p JOIN sessions s ON s.id = p.session_id WHERE p.rowid = ?",
+            (key,),
+        ).fetchone()
+        if row is None:
+            return None
+        location = (
+            Location(lon=row[6], lat=row[7], kind=row[8], radius_m=row[9], label=row[10] or "")
+            if row[6] is not None
+            else None
+        )
+        return Post(
+            id=row[0],
+            created_at=datetime.fromisoformat(row[1]),
+            text=row[2],
+            author_name=row[3],
+            author_handle=row[4],
+            terms=tuple(json.loads(row[5])),
+            location=location,
+            raw=row[11],
+            lang=row[12],
+            synthetic=bool(row[13]),
+        )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _session_info(row: tuple[object, ...]) -> SessionInfo:
+    return SessionInfo(
+        id=int(row[0]),  # type: ignore[call-overload]
+        source=str(row[1]),
+        terms=tuple(json.loads(str(row[2]))),
+        synthetic=bool(row[3]),
+        started_at=datetime.fromisoformat(str(row[4])),
+        ended_at=datetime.fromisoformat(str(row[5])) if row[5] else None,
+        received=int(row[6]),  # type: ignore[call-overload]
+        located=int(row[7]),  # type: ignore[call-overload]
+    )

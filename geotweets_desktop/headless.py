@@ -1,0 +1,114 @@
+"""`geotweets collect`: run a source without a window and write the session store.
+
+For scripts and servers. The source runs on a thread; the main thread
+stores what arrives every 200 ms, so a kill loses at most that much.
+SIGINT and SIGTERM end the run cleanly.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from types import FrameType
+
+from geotweets_desktop.core.live_stats import LiveStats
+from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.core.terms import parse_terms
+from geotweets_desktop.paths import store_path
+from geotweets_desktop.sources.base import Source, StatusEvent
+
+STORE_EVERY_S = 0.2
+
+
+class _QueueSink:
+    def __init__(self) -> None:
+        self.queue: queue.SimpleQueue[list[Post] | StatusEvent] = queue.SimpleQueue()
+
+    def posts(self, posts: list[Post]) -> None:
+        self.queue.put(posts)
+
+    def status(self, event: StatusEvent) -> None:
+        self.queue.put(event)
+
+
+def collect(
+    terms: list[str],
+    *,
+    demo: bool,
+    out: str | None,
+    duration: float | None,
+    max_posts: int | None,
+) -> int:
+    from geotweets_desktop.sources.demo import DemoSource
+
+    if not demo:
+        print("geotweets collect: choose a source (--demo).", file=sys.stderr)
+        return 2
+    path = Path(out) if out else store_path()
+    if path.suffix != ".db":
+        print(
+            f"geotweets collect: {path.name}: only a .db session store can be written "
+            "by this version.",
+            file=sys.stderr,
+        )
+        return 2
+    source: Source = DemoSource(parse_terms(terms))
+    store = SessionStore(path)
+    session_id = store.start_session(source.label, source.terms, source.synthetic)
+    sink = _QueueSink()
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    worker = threading.Thread(target=source.run, args=(sink,), name="source", daemon=True)
+    worker.start()
+    stats = LiveStats()
+    kinds: Counter[str] = Counter()
+    error: str | None = None
+    deadline = time.monotonic() + duration if duration else None
+    try:
+        while not stop.is_set():
+            stop.wait(STORE_EVERY_S)
+            batch: list[Post] = []
+            while not sink.queue.empty():
+                item = sink.queue.get()
+                if isinstance(item, StatusEvent):
+                    if item.state == "error":
+                        error = item.message
+                        stop.set()
+                    continue
+                batch.extend(item)
+            if max_posts is not None:
+                batch = batch[: max(0, max_posts - stats.received)]
+            added = store.add_posts(session_id, batch)
+            stats.add(batch)
+            kinds.update(p.location.kind for _, p in added if p.location)
+            if max_posts is not None and stats.received >= max_posts:
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if not worker.is_alive():
+                break
+    finally:
+        source.stop()
+        worker.join(timeout=2)
+        store.end_session(session_id)
+        store.close()
+    by_kind = ", ".join(f"{k} {kinds[k]}" for k in ("exact", "place", "profile"))
+    print(
+        f"session {session_id}: {stats.received} posts, {stats.located} located "
+        f"({by_kind}) -> {path}"
+    )
+    if error:
+        print(f"geotweets collect: {error}", file=sys.stderr)
+        return 1
+    return 0

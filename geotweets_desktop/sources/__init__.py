@@ -1,0 +1,1 @@
+"""Stream sources behind one small interface (see base.py). No Qt in here."""

@@ -1,0 +1,1 @@
+"""The Qt side: windows, dialogs, the map view and its bridge, worker glue."""

@@ -1,0 +1,96 @@
+"""Start the Qt application and the main window for the command-line options."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+import shiboken6
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from geotweets_desktop import APP_NAME, __version__
+from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.core.terms import parse_terms
+from geotweets_desktop.paths import store_path
+from geotweets_desktop.ui.settings import AppSettings
+from geotweets_desktop.ui.web_scheme import register_scheme
+
+log = logging.getLogger(__name__)
+
+# After the page says it is ready, give it this long to paint before a screenshot.
+SCREENSHOT_SETTLE_MS = 1500
+
+
+def create_application() -> QApplication:
+    register_scheme()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("GeoTweets")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def save_screenshot(window: QWidget, path: str) -> bool:
+    ok = window.grab().save(path, "PNG")
+    if ok:
+        log.info("saved a screenshot to %s", path)
+    else:
+        log.error("could not save a screenshot to %s", path)
+    return ok
+
+
+def dispose(window: QWidget) -> None:
+    """Delete the window (and its web page) now, while the web profile and the
+    application still exist; left to the garbage collector at exit, the order
+    is arbitrary and QtWebEngine can crash."""
+    shiboken6.delete(window)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from geotweets_desktop.ui.main_window import MainWindow
+
+    app = create_application()
+    settings = AppSettings()
+    if args.offline:
+        os.environ["GEOTWEETS_TILE_URL"] = ""
+    store = SessionStore(store_path())
+    window = MainWindow(store, settings)
+    if args.screenshot or args.self_check:
+        window.resize(1280, 800)  # the same picture whatever the last session's size
+    window.show()
+    if args.self_check:
+        from geotweets_desktop.ui.self_check import SelfCheck
+
+        check = SelfCheck(window)
+        QTimer.singleShot(0, check.start)
+        app.exec()
+        dispose(window)
+        store.close()
+        return check.exit_code
+
+    result = {"code": 0}
+
+    def finish() -> None:
+        if args.screenshot and not save_screenshot(window, args.screenshot):
+            result["code"] = 1
+        window.close()
+
+    if args.demo or args.term:
+        terms = parse_terms(args.term) if args.term else None
+        if args.demo:
+            window.start_demo(terms)
+        else:
+            window.terms_edit.setText(", ".join(terms or []))
+    if args.quit_after:
+        QTimer.singleShot(int(args.quit_after * 1000), finish)
+    elif args.screenshot:
+        window.map_view.pageReady.connect(lambda: QTimer.singleShot(SCREENSHOT_SETTLE_MS, finish))
+    window.closed.connect(app.quit)
+    app.exec()
+    dispose(window)
+    store.close()
+    return result["code"]

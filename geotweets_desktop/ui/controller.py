@@ -1,0 +1,224 @@
+"""The session controller: from stream source to store, map and status bar.
+
+Runs on the GUI thread. Posts from the worker are collected and handled in
+batches about every 50 ms: written to the store (one transaction, so they
+are on disk within a second of arrival), then the new located ones are sent
+to the map page in one JSON message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+
+from geotweets_desktop.core.live_stats import LiveStats
+from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
+from geotweets_desktop.sources.base import Source, StatusEvent
+from geotweets_desktop.ui.map_bridge import MapBridge, points_payload
+from geotweets_desktop.ui.palette import term_colors
+from geotweets_desktop.ui.signals import emit
+from geotweets_desktop.ui.worker import StreamRunner
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL_MS = 50
+REPLAY_CHUNK = 5_000
+
+
+class SessionController(QObject):
+    #: The status bar listens to these.
+    statusChanged = Signal(object)
+    statsChanged = Signal()
+    sessionChanged = Signal()
+
+    def __init__(self, store: SessionStore, bridge: MapBridge, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.bridge = bridge
+        self.session_id: int | None = None
+        self.source_label = ""
+        self.synthetic = False
+        self.terms: list[str] = []
+        self.stats = LiveStats()
+        self.stats.stop()
+        self.state = StatusEvent("stopped", "Ready")
+        self.stale_posts_dropped = 0
+        self._term_index: dict[str, int] = {}
+        self._token = 0
+        self._runner: StreamRunner | None = None
+        self._lingering: list[StreamRunner] = []
+        self._pending: list[Post] = []
+        self._replay: Iterator[list[StoredPoint]] | None = None
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
+        self._flush_timer.timeout.connect(self.flush)
+        self._flush_timer.start()
+        bridge.postRequested.connect(self._show_post)
+        bridge.postLinkRequested.connect(self._open_post)
+        self._unsent: list[StoredPoint] = []
+        bridge.ready.connect(self._on_page_ready)
+
+    # -- streams -------------------------------------------------------------
+
+    def start(self, source: Source) -> None:
+        """Start a new session with `source`, stopping the current one first."""
+        self.stop()
+        self._token += 1
+        self.terms = list(source.terms)
+        self.source_label = source.label
+        self.synthetic = source.synthetic
+        self.session_id = self.store.start_session(source.label, self.terms, source.synthetic)
+        self.stats = LiveStats()
+        self._configure_page()
+        self.clear()
+        runner = StreamRunner(self._token, source)
+        runner.worker.postsReady.connect(self._on_posts)
+        runner.worker.statusChanged.connect(self._on_status)
+        self._runner = runner
+        self._set_state(StatusEvent("starting", "Starting"))
+        runner.start()
+        emit(self.sessionChanged)
+
+    def stop(self) -> None:
+        """Stop the stream (within about a second) and save what it sent."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            if not runner.stop():
+                self._lingering.append(runner)
+            self._token += 1  # anything the old stream still had in flight is dropped
+            self.flush()
+            self.stats.stop()
+            self._set_state(StatusEvent("stopped", "Stopped"))
+        if self.session_id is not None:
+            self.store.end_session(self.session_id)
+        self._lingering = [r for r in self._lingering if r.running]
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    def clear(self) -> None:
+        """Clear the map; what is stored stays stored."""
+        self._replay = None
+        self._unsent = []
+        emit(self.bridge.pointsCleared)
+
+    def open_session(self, session: SessionInfo) -> None:
+        """Show a stored session on the map (its points are sent in chunks)."""
+        self.stop()
+        self.session_id = session.id
+        self.terms = list(session.terms)
+        self.source_label = f"{session.source} · session {session.id}"
+        self.synthetic = session.synthetic
+        self.stats = LiveStats()
+        self.stats.received = session.received
+        self.stats.located = session.located
+        self.stats.stop()
+        self._configure_page()
+        self.clear()
+        self._replay = self.store.points(session.id, REPLAY_CHUNK)
+        self._set_state(StatusEvent("stopped", f"Reopened session {session.id}"))
+        emit(self.sessionChanged)
+
+    def shutdown(self) -> None:
+        self.stop()
+        self._flush_timer.stop()
+        for runner in self._lingering:
+            runner.thread.wait()
+
+    # -- batching --------------------------------------------------------------
+
+    def _on_posts(self, token: int, posts: list[Post]) -> None:
+        if token != self._token:
+            self.stale_posts_dropped += len(posts)
+            return
+        self._pending.extend(posts)
+
+    def _on_status(self, token: int, event: StatusEvent) -> None:
+        if token == self._token:
+            self._set_state(event)
+
+    def flush(self) -> None:
+        if self._pending and self.session_id is not None:
+            batch, self._pending = self._pending, []
+            added = self.store.add_posts(self.session_id, batch)
+            self.stats.add(batch)
+            points = [
+                StoredPoint(key, p.location.lon, p.location.lat, p.location.kind, p.terms)
+                for key, p in added
+                if p.location is not None
+            ]
+            self._send_points(points)
+            emit(self.statsChanged)
+        if self._replay is not None:
+            chunk = next(self._replay, None)
+            if chunk is None:
+                self._replay = None
+            else:
+                self._send_points(chunk)
+
+    def _send_points(self, points: list[StoredPoint]) -> None:
+        if not self.bridge.is_ready:  # sent when the page says it is ready
+            self._unsent.extend(points)
+        elif points:
+            self.bridge.send("pointsAdded", points_payload(points, self._term_index))
+
+    # -- page ------------------------------------------------------------------
+
+    def _on_page_ready(self) -> None:
+        self._configure_page()
+        unsent, self._unsent = self._unsent, []
+        self._send_points(unsent)
+
+    def _configure_page(self) -> None:
+        self._term_index = {t: i for i, t in enumerate(self.terms)}
+        self.bridge.send(
+            "configure",
+            {
+                "terms": term_colors(self.terms),
+                "synthetic": self.synthetic,
+                "sourceLabel": self.source_label,
+                "tileUrl": self.bridge.tile_url,
+            },
+        )
+
+    def post_details(self, key: int) -> dict[str, Any] | None:
+        post = self.store.post(key)
+        if post is None or post.location is None:
+            return None
+        loc = post.location
+        return {
+            "key": key,
+            "author_name": post.author_name,
+            "author_handle": post.author_handle,
+            "text": post.text,
+            "created_at": post.created_at.isoformat(),
+            "kind": loc.kind,
+            "place_label": loc.label,
+            "radius_m": loc.radius_m,
+            "lon": loc.lon,
+            "lat": loc.lat,
+            "url": post.url,
+            "synthetic": post.synthetic,
+        }
+
+    def _show_post(self, key: int) -> None:
+        details = self.post_details(key)
+        if details is not None:
+            self.bridge.send("postShown", details)
+
+    def _open_post(self, key: int) -> None:
+        post = self.store.post(key)
+        if post is not None and post.url:
+            QDesktopServices.openUrl(QUrl(post.url))
+
+    def _set_state(self, event: StatusEvent) -> None:
+        self.state = event
+        if event.state in ("stopped", "error"):
+            self.stats.stop()
+        emit(self.statusChanged, event)

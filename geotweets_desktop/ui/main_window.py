@@ -1,0 +1,189 @@
+"""The GeoTweets main window: search bar, map, status bar, menus."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from geotweets_desktop import APP_NAME, secrets
+from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.core.terms import TermError, parse_terms
+from geotweets_desktop.paths import resources_dir
+from geotweets_desktop.sources.demo import DemoSource
+from geotweets_desktop.ui.controller import SessionController
+from geotweets_desktop.ui.credentials_dialog import CredentialsDialog
+from geotweets_desktop.ui.map_view import MapView
+from geotweets_desktop.ui.sessions_dialog import SessionsDialog
+from geotweets_desktop.ui.settings import AppSettings
+from geotweets_desktop.ui.signals import emit
+from geotweets_desktop.ui.status_bar import SessionStatusBar
+
+log = logging.getLogger(__name__)
+
+SOURCE_DEMO = "demo"
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, store: SessionStore, settings: AppSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "geotweets.svg")))
+        self.resize(1280, 800)
+        if settings.window_geometry is not None:
+            self.restoreGeometry(settings.window_geometry)
+
+        self.map_view = MapView(settings.tile_url, self)
+        self.controller = SessionController(store, self.map_view.bridge, self)
+        self._build_toolbar()
+        self._build_menus()
+        self.welcome = self._build_welcome()
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.welcome)
+        layout.addWidget(self.map_view, 1)
+        self.setCentralWidget(central)
+        self.status = SessionStatusBar(self.controller, self)
+        self.setStatusBar(self.status)
+        self.controller.sessionChanged.connect(self._update_buttons)
+        self.controller.statusChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    # -- building --------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Search", self)
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.source_combo = QComboBox(bar)
+        self.source_combo.addItem("Demo (synthetic, offline)", SOURCE_DEMO)
+        self.source_combo.setToolTip("Where posts come from")
+        bar.addWidget(QLabel(" Source: "))
+        bar.addWidget(self.source_combo)
+        bar.addWidget(QLabel("  Terms: "))
+        self.terms_edit = QLineEdit(self.settings.last_terms, bar)
+        self.terms_edit.setPlaceholderText(
+            'Words, #hashtags or "quoted phrases", separated by commas'
+        )
+        self.terms_edit.setClearButtonEnabled(True)
+        self.terms_edit.setMinimumWidth(280)
+        self.terms_edit.returnPressed.connect(self.start_search)
+        bar.addWidget(self.terms_edit)
+        self.start_button = QPushButton("Start", bar)
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start_search)
+        self.stop_button = QPushButton("Stop", bar)
+        self.stop_button.clicked.connect(self.controller.stop)
+        self.clear_button = QPushButton("Clear", bar)
+        self.clear_button.setToolTip("Clear the map (stored posts are kept)")
+        self.clear_button.clicked.connect(self.controller.clear)
+        for button in (self.start_button, self.stop_button, self.clear_button):
+            bar.addWidget(button)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        sessions = QAction("&Sessions…", self)
+        sessions.setShortcut(QKeySequence("Ctrl+O"))
+        sessions.triggered.connect(self.show_sessions)
+        file_menu.addAction(sessions)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        settings_menu = self.menuBar().addMenu("&Settings")
+        credentials = QAction("X &credentials…", self)
+        credentials.triggered.connect(self.show_credentials)
+        settings_menu.addAction(credentials)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _build_welcome(self) -> QFrame:
+        frame = QFrame(self)
+        frame.setObjectName("welcome")
+        frame.setStyleSheet("#welcome { background: #fff8e1; border-bottom: 1px solid #e0d4a8; }")
+        row = QHBoxLayout(frame)
+        text = QLabel(
+            "No X credentials are stored yet. Live posts need an X Bearer token; "
+            "until then, try the offline demo (synthetic posts).",
+            frame,
+        )
+        text.setWordWrap(True)
+        row.addWidget(text, 1)
+        enter = QPushButton("Enter credentials…", frame)
+        enter.clicked.connect(self.show_credentials)
+        demo = QPushButton("Start the demo", frame)
+        demo.clicked.connect(self.start_demo)
+        row.addWidget(enter)
+        row.addWidget(demo)
+        frame.setVisible(secrets.load_token() is None)
+        return frame
+
+    # -- actions ---------------------------------------------------------------
+
+    def start_search(self) -> bool:
+        """Start the chosen source for the typed terms; False (and a message) if invalid."""
+        try:
+            terms = parse_terms(self.terms_edit.text())
+        except TermError as exc:
+            QMessageBox.warning(self, "Search terms", str(exc))
+            return False
+        self.settings.last_terms = self.terms_edit.text()
+        self.controller.start(DemoSource(terms))
+        return True
+
+    def start_demo(self, terms: list[str] | None = None) -> bool:
+        if terms:
+            self.terms_edit.setText(", ".join(terms))
+        self.source_combo.setCurrentIndex(self.source_combo.findData(SOURCE_DEMO))
+        self.welcome.hide()
+        return self.start_search()
+
+    def show_sessions(self) -> None:
+        dialog = SessionsDialog(self.store.sessions(), self)
+        if dialog.exec() and (session := dialog.selected()) is not None:
+            self.controller.open_session(session)
+
+    def show_credentials(self) -> None:
+        if CredentialsDialog(self).exec():
+            self.welcome.setVisible(secrets.load_token() is None and not self.controller.running)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"{APP_NAME} puts public posts that match your terms on a live map.\n\n"
+            "Map data © OpenStreetMap contributors; offline basemap from Natural Earth.",
+        )
+
+    def _update_buttons(self, *_args: object) -> None:
+        self.stop_button.setEnabled(self.controller.running)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.controller.shutdown()
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.sync()
+        emit(self.closed)
+        event.accept()

@@ -1,0 +1,42 @@
+"""The map page's HTML, generated with folium from local assets only.
+
+folium writes the Leaflet map; our own scripts (basemap.js, map.js) hook
+into it through `L.Map.addInitHook`, so no JavaScript is generated from
+Python strings. Every URL is relative to `geotweets://app/`, which the
+scheme handler serves from the shipped resources.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import folium
+from branca.element import CssLink, JavascriptLink
+
+
+@lru_cache(maxsize=1)
+def map_page_html() -> bytes:
+    fmap = folium.Map(
+        location=[20, 0],
+        zoom_start=2,
+        min_zoom=1,
+        max_zoom=18,
+        tiles=None,
+        control_scale=True,
+        world_copy_jump=True,
+    )
+    # Replace folium's CDN defaults (Leaflet, jQuery, Bootstrap, icon fonts) with
+    # the one library the page needs, from the pinned local copy.
+    fmap.default_js = [("leaflet", "vendor/leaflet/leaflet.js")]
+    fmap.default_css = [("leaflet_css", "vendor/leaflet/leaflet.css")]
+    root = fmap.get_root()
+    # In the body, so they come after Leaflet's (header) and before folium's map script.
+    root.html.add_child(CssLink("static/map.css"), name="geotweets_css")
+    for name, url in (
+        ("qwebchannel", "qwebchannel.js"),
+        ("topojson", "vendor/topojson-client/topojson-client.min.js"),
+        ("basemap", "static/basemap.js"),
+        ("geotweets", "static/map.js"),
+    ):
+        root.html.add_child(JavascriptLink(url), name=name)
+    return root.render().encode("utf-8")

@@ -1,0 +1,18 @@
+"""Term colours: distinct from each other and from the basemap's blue and beige."""
+
+TERM_COLORS = (
+    "#d7263d",  # red
+    "#1b4fd8",  # blue
+    "#f0a202",  # amber
+    "#1e8449",  # green
+    "#8e44ad",  # purple
+    "#ff5fb0",  # pink
+    "#008b8b",  # teal
+    "#8b5a2b",  # brown
+    "#222222",  # near black
+    "#ff7f0e",  # orange
+)
+
+
+def term_colors(terms: list[str]) -> list[dict[str, str]]:
+    return [{"term": t, "color": TERM_COLORS[i % len(TERM_COLORS)]} for i, t in enumerate(terms)]

@@ -1,0 +1,116 @@
+"""`geotweets --self-check`: prove the packaged app can do its core job.
+
+Loads the map page, sends a batch of demo posts through the same worker,
+controller and bridge a real stream uses, then asks the page what it drew.
+Exit 0 when the page drew every located post over the offline basemap with
+no JavaScript error; 1 with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import threading
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
+from geotweets_desktop.core.payload import post_from_v2
+from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.rules import term_from_tag
+from geotweets_desktop.sources.base import Sink, StatusEvent
+from geotweets_desktop.sources.demo import DemoSource
+
+BATCH = 200
+TIMEOUT_S = 60.0
+POLL_MS = 200
+STATS_JS = "JSON.stringify(window.GeoTweets ? GeoTweets.stats() : null)"
+
+
+class FixedBatchSource:
+    """Sends one batch of demo posts, then waits to be stopped."""
+
+    label = "Self-check (synthetic)"
+    synthetic = True
+
+    def __init__(self, posts: list[Post], terms: list[str]) -> None:
+        self.terms = terms
+        self._posts = posts
+        self._stop = threading.Event()
+
+    def run(self, sink: Sink) -> None:
+        sink.status(StatusEvent("live", "self-check batch"))
+        sink.posts(self._posts)
+        self._stop.wait()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def demo_batch(terms: list[str], count: int, seed: int = 7) -> list[Post]:
+    demo = DemoSource(terms, seed=seed)
+    cities = random.Random(seed).sample(gazetteer().cities, count)
+    return [
+        post_from_v2(
+            demo.make_payload(city),
+            lambda tag: term_from_tag(tag, "demo"),
+            locate_profile,
+            synthetic=True,
+        )
+        for city in cities
+    ]
+
+
+class SelfCheck:
+    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
+        self.window = window
+        self.exit_code = 1
+        self._deadline = time.monotonic() + TIMEOUT_S
+        self._expected = 0
+        self._last: dict[str, object] | None = None
+
+    def start(self) -> None:
+        terms = ["self-check", "#bridge"]
+        posts = demo_batch(terms, BATCH)
+        self._expected = sum(1 for p in posts if p.location is not None)
+        self.window.controller.start(FixedBatchSource(posts, terms))
+        QTimer.singleShot(POLL_MS, self._poll)
+
+    def _poll(self) -> None:
+        self.window.map_view.page().runJavaScript(STATS_JS, 0, self._on_stats)
+
+    def _on_stats(self, result: object) -> None:
+        stats = json.loads(result) if isinstance(result, str) else None
+        self._last = stats
+        errors = self.window.map_view.map_page.js_errors
+        if errors:
+            self._finish(1, f"the map page reported an error: {errors[0]}")
+        elif (
+            stats
+            and stats["points"] == self._expected
+            and stats["basemapTiles"] > 0
+            and stats["redraws"] > 0
+        ):
+            self._finish(
+                0,
+                f"{stats['points']} points drawn over {stats['basemapTiles']} "
+                "basemap tiles, no page errors",
+            )
+        elif time.monotonic() > self._deadline:
+            self._finish(
+                1,
+                f"the page did not draw the batch in {TIMEOUT_S:.0f} s "
+                f"(expected {self._expected} points, page says {stats})",
+            )
+        else:
+            QTimer.singleShot(POLL_MS, self._poll)
+
+    def _finish(self, code: int, message: str) -> None:
+        self.exit_code = code
+        verdict = "passed" if code == 0 else "FAILED"
+        print(f"self-check {verdict}: {message}", file=sys.stdout if code == 0 else sys.stderr)
+        self.window.close()
+        QApplication.instance().quit()

@@ -1,0 +1,75 @@
+"""One typed wrapper over QSettings, with defaults and a version.
+
+With `GEOTWEETS_DATA_DIR` set (tests, portable use) settings live in an INI
+file there instead of the platform's own place. Secrets never come here:
+they live in the keyring (see `geotweets_desktop.secrets`).
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from geotweets_desktop.paths import data_dir
+
+SETTINGS_VERSION = 1
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+class AppSettings:
+    def __init__(self) -> None:
+        if os.environ.get("GEOTWEETS_DATA_DIR"):
+            path = str(data_dir() / "settings.ini")
+            self._s = QSettings(path, QSettings.Format.IniFormat)
+        else:
+            self._s = QSettings("GeoTweets", "GeoTweets Desktop")
+        if int(self._s.value("version", 0)) < SETTINGS_VERSION:
+            self._s.setValue("version", SETTINGS_VERSION)
+
+    def _str(self, key: str, default: str) -> str:
+        value = self._s.value(key, default)
+        return value if isinstance(value, str) else default
+
+    def _bool(self, key: str, default: bool) -> bool:
+        value = self._s.value(key, default)
+        if isinstance(value, str):
+            return value.lower() in ("1", "true", "yes")
+        return bool(value)
+
+    @property
+    def last_terms(self) -> str:
+        return self._str("search/last_terms", "rain, sun")
+
+    @last_terms.setter
+    def last_terms(self, value: str) -> None:
+        self._s.setValue("search/last_terms", value)
+
+    @property
+    def online_tiles(self) -> bool:
+        """Load OpenStreetMap tiles; the offline basemap is always underneath."""
+        return self._bool("map/online_tiles", True)
+
+    @online_tiles.setter
+    def online_tiles(self, value: bool) -> None:
+        self._s.setValue("map/online_tiles", value)
+
+    @property
+    def tile_url(self) -> str:
+        """`GEOTWEETS_TILE_URL` overrides it; an empty value means offline only."""
+        env = os.environ.get("GEOTWEETS_TILE_URL")
+        if env is not None:
+            return env
+        return self._str("map/tile_url", DEFAULT_TILE_URL) if self.online_tiles else ""
+
+    @property
+    def window_geometry(self) -> QByteArray | None:
+        value = self._s.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._s.setValue("window/geometry", value)
+
+    def sync(self) -> None:
+        self._s.sync()

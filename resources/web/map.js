@@ -1,0 +1,453 @@
+/* The GeoTweets map page: points on one canvas, a legend, popups.
+ *
+ * Data arrives from Python through the QWebChannel object `bridge`, always
+ * as JSON. Points are kept in typed arrays (no DOM element, no Leaflet layer
+ * per post) and drawn on one canvas. Post text is never held here: a click
+ * asks Python for that post, and its fields reach the DOM only as text. */
+(function () {
+  "use strict";
+
+  const KINDS = ["exact", "place", "profile"];
+  const KIND_LABELS = { exact: "Exact point", place: "Place", profile: "Profile text" };
+  const NO_TERM = 255;
+  const HIT_RADIUS_PX = 8;
+
+  /* Growable columns of point data. */
+  class PointColumns {
+    constructor() {
+      this.count = 0;
+      this._alloc(1024);
+    }
+    _alloc(capacity) {
+      const old = this;
+      const grow = function (Type, prev) {
+        const next = new Type(capacity);
+        if (prev) next.set(prev.subarray(0, old.count));
+        return next;
+      };
+      this.key = grow(Float64Array, this.key);
+      this.wx = grow(Float64Array, this.wx);
+      this.wy = grow(Float64Array, this.wy);
+      this.term = grow(Uint8Array, this.term);
+      this.kind = grow(Uint8Array, this.kind);
+      this.capacity = capacity;
+    }
+    push(key, wx, wy, term, kind) {
+      if (this.count === this.capacity) this._alloc(this.capacity * 2);
+      const i = this.count++;
+      this.key[i] = key;
+      this.wx[i] = wx;
+      this.wy[i] = wy;
+      this.term[i] = term;
+      this.kind[i] = kind;
+    }
+    clear() {
+      this.count = 0;
+    }
+  }
+
+  /* One canvas over the map for every point. The canvas is a little larger
+   * than the view so a drag shows no empty edge before the redraw at its end. */
+  const PointLayer = L.Layer.extend({
+    options: { padding: 0.25, pane: "overlayPane" },
+
+    initialize: function (state) {
+      this._state = state;
+    },
+
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "gt-points leaflet-zoom-hide");
+      this.getPane().appendChild(this._canvas);
+      map.on("moveend zoomend resize viewreset", this.redraw, this);
+      this.redraw();
+    },
+
+    onRemove: function (map) {
+      map.off("moveend zoomend resize viewreset", this.redraw, this);
+      L.DomUtil.remove(this._canvas);
+    },
+
+    redraw: function () {
+      const map = this._map;
+      if (!map) return;
+      const started = performance.now();
+      const size = map.getSize();
+      const pad = size.multiplyBy(this.options.padding).round();
+      const topLeft = map.containerPointToLayerPoint(pad.multiplyBy(-1)).round();
+      const width = size.x + 2 * pad.x;
+      const height = size.y + 2 * pad.y;
+      const canvas = this._canvas;
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
+        canvas.style.width = width + "px";
+        canvas.style.height = height + "px";
+      }
+      L.DomUtil.setPosition(canvas, topLeft);
+      const ctx = canvas.getContext("2d");
+      ctx.clearRect(0, 0, width, height);
+
+      // Pixel origin of the canvas in world pixels at the current zoom.
+      const scale = Math.pow(2, map.getZoom());
+      const origin = map.getPixelOrigin().add(topLeft);
+      const worldWidth = 256 * scale;
+      const firstCopy = Math.floor(origin.x / worldWidth);
+      const lastCopy = Math.floor((origin.x + width) / worldWidth);
+
+      const st = this._state;
+      const pts = st.points;
+      const radius = map.getZoom() >= 6 ? 5 : 4;
+      // One path per (term, kind): a handful of fills instead of one per point.
+      const paths = new Map();
+      for (let i = 0; i < pts.count; i++) {
+        const kind = pts.kind[i];
+        if (!st.kindVisible[kind]) continue;
+        const py = pts.wy[i] * scale - origin.y;
+        if (py < -radius || py > height + radius) continue;
+        for (let copy = firstCopy; copy <= lastCopy; copy++) {
+          const px = pts.wx[i] * scale + copy * worldWidth - origin.x;
+          if (px < -radius || px > width + radius) continue;
+          const id = pts.term[i] * 4 + kind;
+          let path = paths.get(id);
+          if (!path) {
+            path = new Path2D();
+            paths.set(id, path);
+          }
+          path.moveTo(px + radius, py);
+          path.arc(px, py, radius, 0, 2 * Math.PI);
+        }
+      }
+      for (const [id, path] of paths) {
+        const term = Math.floor(id / 4);
+        const kind = KINDS[id % 4];
+        const color = term === NO_TERM ? "#555" : st.terms[term].color;
+        if (kind === "profile") {
+          // Profile text is the least certain kind: a hollow ring.
+          ctx.lineWidth = 2;
+          ctx.strokeStyle = color;
+          ctx.stroke(path);
+        } else {
+          ctx.globalAlpha = kind === "place" ? 0.75 : 1;
+          ctx.fillStyle = color;
+          ctx.fill(path);
+          ctx.globalAlpha = 1;
+          ctx.lineWidth = 1;
+          ctx.strokeStyle = kind === "exact" ? "#ffffff" : "rgba(0,0,0,0.35)";
+          ctx.stroke(path);
+        }
+      }
+      st.lastRedrawMs = performance.now() - started;
+      st.redraws += 1;
+    },
+
+    /* The index of the visible point nearest a container point, or -1. */
+    hitTest: function (containerPoint) {
+      const map = this._map;
+      const scale = Math.pow(2, map.getZoom());
+      const world = map.containerPointToLayerPoint(containerPoint).add(map.getPixelOrigin());
+      const worldWidth = 256 * scale;
+      const pts = this._state.points;
+      let best = -1;
+      let bestDist = HIT_RADIUS_PX * HIT_RADIUS_PX;
+      for (let i = pts.count - 1; i >= 0; i--) {
+        if (!this._state.kindVisible[pts.kind[i]]) continue;
+        let dx = (pts.wx[i] * scale - world.x) % worldWidth;
+        if (dx > worldWidth / 2) dx -= worldWidth;
+        if (dx < -worldWidth / 2) dx += worldWidth;
+        const dy = pts.wy[i] * scale - world.y;
+        const dist = dx * dx + dy * dy;
+        if (dist < bestDist) {
+          bestDist = dist;
+          best = i;
+        }
+      }
+      return best;
+    },
+  });
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function formatRadius(metres) {
+    if (!metres) return "";
+    return metres >= 1000 ? " (±" + Math.round(metres / 1000) + " km)" : " (±" + Math.round(metres) + " m)";
+  }
+
+  /* The legend: one row per term with its colour and count, and a switch
+   * per location kind. Every user-typed string is set as text. */
+  const Legend = L.Control.extend({
+    options: { position: "topright" },
+
+    initialize: function (state, onKindToggle) {
+      this._state = state;
+      this._onKindToggle = onKindToggle;
+    },
+
+    onAdd: function () {
+      const box = el("div", "gt-legend leaflet-bar");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      this._box = box;
+      this.render();
+      return box;
+    },
+
+    render: function () {
+      const st = this._state;
+      const box = this._box;
+      if (!box) return;
+      box.replaceChildren();
+      if (st.synthetic) box.appendChild(el("div", "gt-synthetic", "Synthetic demo data"));
+      if (st.sourceLabel) box.appendChild(el("div", "gt-source", st.sourceLabel));
+      const terms = el("div", "gt-terms");
+      this._countNodes = [];
+      st.terms.forEach(function (term, i) {
+        const row = el("div", "gt-term");
+        const swatch = el("span", "gt-swatch");
+        swatch.style.background = term.color;
+        row.appendChild(swatch);
+        row.appendChild(el("span", "gt-term-name", term.term));
+        const count = el("span", "gt-count", String(st.termCounts[i] || 0));
+        this._countNodes.push(count);
+        row.appendChild(count);
+        terms.appendChild(row);
+      }, this);
+      if (!st.terms.length) terms.appendChild(el("div", "gt-empty", "No search yet"));
+      box.appendChild(terms);
+      const kinds = el("div", "gt-kinds");
+      kinds.appendChild(el("div", "gt-kinds-title", "Located by"));
+      KINDS.forEach(function (kind, k) {
+        const label = el("label", "gt-kind");
+        const check = el("input");
+        check.type = "checkbox";
+        check.checked = st.kindVisible[k];
+        check.dataset.kind = kind;
+        check.addEventListener("change", this._onKindToggle);
+        label.appendChild(check);
+        label.appendChild(el("span", "gt-kind-symbol gt-kind-" + kind));
+        label.appendChild(el("span", "", KIND_LABELS[kind]));
+        label.appendChild(el("span", "gt-count", String(st.kindCounts[k])));
+        kinds.appendChild(label);
+      }, this);
+      box.appendChild(kinds);
+    },
+
+    updateCounts: function () {
+      // Counts change many times a second; rebuilding the rows would cost more.
+      const st = this._state;
+      (this._countNodes || []).forEach(function (node, i) {
+        node.textContent = String(st.termCounts[i] || 0);
+      });
+      this._box.querySelectorAll(".gt-kind .gt-count").forEach(function (node, k) {
+        node.textContent = String(st.kindCounts[k]);
+      });
+    },
+  });
+
+  const state = {
+    points: new PointColumns(),
+    terms: [],
+    termCounts: [],
+    kindCounts: [0, 0, 0],
+    kindVisible: [true, true, true],
+    synthetic: false,
+    sourceLabel: "",
+    redraws: 0,
+    lastRedrawMs: 0,
+  };
+
+  const app = {
+    map: null,
+    bridge: null,
+    layer: null,
+    legend: null,
+    tiles: null,
+    ready: false,
+    errors: [],
+    _redrawPending: false,
+  };
+
+  function scheduleRedraw() {
+    if (app._redrawPending) return;
+    app._redrawPending = true;
+    requestAnimationFrame(function () {
+      app._redrawPending = false;
+      app.layer.redraw();
+      app.legend.updateCounts();
+    });
+  }
+
+  function configure(json) {
+    const cfg = JSON.parse(json);
+    state.terms = cfg.terms;
+    state.termCounts = cfg.terms.map(function () { return 0; });
+    state.synthetic = !!cfg.synthetic;
+    state.sourceLabel = cfg.sourceLabel || "";
+    if (cfg.tileUrl && !app.tiles) {
+      app.tiles = L.tileLayer(cfg.tileUrl, {
+        maxZoom: 19,
+        attribution: "&copy; OpenStreetMap contributors",
+        className: "gt-online-tiles",
+      }).addTo(app.map);
+    }
+    app.legend.render();
+  }
+
+  function addPoints(json) {
+    const batch = JSON.parse(json);
+    const project = window.GeoTweetsBasemap.project;
+    for (let i = 0; i < batch.key.length; i++) {
+      const xy = project(batch.lon[i], batch.lat[i]);
+      const terms = batch.terms[i];
+      const kind = KINDS.indexOf(batch.kind[i]);
+      state.points.push(batch.key[i], xy[0], xy[1], terms.length ? terms[0] : NO_TERM, kind);
+      for (const t of terms) state.termCounts[t] = (state.termCounts[t] || 0) + 1;
+      state.kindCounts[kind] += 1;
+    }
+    scheduleRedraw();
+  }
+
+  function clearPoints() {
+    state.points.clear();
+    state.termCounts = state.terms.map(function () { return 0; });
+    state.kindCounts = [0, 0, 0];
+    app.map.closePopup();
+    app.layer.redraw();
+    app.legend.updateCounts();
+  }
+
+  function popupContent(post) {
+    const box = el("div", "gt-popup");
+    const head = el("div", "gt-author");
+    head.appendChild(el("strong", "gt-name", post.author_name || "(no name)"));
+    if (post.author_handle) head.appendChild(el("span", "gt-handle", "@" + post.author_handle));
+    box.appendChild(head);
+    if (post.synthetic) box.appendChild(el("div", "gt-synthetic", "Synthetic demo post"));
+    const text = el("p", "gt-text", post.text);
+    text.dir = "auto";
+    box.appendChild(text);
+    const when = new Date(post.created_at);
+    box.appendChild(el("div", "gt-meta", isNaN(when) ? post.created_at : when.toLocaleString()));
+    let where = KIND_LABELS[post.kind] || "Unknown";
+    if (post.place_label) where += ": " + post.place_label;
+    where += formatRadius(post.radius_m);
+    box.appendChild(el("div", "gt-meta gt-where gt-where-" + post.kind, "Located by " + where));
+    if (post.url) {
+      const link = el("a", "gt-link", "Open on X");
+      link.href = "#";
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        app.bridge.openPost(post.key);
+      });
+      box.appendChild(link);
+    } else if (post.synthetic) {
+      box.appendChild(el("div", "gt-meta", "Made up for the demo: not on X."));
+    }
+    return box;
+  }
+
+  function showPost(json) {
+    const post = JSON.parse(json);
+    app.lastPopup = post.key;
+    L.popup({ maxWidth: 320, minWidth: 220, autoPanPadding: [24, 24] })
+      .setLatLng([post.lat, post.lon])
+      .setContent(popupContent(post))
+      .openOn(app.map);
+  }
+
+  function onKindToggle(event) {
+    const k = KINDS.indexOf(event.target.dataset.kind);
+    state.kindVisible[k] = event.target.checked;
+    app.layer.redraw();
+  }
+
+  function onMapClick(event) {
+    const i = app.layer.hitTest(event.containerPoint);
+    if (i >= 0) app.bridge.requestPost(state.points.key[i]);
+  }
+
+  function loadJson(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  function attach(map) {
+    app.map = map;
+    app.layer = new PointLayer(state).addTo(map);
+    app.legend = new Legend(state, onKindToggle).addTo(map);
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution("Offline basemap: Natural Earth");
+    map.on("click", onMapClick);
+    const basemap = Promise.all([
+      loadJson("vendor/world-atlas/land-50m.json"),
+      loadJson("vendor/world-atlas/countries-50m.json"),
+    ]).then(function (topo) {
+      new window.GeoTweetsBasemap.OfflineBasemap(topo[0], topo[1], { zIndex: 0 })
+        .addTo(map).bringToBack();
+    });
+    const channel = new Promise(function (resolve) {
+      new QWebChannel(qt.webChannelTransport, function (ch) {
+        resolve(ch.objects.bridge);
+      });
+    });
+    Promise.all([channel, basemap]).then(function (results) {
+      const bridge = results[0];
+      app.bridge = bridge;
+      bridge.configure.connect(configure);
+      bridge.pointsAdded.connect(addPoints);
+      bridge.pointsCleared.connect(clearPoints);
+      bridge.postShown.connect(showPost);
+      app.ready = true;
+      bridge.pageReady();
+    }).catch(function (error) {
+      console.error("GeoTweets map failed to start: " + error);
+    });
+  }
+
+  /* A summary for tests and the self-check: what the page holds and draws. */
+  function stats() {
+    const colors = {};
+    for (let i = 0; i < state.points.count; i++) {
+      const t = state.points.term[i];
+      const color = t === NO_TERM ? "none" : state.terms[t].color;
+      colors[color] = (colors[color] || 0) + 1;
+    }
+    const termCounts = {};
+    state.terms.forEach(function (term, i) { termCounts[term.term] = state.termCounts[i]; });
+    return {
+      ready: app.ready,
+      points: state.points.count,
+      colors: colors,
+      termCounts: termCounts,
+      kindCounts: { exact: state.kindCounts[0], place: state.kindCounts[1], profile: state.kindCounts[2] },
+      redraws: state.redraws,
+      lastRedrawMs: state.lastRedrawMs,
+      basemapTiles: document.querySelectorAll(".gt-basemap canvas").length,
+    };
+  }
+
+  /* Open the popup of the n-th point, as a click on it would (tests, self-check). */
+  function openPointAt(index) {
+    app.bridge.requestPost(state.points.key[index]);
+  }
+
+  /* Container pixel of the n-th point, for tests that click it. */
+  function pointPixel(index) {
+    const map = app.map;
+    const scale = Math.pow(2, map.getZoom());
+    const world = L.point(state.points.wx[index] * scale, state.points.wy[index] * scale);
+    const p = map.layerPointToContainerPoint(world.subtract(map.getPixelOrigin()));
+    return [p.x, p.y];
+  }
+
+  window.GeoTweets = { stats: stats, openPointAt: openPointAt, pointPixel: pointPixel, app: app };
+  L.Map.addInitHook(function () {
+    attach(this);
+  });
+})();
