@@ -1,0 +1,22 @@
+"""Shared test set-up: offscreen Qt, no sandbox as root, an isolated data folder,
+no online tiles (the network is not part of any test)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["GEOTWEETS_TILE_URL"] = ""
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty GeoTweets data folder."""
+    folder = tmp_path / "geotweets-data"
+    monkeypatch.setenv("GEOTWEETS_DATA_DIR", str(folder))
+    return folder
