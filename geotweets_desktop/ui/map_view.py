@@ -62,7 +62,10 @@ class MapPage(QWebEnginePage):
             QWebEnginePage.NavigationType.NavigationTypeReload,
         ):
             return True
-        if url.scheme() in ("http", "https"):
+        # Only a link the user clicked goes to the system browser; a script
+        # that tries to navigate is simply stopped.
+        link_clicked = nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked
+        if link_clicked and url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
         log.info("kept the map page from navigating to %s", url.scheme() + "://" + url.host())
         return False

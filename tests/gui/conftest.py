@@ -1,0 +1,78 @@
+"""Fixtures for tests that need the real window and its QtWebEngine page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+# Both must happen before pytest-qt creates the QApplication.
+import PySide6.QtWebEngineWidgets  # noqa: F401  (initialises QtWebEngine's GL sharing)
+from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.paths import store_path
+from geotweets_desktop.ui.main_window import MainWindow
+from geotweets_desktop.ui.settings import AppSettings
+from geotweets_desktop.ui.web_scheme import register_scheme
+
+register_scheme()
+
+PAGE_TIMEOUT_MS = 30_000
+
+
+class Page:
+    """Ask the map page questions through its own JavaScript."""
+
+    def __init__(self, qtbot: Any, window: MainWindow) -> None:
+        self._qtbot = qtbot
+        self._window = window
+
+    def eval(self, script: str) -> Any:
+        box: dict[str, Any] = {}
+        self._window.map_view.page().runJavaScript(script, 0, lambda r: box.setdefault("v", r))
+        self._qtbot.waitUntil(lambda: "v" in box, timeout=10_000)
+        return box["v"]
+
+    def stats(self) -> dict[str, Any]:
+        return json.loads(self.eval("JSON.stringify(GeoTweets.stats())"))
+
+
+@pytest.fixture
+def make_window(qtbot: Any) -> Iterator[Any]:
+    """Open main windows on the test's data folder; checks for page errors at the end."""
+    opened: list[tuple[MainWindow, SessionStore]] = []
+
+    def make() -> MainWindow:
+        store = SessionStore(store_path())
+        window = MainWindow(store, AppSettings())
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitUntil(lambda: window.map_view.bridge.is_ready, timeout=PAGE_TIMEOUT_MS)
+        opened.append((window, store))
+        return window
+
+    yield make
+    errors = []
+    for window, store in opened:
+        errors += window.map_view.map_page.js_errors
+        window.close()
+        window.deleteLater()
+        store.close()
+    qtbot.wait(50)
+    assert errors == [], f"the map page logged errors: {errors}"
+
+
+@pytest.fixture
+def window(make_window: Any) -> MainWindow:
+    return make_window()
+
+
+@pytest.fixture
+def page(qtbot: Any, window: MainWindow) -> Page:
+    return Page(qtbot, window)
+
+
+@pytest.fixture
+def page_of(qtbot: Any) -> Any:
+    return lambda window: Page(qtbot, window)
