@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 # Both must happen before pytest-qt creates the QApplication.
 import PySide6.QtWebEngineWidgets  # noqa: F401  (initialises QtWebEngine's GL sharing)
+import pytest
+
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.paths import store_path
 from geotweets_desktop.ui.main_window import MainWindow
