@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from geotweets_desktop import APP_NAME, secrets
+from geotweets_desktop.core.gazetteer import gazetteer
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.paths import resources_dir
@@ -65,6 +67,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = SessionStatusBar(self.controller, self)
         self.setStatusBar(self.status)
+        # Build the gazetteer (about a second) now, so the first search starts at once.
+        threading.Thread(target=gazetteer, name="gazetteer-warm-up", daemon=True).start()
         self.controller.sessionChanged.connect(self._update_buttons)
         self.controller.statusChanged.connect(self._update_buttons)
         self._update_buttons()

@@ -17,12 +17,14 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from geotweets_desktop.cli import STARTED
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.payload import post_from_v2
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.rules import term_from_tag
 from geotweets_desktop.sources.base import Sink, StatusEvent
 from geotweets_desktop.sources.demo import DemoSource
+from geotweets_desktop.ui.main_window import MainWindow
 
 BATCH = 200
 TIMEOUT_S = 60.0
@@ -65,14 +67,22 @@ def demo_batch(terms: list[str], count: int, seed: int = 7) -> list[Post]:
 
 
 class SelfCheck:
-    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.exit_code = 1
         self._deadline = time.monotonic() + TIMEOUT_S
         self._expected = 0
-        self._last: dict[str, object] | None = None
+        self._map_ready_s = float("nan")
 
     def start(self) -> None:
+        if self.window.map_view.bridge.is_ready:
+            self._on_page_ready()
+        else:
+            self.window.map_view.pageReady.connect(self._on_page_ready)
+        QTimer.singleShot(int(TIMEOUT_S * 1000), self._poll)
+
+    def _on_page_ready(self) -> None:
+        self._map_ready_s = time.monotonic() - STARTED
         terms = ["self-check", "#bridge"]
         posts = demo_batch(terms, BATCH)
         self._expected = sum(1 for p in posts if p.location is not None)
@@ -84,7 +94,6 @@ class SelfCheck:
 
     def _on_stats(self, result: object) -> None:
         stats = json.loads(result) if isinstance(result, str) else None
-        self._last = stats
         errors = self.window.map_view.map_page.js_errors
         if errors:
             self._finish(1, f"the map page reported an error: {errors[0]}")
@@ -96,8 +105,8 @@ class SelfCheck:
         ):
             self._finish(
                 0,
-                f"{stats['points']} points drawn over {stats['basemapTiles']} "
-                "basemap tiles, no page errors",
+                f"{stats['points']} points drawn over {stats['basemapTiles']} basemap tiles, "
+                f"no page errors (map ready {self._map_ready_s:.2f} s after start)",
             )
         elif time.monotonic() > self._deadline:
             self._finish(
