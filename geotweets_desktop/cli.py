@@ -9,7 +9,6 @@ import sys
 import tempfile
 import time
 
-
 from geotweets_desktop import APP_NAME, __version__
 from geotweets_desktop.paths import data_dir
 
