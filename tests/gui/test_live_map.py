@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QPushButton
 
 from geotweets_desktop.paths import store_path
 from geotweets_desktop.ui.palette import TERM_COLORS
@@ -155,3 +156,17 @@ def test_screenshot_shows_a_map_with_markers(
     assert near("#a9cfdc") > total * 0.2, "no ocean: the basemap did not draw"
     assert near("#f3f0e8", 12) > total * 0.05, "no land: the basemap did not draw"
     assert near(TERM_COLORS[0]) > 0 and near(TERM_COLORS[1]) > 0, "no markers of both terms"
+
+
+def test_first_launch_offers_credentials_or_the_demo(qtbot: Any, window: Any, page: Any) -> None:
+    # No token is stored in this test's keyring, so the window offers both ways in.
+    assert window.welcome.isVisible()
+    buttons = {b.text(): b for b in window.welcome.findChildren(QPushButton)}
+    assert set(buttons) == {"Enter credentials…", "Start the demo"}
+    buttons["Start the demo"].click()
+    assert not window.welcome.isVisible()
+    assert window.controller.running and window.controller.synthetic
+    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=20_000)
+    assert page.eval("document.querySelector('.gt-synthetic').textContent") == (
+        "Synthetic demo data"
+    )
