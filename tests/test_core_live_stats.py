@@ -1,0 +1,136 @@
+"""The status-bar figures of a running session, with a fake clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from geotweets_desktop.core.live_stats import RATE_WINDOW_S, LiveStats, format_elapsed
+from geotweets_desktop.core.post import Location, Post
+
+
+class FakeClock:
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _post(n: int, located: bool) -> Post:
+    return Post(
+        id=str(n),
+        created_at=datetime(2026, 11, 28, tzinfo=UTC),
+        text="rain",
+        author_name="",
+        author_handle="",
+        terms=("rain",),
+        location=Location(lon=0.0, lat=0.0, kind="exact", radius_m=0.0) if located else None,
+        raw="{}",
+    )
+
+
+def _batch(count: int, located: int) -> list[Post]:
+    return [_post(n, n < located) for n in range(count)]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def test_starts_at_zero(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    assert (stats.received, stats.located) == (0, 0)
+    assert stats.elapsed == 0.0
+    assert stats.per_minute == 0.0
+
+
+def test_received_and_located_counts(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    stats.add(_batch(5, located=3))
+    stats.add([])
+    stats.add(_batch(4, located=0))
+    stats.add(iter(_batch(2, located=2)))
+    assert (stats.received, stats.located) == (11, 5)
+
+
+def test_elapsed_follows_the_clock(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    clock.advance(12.5)
+    assert stats.elapsed == 12.5
+
+
+def test_per_minute_over_the_first_minute_is_scaled_up(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    clock.advance(30)
+    stats.add(_batch(10, located=0))
+    # 10 posts in 30 s is 20 a minute.
+    assert stats.per_minute == pytest.approx(20.0)
+
+
+def test_per_minute_in_the_first_second_is_not_infinite(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    stats.add(_batch(3, located=0))
+    # The window never shrinks below one second: 3 posts/s → 180 a minute.
+    assert stats.per_minute == pytest.approx(180.0)
+
+
+def test_per_minute_counts_only_the_last_minute(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    stats.add(_batch(100, located=0))  # at t=0
+    clock.advance(RATE_WINDOW_S / 2)
+    stats.add(_batch(6, located=0))  # at t=30
+    clock.advance(RATE_WINDOW_S / 2 + 1)  # t=61: the first 100 are out of the window
+    assert stats.per_minute == pytest.approx(6.0)
+    clock.advance(RATE_WINDOW_S)  # t=121: nothing in the last minute
+    assert stats.per_minute == 0.0
+    assert stats.received == 106  # the totals are not windowed
+
+
+def test_steady_rate(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    for _ in range(300):  # two posts a second for five minutes
+        clock.advance(0.5)
+        stats.add(_batch(1, located=1))
+    assert stats.per_minute == pytest.approx(120.0, rel=0.02)
+
+
+def test_elapsed_and_rate_freeze_after_stop(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    clock.advance(30)
+    stats.add(_batch(10, located=4))
+    clock.advance(10)
+    stats.stop()
+    rate = stats.per_minute
+    clock.advance(3600)
+    assert stats.elapsed == 40.0
+    assert stats.per_minute == rate == pytest.approx(15.0)
+    stats.stop()  # a second stop does not move the end
+    assert stats.elapsed == 40.0
+    assert (stats.received, stats.located) == (10, 4)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "00:00"),
+        (0.99, "00:00"),
+        (5, "00:05"),
+        (59.9, "00:59"),
+        (60, "01:00"),
+        (61, "01:01"),
+        (599, "09:59"),
+        (3599, "59:59"),
+        (3600, "1:00:00"),
+        (3661, "1:01:01"),
+        (36_000 + 59, "10:00:59"),
+        (100 * 3600, "100:00:00"),
+    ],
+)
+def test_format_elapsed(seconds: float, shown: str) -> None:
+    assert format_elapsed(seconds) == shown
