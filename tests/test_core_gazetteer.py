@@ -118,15 +118,6 @@ def test_normalise_folds_case_accents_and_spaces(text: str, expected: str) -> No
     assert normalise(text) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: two-letter US state hints that are also ISO country codes (CA, IL, GA, PA, MA, "
-        "CO, AZ, TN, NC, VA, ...) are read only as countries, so 'Los Angeles, CA' finds no "
-        "city in Canada and gives None. Fix in gazetteer.Gazetteer._fits: accept the hint "
-        "when either the country or the US-state reading fits."
-    ),
-)
 @pytest.mark.parametrize(
     ("text", "state"),
     [
@@ -147,16 +138,6 @@ def test_us_city_with_a_state_code_that_is_also_a_country_code(text: str, state:
     assert city.admin1 == state
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: 'Richmond, CA' (the usual way to write Richmond, California) is placed in "
-        "Richmond, British Columbia: the 'CA' hint is read only as Canada. With both "
-        "readings possible and no clear winner the matcher must answer None (a wrong city "
-        "is worse than none). Fix: Gazetteer._fits accepts country OR state, and match() "
-        "applies its 5x-population dominance rule to the hinted candidates too."
-    ),
-)
 def test_ambiguous_state_or_country_hint_does_not_pick_the_wrong_city() -> None:
     city = gazetteer().match("Richmond, CA")
     assert city is None or city.country_code == "US"

@@ -123,8 +123,10 @@ def test_bbox_centre_and_radius() -> None:
     assert loc.lon == pytest.approx((west + east) / 2)
     assert loc.lat == pytest.approx((south + north) / 2)
     assert (loc.lon, loc.lat) == pytest.approx((145.0, -37.8))
+    # The radius reaches the farthest corner (south of the equator: a northern one).
+    corners = [(x, y) for x in (west, east) for y in (south, north)]
     assert loc.radius_m == pytest.approx(
-        reference_haversine_m(loc.lon, loc.lat, west, south), rel=1e-9
+        max(reference_haversine_m(loc.lon, loc.lat, x, y) for x, y in corners), rel=1e-9
     )
     # About 11 km from the centre of a 0.2° x 0.2° box to its corner at 38° S.
     assert 10_000 < loc.radius_m < 15_000
@@ -160,7 +162,8 @@ def test_antimeridian_box_centre_is_on_the_antimeridian_side() -> None:
     assert loc.lon == pytest.approx(179.0)  # not -1 (the far side of the world)
     assert loc.lat == pytest.approx(-17.5)
     assert -180 <= loc.lon <= 180
-    expected = reference_haversine_m(179.0, -17.5, 177, -19)
+    corners = [(x, y) for x in (177, -179) for y in (-19, -16)]
+    expected = max(reference_haversine_m(179.0, -17.5, x, y) for x, y in corners)
     assert loc.radius_m == pytest.approx(expected, rel=1e-9)
     # A box 4° wide and 3° tall: a few hundred km, not half the planet.
     assert 200_000 < loc.radius_m < 300_000

@@ -117,22 +117,22 @@ class Gazetteer:
             return None
         hints = parts[1:]
         if hints:
-            hinted = [c for c in candidates if all(self._fits(c, h) for h in hints)]
-            return hinted[0] if hinted else None
+            candidates = [c for c in candidates if all(self._fits(c, h) for h in hints)]
+            if not candidates:
+                return None
         best = candidates[0]
-        # Without a hint, trust the biggest namesake only if it clearly dominates.
+        # Trust the biggest namesake only if it clearly dominates the others left.
         if len(candidates) > 1 and candidates[1].population * 5 > best.population:
             return None
         return best
 
     def _fits(self, city: City, hint: str) -> bool:
+        # "CA" is Canada and California, "GA" Gabon and Georgia: either reading may fit.
         country = self._country_by_key.get(hint)
-        if country is not None:
-            return city.country_code == country
         state = self._state_by_key.get(hint)
-        if state is not None:
-            return city.country_code == "US" and city.admin1 == state
-        return False
+        return (country is not None and city.country_code == country) or (
+            state is not None and city.country_code == "US" and city.admin1 == state
+        )
 
 
 _lock = threading.Lock()

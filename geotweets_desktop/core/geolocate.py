@@ -61,7 +61,8 @@ def place_from_bbox(bbox: object, label: str = "") -> Location | None:
     if lon > 180.0:
         lon -= 360.0
     lat = (south + north) / 2.0
-    radius = haversine_m(lon, lat, west, south) if (west, south) != (east, north) else 0.0
+    # The farthest corner: south of the equator the northern corners are farther.
+    radius = max(haversine_m(lon, lat, x, y) for x in (west, east) for y in (south, north))
     return Location(lon=lon, lat=lat, kind="place", radius_m=radius, label=label)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from geotweets_desktop.core.post import Location, Post
 
@@ -97,6 +98,7 @@ class SessionStore:
                 "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         elif int(row[0]) > SCHEMA_VERSION:
+            self._db.close()
             raise RuntimeError(
                 f"{path} was written by a newer GeoTweets (schema {row[0]}); please update."
             )
@@ -167,6 +169,15 @@ class SessionStore:
     def session(self, session_id: int) -> SessionInfo | None:
         return next((s for s in self.sessions() if s.id == session_id), None)
 
+    def posts_received_since(self, since: float, source_prefix: str) -> int:
+        """Posts stored after `since` (Unix time) by sessions whose source starts so."""
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM posts p JOIN sessions s ON s.id = p.session_id"
+            " WHERE p.received_at >= ? AND s.source LIKE ? || '%'",
+            (since, source_prefix),
+        ).fetchone()
+        return int(count)
+
     def points(self, session_id: int, chunk: int = 20_000) -> Iterator[list[StoredPoint]]:
         """The located posts of a session, in arrival order, a chunk at a time."""
         cur = self._db.execute(
@@ -205,6 +216,17 @@ class SessionStore:
             synthetic=bool(row[13]),
         )
 
+    def iter_posts(self, session_id: int, chunk: int = 5_000) -> Iterator[list[Post]]:
+        """Every post of a session (located or not), in arrival order, a chunk at a
+        time: for export, which must not hold a million posts in memory."""
+        cur = self._db.execute(
+            f"SELECT {_POST_COLUMNS} FROM posts p JOIN sessions s ON s.id = p.session_id"
+            " WHERE p.session_id = ? ORDER BY p.rowid",
+            (session_id,),
+        )
+        while rows := cur.fetchmany(chunk):
+            yield [_post_from_row(row) for row in rows]
+
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
@@ -218,6 +240,32 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+_POST_COLUMNS = (
+    "p.post_id, p.created_at, p.text, p.author_name, p.author_handle, p.terms,"
+    " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.raw, p.lang, s.synthetic"
+)
+
+
+def _post_from_row(row: tuple[Any, ...]) -> Post:
+    location = (
+        Location(lon=row[6], lat=row[7], kind=row[8], radius_m=row[9], label=row[10] or "")
+        if row[6] is not None
+        else None
+    )
+    return Post(
+        id=str(row[0]),
+        created_at=datetime.fromisoformat(str(row[1])),
+        text=str(row[2]),
+        author_name=str(row[3]),
+        author_handle=str(row[4]),
+        terms=tuple(json.loads(str(row[5]))),
+        location=location,
+        raw=str(row[11]),
+        lang=str(row[12]),
+        synthetic=bool(row[13]),
+    )
 
 
 def _now_iso() -> str:
