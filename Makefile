@@ -1,0 +1,67 @@
+# GeoTweets Desktop: set-up, run, test, lint and the frozen (PyInstaller) build.
+#
+#   make setup         .venv with the app and dev tools, plus the web libraries (npm)
+#   make run           start the app with the offline demo
+#   make test          pytest, offscreen, inside a private D-Bus session with a keyring
+#   make lint          ruff check, ruff format --check, mypy
+#   make frozen        one-folder build in dist/geotweets/
+#   make frozen-check  the frozen app's --self-check (offscreen)
+#
+# Variables: PYTHON (interpreter that creates .venv), PYTEST_ARGS (e.g. -k gazetteer).
+
+PYTHON ?= python3
+PYTEST_ARGS ?=
+VENV := .venv
+BIN := $(VENV)/bin
+FROZEN := dist/geotweets/geotweets
+
+.PHONY: setup run test lint frozen frozen-check clean
+
+# Stamps make a repeated `make setup` a no-op until pyproject.toml or the npm
+# lock file changes. npm goes first: the package build (hatchling) checks that
+# the web libraries it bundles are there, even for an editable install.
+setup: $(VENV)/.setup-stamp
+
+$(VENV)/.setup-stamp: pyproject.toml | resources/node_modules/.setup-stamp
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+resources/node_modules/.setup-stamp: resources/package.json resources/package-lock.json
+	npm ci --prefix resources
+	touch $@
+
+run: setup
+	$(BIN)/geotweets --demo
+
+# The Secret Service (gnome-keyring) runs on a D-Bus session of its own, with
+# its keyring files and sockets in a throw-away folder: the tests never see the
+# user's real keyring. Without dbus-run-session the tests run as they are.
+test: export QT_QPA_PLATFORM := offscreen
+test: setup
+	@if command -v dbus-run-session >/dev/null 2>&1; then \
+	  tmp=$$(mktemp -d); \
+	  XDG_DATA_HOME=$$tmp XDG_RUNTIME_DIR=$$tmp dbus-run-session -- sh -c \
+	    'echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+	     exec $(BIN)/python -m pytest $(PYTEST_ARGS)'; \
+	  rc=$$?; rm -rf "$$tmp"; exit $$rc; \
+	else \
+	  echo "dbus-run-session not found: running the tests without a keyring"; \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+frozen: setup
+	$(BIN)/pyinstaller --noconfirm --log-level WARN geotweets.spec
+
+frozen-check: export QT_QPA_PLATFORM := offscreen
+frozen-check:
+	@test -x $(FROZEN) || { echo "$(FROZEN) is missing: run 'make frozen' first" >&2; exit 1; }
+	$(FROZEN) --self-check
+
+clean:
+	rm -rf build dist
