@@ -8,6 +8,9 @@ from typing import Literal
 
 LocationKind = Literal["exact", "place", "profile"]
 LOCATION_KINDS: tuple[LocationKind, ...] = ("exact", "place", "profile")
+# A location less certain than this (a region, a state, a country) is "coarse":
+# its centre says little about where the post was written.
+COARSE_RADIUS_M = 100_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,12 @@ class Location:
     kind: LocationKind
     radius_m: float
     label: str = ""
+
+    @property
+    def coarse(self) -> bool:
+        """True for a country- or region-sized place: derived from the radius,
+        so it holds for stored posts too without a schema change."""
+        return self.radius_m >= COARSE_RADIUS_M
 
 
 @dataclass(slots=True)
