@@ -8,6 +8,7 @@ user is told so. There is no plaintext fallback.
 from __future__ import annotations
 
 import contextlib
+import os
 
 import keyring
 import keyring.errors
@@ -57,3 +58,23 @@ class SessionOnlyToken:
     """A token held in memory for this run only, when the keyring is missing."""
 
     value: str | None = None
+
+
+ENV_TOKEN = "X_BEARER_TOKEN"
+
+
+def resolve_token() -> tuple[str | None, str]:
+    """The token to use and where it came from, for the user to see.
+
+    Order: the keyring, a session-only token typed this run, then the
+    `X_BEARER_TOKEN` environment variable (servers, CI).
+    """
+    token = load_token()
+    if token:
+        return token, "system keyring"
+    if SessionOnlyToken.value:
+        return SessionOnlyToken.value, "this session only (not saved)"
+    token = os.environ.get(ENV_TOKEN, "").strip()
+    if token:
+        return token, f"the {ENV_TOKEN} environment variable"
+    return None, ""

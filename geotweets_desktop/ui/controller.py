@@ -18,6 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
+from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import Source, StatusEvent
 from geotweets_desktop.ui.map_bridge import MapBridge, points_payload
 from geotweets_desktop.ui.palette import term_colors
@@ -48,6 +49,7 @@ class SessionController(QObject):
         self.stats.stop()
         self.state = StatusEvent("stopped", "Ready")
         self.stale_posts_dropped = 0
+        self.usage: UsageMeter | None = None
         self._term_index: dict[str, int] = {}
         self._token = 0
         self._runner: StreamRunner | None = None
@@ -65,9 +67,14 @@ class SessionController(QObject):
 
     # -- streams -------------------------------------------------------------
 
-    def start(self, source: Source) -> None:
-        """Start a new session with `source`, stopping the current one first."""
+    def start(self, source: Source, usage: UsageMeter | None = None) -> None:
+        """Start a new session with `source`, stopping the current one first.
+
+        `usage` meters a paid source (posts, estimated cost) and stops the
+        session when one of its limits is reached.
+        """
         self.stop()
+        self.usage = usage
         self._token += 1
         self.terms = list(source.terms)
         self.source_label = source.label
@@ -84,7 +91,7 @@ class SessionController(QObject):
         runner.start()
         emit(self.sessionChanged)
 
-    def stop(self) -> None:
+    def stop(self, reason: str = "Stopped") -> None:
         """Stop the stream (within about a second) and save what it sent."""
         runner, self._runner = self._runner, None
         if runner is not None:
@@ -93,7 +100,7 @@ class SessionController(QObject):
             self._token += 1  # anything the old stream still had in flight is dropped
             self.flush()
             self.stats.stop()
-            self._set_state(StatusEvent("stopped", "Stopped"))
+            self._set_state(StatusEvent("stopped", reason))
         if self.session_id is not None:
             self.store.end_session(self.session_id)
         self._lingering = [r for r in self._lingering if r.running]
@@ -111,6 +118,7 @@ class SessionController(QObject):
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
         self.stop()
+        self.usage = None
         self.session_id = session.id
         self.terms = list(session.terms)
         self.source_label = f"{session.source} · session {session.id}"
@@ -154,7 +162,13 @@ class SessionController(QObject):
                 if p.location is not None
             ]
             self._send_points(points)
+            if self.usage is not None:
+                self.usage.add(len(added))
             emit(self.statsChanged)
+        if self.usage is not None and self.running:
+            reason = self.usage.limit_reached()
+            if reason is not None:
+                self.stop(f"Stopped: {reason}")
         if self._replay is not None:
             chunk = next(self._replay, None)
             if chunk is None:

@@ -1,25 +1,40 @@
-"""Enter, replace or forget the X Bearer token (kept in the OS keyring)."""
+"""Enter, check, replace or forget the X Bearer token (kept in the OS keyring).
+
+The token is checked against X as soon as it is saved, in a background
+thread, and the dialog says plainly whether it works, lacks stream access,
+or was rejected. The token itself is never shown, logged or put in a message.
+"""
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from geotweets_desktop import secrets
+from geotweets_desktop.sources.x_api import TokenCheck, check_token
+
+_POLL_MS = 100
 
 
 class CredentialsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("X credentials")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(480)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="token-check")
+        self._pending: Future[TokenCheck] | None = None
+        self.last_check: TokenCheck | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Paste the Bearer token of your X developer app (developer.x.com → your app → "
@@ -31,28 +46,43 @@ class CredentialsDialog(QDialog):
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText("Bearer token")
         layout.addWidget(self.token_edit)
-        stored = secrets.load_token() is not None
-        self.state_label = QLabel(
-            "A token is stored." if stored else "No token is stored yet.", self
-        )
-        if not secrets.keyring_available():
-            self.state_label.setText(
-                "No system keyring was found: a token can only be used for this session "
-                "and is forgotten when the app closes."
-            )
+        self.state_label = QLabel(self)
         self.state_label.setWordWrap(True)
         layout.addWidget(self.state_label)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.forget_button = buttons.addButton(
-            "Forget stored token", QDialogButtonBox.ButtonRole.ResetRole
-        )
-        self.forget_button.setEnabled(stored)
+        self.check_label = QLabel(self)
+        self.check_label.setTextFormat(Qt.TextFormat.PlainText)  # X wrote part of it
+        self.check_label.setWordWrap(True)
+        layout.addWidget(self.check_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.save_button = QPushButton("Save and check", self)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.check_button = QPushButton("Check stored token", self)
+        buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.forget_button = QPushButton("Forget token", self)
+        buttons.addButton(self.forget_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.save_button.clicked.connect(self._save)
+        self.check_button.clicked.connect(self._check_stored)
         self.forget_button.clicked.connect(self._forget)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.accept)
         layout.addWidget(buttons)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        token, origin = secrets.resolve_token()
+        if not secrets.keyring_available():
+            text = (
+                "No system keyring was found on this computer, so a token cannot be saved: "
+                "one you enter is used for this session only and forgotten when the app closes."
+            )
+        elif token:
+            text = f"A token is in use, from {origin}."
+        else:
+            text = "No token is stored yet."
+        self.state_label.setText(text)
+        self.forget_button.setEnabled(
+            secrets.load_token() is not None or secrets.SessionOnlyToken.value is not None
+        )
+        self.check_button.setEnabled(token is not None)
 
     def _save(self) -> None:
         token = self.token_edit.text().strip()
@@ -70,10 +100,42 @@ class CredentialsDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
             secrets.SessionOnlyToken.value = token
-        self.accept()
+        self.token_edit.clear()
+        self._show_state()
+        self._start_check(token)
+
+    def _check_stored(self) -> None:
+        token, _origin = secrets.resolve_token()
+        if token:
+            self._start_check(token)
+
+    def _start_check(self, token: str) -> None:
+        self.check_label.setText("Checking the token with X…")
+        self.save_button.setEnabled(False)
+        self.check_button.setEnabled(False)
+        self._pending = self._executor.submit(check_token, token)
+        QTimer.singleShot(_POLL_MS, self._poll_check)
+
+    def _poll_check(self) -> None:
+        if self._pending is None:
+            return
+        if not self._pending.done():
+            QTimer.singleShot(_POLL_MS, self._poll_check)
+            return
+        result = self._pending.result()
+        self._pending = None
+        self.last_check = result
+        mark = {True: "✔", False: "✘", None: "?"}[result.valid]
+        self.check_label.setText(f"{mark} {result.message}")
+        self.save_button.setEnabled(True)
+        self._show_state()
 
     def _forget(self) -> None:
         secrets.forget_token()
         secrets.SessionOnlyToken.value = None
-        self.state_label.setText("The stored token was forgotten.")
-        self.forget_button.setEnabled(False)
+        self.check_label.setText("The token was forgotten.")
+        self._show_state()
+
+    def done(self, result: int) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        super().done(result)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import date, datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -25,8 +27,12 @@ from geotweets_desktop import APP_NAME, secrets
 from geotweets_desktop.core.gazetteer import gazetteer
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
+from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.paths import resources_dir
+from geotweets_desktop.sources.base import Source
 from geotweets_desktop.sources.demo import DemoSource
+from geotweets_desktop.sources.x_search import XRecentSearchSource
+from geotweets_desktop.sources.x_stream import XStreamSource
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.credentials_dialog import CredentialsDialog
 from geotweets_desktop.ui.map_view import MapView
@@ -34,10 +40,13 @@ from geotweets_desktop.ui.sessions_dialog import SessionsDialog
 from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.signals import emit
 from geotweets_desktop.ui.status_bar import SessionStatusBar
+from geotweets_desktop.ui.usage_dialog import UsageLimitsDialog
 
 log = logging.getLogger(__name__)
 
 SOURCE_DEMO = "demo"
+SOURCE_X_STREAM = "x-stream"
+SOURCE_X_SEARCH = "x-search"
 
 
 class MainWindow(QMainWindow):
@@ -81,9 +90,26 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.source_combo = QComboBox(bar)
         self.source_combo.addItem("Demo (synthetic, offline)", SOURCE_DEMO)
+        self.source_combo.addItem("X live stream", SOURCE_X_STREAM)
+        self.source_combo.addItem("X recent search (polling)", SOURCE_X_SEARCH)
+        self.source_combo.setItemData(
+            2,
+            "For X plans without filtered-stream access: polls recent posts",
+            Qt.ItemDataRole.ToolTipRole,
+        )
         self.source_combo.setToolTip("Where posts come from")
+        index = self.source_combo.findData(self.settings.source)
+        self.source_combo.setCurrentIndex(max(index, 0))
         bar.addWidget(QLabel(" Source: "))
         bar.addWidget(self.source_combo)
+        self.located_only_check = QCheckBox("Only located posts (cheaper)", bar)
+        self.located_only_check.setChecked(self.settings.located_only)
+        self.located_only_check.setToolTip(
+            "Ask X only for posts that carry a place or a point (has:geo). X bills every "
+            "post it delivers, and posts without a location can only be placed from the "
+            "author's profile text, if at all."
+        )
+        bar.addWidget(self.located_only_check)
         bar.addWidget(QLabel("  Terms: "))
         self.terms_edit = QLineEdit(self.settings.last_terms, bar)
         self.terms_edit.setPlaceholderText(
@@ -97,7 +123,7 @@ class MainWindow(QMainWindow):
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start_search)
         self.stop_button = QPushButton("Stop", bar)
-        self.stop_button.clicked.connect(self.controller.stop)
+        self.stop_button.clicked.connect(lambda: self.controller.stop())
         self.clear_button = QPushButton("Clear", bar)
         self.clear_button.setToolTip("Clear the map (stored posts are kept)")
         self.clear_button.clicked.connect(self.controller.clear)
@@ -119,6 +145,9 @@ class MainWindow(QMainWindow):
         credentials = QAction("X &credentials…", self)
         credentials.triggered.connect(self.show_credentials)
         settings_menu.addAction(credentials)
+        limits = QAction("X &usage and limits…", self)
+        limits.triggered.connect(self.show_usage_limits)
+        settings_menu.addAction(limits)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About", self)
         about.triggered.connect(self._about)
@@ -155,8 +184,44 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Search terms", str(exc))
             return False
         self.settings.last_terms = self.terms_edit.text()
-        self.controller.start(DemoSource(terms))
+        kind = self.source_combo.currentData()
+        self.settings.source = kind
+        self.settings.located_only = self.located_only_check.isChecked()
+        if kind == SOURCE_DEMO:
+            self.controller.start(DemoSource(terms))
+            return True
+        token, origin = secrets.resolve_token()
+        if token is None:
+            self.show_credentials()
+            token, origin = secrets.resolve_token()
+            if token is None:
+                return False
+        source: Source
+        if kind == SOURCE_X_STREAM:
+            source = XStreamSource(terms, token, located_only=self.located_only_check.isChecked())
+        else:
+            source = XRecentSearchSource(
+                terms, token, located_only=self.located_only_check.isChecked()
+            )
+        source.label = f"{source.label} (token from {origin})"
+        self.controller.start(source, self._usage_meter())
         return True
+
+    def _usage_meter(self) -> UsageMeter:
+        midnight = datetime.combine(date.today(), datetime.min.time()).timestamp()
+        return UsageMeter(
+            price_per_post=self.settings.price_per_post,
+            limits=self.settings.usage_limits,
+            posts_earlier_today=self.store.posts_received_since(midnight, "X "),
+        )
+
+    def start_x_stream(self, terms: list[str]) -> bool:
+        self.terms_edit.setText(", ".join(terms))
+        self.source_combo.setCurrentIndex(self.source_combo.findData(SOURCE_X_STREAM))
+        return self.start_search()
+
+    def show_usage_limits(self) -> None:
+        UsageLimitsDialog(self.settings, self).exec()
 
     def start_demo(self, terms: list[str] | None = None) -> bool:
         if terms:

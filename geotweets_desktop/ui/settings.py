@@ -11,6 +11,7 @@ import os
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from geotweets_desktop.core.usage import DEFAULT_PRICE_PER_POST, UsageLimits
 from geotweets_desktop.paths import data_dir
 
 SETTINGS_VERSION = 1
@@ -30,6 +31,12 @@ class AppSettings:
     def _str(self, key: str, default: str) -> str:
         value = self._s.value(key, default)
         return value if isinstance(value, str) else default
+
+    def _float(self, key: str, default: float) -> float:
+        try:
+            return float(self._s.value(key, default))
+        except (TypeError, ValueError):
+            return default
 
     def _bool(self, key: str, default: bool) -> bool:
         value = self._s.value(key, default)
@@ -61,6 +68,45 @@ class AppSettings:
         if env is not None:
             return env
         return self._str("map/tile_url", DEFAULT_TILE_URL) if self.online_tiles else ""
+
+    @property
+    def source(self) -> str:
+        return self._str("search/source", "demo")
+
+    @source.setter
+    def source(self, value: str) -> None:
+        self._s.setValue("search/source", value)
+
+    @property
+    def located_only(self) -> bool:
+        """Ask X only for posts with a place or point (`has:geo`): fewer posts billed."""
+        return self._bool("search/located_only", True)
+
+    @located_only.setter
+    def located_only(self, value: bool) -> None:
+        self._s.setValue("search/located_only", value)
+
+    @property
+    def price_per_post(self) -> float:
+        return self._float("usage/price_per_post", DEFAULT_PRICE_PER_POST)
+
+    @price_per_post.setter
+    def price_per_post(self, value: float) -> None:
+        self._s.setValue("usage/price_per_post", value)
+
+    @property
+    def usage_limits(self) -> UsageLimits:
+        """Zero means no limit."""
+        posts = int(self._float("usage/max_posts", 0))
+        cost = self._float("usage/max_cost", 0)
+        minutes = self._float("usage/max_minutes", 0)
+        return UsageLimits(posts or None, cost or None, minutes or None)
+
+    @usage_limits.setter
+    def usage_limits(self, limits: UsageLimits) -> None:
+        self._s.setValue("usage/max_posts", limits.max_posts or 0)
+        self._s.setValue("usage/max_cost", limits.max_cost or 0)
+        self._s.setValue("usage/max_minutes", limits.max_minutes or 0)
 
     @property
     def window_geometry(self) -> QByteArray | None:

@@ -26,14 +26,17 @@ class SessionStatusBar(QStatusBar):
         self.source_label = QLabel()
         self.state_label = QLabel()
         self.figures_label = QLabel()
+        self.usage_label = QLabel()
+        self.usage_label.setToolTip("Estimated from the price per post in Settings → X usage")
         # Plain text: messages may quote what a server sent.
-        for label in (self.source_label, self.state_label, self.figures_label):
+        for label in (self.source_label, self.state_label, self.figures_label, self.usage_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.source_label.font()
         font.setBold(True)
         self.source_label.setFont(font)
         self.addWidget(self.source_label)
         self.addWidget(self.state_label, 1)
+        self.addPermanentWidget(self.usage_label)
         self.addPermanentWidget(self.figures_label)
         controller.statusChanged.connect(self.refresh)
         controller.statsChanged.connect(self.refresh)
@@ -54,6 +57,9 @@ class SessionStatusBar(QStatusBar):
         detail = f" — {event.message}" if event.message else ""
         self.state_label.setText(f"{words}{detail}")
         self.state_label.setProperty("state", event.state)
+        self.usage_label.setVisible(c.usage is not None)
+        if c.usage is not None:
+            self.usage_label.setText(c.usage.summary())
         s = c.stats
         self.figures_label.setText(
             f"received {s.received:,} · located {s.located:,} · "

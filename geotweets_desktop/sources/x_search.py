@@ -1,0 +1,145 @@
+"""Recent search, polled: for X plans without filtered-stream access.
+
+Polls `GET /2/tweets/search/recent` (through tweepy) for posts newer than
+the last one seen (`since_id`), at a steady interval, and slows down to
+what the rate-limit headers allow: when `x-rate-limit-remaining` reaches 0
+the next poll waits for `x-rate-limit-reset`. One query ORs every term; each
+post's terms are found by matching its text as X would.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import requests
+import tweepy
+
+from geotweets_desktop.core.gazetteer import locate_profile
+from geotweets_desktop.core.payload import PayloadError, post_from_v2
+from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.term_match import TermMatcher
+from geotweets_desktop.sources.base import Sink, StatusEvent
+from geotweets_desktop.sources.x_api import STREAM_FIELDS, RebasedSession, error_detail
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL_S = 15.0
+MAX_RESULTS = 100  # the most one recent-search request returns
+NETWORK_RETRY_S = 5.0
+
+
+def search_query(terms: list[str], located_only: bool) -> str:
+    query = " OR ".join(terms)
+    if len(terms) > 1:
+        query = f"({query})"
+    return f"{query} has:geo" if located_only else query
+
+
+class XRecentSearchSource:
+    label = "X recent search"
+    synthetic = False
+
+    def __init__(
+        self,
+        terms: list[str],
+        bearer_token: str,
+        *,
+        located_only: bool = True,
+        interval_s: float = POLL_INTERVAL_S,
+    ) -> None:
+        self.terms = list(terms)
+        self.query = search_query(self.terms, located_only)
+        self.interval_s = interval_s
+        self.since_id: str | None = None
+        self._matcher = TermMatcher(self.terms)
+        self._client = tweepy.Client(bearer_token, return_type=requests.Response)
+        self._client.session = RebasedSession()
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self, sink: Sink) -> None:
+        try:
+            self._poll_loop(sink)
+        finally:
+            self._client.session.close()
+        if self._stop.is_set():
+            sink.status(StatusEvent("stopped", "Polling stopped"))
+
+    def _poll_loop(self, sink: Sink) -> None:
+        sink.status(StatusEvent("connecting", "Asking X for recent posts"))
+        while not self._stop.is_set():
+            try:
+                response = self._client.search_recent_tweets(
+                    self.query, since_id=self.since_id, max_results=MAX_RESULTS, **STREAM_FIELDS
+                )
+            except tweepy.Unauthorized:
+                sink.status(
+                    StatusEvent("error", "X rejected the token (401): check your credentials")
+                )
+                return
+            except tweepy.Forbidden as exc:
+                sink.status(
+                    StatusEvent(
+                        "error", f"X refused the search (403): {error_detail(exc.response)}"
+                    )
+                )
+                return
+            except tweepy.BadRequest as exc:
+                sink.status(
+                    StatusEvent("error", f"X refused the query: {error_detail(exc.response)}")
+                )
+                return
+            except tweepy.TooManyRequests as exc:
+                self._wait(sink, _until(exc.reset_time, self.interval_s), "rate limited by X")
+                continue
+            except tweepy.TwitterServerError as exc:
+                self._wait(sink, self.interval_s, f"X answered {exc.response.status_code}")
+                continue
+            except requests.RequestException as exc:
+                self._wait(sink, NETWORK_RETRY_S, f"network error ({type(exc).__name__})")
+                continue
+            posts = self._posts_from(response.json())
+            if posts:
+                sink.posts(posts)
+            wait = self.interval_s
+            if response.headers.get("x-rate-limit-remaining") == "0":
+                reset = response.headers.get("x-rate-limit-reset")
+                wait = max(wait, _until(int(reset) if reset else None, wait))
+            sink.status(StatusEvent("live", f"{len(posts)} new, next poll in {wait:.0f} s"))
+            self._stop.wait(wait)
+
+    def _posts_from(self, page: Any) -> list[Post]:
+        """One response page: `data` is a list, `includes` shared by all of its posts."""
+        if not isinstance(page, dict):
+            return []
+        newest = (page.get("meta") or {}).get("newest_id")
+        if newest:
+            self.since_id = str(newest)
+        includes = page.get("includes") or {}
+        posts: list[Post] = []
+        for data in reversed(page.get("data") or []):  # X sends newest first
+            try:
+                post = post_from_v2(
+                    {"data": data, "includes": includes}, lambda _tag: None, locate_profile
+                )
+            except PayloadError as exc:
+                log.warning("skipped a search result: %s", exc)
+                continue
+            post.terms = self._matcher.matching(post.text)
+            posts.append(post)
+        return posts
+
+    def _wait(self, sink: Sink, seconds: float, reason: str) -> None:
+        sink.status(StatusEvent("reconnecting", reason, retry_in=seconds))
+        self._stop.wait(seconds)
+
+
+def _until(reset_epoch: int | None, fallback: float) -> float:
+    if reset_epoch is None:
+        return fallback
+    return max(1.0, reset_epoch - time.time() + 1.0)

@@ -1,0 +1,298 @@
+"""Live posts from X's filtered stream (API v2), through tweepy.
+
+`GeoStreamingClient` is a `tweepy.StreamingClient` with tweepy's pitfalls
+fixed:
+- the host comes from `GEOTWEETS_X_API_URL` (tweepy hard-codes another);
+- stopping is prompt: `abort()` shuts the socket, so a blocked read returns
+  at once instead of at the next keep-alive (up to 20 s), and every wait is
+  on an event, not `time.sleep` (tweepy's backoff sleeps up to 320 s);
+- the connection loop is ours: it never opens a second connection while one
+  is open, stops retrying on errors that retrying cannot fix (401, 403,
+  409), and says why it waits;
+- lines are parsed by our tolerant parser: a rule without a tag, an unknown
+  field or a malformed line never ends the stream.
+tweepy still does the rules API (get/add/delete), parameter handling and the
+HTTP session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import requests
+import tweepy
+
+from geotweets_desktop.core.backoff import Backoff
+from geotweets_desktop.core.gazetteer import locate_profile
+from geotweets_desktop.core.payload import PayloadError, post_from_v2
+from geotweets_desktop.core.rules import term_from_tag
+from geotweets_desktop.sources.base import Sink, StatusEvent
+from geotweets_desktop.sources.x_api import STREAM_FIELDS, RebasedSession, error_detail
+from geotweets_desktop.sources.x_rules import RuleError, replace_rules
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 10.0
+# X sends a keep-alive at least every 20 s; silence for longer means a stale connection.
+READ_TIMEOUT_S = 30.0
+CHUNK_SIZE = 512  # small reads: a post is handled as soon as its line is complete
+
+
+class FatalStreamError(RuntimeError):
+    """An error reconnecting cannot fix (bad token, no access, no rules)."""
+
+
+class GeoStreamingClient(tweepy.StreamingClient):
+    def __init__(self, bearer_token: str, source: XStreamSource) -> None:
+        super().__init__(bearer_token, wait_on_rate_limit=False)
+        self.session = RebasedSession()
+        self._source = source
+
+    def _connect(self, method: str, endpoint: str, **kwargs: Any) -> None:
+        # Called by tweepy's filter() with the processed query parameters.
+        self._source.stream_loop(self, f"/2/tweets/{endpoint}/stream", kwargs.get("params"))
+
+
+class XStreamSource:
+    label = "X filtered stream"
+    synthetic = False
+
+    def __init__(
+        self,
+        terms: list[str],
+        bearer_token: str,
+        *,
+        located_only: bool = True,
+        backoff: Backoff | None = None,
+        network_give_up_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.terms = list(terms)
+        self.located_only = located_only
+        self.session_key = uuid.uuid4().hex[:8]
+        self.malformed_lines = 0
+        self._token = bearer_token
+        self._backoff = backoff or Backoff()
+        self._give_up_s = network_give_up_s
+        self._clock = clock
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._response: requests.Response | None = None
+        self._sink: Sink | None = None
+
+    # -- the Source interface -----------------------------------------------------
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._abort_response()
+
+    def run(self, sink: Sink) -> None:
+        self._sink = sink
+        client = GeoStreamingClient(self._token, self)
+        try:
+            sink.status(StatusEvent("connecting", "Setting up the search rules"))
+            if not self._with_network_retries(
+                lambda: replace_rules(client, self.session_key, self.terms, self.located_only)
+            ):
+                return
+            client.filter(**STREAM_FIELDS)
+        except (FatalStreamError, RuleError) as exc:
+            sink.status(StatusEvent("error", str(exc)))
+        except tweepy.Unauthorized:
+            sink.status(StatusEvent("error", "X rejected the token (401): check your credentials"))
+        except tweepy.Forbidden as exc:
+            sink.status(StatusEvent("error", _no_access_message(exc.response)))
+        except tweepy.HTTPException as exc:
+            sink.status(
+                StatusEvent(
+                    "error", f"X answered {exc.response.status_code}: {error_detail(exc.response)}"
+                )
+            )
+        finally:
+            client.session.close()
+        if self._stop.is_set():
+            sink.status(StatusEvent("stopped", "Stream stopped"))
+
+    # -- connection loop ---------------------------------------------------------
+
+    def stream_loop(self, client: GeoStreamingClient, route: str, params: Any) -> None:
+        sink = self._sink
+        assert sink is not None
+        down_since: float | None = None
+        while not self._stop.is_set():
+            sink.status(StatusEvent("connecting", "Connecting to X"))
+            try:
+                response = client.session.get(
+                    f"https://api.twitter.com{route}",
+                    params=params,
+                    headers={"Authorization": f"Bearer {self._token}"},
+                    stream=True,
+                    timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+                )
+            except requests.RequestException as exc:
+                down_since = down_since if down_since is not None else self._clock()
+                if not self._network_wait(f"network error ({type(exc).__name__})", down_since):
+                    return
+                continue
+            down_since = None
+            with response:
+                if response.status_code != 200:
+                    self._http_error(response)
+                    continue
+                self._backoff.reset()
+                self._set_response(response)
+                sink.status(StatusEvent("live", "Receiving posts"))
+                reason = self._read_lines(response)
+                self._set_response(None)
+            if self._stop.is_set():
+                return
+            self._wait(self._backoff.network_error(), reason)
+
+    def _read_lines(self, response: requests.Response) -> str:
+        """Hand every post to the sink; return why the stream ended."""
+        sink = self._sink
+        assert sink is not None
+        try:
+            for line in response.iter_lines(chunk_size=CHUNK_SIZE):
+                if self._stop.is_set():
+                    return "stopped"
+                if not line:
+                    continue  # keep-alive
+                reason = self._handle_line(line, sink)
+                if reason:
+                    return reason
+        except (requests.RequestException, OSError, AttributeError) as exc:
+            # AttributeError: urllib3 after the socket was shut under it by stop().
+            if self._stop.is_set():
+                return "stopped"
+            return f"connection lost ({type(exc).__name__})"
+        return "connection closed by X"
+
+    def _handle_line(self, line: bytes, sink: Sink) -> str | None:
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            self.malformed_lines += 1
+            log.warning("skipped a malformed stream line (%d bytes)", len(line))
+            return None
+        if not isinstance(obj, dict):
+            self.malformed_lines += 1
+            return None
+        if "data" not in obj and obj.get("errors"):
+            title = error_detail_from_obj(obj)
+            if "operational-disconnect" in title or "disconnect" in title.lower():
+                return "stopped by X (operational disconnect)"
+            log.warning("X sent an error in the stream: %s", title)
+            return None
+        try:
+            post = post_from_v2(obj, self._term_for_tag, locate_profile, raw=line.decode())
+        except PayloadError as exc:
+            self.malformed_lines += 1
+            log.warning("skipped a stream line: %s", exc)
+            return None
+        sink.posts([post])
+        return None
+
+    def _term_for_tag(self, tag: str) -> str | None:
+        return term_from_tag(tag, self.session_key)
+
+    def _http_error(self, response: requests.Response) -> None:
+        status = response.status_code
+        detail = error_detail(response)
+        if status == 401:
+            raise FatalStreamError("X rejected the token (401): check your credentials")
+        if status == 403:
+            raise FatalStreamError(_no_access_message(response))
+        if status == 409:
+            raise FatalStreamError(f"X has no rules for this stream (409 {detail})")
+        if status == 429:
+            reason = (
+                "too many connections: another stream is still open"
+                if "TooManyConnections" in detail
+                else "rate limited by X"
+            )
+            self._wait(self._backoff.rate_limited(), reason)
+        else:
+            self._wait(self._backoff.http_error(), f"X answered {status} {detail}".strip())
+
+    def _network_wait(self, reason: str, down_since: float) -> bool:
+        if self._give_up_s is not None and self._clock() - down_since > self._give_up_s:
+            assert self._sink is not None
+            self._sink.status(
+                StatusEvent("error", f"Could not reach X for {self._give_up_s:.0f} s ({reason})")
+            )
+            self._stop.set()
+            return False
+        self._wait(self._backoff.network_error(), reason)
+        return True
+
+    def _with_network_retries(self, action: Callable[[], object]) -> bool:
+        down_since: float | None = None
+        while not self._stop.is_set():
+            try:
+                action()
+                return True
+            except requests.RequestException as exc:
+                down_since = down_since if down_since is not None else self._clock()
+                if not self._network_wait(f"network error ({type(exc).__name__})", down_since):
+                    return False
+        return False
+
+    def _wait(self, seconds: float, reason: str) -> None:
+        if self._stop.is_set():
+            return
+        assert self._sink is not None
+        self._sink.status(StatusEvent("reconnecting", reason, retry_in=seconds))
+        self._stop.wait(seconds)
+
+    # -- prompt stop ---------------------------------------------------------------
+
+    def _set_response(self, response: requests.Response | None) -> None:
+        with self._lock:
+            self._response = response
+        if response is not None and self._stop.is_set():
+            self._abort_response()
+
+    def _abort_response(self) -> None:
+        """Shut the stream's socket so a read blocked in another thread returns now."""
+        with self._lock:
+            response = self._response
+        if response is None:
+            return
+        sock = _socket_of(response)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    raw = getattr(response, "raw", None)
+    fp = getattr(raw, "_fp", None)  # http.client.HTTPResponse
+    buffered = getattr(fp, "fp", None)
+    sock = getattr(getattr(buffered, "raw", None), "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def error_detail_from_obj(obj: dict[str, Any]) -> str:
+    errors = obj.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        first = errors[0]
+        return str(first.get("title") or first.get("detail") or "")
+    return ""
+
+
+def _no_access_message(response: requests.Response | None) -> str:
+    detail = error_detail(response)
+    return (
+        "This X account has no filtered-stream access (403"
+        + (f": {detail}" if detail else "")
+        + "). Choose the recent-search source instead."
+    )
