@@ -1,0 +1,112 @@
+"""The token lives in the keyring only: an in-memory backend for the logic, and
+the real Secret Service (gnome-keyring on D-Bus) when the test run has one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from geotweets_desktop import secrets
+
+TOKEN = "AAAAAAAAAAAAAAAAAAAAAFakeTokenForTests%2Fnot-real"
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.delenv(secrets.ENV_TOKEN, raising=False)
+    monkeypatch.setattr(secrets.SessionOnlyToken, "value", None)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.delenv(secrets.ENV_TOKEN, raising=False)
+    monkeypatch.setattr(secrets.SessionOnlyToken, "value", None)
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_save_load_replace_forget(memory_keyring: MemoryKeyring) -> None:
+    assert secrets.load_token() is None
+    secrets.save_token(TOKEN)
+    assert memory_keyring.items == {(secrets.SERVICE, secrets.BEARER_TOKEN): TOKEN}
+    assert secrets.load_token() == TOKEN
+    secrets.save_token("second-token")
+    assert secrets.load_token() == "second-token"
+    secrets.forget_token()
+    assert secrets.load_token() is None
+    secrets.forget_token()  # forgetting twice is fine
+
+
+def test_the_token_comes_from_the_keyring_first_then_the_environment(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert secrets.resolve_token() == (None, "")
+    monkeypatch.setenv(secrets.ENV_TOKEN, "from-env")
+    assert secrets.resolve_token() == ("from-env", "the X_BEARER_TOKEN environment variable")
+    secrets.save_token(TOKEN)
+    assert secrets.resolve_token() == (TOKEN, "system keyring")
+
+
+def test_without_a_keyring_nothing_is_written_anywhere(
+    no_keyring: None, data_dir: object, tmp_path: object
+) -> None:
+    assert not secrets.keyring_available()
+    with pytest.raises(secrets.NoKeyringError, match="no keyring"):
+        secrets.save_token(TOKEN)
+    assert secrets.load_token() is None
+    # The session-only fallback is memory, chosen by the user in the dialog.
+    secrets.SessionOnlyToken.value = TOKEN
+    assert secrets.resolve_token() == (TOKEN, "this session only (not saved)")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DBUS_SESSION_BUS_ADDRESS"),
+    reason="no D-Bus session: run the tests with `make test` for the Secret Service test",
+)
+def test_a_real_secret_service_keeps_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from keyring.backends import SecretService
+
+    backend = SecretService.Keyring()
+    assert backend.priority > 0, "the Secret Service backend is not usable on this D-Bus"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        secrets.save_token(TOKEN)
+        # A second backend object reads it back through D-Bus, from gnome-keyring.
+        assert SecretService.Keyring().get_password(secrets.SERVICE, secrets.BEARER_TOKEN) == TOKEN
+        assert secrets.load_token() == TOKEN
+        secrets.forget_token()
+        assert secrets.load_token() is None
+    finally:
+        secrets.forget_token()
+        keyring.set_keyring(previous)
