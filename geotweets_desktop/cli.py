@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
+        "--x",
+        action="store_true",
+        help="start the live X stream for the --term terms, with the stored token "
+        "(or X_BEARER_TOKEN)",
+    )
+    parser.add_argument(
         "--demo", action="store_true", help="start the offline demo (synthetic posts) right away"
     )
     parser.add_argument(
@@ -73,6 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a source without a window and store what it sends.",
     )
     col.add_argument("--demo", action="store_true", help="the offline demo (synthetic posts)")
+    col.add_argument(
+        "--x",
+        action="store_true",
+        help="the live X filtered stream (token from the keyring or X_BEARER_TOKEN)",
+    )
+    col.add_argument(
+        "--all-posts",
+        action="store_true",
+        help="with --x: also posts without a place or point (X bills every post)",
+    )
     col.add_argument(
         "--term",
         action="append",
@@ -126,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             return collect(
                 args.term,
                 demo=args.demo,
+                x=args.x,
+                located_only=not args.all_posts,
                 out=args.out,
                 duration=args.duration,
                 max_posts=args.max_posts,

@@ -24,6 +24,8 @@ from geotweets_desktop.paths import store_path
 from geotweets_desktop.sources.base import Source, StatusEvent
 
 STORE_EVERY_S = 0.2
+# Headless runs end (non-zero) when X cannot be reached for this long.
+NETWORK_GIVE_UP_S = 120.0
 
 
 class _QueueSink:
@@ -37,18 +39,40 @@ class _QueueSink:
         self.queue.put(event)
 
 
+def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | None:
+    if not x:
+        from geotweets_desktop.sources.demo import DemoSource
+
+        return DemoSource(terms)
+    from geotweets_desktop import secrets
+    from geotweets_desktop.sources.x_stream import XStreamSource
+
+    token, origin = secrets.resolve_token()
+    if token is None:
+        print(
+            "geotweets collect: no X token: store one in the app (Settings → X credentials) "
+            f"or set {secrets.ENV_TOKEN}.",
+            file=sys.stderr,
+        )
+        return None
+    print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
+    return XStreamSource(
+        terms, token, located_only=located_only, network_give_up_s=NETWORK_GIVE_UP_S
+    )
+
+
 def collect(
     terms: list[str],
     *,
     demo: bool,
+    x: bool = False,
+    located_only: bool = True,
     out: str | None,
     duration: float | None,
     max_posts: int | None,
 ) -> int:
-    from geotweets_desktop.sources.demo import DemoSource
-
-    if not demo:
-        print("geotweets collect: choose a source (--demo).", file=sys.stderr)
+    if demo == x:
+        print("geotweets collect: choose one source: --demo or --x.", file=sys.stderr)
         return 2
     path = Path(out) if out else store_path()
     if path.suffix != ".db":
@@ -58,7 +82,9 @@ def collect(
             file=sys.stderr,
         )
         return 2
-    source: Source = DemoSource(parse_terms(terms))
+    source = _make_source(parse_terms(terms), x=x, located_only=located_only)
+    if source is None:
+        return 2
     store = SessionStore(path)
     session_id = store.start_session(source.label, source.terms, source.synthetic)
     sink = _QueueSink()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from geotweets_desktop import APP_NAME, __version__
 from geotweets_desktop.core.store import SessionStore
-from geotweets_desktop.core.terms import parse_terms
+from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.paths import store_path
 from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.web_scheme import register_scheme
@@ -79,12 +79,15 @@ def run_app(args: argparse.Namespace) -> int:
             result["code"] = 1
         window.close()
 
-    if args.demo or args.term:
-        terms = parse_terms(args.term) if args.term else None
-        if args.demo:
-            window.start_demo(terms)
-        else:
-            window.terms_edit.setText(", ".join(terms or []))
+    terms = parse_terms(args.term) if args.term else None
+    if args.x:
+        if not terms:
+            raise TermError("--x needs at least one --term to search for.")
+        window.start_x_stream(terms)
+    elif args.demo:
+        window.start_demo(terms)
+    elif terms:
+        window.terms_edit.setText(", ".join(terms))
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), finish)
     elif args.screenshot:

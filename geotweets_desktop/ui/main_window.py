@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
             "author's profile text, if at all."
         )
         bar.addWidget(self.located_only_check)
+        self.source_combo.currentIndexChanged.connect(self._source_changed)
+        self._source_changed()
         bar.addWidget(QLabel("  Terms: "))
         self.terms_edit = QLineEdit(self.settings.last_terms, bar)
         self.terms_edit.setPlaceholderText(
@@ -246,6 +248,10 @@ class MainWindow(QMainWindow):
             f"{APP_NAME} puts public posts that match your terms on a live map.\n\n"
             "Map data © OpenStreetMap contributors; offline basemap from Natural Earth.",
         )
+
+    def _source_changed(self, *_args: object) -> None:
+        # The demo makes its own locations; has:geo only means something to X.
+        self.located_only_check.setEnabled(self.source_combo.currentData() != SOURCE_DEMO)
 
     def _update_buttons(self, *_args: object) -> None:
         self.stop_button.setEnabled(self.controller.running)
