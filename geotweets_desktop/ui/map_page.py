@@ -36,6 +36,7 @@ def map_page_html() -> bytes:
         ("qwebchannel", "qwebchannel.js"),
         ("topojson", "vendor/topojson-client/topojson-client.min.js"),
         ("basemap", "static/basemap.js"),
+        ("points", "static/points.js"),
         ("geotweets", "static/map.js"),
     ):
         root.html.add_child(JavascriptLink(url), name=name)

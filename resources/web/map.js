@@ -1,169 +1,15 @@
-/* The GeoTweets map page: points on one canvas, a legend, popups.
+/* The GeoTweets map page: the bridge to Python, the legend, popups.
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
- * as JSON. Points are kept in typed arrays (no DOM element, no Leaflet layer
- * per post) and drawn on one canvas. Post text is never held here: a click
- * asks Python for that post, and its fields reach the DOM only as text. */
+ * as JSON. Points are kept and drawn by points.js. Post text is never held
+ * here: a click asks Python for that post, and its fields reach the DOM only
+ * as text. */
 (function () {
   "use strict";
 
   const KINDS = ["exact", "place", "profile"];
   const KIND_LABELS = { exact: "Exact point", place: "Place", profile: "Profile text" };
-  const NO_TERM = 255;
-  const HIT_RADIUS_PX = 8;
-
-  /* Growable columns of point data. */
-  class PointColumns {
-    constructor() {
-      this.count = 0;
-      this._alloc(1024);
-    }
-    _alloc(capacity) {
-      const old = this;
-      const grow = function (Type, prev) {
-        const next = new Type(capacity);
-        if (prev) next.set(prev.subarray(0, old.count));
-        return next;
-      };
-      this.key = grow(Float64Array, this.key);
-      this.wx = grow(Float64Array, this.wx);
-      this.wy = grow(Float64Array, this.wy);
-      this.term = grow(Uint8Array, this.term);
-      this.kind = grow(Uint8Array, this.kind);
-      this.capacity = capacity;
-    }
-    push(key, wx, wy, term, kind) {
-      if (this.count === this.capacity) this._alloc(this.capacity * 2);
-      const i = this.count++;
-      this.key[i] = key;
-      this.wx[i] = wx;
-      this.wy[i] = wy;
-      this.term[i] = term;
-      this.kind[i] = kind;
-    }
-    clear() {
-      this.count = 0;
-    }
-  }
-
-  /* One canvas over the map for every point. The canvas is a little larger
-   * than the view so a drag shows no empty edge before the redraw at its end. */
-  const PointLayer = L.Layer.extend({
-    options: { padding: 0.25, pane: "overlayPane" },
-
-    initialize: function (state) {
-      this._state = state;
-    },
-
-    onAdd: function (map) {
-      this._canvas = L.DomUtil.create("canvas", "gt-points leaflet-zoom-hide");
-      this.getPane().appendChild(this._canvas);
-      map.on("moveend zoomend resize viewreset", this.redraw, this);
-      this.redraw();
-    },
-
-    onRemove: function (map) {
-      map.off("moveend zoomend resize viewreset", this.redraw, this);
-      L.DomUtil.remove(this._canvas);
-    },
-
-    redraw: function () {
-      const map = this._map;
-      if (!map) return;
-      const started = performance.now();
-      const size = map.getSize();
-      const pad = size.multiplyBy(this.options.padding).round();
-      const topLeft = map.containerPointToLayerPoint(pad.multiplyBy(-1)).round();
-      const width = size.x + 2 * pad.x;
-      const height = size.y + 2 * pad.y;
-      const canvas = this._canvas;
-      if (canvas.width !== width || canvas.height !== height) {
-        canvas.width = width;
-        canvas.height = height;
-        canvas.style.width = width + "px";
-        canvas.style.height = height + "px";
-      }
-      L.DomUtil.setPosition(canvas, topLeft);
-      const ctx = canvas.getContext("2d");
-      ctx.clearRect(0, 0, width, height);
-
-      // Pixel origin of the canvas in world pixels at the current zoom.
-      const scale = Math.pow(2, map.getZoom());
-      const origin = map.getPixelOrigin().add(topLeft);
-      const worldWidth = 256 * scale;
-      const firstCopy = Math.floor(origin.x / worldWidth);
-      const lastCopy = Math.floor((origin.x + width) / worldWidth);
-
-      const st = this._state;
-      const pts = st.points;
-      const radius = map.getZoom() >= 6 ? 5 : 4;
-      // One path per (term, kind): a handful of fills instead of one per point.
-      const paths = new Map();
-      for (let i = 0; i < pts.count; i++) {
-        const kind = pts.kind[i];
-        if (!st.kindVisible[kind]) continue;
-        const py = pts.wy[i] * scale - origin.y;
-        if (py < -radius || py > height + radius) continue;
-        for (let copy = firstCopy; copy <= lastCopy; copy++) {
-          const px = pts.wx[i] * scale + copy * worldWidth - origin.x;
-          if (px < -radius || px > width + radius) continue;
-          const id = pts.term[i] * 4 + kind;
-          let path = paths.get(id);
-          if (!path) {
-            path = new Path2D();
-            paths.set(id, path);
-          }
-          path.moveTo(px + radius, py);
-          path.arc(px, py, radius, 0, 2 * Math.PI);
-        }
-      }
-      for (const [id, path] of paths) {
-        const term = Math.floor(id / 4);
-        const kind = KINDS[id % 4];
-        const color = term === NO_TERM ? "#555" : st.terms[term].color;
-        if (kind === "profile") {
-          // Profile text is the least certain kind: a hollow ring.
-          ctx.lineWidth = 2;
-          ctx.strokeStyle = color;
-          ctx.stroke(path);
-        } else {
-          ctx.globalAlpha = kind === "place" ? 0.75 : 1;
-          ctx.fillStyle = color;
-          ctx.fill(path);
-          ctx.globalAlpha = 1;
-          ctx.lineWidth = 1;
-          ctx.strokeStyle = kind === "exact" ? "#ffffff" : "rgba(0,0,0,0.35)";
-          ctx.stroke(path);
-        }
-      }
-      st.lastRedrawMs = performance.now() - started;
-      st.redraws += 1;
-    },
-
-    /* The index of the visible point nearest a container point, or -1. */
-    hitTest: function (containerPoint) {
-      const map = this._map;
-      const scale = Math.pow(2, map.getZoom());
-      const world = map.containerPointToLayerPoint(containerPoint).add(map.getPixelOrigin());
-      const worldWidth = 256 * scale;
-      const pts = this._state.points;
-      let best = -1;
-      let bestDist = HIT_RADIUS_PX * HIT_RADIUS_PX;
-      for (let i = pts.count - 1; i >= 0; i--) {
-        if (!this._state.kindVisible[pts.kind[i]]) continue;
-        let dx = (pts.wx[i] * scale - world.x) % worldWidth;
-        if (dx > worldWidth / 2) dx -= worldWidth;
-        if (dx < -worldWidth / 2) dx += worldWidth;
-        const dy = pts.wy[i] * scale - world.y;
-        const dist = dx * dx + dy * dy;
-        if (dist < bestDist) {
-          bestDist = dist;
-          best = i;
-        }
-      }
-      return best;
-    },
-  });
+  const NO_TERM = window.GeoTweetsPoints.NO_TERM;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -249,7 +95,8 @@
   });
 
   const state = {
-    points: new PointColumns(),
+    points: new window.GeoTweetsPoints.PointIndex(),
+    drawMode: "",
     terms: [],
     termCounts: [],
     kindCounts: [0, 0, 0],
@@ -379,7 +226,7 @@
 
   function attach(map) {
     app.map = map;
-    app.layer = new PointLayer(state).addTo(map);
+    app.layer = new window.GeoTweetsPoints.PointLayer(state).addTo(map);
     app.legend = new Legend(state, onKindToggle).addTo(map);
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Offline basemap: Natural Earth");
@@ -427,6 +274,7 @@
       termCounts: termCounts,
       kindCounts: { exact: state.kindCounts[0], place: state.kindCounts[1], profile: state.kindCounts[2] },
       redraws: state.redraws,
+      drawMode: state.drawMode,
       lastRedrawMs: state.lastRedrawMs,
       basemapTiles: document.querySelectorAll(".gt-basemap canvas").length,
     };
