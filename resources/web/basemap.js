@@ -85,44 +85,68 @@
     }
   }
 
-  const OfflineBasemap = L.GridLayer.extend({
-    options: { tileSize: 256, noWrap: false, className: "gt-basemap" },
-
-    initialize: function (landTopo, countriesTopo, options) {
-      L.setOptions(this, options);
-      const land = topojson.feature(landTopo, landTopo.objects.land);
-      this._land = projectLines(
+  function projectAtlas(landTopo, countriesTopo) {
+    const land = topojson.feature(landTopo, landTopo.objects.land);
+    const borders = topojson.mesh(countriesTopo, countriesTopo.objects.countries,
+      function (a, b) { return a !== b; });
+    return {
+      land: projectLines(
         [].concat.apply([], land.features.map(function (f) { return polygonRings(f.geometry); }))
-      );
-      const borders = topojson.mesh(countriesTopo, countriesTopo.objects.countries,
-        function (a, b) { return a !== b; });
-      this._borders = projectLines(lineStrings(borders));
+      ),
+      borders: projectLines(lineStrings(borders)),
+    };
+  }
+
+  /* Tiles are drawn just after they are asked for (asynchronously), so a pan or
+   * zoom shows the moved points at once and the new tiles a moment later;
+   * Leaflet keeps the old tiles on screen meanwhile. Zoomed out, the 1:110m
+   * data is plenty and several times quicker to draw than 1:50m. */
+  const OfflineBasemap = L.GridLayer.extend({
+    // 512 px tiles: a quarter as many canvases to make on every zoom.
+    options: { tileSize: 512, noWrap: false, className: "gt-basemap", coarseMaxZoom: 2 },
+
+    initialize: function (detailed, coarse, options) {
+      L.setOptions(this, options);
+      this._detailed = projectAtlas(detailed.land, detailed.countries);
+      this._coarse = projectAtlas(coarse.land, coarse.countries);
     },
 
-    createTile: function (coords) {
+    createTile: function (coords, done) {
       const tile = document.createElement("canvas");
       const size = this.getTileSize();
       tile.width = size.x;
       tile.height = size.y;
+      const self = this;
+      // After the next frame: the moved points are shown first.
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          self._drawTile(tile, coords, size);
+          done(null, tile);
+        }, 0);
+      });
+      return tile;
+    },
+
+    _drawTile: function (tile, coords, size) {
+      const atlas = coords.z <= this.options.coarseMaxZoom ? this._coarse : this._detailed;
       const ctx = tile.getContext("2d");
-      const n = Math.pow(2, coords.z);
+      const scale = Math.pow(2, coords.z); // zoom-0 pixels -> pixels at this zoom
+      const n = Math.max(1, (256 * scale) / size.x); // tiles across the world
       const x = ((coords.x % n) + n) % n; // world copies left and right
-      const scale = (n * size.x) / 256;
       const ox = x * size.x;
       const oy = coords.y * size.y;
       ctx.fillStyle = OCEAN;
       ctx.fillRect(0, 0, size.x, size.y);
-      traceRings(ctx, this._land, scale, ox, oy, size.x, true);
+      traceRings(ctx, atlas.land, scale, ox, oy, size.x, true);
       ctx.fillStyle = LAND;
       ctx.fill("evenodd");
       ctx.lineWidth = 0.8;
       ctx.strokeStyle = COAST;
       ctx.stroke();
-      traceRings(ctx, this._borders, scale, ox, oy, size.x, false);
+      traceRings(ctx, atlas.borders, scale, ox, oy, size.x, false);
       ctx.lineWidth = coords.z >= 4 ? 1.0 : 0.6;
       ctx.strokeStyle = BORDER;
       ctx.stroke();
-      return tile;
     },
   });
 

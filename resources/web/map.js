@@ -234,9 +234,16 @@
     const basemap = Promise.all([
       loadJson("vendor/world-atlas/land-50m.json"),
       loadJson("vendor/world-atlas/countries-50m.json"),
+      loadJson("vendor/world-atlas/land-110m.json"),
+      loadJson("vendor/world-atlas/countries-110m.json"),
     ]).then(function (topo) {
-      new window.GeoTweetsBasemap.OfflineBasemap(topo[0], topo[1], { zIndex: 0 })
-        .addTo(map).bringToBack();
+      const layer = new window.GeoTweetsBasemap.OfflineBasemap(
+        { land: topo[0], countries: topo[1] },
+        { land: topo[2], countries: topo[3] },
+        { zIndex: 0 }
+      );
+      layer.addTo(map).bringToBack();
+      app.basemap = layer;
     });
     const channel = new Promise(function (resolve) {
       new QWebChannel(qt.webChannelTransport, function (ch) {
@@ -289,12 +296,34 @@
   function pointPixel(index) {
     const map = app.map;
     const scale = Math.pow(2, map.getZoom());
-    const world = L.point(state.points.wx[index] * scale, state.points.wy[index] * scale);
+    const xy = state.points.xy;
+    const world = L.point(xy[2 * index] * scale, xy[2 * index + 1] * scale);
     const p = map.layerPointToContainerPoint(world.subtract(map.getPixelOrigin()));
     return [p.x, p.y];
   }
 
-  window.GeoTweets = { stats: stats, openPointAt: openPointAt, pointPixel: pointPixel, app: app };
+  /* A point inside the view, away from its edges (tests, benchmarks), or -1. */
+  function visiblePointIndex() {
+    const pts = state.points;
+    const size = app.map.getSize();
+    const start = Math.floor(Math.random() * pts.count);
+    for (let n = 0; n < pts.count; n++) {
+      const i = (start + n) % pts.count;
+      const xy = pointPixel(i);
+      if (xy[0] > 60 && xy[1] > 60 && xy[0] < size.x - 300 && xy[1] < size.y - 60) return i;
+    }
+    return -1;
+  }
+
+  window.GeoTweets = {
+    stats: stats,
+    openPointAt: openPointAt,
+    pointPixel: pointPixel,
+    visiblePointIndex: visiblePointIndex,
+    points: function () { return state.points; },
+    lastDraw: function () { return { ms: state.lastRedrawMs, mode: state.drawMode }; },
+    app: app,
+  };
   L.Map.addInitHook(function () {
     attach(this);
   });

@@ -20,7 +20,7 @@
   const NO_TERM = 255;
   const KINDS = ["exact", "place", "profile"];
   const VECTOR_LIMIT = 12000; // more points in view than this: pixels, not circles
-  const DENSITY_MAX_CELL_PX = 2; // cells this small on screen: draw counts, not points
+  const DENSITY_MAX_CELL_PX = 4; // cells this small on screen: draw counts, not points
   const HIT_RADIUS_PX = 8;
 
   function termSlot(term) {
@@ -34,6 +34,10 @@
       this.head = new Int32Array(GRID * GRID).fill(-1);
       this.kindCounts = new Uint32Array(GRID * GRID * 3);
       this.termCounts = new Uint16Array(GRID * GRID * MAX_TERMS); // saturates at 65535
+      this.dominant = new Uint8Array(GRID * GRID); // term slot with the most posts
+      // The cells holding any point, so a redraw can skip the empty (most) ones.
+      this.cells = new Int32Array(GRID * GRID);
+      this.cellCount = 0;
       this._grow(4096);
     }
 
@@ -44,9 +48,14 @@
         if (prev) next.set(prev.subarray(0, n));
         return next;
       };
+      const growPairs = function (prev) {
+        const next = new Float64Array(capacity * 2);
+        if (prev) next.set(prev.subarray(0, n * 2));
+        return next;
+      };
       this.key = grow(Float64Array, this.key);
-      this.wx = grow(Float64Array, this.wx);
-      this.wy = grow(Float64Array, this.wy);
+      // x, y interleaved: one cache line serves both when a redraw jumps around.
+      this.xy = growPairs(this.xy);
       this.term = grow(Uint8Array, this.term);
       this.kind = grow(Uint8Array, this.kind);
       this.next = grow(Int32Array, this.next);
@@ -57,18 +66,23 @@
       if (this.count === this.capacity) this._grow(this.capacity * 2);
       const i = this.count++;
       this.key[i] = key;
-      this.wx[i] = wx;
-      this.wy[i] = wy;
+      this.xy[2 * i] = wx;
+      this.xy[2 * i + 1] = wy;
       this.term[i] = term;
       this.kind[i] = kind;
       const cx = Math.min(GRID - 1, Math.max(0, Math.floor(wx / CELL)));
       const cy = Math.min(GRID - 1, Math.max(0, Math.floor(wy / CELL)));
       const cell = cy * GRID + cx;
+      if (this.head[cell] === -1) this.cells[this.cellCount++] = cell;
       this.next[i] = this.head[cell];
       this.head[cell] = i;
       this.kindCounts[cell * 3 + kind] += 1;
-      const t = cell * MAX_TERMS + termSlot(term);
-      if (this.termCounts[t] < 65535) this.termCounts[t] += 1;
+      const slot = termSlot(term);
+      const base = cell * MAX_TERMS;
+      if (this.termCounts[base + slot] < 65535) this.termCounts[base + slot] += 1;
+      if (this.termCounts[base + slot] > this.termCounts[base + this.dominant[cell]]) {
+        this.dominant[cell] = slot;
+      }
     }
 
     clear() {
@@ -76,6 +90,8 @@
       this.head.fill(-1);
       this.kindCounts.fill(0);
       this.termCounts.fill(0);
+      this.dominant.fill(0);
+      this.cellCount = 0;
     }
   }
 
@@ -92,7 +108,7 @@
   /* The layer: one canvas, a little larger than the view so a drag shows no
    * blank edge before the redraw at its end. */
   const PointLayer = L.Layer.extend({
-    options: { padding: 0.25, pane: "overlayPane" },
+    options: { padding: 0.15, pane: "overlayPane" },
 
     initialize: function (state) {
       this._state = state;
@@ -101,12 +117,14 @@
     onAdd: function (map) {
       this._canvas = L.DomUtil.create("canvas", "gt-points leaflet-zoom-hide");
       this.getPane().appendChild(this._canvas);
-      map.on("moveend zoomend resize viewreset", this.redraw, this);
+      // A zoom or a pan ends with one moveend; redrawing on zoomend or
+      // viewreset as well would draw the same frame two or three times.
+      map.on("moveend resize", this.redraw, this);
       this.redraw();
     },
 
     onRemove: function (map) {
-      map.off("moveend zoomend resize viewreset", this.redraw, this);
+      map.off("moveend resize", this.redraw, this);
       L.DomUtil.remove(this._canvas);
     },
 
@@ -162,9 +180,11 @@
       st.redraws += 1;
     },
 
-    /* Calls fn(cellX, cellY, copyOffsetPx) for every grid cell the canvas shows,
-     * across the world copies left and right. */
+    /* Calls fn(cell, copyOffsetPx) for every non-empty grid cell the canvas
+     * shows, across the world copies left and right. Walks the rectangle of
+     * cells in view, or the list of non-empty cells when that is shorter. */
     _eachCell: function (f, fn) {
+      const pts = this._state.points;
       const cellPx = CELL * f.scale;
       const y0 = Math.max(0, Math.floor(f.oy / cellPx));
       const y1 = Math.min(GRID - 1, Math.floor((f.oy + f.height) / cellPx));
@@ -174,8 +194,21 @@
         const shift = copy * f.worldWidth;
         const x0 = Math.max(0, Math.floor((f.ox - shift) / cellPx));
         const x1 = Math.min(GRID - 1, Math.floor((f.ox + f.width - shift) / cellPx));
-        for (let cy = y0; cy <= y1; cy++) {
-          for (let cx = x0; cx <= x1; cx++) fn(cy * GRID + cx, shift);
+        if (x1 < x0 || y1 < y0) continue;
+        if ((x1 - x0 + 1) * (y1 - y0 + 1) <= pts.cellCount) {
+          for (let cy = y0; cy <= y1; cy++) {
+            for (let cx = x0; cx <= x1; cx++) {
+              const cell = cy * GRID + cx;
+              if (pts.head[cell] !== -1) fn(cell, shift);
+            }
+          }
+        } else {
+          for (let n = 0; n < pts.cellCount; n++) {
+            const cell = pts.cells[n];
+            const cx = cell % GRID;
+            const cy = (cell - cx) / GRID;
+            if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1) fn(cell, shift);
+          }
         }
       }
     },
@@ -204,8 +237,8 @@
         for (let i = pts.head[cell]; i !== -1; i = pts.next[i]) {
           const kind = pts.kind[i];
           if (!st.kindVisible[kind]) continue;
-          const px = pts.wx[i] * scale + shift - f.ox;
-          const py = pts.wy[i] * scale - f.oy;
+          const px = pts.xy[2 * i] * scale + shift - f.ox;
+          const py = pts.xy[2 * i + 1] * scale - f.oy;
           const id = pts.term[i] * 4 + kind;
           let path = paths.get(id);
           if (!path) {
@@ -256,15 +289,26 @@
       const h = f.height;
       const image = ctx.createImageData(w, h);
       const buf = new Uint32Array(image.data.buffer);
-      const colors = this._palette(255);
+      // Colour by term id (0..255), and by kind whether it is shown at all.
+      const slots = this._palette(255);
+      const colorOf = new Uint32Array(256);
+      for (let t = 0; t < 256; t++) colorOf[t] = slots[termSlot(t)];
+      const shown = Uint8Array.from(st.kindVisible, Number);
+      const xy = pts.xy;
+      const next = pts.next;
+      const head = pts.head;
+      const kinds = pts.kind;
+      const terms = pts.term;
       const scale = f.scale;
+      const oy = f.oy;
       this._eachCell(f, function (cell, shift) {
-        for (let i = pts.head[cell]; i !== -1; i = pts.next[i]) {
-          if (!st.kindVisible[pts.kind[i]]) continue;
-          const px = (pts.wx[i] * scale + shift - f.ox) | 0;
-          const py = (pts.wy[i] * scale - f.oy) | 0;
+        const ox = f.ox - shift;
+        for (let i = head[cell]; i !== -1; i = next[i]) {
+          if (shown[kinds[i]] === 0) continue;
+          const px = (xy[2 * i] * scale - ox) | 0;
+          const py = (xy[2 * i + 1] * scale - oy) | 0;
           if (px < 1 || py < 1 || px >= w - 1 || py >= h - 1) continue;
-          const c = colors[termSlot(pts.term[i])];
+          const c = colorOf[terms[i]];
           let o = (py - 1) * w + px - 1;
           buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
           o += w;
@@ -289,7 +333,7 @@
       const buf = new Uint32Array(image.data.buffer);
       const vis = st.kindVisible;
       const kindCounts = pts.kindCounts;
-      const termCounts = pts.termCounts;
+      const dominant = pts.dominant;
       const levels = [];
       for (let a = 0; a < 8; a++) levels.push(this._palette(110 + a * 20));
       this._eachCell(f, function (cell, shift) {
@@ -297,11 +341,8 @@
         const n = (vis[0] ? kindCounts[k] : 0) + (vis[1] ? kindCounts[k + 1] : 0) +
           (vis[2] ? kindCounts[k + 2] : 0);
         if (n === 0) return;
-        const tb = cell * MAX_TERMS;
-        let best = 0;
-        for (let t = 1; t < MAX_TERMS; t++) if (termCounts[tb + t] > termCounts[tb + best]) best = t;
         const level = Math.min(7, Math.floor(Math.log2(n)));
-        const c = levels[level][best];
+        const c = levels[level][dominant[cell]];
         const cx = cell % GRID;
         const cy = (cell - cx) / GRID;
         const x0 = Math.floor(cx * cellPx + shift - f.ox);
@@ -334,10 +375,10 @@
           const x = (((cx + dx) % GRID) + GRID) % GRID;
           for (let i = pts.head[y * GRID + x]; i !== -1; i = pts.next[i]) {
             if (!st.kindVisible[pts.kind[i]]) continue;
-            let ddx = pts.wx[i] * scale - wx;
+            let ddx = pts.xy[2 * i] * scale - wx;
             if (ddx > worldWidth / 2) ddx -= worldWidth;
             if (ddx < -worldWidth / 2) ddx += worldWidth;
-            const ddy = pts.wy[i] * scale - world.y;
+            const ddy = pts.xy[2 * i + 1] * scale - world.y;
             const dist = ddx * ddx + ddy * ddy;
             // Ties go to the newer post (higher index), as it is drawn on top.
             if (dist < bestDist || (dist === bestDist && i > best)) {

@@ -1,0 +1,80 @@
+"""Shared helpers for the benchmarks: made-up data and process measurements."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+from pathlib import Path
+
+from geotweets_desktop.core.gazetteer import gazetteer
+from geotweets_desktop.core.store import SessionStore
+
+KINDS = ("exact", "place", "profile")
+
+
+def made_up_points(n: int, seed: int = 1) -> list[tuple[float, float, str]]:
+    """n (lon, lat, kind) near real cities, weighted by population, jittered."""
+    rng = random.Random(seed)
+    cities = gazetteer().cities
+    weights = [c.population for c in cities]
+    chosen = rng.choices(cities, weights=weights, k=n)
+    out = []
+    for city in chosen:
+        lon = max(-180.0, min(180.0, city.lon + rng.gauss(0, 0.15)))
+        lat = max(-85.0, min(85.0, city.lat + rng.gauss(0, 0.1)))
+        out.append((lon, lat, KINDS[rng.randrange(3)]))
+    return out
+
+
+def make_session_store(path: Path, n: int, terms: tuple[str, ...] = ("rain", "sun")) -> int:
+    """A session of n located made-up posts, written straight into the store's tables."""
+    store = SessionStore(path)
+    session_id = store.start_session("Benchmark (synthetic)", list(terms), synthetic=True)
+    store.end_session(session_id)
+    store.close()
+    db = sqlite3.connect(path)
+    term_json = [json.dumps([t]) for t in terms]
+    rows = (
+        (session_id, str(10**18 + i), "2026-11-28T12:00:00+00:00", 0.0, "Bench (demo)",
+         "bench", f"made-up post {i}", "und", term_json[i % len(terms)], lon, lat, kind,
+         1000.0, "", "{}")
+        for i, (lon, lat, kind) in enumerate(made_up_points(n))
+    )
+    with db:
+        db.executemany(
+            "INSERT INTO posts (session_id, post_id, created_at, received_at, author_name,"
+            " author_handle, text, lang, terms, lon, lat, kind, radius_m, place_label, raw)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    db.close()
+    return session_id
+
+
+def process_tree_rss_mb(root_pid: int) -> float:
+    """Resident memory of a process and all its descendants (Linux /proc), in MB."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total_kb = 0
+    stack = [root_pid]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total_kb += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kb / 1024
