@@ -37,9 +37,23 @@ def make_session_store(path: Path, n: int, terms: tuple[str, ...] = ("rain", "su
     db = sqlite3.connect(path)
     term_json = [json.dumps([t]) for t in terms]
     rows = (
-        (session_id, str(10**18 + i), "2026-11-28T12:00:00+00:00", 0.0, "Bench (demo)",
-         "bench", f"made-up post {i}", "und", term_json[i % len(terms)], lon, lat, kind,
-         1000.0, "", "{}")
+        (
+            session_id,
+            str(10**18 + i),
+            "2026-11-28T12:00:00+00:00",
+            0.0,
+            "Bench (demo)",
+            "bench",
+            f"made-up post {i}",
+            "und",
+            term_json[i % len(terms)],
+            lon,
+            lat,
+            kind,
+            1000.0,
+            "",
+            "{}",
+        )
         for i, (lon, lat, kind) in enumerate(made_up_points(n))
     )
     with db:

@@ -36,7 +36,7 @@ os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-bench-")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import make_session_store, process_tree_rss_mb  # noqa: E402
+from bench.common import make_session_store, process_tree_rss_mb
 
 PAN_JS = """
 (() => {
@@ -117,11 +117,15 @@ def main() -> int:
     [session] = [s for s in store.sessions() if s.id == session_id]
     t = time.perf_counter()
     window.controller.open_session(session)
-    wait(lambda: json.loads(js("JSON.stringify(GeoTweets.stats().points)")) == session.located,
-         timeout=600)
+    wait(
+        lambda: json.loads(js("JSON.stringify(GeoTweets.stats().points)")) == session.located,
+        timeout=600,
+    )
     load_s = time.perf_counter() - t
-    print(f"points on the page: {session.located:,} loaded from the store in {load_s:.1f} s "
-          f"({session.located / load_s:,.0f} points/s)")
+    print(
+        f"points on the page: {session.located:,} loaded from the store in {load_s:.1f} s "
+        f"({session.located / load_s:,.0f} points/s)"
+    )
 
     def frames(moves: list[str]) -> list[float]:
         js("window.__frames = []; window.__draws = []; true")
@@ -130,18 +134,21 @@ def main() -> int:
             wait(lambda k=k: js("window.__frames.length") >= k)
         draws = json.loads(js("JSON.stringify(window.__draws)"))
         if js("!window.__naive"):
-            print(f"  (of which the points layer's own drawing: median "
-                  f"{statistics.median(draws):.1f} ms, max {max(draws):.1f} ms)")
+            print(
+                f"  (of which the points layer's own drawing: median "
+                f"{statistics.median(draws):.1f} ms, max {max(draws):.1f} ms)"
+            )
         return list(json.loads(js("JSON.stringify(window.__frames)")))
 
     def report(label: str, values: list[float]) -> None:
         values = sorted(values)
-        p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
-        print(f"{label}: median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, "
-              f"min {values[0]:.1f}, max {values[-1]:.1f} ms ({len(values)} redraws)")
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        print(
+            f"{label}: median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, "
+            f"min {values[0]:.1f}, max {values[-1]:.1f} ms ({len(values)} redraws)"
+        )
 
-    pans = [f"map.panBy([{d}, {d // 2}], {{animate: false}});"
-            for d in ([200, -200] * args.pans)]
+    pans = [f"map.panBy([{d}, {d // 2}], {{animate: false}});" for d in ([200, -200] * args.pans)]
     for zoom in (2, 4, 5, 7):
         js(f"GeoTweets.app.map.setView([30, 10], {zoom}, {{animate: false}}); true")
         wait(lambda: True)
@@ -151,9 +158,12 @@ def main() -> int:
     report(f"zoom redraw, {session.located:,} points", frames(zooms))
     tiles = []
     for z in [3, 4, 5, 6] * 2:
-        js("(() => { window.__tiles = 0; const t0 = performance.now();"
-           " GeoTweets.app.basemap.once('load', () => { window.__tiles = performance.now() - t0; });"
-           f" GeoTweets.app.map.setZoom({z}, {{animate: false}}); return true; }})()")
+        js(
+            "(() => { window.__tiles = 0; const t0 = performance.now();"
+            " GeoTweets.app.basemap.once('load', () => {"
+            " window.__tiles = performance.now() - t0; });"
+            f" GeoTweets.app.map.setZoom({z}, {{animate: false}}); return true; }})()"
+        )
         wait(lambda: js("window.__tiles") > 0)
         tiles.append(float(js("window.__tiles")))
     report("zoom until every offline basemap tile is drawn", tiles)
@@ -175,8 +185,10 @@ def main() -> int:
     if latencies:
         report("click to popup (measured from Python, includes polling)", latencies)
 
-    print(f"resident memory, app processes: {process_tree_rss_mb(os.getpid()):,.0f} MB "
-          f"with {session.located:,} points on the map")
+    print(
+        f"resident memory, app processes: {process_tree_rss_mb(os.getpid()):,.0f} MB "
+        f"with {session.located:,} points on the map"
+    )
 
     # The naive way, same page, same data: one Leaflet circleMarker per post.
     js("GeoTweets.app.map.setView([30, 10], 4, {animate: false}); true")
