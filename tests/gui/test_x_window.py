@@ -1,0 +1,124 @@
+"""Live X posts in the window, through real tweepy against the loopback fake."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from fake_x import DEFAULT_TOKEN, FakeX, payloads
+from keyring.backends import fail
+
+from geotweets_desktop.core.usage import UsageLimits
+from geotweets_desktop.ui.main_window import SOURCE_X_STREAM
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeX]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # the token comes from the environment here
+    with FakeX(keepalive_interval=0.2) as server:
+        monkeypatch.setenv("GEOTWEETS_X_API_URL", server.base_url)
+        monkeypatch.setenv("X_BEARER_TOKEN", DEFAULT_TOKEN)
+        yield server
+    keyring.set_keyring(previous)
+
+
+def start_x(window: Any, terms: str) -> None:
+    window.source_combo.setCurrentIndex(window.source_combo.findData(SOURCE_X_STREAM))
+    window.terms_edit.setText(terms)
+    assert window.start_search()
+
+
+def test_live_posts_reach_the_store_and_the_map(
+    qtbot: Any, fake: FakeX, window: Any, page: Any
+) -> None:
+    start_x(window, "rain, sun")
+    qtbot.waitUntil(
+        lambda: window.controller.state.state == "live" and fake.open_streams == 1, timeout=10_000
+    )
+    assert "live" in window.status.state_label.text()
+    assert "X_BEARER_TOKEN environment variable" in window.status.source_label.text()
+    fake.push(
+        payloads.point_post(-74.006, 40.7128, text="rain in New York"), matches="rain has:geo"
+    )
+    fake.push(payloads.place_post(text="sun in Nairobi"), matches="sun has:geo")
+    fake.push(payloads.bare_post(text="rain, no idea where"), matches="rain has:geo")
+    qtbot.waitUntil(lambda: page.stats()["points"] == 2, timeout=10_000)
+    stats = page.stats()
+    assert stats["termCounts"] == {"rain": 1, "sun": 1}
+    assert stats["kindCounts"] == {"exact": 1, "place": 1, "profile": 0}
+    session = window.store.session(window.controller.session_id)
+    assert (session.received, session.located) == (3, 2)
+    [point] = [p for p in window.store.points(session.id) for p in p if p.kind == "exact"]
+    assert (point.lon, point.lat) == (-74.006, 40.7128)
+    assert not window.controller.synthetic
+    assert "3 posts this session" in window.status.usage_label.text()
+    assert window.status.usage_label.isVisible()
+
+
+def test_a_rejected_token_shows_in_the_status_bar(qtbot: Any, fake: FakeX, window: Any) -> None:
+    fake.fail_next_connection(401)
+    start_x(window, "rain")
+    qtbot.waitUntil(lambda: window.controller.state.state == "error", timeout=10_000)
+    assert "rejected the token" in window.status.state_label.text()
+
+
+def test_trouble_and_recovery_show_in_the_status_bar(
+    qtbot: Any, fake: FakeX, window: Any, page: Any
+) -> None:
+    from fake_x import KeepAlive, OperationalDisconnect
+
+    fake.script_next_connection(KeepAlive(), OperationalDisconnect())
+    start_x(window, "rain")
+    seen: list[str] = []
+    window.controller.statusChanged.connect(lambda e: seen.append(f"{e.state}: {e.message}"))
+    qtbot.waitUntil(lambda: any("operational disconnect" in s for s in seen), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.controller.state.state == "live" and fake.open_streams == 1, timeout=10_000
+    )
+    fake.push(payloads.point_post(text="rain after"), matches="rain has:geo")
+    qtbot.waitUntil(lambda: page.stats()["points"] == 1, timeout=10_000)
+
+
+def test_a_usage_limit_stops_the_stream_and_says_why(qtbot: Any, fake: FakeX, window: Any) -> None:
+    window.settings.usage_limits = UsageLimits(max_posts=2)
+    start_x(window, "rain")
+    qtbot.waitUntil(lambda: fake.open_streams == 1, timeout=10_000)
+    for i in range(3):
+        fake.push(payloads.point_post(text=f"rain {i}"), matches="rain has:geo")
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=10_000)
+    assert "limit reached: 2 posts" in window.status.state_label.text()
+    qtbot.waitUntil(lambda: fake.open_streams == 0, timeout=5_000)
+
+
+def test_the_token_never_reaches_logs_settings_or_the_store(
+    qtbot: Any,
+    fake: FakeX,
+    window: Any,
+    page: Any,
+    caplog: pytest.LogCaptureFixture,
+    data_dir: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    start_x(window, "rain")
+    qtbot.waitUntil(lambda: fake.open_streams == 1, timeout=10_000)
+    fake.push(payloads.point_post(text="rain"), matches="rain has:geo")
+    qtbot.waitUntil(lambda: page.stats()["points"] == 1, timeout=10_000)
+    fake.fail_next_connection(401)
+    window.controller.stop()
+    window.settings.sync()
+    assert any(r.name.startswith("urllib3") for r in caplog.records), "logging was not captured"
+    assert DEFAULT_TOKEN not in caplog.text
+    out, err = capfd.readouterr()
+    assert DEFAULT_TOKEN not in out + err
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert DEFAULT_TOKEN.encode() not in path.read_bytes(), f"the token is in {path}"
+    assert DEFAULT_TOKEN not in window.status.source_label.text()
