@@ -1,0 +1,298 @@
+"""Stream the posts out of an archive file, whatever its format, and say what went wrong.
+
+`ArchiveReader(path).posts()` yields Posts one at a time, so a file of a
+million posts is never in memory (except a JSON-array file, see below). While
+it runs, `bytes_read` / `total_bytes` give progress (bytes of the file on
+disk, so it is right for compressed files too), `format` names what was
+found, and `problems` lists every record that was skipped, by line number
+and reason.
+
+Detection looks at content, never at the file name: gzip by its magic bytes,
+a JSON array by its first character, and each line by its shape (see
+`records.kind_of`). Lines of different shapes in one file are all read;
+`format` then says "mixed".
+
+A damaged record never stops the file: a broken JSON line, bytes that are
+not UTF-8, a post without an id or text, a point out of range or not a
+number: the line is skipped and reported, and reading goes on. A gzip file
+cut short ends the reading at the cut, with a problem saying so; everything
+before the cut is kept. Operational messages in an archive (v1.1 `delete`
+and `limit` notices, v2 stream `errors` lines) are not posts and not
+damage: they are only counted, in `notices`.
+
+A JSON-array file is parsed whole (orjson, fast, but in memory). If it is
+damaged, the items before the damage are recovered and the rest is reported
+as one problem: there is no reliable place to resume inside a broken array.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import orjson
+
+from geotweets_desktop.core.archive.records import NotAPost, RecordError, convert
+from geotweets_desktop.core.gazetteer import locate_profile
+from geotweets_desktop.core.geolocate import ProfileMatcher
+from geotweets_desktop.core.post import Post
+
+GZIP_MAGIC = b"\x1f\x8b"
+# Problems kept with their line and reason; past this only the count grows,
+# so a file of garbage cannot fill the memory with complaints.
+MAX_KEPT_PROBLEMS = 1_000
+_PROGRESS_EVERY_LINES = 256
+_READ_BUFFER = 1 << 20
+
+FORMAT_NAMES = {
+    "v2-stream": "X API v2 stream lines",
+    "twarc2-pages": "twarc2 JSONL (one API response a line)",
+    "twarc2-flat": "twarc2 flattened lines",
+    "v1.1": "X API v1.1 statuses",
+    "mixed": "mixed record shapes",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A record that was skipped. `line` is 1-based: the line of the (decompressed)
+    file, or for a JSON-array file (`unit == "item"`) the item's place in the array."""
+
+    line: int
+    reason: str
+    unit: Literal["line", "item"] = "line"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.line}: {self.reason}"
+
+
+class ArchiveReader:
+    """Reads one archive file; see the module docstring. Not thread-safe, but
+    the progress attributes are plain numbers another thread may read."""
+
+    def __init__(self, path: Path | str, profile_matcher: ProfileMatcher | None = locate_profile):
+        self.path = Path(path)
+        self._profile = profile_matcher
+        self.total_bytes = 0
+        self.bytes_read = 0
+        self.format: str | None = None
+        self.compressed: bool | None = None
+        self.container: Literal["lines", "array"] | None = None
+        self.problems: list[Problem] = []
+        self.bad_records = 0
+        self.posts_read = 0
+        self.notices = 0
+
+    @property
+    def description(self) -> str:
+        """What was found, for people: "X API v1.1 statuses (JSON array, gzip)"."""
+        name = FORMAT_NAMES.get(self.format or "", "no posts recognised")
+        extras = [e for e in ("JSON array" if self.container == "array" else "",) if e]
+        if self.compressed:
+            extras.append("gzip")
+        return f"{name} ({', '.join(extras)})" if extras else name
+
+    @property
+    def fraction(self) -> float:
+        return self.bytes_read / self.total_bytes if self.total_bytes else 1.0
+
+    def posts(self) -> Generator[Post, None, None]:
+        """Yield every good post in file order. Raises OSError only when the file
+        cannot be opened at all; every later fault becomes a Problem."""
+        self.problems, self.bad_records, self.posts_read, self.notices = [], 0, 0, 0
+        self.bytes_read = 0
+        with open(self.path, "rb", buffering=0) as raw:
+            self.total_bytes = self.path.stat().st_size
+            self.compressed = raw.read(2) == GZIP_MAGIC
+            raw.seek(0)
+            stream: io.BufferedIOBase = (
+                # GzipFile reads the file in 128 KiB steps itself: progress
+                # (raw.tell()) moves in those steps.
+                gzip.GzipFile(fileobj=raw, mode="rb")
+                if self.compressed
+                else io.BufferedReader(raw, _READ_BUFFER)
+            )
+            with stream:
+                try:
+                    head = stream.peek(64)[:64]  # type: ignore[attr-defined]
+                except (EOFError, OSError, zlib.error) as exc:
+                    self._problem(1, _read_fault(exc))
+                    return
+                if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"[":
+                    self.container = "array"
+                    yield from self._array(stream, raw)
+                else:
+                    self.container = "lines"
+                    yield from self._lines(stream, raw)
+            self.bytes_read = self.total_bytes
+
+    # -- internals -----------------------------------------------------------
+
+    def _problem(self, where: int, reason: str, unit: Literal["line", "item"] = "line") -> None:
+        self.bad_records += 1
+        if len(self.problems) < MAX_KEPT_PROBLEMS:
+            self.problems.append(Problem(where, reason, unit))
+
+    def _seen(self, kind: str) -> None:
+        if self.format is None:
+            self.format = kind
+        elif self.format != kind:
+            self.format = "mixed"
+
+    def _lines(self, stream: io.BufferedIOBase, raw: IO[bytes]) -> Iterator[Post]:
+        loads = orjson.loads
+        decode_error = orjson.JSONDecodeError
+        profile = self._profile
+        line_no = 0
+        page_problems: list[str] = []
+        try:
+            for line in stream:
+                line_no += 1
+                if not line_no % _PROGRESS_EVERY_LINES:
+                    self.bytes_read = raw.tell()
+                if line_no == 1 and line.startswith(b"\xef\xbb\xbf"):
+                    line = line[3:]
+                try:
+                    obj = loads(line)
+                except decode_error as exc:
+                    obj = self._recover(line, line_no, exc)
+                    if obj is None:
+                        continue
+                try:
+                    kind, posts = convert(obj, line, profile, page_problems)
+                except NotAPost:
+                    self.notices += 1
+                    continue
+                except RecordError as exc:
+                    self._problem(line_no, str(exc))
+                    continue
+                if kind != self.format:
+                    self._seen(kind)
+                if page_problems:
+                    for reason in page_problems:
+                        self._problem(line_no, reason)
+                    page_problems.clear()
+                self.posts_read += len(posts)
+                yield from posts
+        except (EOFError, OSError, zlib.error) as exc:
+            self._problem(line_no + 1, f"{_read_fault(exc)}; the rest is lost")
+
+    def _recover(self, line: bytes, line_no: int, exc: Exception) -> Any:
+        """A line orjson refused: blank (fine), not UTF-8, NaN/Infinity, or broken."""
+        if not line.strip():
+            return None
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            byte = line[bad.start]
+            self._problem(line_no, f"not UTF-8 text (byte 0x{byte:02x} at column {bad.start + 1})")
+            return None
+        try:
+            # The stdlib parser accepts NaN and Infinity (Python's json.dumps
+            # writes them); the coordinate checks then name the bad number.
+            return json.loads(text)
+        except ValueError:
+            self._problem(line_no, f"broken JSON ({exc})")
+            return None
+
+    def _array(self, stream: io.BufferedIOBase, raw: IO[bytes]) -> Iterator[Post]:
+        chunks: list[bytes] = []
+        cut: str | None = None
+        try:
+            # read1: a fault loses only the step it happens in, not all that
+            # one big read() had already decompressed.
+            while chunk := stream.read1(_READ_BUFFER):
+                chunks.append(chunk)
+                self.bytes_read = raw.tell()
+        except (EOFError, OSError, zlib.error) as exc:
+            cut = _read_fault(exc)
+        content = b"".join(chunks)
+        del chunks
+        parsed: Any = None
+        if cut is None:
+            with contextlib.suppress(orjson.JSONDecodeError):
+                parsed = orjson.loads(content)
+        damage: str | None = None
+        if isinstance(parsed, list):
+            items = parsed
+        else:
+            items, damage = _salvage_array(content, cut)
+        del content, parsed
+        page_problems: list[str] = []
+        profile = self._profile
+        for index, obj in enumerate(items, 1):
+            try:
+                kind, posts = convert(obj, None, profile, page_problems)
+            except NotAPost:
+                self.notices += 1
+                continue
+            except RecordError as exc:
+                self._problem(index, str(exc), "item")
+                continue
+            self._seen(kind)
+            for reason in page_problems:
+                self._problem(index, reason, "item")
+            page_problems.clear()
+            self.posts_read += len(posts)
+            yield from posts
+        if damage is not None:
+            self._problem(len(items) + 1, f"{damage}; the rest of the array is lost", "item")
+
+
+def _read_fault(exc: BaseException) -> str:
+    """Words for a fault met while reading or decompressing the file."""
+    if isinstance(exc, EOFError):
+        return "the gzip data ends early (truncated file)"
+    if isinstance(exc, gzip.BadGzipFile | zlib.error):
+        return f"the gzip data is damaged ({exc})"
+    return f"the file cannot be read further ({exc})"
+
+
+def _salvage_array(content: bytes, cut: str | None) -> tuple[list[Any], str | None]:
+    """The items of a damaged array up to the damage, and what the damage is.
+
+    The stdlib decoder reads one item at a time (and accepts NaN, which the
+    coordinate checks then report item by item).
+    """
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        text = content[: bad.start].decode("utf-8")
+        cut = cut or f"not UTF-8 text (byte 0x{content[bad.start]:02x} at offset {bad.start})"
+    decoder = json.JSONDecoder()
+    items: list[Any] = []
+    end = len(text)
+    pos = text.find("[") + 1
+    while True:
+        pos = _skip_space(text, pos)
+        if pos >= end:
+            return items, cut or "the array ends early (truncated file)"
+        if text[pos] == "]" and not items:
+            return items, cut
+        try:
+            obj, pos = decoder.raw_decode(text, pos)
+        except ValueError as exc:
+            return items, cut or f"broken JSON at line {text.count(chr(10), 0, pos) + 1} ({exc})"
+        items.append(obj)
+        pos = _skip_space(text, pos)
+        if pos < end and text[pos] == ",":
+            pos += 1
+        elif pos < end and text[pos] == "]":
+            return items, cut
+        elif pos >= end:
+            return items, cut or "the array ends early (truncated file)"
+        else:
+            return items, f"expected ',' or ']' at line {text.count(chr(10), 0, pos) + 1}"
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos

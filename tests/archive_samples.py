@@ -1,0 +1,201 @@
+"""Builders for made-up archive records in every format the archive reader reads.
+
+Everything is invented: ids, names, handles, places and texts belong to no
+real account or post. Shapes follow the documented formats:
+- X API v2 stream line: `data` (one post), `includes`, `matching_rules`.
+- twarc2 page: `data` (a list of posts), shared `includes`, `meta`, `__twarc`.
+- twarc2 flattened post: the post with `author` inlined and the place's
+  fields merged into its `geo` (as `twarc.expansions.flatten` does), or the
+  place nested as `geo.place` (as some other tools write it).
+- X API v1.1 status: `id_str`, `text`/`full_text`/`extended_tweet`, `user`,
+  `coordinates` ([lon, lat]), `geo` ([lat, lon]), `place.bounding_box`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+# Sydney: GeoJSON order [longitude, latitude].
+SYDNEY = (151.2, -33.87)
+# A box around central Melbourne: [west, south, east, north].
+MELBOURNE_BBOX = [144.9, -37.9, 145.1, -37.7]
+V2_TIME = "2026-11-28T16:49:56.000Z"
+V1_TIME = "Wed Oct 10 20:19:24 +0000 2018"
+
+
+def v2_post(
+    post_id: str,
+    text: str = "made-up post about rain",
+    *,
+    author_id: str = "700001",
+    point: list[Any] | None = None,
+    place_id: str | None = None,
+    created_at: str | None = V2_TIME,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": post_id, "text": text, "author_id": author_id, "lang": "en"}
+    if created_at is not None:
+        data["created_at"] = created_at
+    geo: dict[str, Any] = {}
+    if point is not None:
+        geo["coordinates"] = {"type": "Point", "coordinates": point}
+    if place_id is not None:
+        geo["place_id"] = place_id
+    if geo:
+        data["geo"] = geo
+    return data
+
+
+def v2_user(
+    user_id: str = "700001",
+    *,
+    name: str = "Imaginary Person",
+    username: str = "imaginary_person",
+    location: str | None = None,
+) -> dict[str, Any]:
+    user = {"id": user_id, "name": name, "username": username}
+    if location is not None:
+        user["location"] = location
+    return user
+
+
+def v2_place(
+    place_id: str = "feedbeef00000001", bbox: list[Any] | None = None, name: str = "Melbourne"
+) -> dict[str, Any]:
+    return {
+        "id": place_id,
+        "full_name": f"{name}, Victoria",
+        "name": name,
+        "country_code": "AU",
+        "place_type": "city",
+        "geo": {"type": "Feature", "bbox": bbox or MELBOURNE_BBOX, "properties": {}},
+    }
+
+
+def v2_line(
+    post_id: str,
+    text: str = "made-up post about rain",
+    *,
+    point: list[Any] | None = None,
+    bbox: list[Any] | None = None,
+    profile: str | None = None,
+    username: str = "imaginary_person",
+    created_at: str | None = V2_TIME,
+) -> dict[str, Any]:
+    """A v2 stream line: exact `point`, or a place with `bbox`, or `profile` text."""
+    author_id = f"7{post_id[-5:]}"
+    place_id = f"feed{post_id[-12:]:0>12}" if bbox is not None else None
+    data = v2_post(
+        post_id, text, author_id=author_id, point=point, place_id=place_id, created_at=created_at
+    )
+    includes: dict[str, Any] = {"users": [v2_user(author_id, username=username, location=profile)]}
+    if bbox is not None:
+        includes["places"] = [v2_place(place_id or "", bbox)]
+    return {
+        "data": data,
+        "includes": includes,
+        "matching_rules": [{"id": "1", "tag": "someone-else:rain"}],
+    }
+
+
+def twarc_page(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several v2 stream lines as one twarc2 page (one API response)."""
+    includes: dict[str, list[Any]] = {"users": [], "places": []}
+    for line in lines:
+        for key in ("users", "places"):
+            for item in line["includes"].get(key, []):
+                if item not in includes[key]:
+                    includes[key].append(item)
+    return {
+        "data": [line["data"] for line in lines],
+        "includes": includes,
+        "meta": {"result_count": len(lines), "newest_id": lines[0]["data"]["id"]},
+        "__twarc": {"url": "https://api.example.invalid/2/tweets/search/recent", "version": "2"},
+    }
+
+
+def twarc_flat(line: dict[str, Any], *, nested_place: bool = False) -> dict[str, Any]:
+    """A v2 stream line as twarc2's flatten writes it (or with `geo.place` nested)."""
+    post = json.loads(json.dumps(line["data"]))
+    users = line["includes"].get("users", [])
+    post["author"] = users[0] if users else {}
+    places = line["includes"].get("places", [])
+    if "geo" in post and "place_id" in post["geo"] and places:
+        if nested_place:
+            post["geo"]["place"] = places[0]
+        else:
+            post["geo"] = {**post["geo"], **places[0]}
+    post["__twarc"] = {"url": "https://api.example.invalid/2/tweets", "version": "2"}
+    return post
+
+
+def v1_status(
+    post_id: str,
+    text: str = "made-up status about rain",
+    *,
+    coordinates: list[Any] | None = None,
+    geo: list[Any] | None = None,
+    polygon: list[list[Any]] | None = None,
+    profile: str | None = None,
+    screen_name: str = "imaginary_v1",
+    created_at: str = V1_TIME,
+    text_field: str = "text",
+) -> dict[str, Any]:
+    """A v1.1 status. `coordinates` is [lon, lat]; `geo` is [lat, lon]; `polygon` a ring."""
+    status: dict[str, Any] = {
+        "created_at": created_at,
+        "id": int(post_id),
+        "id_str": post_id,
+        "lang": "en",
+        "user": {
+            "id_str": f"8{post_id[-5:]}",
+            "name": "Imaginary V1 Person",
+            "screen_name": screen_name,
+            "location": profile,
+        },
+        "coordinates": None,
+        "geo": None,
+        "place": None,
+    }
+    if text_field == "extended":
+        status["text"] = text[:20] + "…"
+        status["truncated"] = True
+        status["extended_tweet"] = {"full_text": text}
+    else:
+        status[text_field] = text
+    if coordinates is not None:
+        status["coordinates"] = {"type": "Point", "coordinates": coordinates}
+    if geo is not None:
+        status["geo"] = {"type": "Point", "coordinates": geo}
+    if polygon is not None:
+        status["place"] = {
+            "id": "0123456789abcdef",
+            "full_name": "Invented Place, Nowhere",
+            "bounding_box": {"type": "Polygon", "coordinates": [polygon]},
+        }
+    return status
+
+
+def box_ring(west: float, south: float, east: float, north: float) -> list[list[float]]:
+    """A v1.1 bounding-box ring: south-west, south-east, north-east, north-west."""
+    return [[west, south], [east, south], [east, north], [west, north]]
+
+
+def encode(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+def write_lines(path: Path, records: Iterable[Any | bytes], *, compress: bool = False) -> Path:
+    """One record a line (bytes are written as they are, for damaged lines)."""
+    body = b"".join((r if isinstance(r, bytes) else encode(r)) + b"\n" for r in records)
+    path.write_bytes(gzip.compress(body) if compress else body)
+    return path
+
+
+def write_array(path: Path, records: list[Any], *, compress: bool = False) -> Path:
+    body = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+    path.write_bytes(gzip.compress(body) if compress else body)
+    return path
