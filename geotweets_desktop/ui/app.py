@@ -25,6 +25,9 @@ SCREENSHOT_SETTLE_MS = 1500
 
 
 def create_application() -> QApplication:
+    # Hand the interpreter lock over more often than the default 5 ms, so a busy
+    # stream thread cannot hold up the GUI thread for long (see bench/live_latency.py).
+    sys.setswitchinterval(0.001)
     register_scheme()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -1,14 +1,17 @@
 """The session controller: from stream source to store, map and status bar.
 
-Runs on the GUI thread. Posts from the worker are collected and handled in
-batches about every 50 ms: written to the store (one transaction, so they
-are on disk within a second of arrival), then the new located ones are sent
-to the map page in one JSON message.
+Runs on the GUI thread. When the worker says posts are waiting, they are
+taken in one batch as soon as the last batch is at least 15 ms old: written
+to the store (one transaction, so they are on disk at once), then the new
+located ones are sent to the map page in one JSON message. A batch is capped
+so that, in a burst, the GUI thread is never busy for long at a time; the
+rest follows on the next turn of the event loop.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +30,9 @@ from geotweets_desktop.ui.worker import StreamRunner
 
 log = logging.getLogger(__name__)
 
-FLUSH_INTERVAL_MS = 50
+FLUSH_INTERVAL_MS = 50  # reopened sessions are sent a chunk each tick
+MIN_FLUSH_GAP_MS = 15
+MAX_BATCH = 500
 REPLAY_CHUNK = 5_000
 
 
@@ -48,13 +53,14 @@ class SessionController(QObject):
         self.stats = LiveStats()
         self.stats.stop()
         self.state = StatusEvent("stopped", "Ready")
-        self.stale_posts_dropped = 0
         self.usage: UsageMeter | None = None
         self._term_index: dict[str, int] = {}
         self._token = 0
         self._runner: StreamRunner | None = None
         self._lingering: list[StreamRunner] = []
         self._pending: list[Post] = []
+        self._flush_scheduled = False
+        self._last_flush = 0.0
         self._replay: Iterator[list[StoredPoint]] | None = None
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
@@ -84,7 +90,7 @@ class SessionController(QObject):
         self._configure_page()
         self.clear()
         runner = StreamRunner(self._token, source)
-        runner.worker.postsReady.connect(self._on_posts)
+        runner.worker.postsAvailable.connect(self._on_posts_available)
         runner.worker.statusChanged.connect(self._on_status)
         self._runner = runner
         self._set_state(StatusEvent("starting", "Starting"))
@@ -97,8 +103,10 @@ class SessionController(QObject):
         if runner is not None:
             if not runner.stop():
                 self._lingering.append(runner)
-            self._token += 1  # anything the old stream still had in flight is dropped
-            self.flush()
+            self._token += 1  # signals the old stream still had in flight are ignored
+            self._pending.extend(runner.worker.take())
+            while self._pending and self.session_id is not None:
+                self.flush()
             self.stats.stop()
             self._set_state(StatusEvent("stopped", reason))
         if self.session_id is not None:
@@ -141,19 +149,30 @@ class SessionController(QObject):
 
     # -- batching --------------------------------------------------------------
 
-    def _on_posts(self, token: int, posts: list[Post]) -> None:
-        if token != self._token:
-            self.stale_posts_dropped += len(posts)
+    def _on_posts_available(self, token: int) -> None:
+        if token == self._token:
+            self._flush_soon()
+
+    def _flush_soon(self) -> None:
+        if self._flush_scheduled:
             return
-        self._pending.extend(posts)
+        self._flush_scheduled = True
+        gap_ms = MIN_FLUSH_GAP_MS - (time.monotonic() - self._last_flush) * 1000
+        QTimer.singleShot(max(0, round(gap_ms)), self.flush)
 
     def _on_status(self, token: int, event: StatusEvent) -> None:
         if token == self._token:
             self._set_state(event)
 
     def flush(self) -> None:
+        self._flush_scheduled = False
+        self._last_flush = time.monotonic()
+        if self._runner is not None:
+            self._pending.extend(self._runner.worker.take())
         if self._pending and self.session_id is not None:
-            batch, self._pending = self._pending, []
+            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+            if self._pending:
+                self._flush_soon()
             added = self.store.add_posts(self.session_id, batch)
             self.stats.add(batch)
             points = [

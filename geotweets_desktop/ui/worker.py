@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -18,11 +19,17 @@ STOP_TIMEOUT_MS = 1000
 class SourceWorker(QObject):
     """Runs `source.run` on the worker thread and turns its sink calls into signals.
 
-    Every signal carries the stream's token, so the receiver can drop what
+    Posts are not sent one signal each: they collect in a buffer, and
+    `postsAvailable` is emitted only when the buffer goes from empty to not
+    empty. The GUI thread then `take()`s everything at once, so a burst of
+    thousands of posts a second costs a handful of signals, and a lone post
+    is handed over at once.
+
+    Every signal carries the stream's token, so the receiver can ignore what
     an old stream still had in flight after a new search replaced it.
     """
 
-    postsReady = Signal(int, object)
+    postsAvailable = Signal(int)
     statusChanged = Signal(int, object)
     finished = Signal(int)
 
@@ -30,10 +37,22 @@ class SourceWorker(QObject):
         super().__init__()
         self.token = token
         self.source = source
+        self._buffer: list[Post] = []
+        self._lock = threading.Lock()
 
     # The Sink interface, called on the worker thread.
     def posts(self, posts: list[Post]) -> None:
-        emit(self.postsReady, self.token, posts)
+        with self._lock:
+            was_empty = not self._buffer
+            self._buffer.extend(posts)
+        if was_empty:
+            emit(self.postsAvailable, self.token)
+
+    def take(self) -> list[Post]:
+        """Everything buffered so far (called on the GUI thread)."""
+        with self._lock:
+            posts, self._buffer = self._buffer, []
+        return posts
 
     def status(self, event: StatusEvent) -> None:
         emit(self.statusChanged, self.token, event)

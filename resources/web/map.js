@@ -118,6 +118,10 @@
     _redrawPending: false,
   };
 
+  /* Latency tracing for benchmarks: when on, each point's key and the time
+   * (epoch ms) of the redraw that first drew it. */
+  const trace = { on: false, pending: [], drawn: [] };
+
   function scheduleRedraw() {
     if (app._redrawPending) return;
     app._redrawPending = true;
@@ -125,6 +129,11 @@
       app._redrawPending = false;
       app.layer.redraw();
       app.legend.updateCounts();
+      if (trace.pending.length) {
+        const at = performance.timeOrigin + performance.now();
+        for (const keys of trace.pending) for (const k of keys) trace.drawn.push(k, at);
+        trace.pending = [];
+      }
     });
   }
 
@@ -155,6 +164,7 @@
       for (const t of terms) state.termCounts[t] = (state.termCounts[t] || 0) + 1;
       state.kindCounts[kind] += 1;
     }
+    if (trace.on) trace.pending.push(batch.key);
     scheduleRedraw();
   }
 
@@ -322,6 +332,8 @@
     visiblePointIndex: visiblePointIndex,
     points: function () { return state.points; },
     lastDraw: function () { return { ms: state.lastRedrawMs, mode: state.drawMode }; },
+    startTrace: function () { trace.on = true; trace.drawn = []; return true; },
+    takeTrace: function () { const out = trace.drawn; trace.drawn = []; return out; },
     app: app,
   };
   L.Map.addInitHook(function () {

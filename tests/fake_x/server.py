@@ -388,6 +388,8 @@ class FakeX:
         self._search_requests: list[dict[str, str]] = []
         self._requests: list[RecordedRequest] = []
         self._delivered: list[str] = []
+        # When each post's last byte went out (time.time(), for latency benchmarks).
+        self._delivered_at: dict[str, float] = {}
         self._dropped: list[str] = []
         self._server_errors: list[str] = []
 
@@ -528,6 +530,12 @@ class FakeX:
     def delivered_post_ids(self) -> list[str]:
         with self._cond:
             return list(self._delivered)
+
+    @property
+    def delivered_at(self) -> dict[str, float]:
+        """Post id -> when its last byte was written to the socket (Unix time)."""
+        with self._cond:
+            return dict(self._delivered_at)
 
     @property
     def dropped_post_ids(self) -> list[str]:
@@ -1221,5 +1229,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(line[:cut])
             fake._stopping.wait(step.split_delay)
             self._chunk(line[cut:])
+        sent_at = time.time()
         with fake._cond:
             fake._delivered.append(post_id)
+            fake._delivered_at[post_id] = sent_at

@@ -1,0 +1,224 @@
+"""Benchmark: live latency and bursts through the loopback X fake (issue 5, target 3).
+
+The fake of X's API (tests/fake_x) runs in a separate process, so it does not
+share the app's interpreter lock, and streams made-up posts at a set pace. The
+app runs its real main window offscreen with the live X source pointed at it.
+
+- Latency: for each post, from the moment its last byte went out on the
+  socket (the fake records it) to the redraw that first drew its point on
+  the page (the page records it, when tracing is on). Same machine, same
+  wall clock. p50 and p95.
+- Burst: everything sent is stored and drawn (nothing lost); the GUI
+  thread's event-loop lag, measured by a 10 ms timer (its worst lateness);
+  and how long after the last post was sent the last one was drawn.
+
+Run: `.venv/bin/python bench/live_latency.py [--rate 100 --seconds 10]
+[--burst-rate 10000 --burst-seconds 10]` (offscreen; about 40 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TERM = "rain"
+RULE = f"{TERM} has:geo"
+
+
+def serve(args: argparse.Namespace) -> int:
+    """The feeder process: a FakeX that streams paced posts once the app connects."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fake_x import FakeX, payloads
+
+    rng = random.Random(3)
+    with FakeX(keepalive_interval=20.0) as fake:
+        print(fake.base_url, flush=True)
+        fake.wait_until(lambda: fake.open_streams == 1, timeout=60)
+        for phase in args.phases.split(","):
+            rate, seconds = (float(x) for x in phase.split("x"))
+            count = int(rate * seconds)
+            posts = [
+                payloads.point_post(
+                    rng.uniform(-120, 140), rng.uniform(-40, 60), text=f"rain report {i}"
+                )
+                for i in range(count)
+            ]
+            started = time.monotonic()
+            # Pushed in small groups at the pace asked for (10 ms apart).
+            group = max(1, int(rate / 100))
+            for n in range(0, count, group):
+                due = started + n / rate
+                delay = due - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                for obj in posts[n : n + group]:
+                    fake.push(obj, matches=RULE)
+            fake.wait_until(lambda: fake.pending == 0, timeout=120)
+            sent = time.monotonic() - started
+            print(
+                json.dumps({"phase": phase, "sent": count, "seconds": round(sent, 2)}), flush=True
+            )
+            time.sleep(2)
+        Path(args.serve).write_text(json.dumps(fake.delivered_at))
+        print("done", flush=True)
+        sys.stdin.read()  # keep serving until the app side is finished
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--burst-rate", type=float, default=10_000)
+    parser.add_argument("--burst-seconds", type=float, default=10)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--phases", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args)
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["GEOTWEETS_TILE_URL"] = ""
+    os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-bench-")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fake_x import DEFAULT_TOKEN
+
+    os.environ["X_BEARER_TOKEN"] = DEFAULT_TOKEN
+    delivered_file = Path(os.environ["GEOTWEETS_DATA_DIR"]) / "delivered.json"
+    phases = f"{args.rate:g}x{args.seconds:g},{args.burst_rate:g}x{args.burst_seconds:g}"
+    feeder = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(delivered_file), "--phases", phases],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert feeder.stdout is not None
+    os.environ["GEOTWEETS_X_API_URL"] = feeder.stdout.readline().strip()
+
+    import keyring
+    from keyring.backends import fail
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
+
+    from geotweets_desktop.core.store import SessionStore
+    from geotweets_desktop.paths import store_path
+    from geotweets_desktop.ui.app import create_application, dispose
+    from geotweets_desktop.ui.main_window import SOURCE_X_STREAM, MainWindow
+    from geotweets_desktop.ui.settings import AppSettings
+
+    keyring.set_keyring(fail.Keyring())  # the token comes from X_BEARER_TOKEN
+    app = create_application()
+    store = SessionStore(store_path())
+    window = MainWindow(store, AppSettings())
+    window.resize(1280, 800)
+    window.show()
+
+    lag = {"max": 0.0, "samples": [], "last": time.monotonic()}
+
+    def tick() -> None:
+        now = time.monotonic()
+        late = (now - lag["last"]) * 1000 - 10
+        lag["samples"].append(late)
+        lag["max"] = max(lag["max"], late)
+        lag["last"] = now
+
+    def wait(cond, timeout=180.0):  # type: ignore[no-untyped-def]
+        end = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > end:
+                raise TimeoutError("timed out")
+            app.processEvents()
+            time.sleep(0.001)
+
+    def js(script: str):  # type: ignore[no-untyped-def]
+        box: dict[str, object] = {}
+        window.map_view.page().runJavaScript(script, 0, lambda r: box.setdefault("v", r))
+        wait(lambda: "v" in box, timeout=30)
+        return box["v"]
+
+    wait(lambda: window.map_view.bridge.is_ready)
+    js("GeoTweets.startTrace()")
+    window.source_combo.setCurrentIndex(window.source_combo.findData(SOURCE_X_STREAM))
+    window.terms_edit.setText(TERM)
+    window.start_search()
+    # Event-loop lag is measured from the moment the stream is live.
+    wait(lambda: window.controller.state.state == "live")
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+
+    reports = []
+    drawn: dict[int, float] = {}
+    phase_lags = []
+    while True:
+        # Read the feeder's progress lines without blocking the event loop.
+        while not select.select([feeder.stdout], [], [], 0)[0]:
+            app.processEvents()
+            time.sleep(0.001)
+        line = feeder.stdout.readline().strip()
+        if line == "done":
+            break
+        reports.append(json.loads(line))
+        phase_lags.append((lag["max"], list(lag["samples"])))
+        lag["max"], lag["samples"] = 0.0, []
+        trace = js("JSON.stringify(GeoTweets.takeTrace())")
+        flat = json.loads(trace)
+        drawn.update(zip(flat[0::2], flat[1::2], strict=True))
+
+    delivered = json.loads(delivered_file.read_text())
+    trace = json.loads(js("JSON.stringify(GeoTweets.takeTrace())"))
+    drawn.update(zip(trace[0::2], trace[1::2], strict=True))
+    window.controller.stop()
+    feeder.stdin.close()
+    feeder.wait(10)
+
+    import sqlite3
+
+    db = sqlite3.connect(store_path())
+    key_to_id = dict(db.execute("SELECT rowid, post_id FROM posts"))
+    stored = len(key_to_id)
+    db.close()
+    drawn_by_id = {key_to_id[int(k)]: t / 1000 for k, t in drawn.items() if int(k) in key_to_id}
+
+    start = 0
+    for report, (max_lag, _samples) in zip(reports, phase_lags, strict=True):
+        count = report["sent"]
+        ids = list(delivered)[start : start + count]
+        start += count
+        latencies = sorted((drawn_by_id[i] - delivered[i]) * 1000 for i in ids if i in drawn_by_id)
+        lost = count - len(latencies)
+        p = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
+        last_sent = max(delivered[i] for i in ids)
+        last_drawn = max(drawn_by_id[i] for i in ids if i in drawn_by_id)
+        print(
+            f"phase {report['phase']} posts/s x s: sent {count:,} in {report['seconds']} s; "
+            f"drawn {len(latencies):,}, lost {lost}"
+        )
+        print(
+            f"  socket -> drawn latency: p50 {statistics.median(latencies):.1f} ms, "
+            f"p95 {p:.1f} ms, max {latencies[-1]:.1f} ms"
+        )
+        print(f"  GUI event loop: worst lag {max_lag:.1f} ms")
+        print(f"  last post drawn {1000 * (last_drawn - last_sent):.0f} ms after the last was sent")
+    print(f"stored {stored:,} posts in total")
+    window.close()
+    dispose(window)
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
