@@ -1,0 +1,233 @@
+"""Replay an archive file as if it were a live stream.
+
+Pace: each post is due `(its created_at - the first post's created_at) / speed`
+after the start, so gaps in the archive play back `speed` times faster
+(`speed=None` is "max": as fast as the file can be read). A post whose time
+is earlier than the one before it (archives are not always sorted) is sent
+at once. Time spent paused pushes the whole schedule back. A jump of more
+than `MAX_GAP_S` between two consecutive posts (forwards: the collector was
+off overnight; or either way: a broken timestamp) is closed up rather than
+waited out, so one bad date cannot stall a replay for years.
+
+Batches: posts that fall due together go to `sink.posts` as one list, and a
+list is sent at the latest when it holds `batch_size` posts or has waited
+`batch_seconds`, so "max" speed sends big, infrequent batches and slow
+speeds send each post on time.
+
+Terms: a post is kept when its text matches at least one term as X would
+(`core.term_match`), and its `terms` are the ones it matches; with no terms
+every post passes. Progress goes to `sink.status` a few times a second; the
+last status is a summary (posts read, matched, located by kind, bad lines).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from geotweets_desktop.core.archive import ArchiveReader
+from geotweets_desktop.core.gazetteer import locate_profile
+from geotweets_desktop.core.geolocate import ProfileMatcher
+from geotweets_desktop.core.post import LOCATION_KINDS, Post
+from geotweets_desktop.core.term_match import TermMatcher
+from geotweets_desktop.sources.base import Sink, StatusEvent
+
+SPEEDS: tuple[float | None, ...] = (1.0, 10.0, 100.0, None)
+BATCH_SIZE = 1_000
+BATCH_SECONDS = 0.05
+PROGRESS_SECONDS = 0.25
+MAX_GAP_S = 3600.0
+
+
+def parse_speed(text: str) -> float | None:
+    """`"max"` -> None; a positive number (`"10"`, `"2.5"`) -> that float."""
+    if text.strip().lower() in {"max", "maximum", "fast"}:
+        return None
+    value = float(text)
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"speed must be a positive number or 'max', not {text!r}")
+    return value
+
+
+class ReplaySource:
+    """A Source (see sources/base.py) that plays an archive file back."""
+
+    synthetic = False
+
+    def __init__(
+        self,
+        path: Path | str,
+        terms: Sequence[str] = (),
+        *,
+        speed: float | None = None,
+        batch_size: int = BATCH_SIZE,
+        batch_seconds: float = BATCH_SECONDS,
+        progress_seconds: float = PROGRESS_SECONDS,
+        profile_matcher: ProfileMatcher | None = locate_profile,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.path = Path(path)
+        self.terms = list(terms)
+        self.label = f"Replay: {self.path.name}"
+        self.speed = speed
+        self.reader = ArchiveReader(self.path, profile_matcher)
+        self._matcher = TermMatcher(self.terms)
+        self._batch_size = batch_size
+        self._batch_seconds = batch_seconds
+        self._progress_seconds = progress_seconds
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._paused = False
+        self._shift = 0.0  # seconds the schedule was pushed back by pauses
+        self.matched = 0
+        self.kinds: Counter[str] = Counter()
+        self.finished = False  # True once the whole file was played
+
+    # -- control, from any thread --------------------------------------------
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+    def pause(self) -> None:
+        with self._cond:
+            self._paused = True
+            self._cond.notify_all()
+
+    def resume(self) -> None:
+        with self._cond:
+            self._paused = False
+            self._cond.notify_all()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    # -- the stream, on the worker thread -----------------------------------
+
+    def run(self, sink: Sink) -> None:
+        sink.status(StatusEvent("connecting", f"Opening {self.path.name}"))
+        posts = self.reader.posts()
+        try:
+            self._play(posts, sink)
+        except OSError as exc:
+            sink.status(StatusEvent("error", f"Cannot read {self.path}: {exc.strerror or exc}"))
+            return
+        finally:
+            posts.close()
+        sink.status(StatusEvent("stopped", self.summary()))
+
+    def _play(self, posts: Iterator[Post], sink: Sink) -> None:
+        matcher = self._matcher if self.terms else None
+        clock = self._clock
+        speed = self.speed
+        batch: list[Post] = []
+        started = clock()
+        last_flush = last_progress = started
+        first_time: float | None = None
+        previous = 0.0  # archive time of the previous post
+        closed_up = 0.0  # archive seconds of gaps closed up so far
+        sink.status(StatusEvent("live", f"Replaying {self.path.name}"))
+        for post in posts:
+            if self._stopped:
+                break
+            if matcher is not None:
+                found = matcher.matching(post.text)
+                if not found:
+                    if clock() - last_progress >= self._progress_seconds:
+                        last_progress = clock()
+                        sink.status(StatusEvent("live", self.progress()))
+                    continue
+                post.terms = found
+            if speed is not None:
+                moment = post.created_at.timestamp()
+                if first_time is None:
+                    first_time = previous = moment
+                elif abs(moment - previous) > MAX_GAP_S:
+                    closed_up += moment - previous
+                previous = moment
+                due = started + (moment - closed_up - first_time) / speed
+                if self._paused or due + self._shift > clock():
+                    if batch:
+                        sink.posts(batch)
+                        batch = []
+                        last_flush = clock()
+                    if not self._wait_until(due):
+                        break
+            elif self._paused:
+                if batch:
+                    sink.posts(batch)
+                    batch = []
+                if not self._wait_until(0.0):
+                    break
+            batch.append(post)
+            self.matched += 1
+            location = post.location
+            if location is not None:
+                self.kinds[location.kind] += 1
+            now = clock()
+            if len(batch) >= self._batch_size or now - last_flush >= self._batch_seconds:
+                sink.posts(batch)
+                batch = []
+                last_flush = now
+            if now - last_progress >= self._progress_seconds:
+                last_progress = now
+                sink.status(StatusEvent("live", self.progress()))
+        else:
+            self.finished = True
+        if batch:
+            sink.posts(batch)
+
+    def _wait_until(self, due: float) -> bool:
+        """Sleep until `due` (+ time paused); False when stopped meanwhile."""
+        clock = self._clock
+        with self._cond:
+            while not self._stopped:
+                if self._paused:
+                    began = clock()
+                    while self._paused and not self._stopped:
+                        self._cond.wait()
+                    self._shift += clock() - began
+                    continue
+                remaining = due + self._shift - clock()
+                if remaining <= 0:
+                    return True
+                self._cond.wait(remaining)
+            return False
+
+    # -- reporting -----------------------------------------------------------
+
+    def progress(self) -> str:
+        reader = self.reader
+        percent = 100.0 * reader.fraction
+        text = (
+            f"Replaying {self.path.name}: {percent:.0f}% · {reader.posts_read:,} posts read"
+            f" · {self.matched:,} shown"
+        )
+        if reader.bad_records:
+            text += f" · {reader.bad_records:,} bad"
+        if self._paused:
+            text += " · paused"
+        return text
+
+    def summary(self) -> str:
+        """One line: what was read, what was sent, how it was located, what was bad."""
+        reader = self.reader
+        located = sum(self.kinds.values())
+        by_kind = ", ".join(f"{kind} {self.kinds[kind]:,}" for kind in LOCATION_KINDS)
+        name = self.path.name
+        text = f"Replayed {name}" if self.finished else f"Replay of {name} stopped"
+        text += f": {reader.posts_read:,} posts read"
+        if self.terms:
+            text += f", {self.matched:,} matched"
+        elif self.matched != reader.posts_read:
+            text += f", {self.matched:,} sent"
+        text += f", {located:,} located ({by_kind}), {reader.bad_records:,} bad lines"
+        if reader.notices:
+            text += f", {reader.notices:,} notices skipped"
+        return text

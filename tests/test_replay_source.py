@@ -1,0 +1,300 @@
+"""ReplaySource: an archive played back as a stream, with pace, pause, stop and a term filter."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archive_samples import MELBOURNE_BBOX, SYDNEY, v1_status, v2_line, write_lines
+
+from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.sources.base import Source, StatusEvent
+from geotweets_desktop.sources.replay import ReplaySource, parse_speed
+
+START = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
+
+
+def stamp(seconds: float) -> str:
+    return (
+        (START + timedelta(seconds=seconds))
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def archive(tmp_path: Path, gaps_s: list[float], texts: list[str] | None = None) -> Path:
+    """Posts at START + each offset in `gaps_s` (cumulative), exact points."""
+    records: list[Any] = []
+    for i, at in enumerate(gaps_s):
+        text = texts[i] if texts else f"post {i} about rain"
+        records.append(
+            v2_line(f"18600000000000{i:05d}", text, point=list(SYDNEY), created_at=stamp(at))
+        )
+    return write_lines(tmp_path / "replay.jsonl", records)
+
+
+def no_profile(_text: str) -> Location | None:
+    return None
+
+
+class RecordingSink:
+    """Keeps every batch with the moment it arrived, and every status."""
+
+    def __init__(self) -> None:
+        self.batches: list[tuple[float, list[Post]]] = []
+        self.statuses: list[tuple[float, StatusEvent]] = []
+        self.first_batch = threading.Event()
+
+    def posts(self, posts: list[Post]) -> None:
+        self.batches.append((time.monotonic(), list(posts)))
+        self.first_batch.set()
+
+    def status(self, event: StatusEvent) -> None:
+        self.statuses.append((time.monotonic(), event))
+
+    @property
+    def all_posts(self) -> list[Post]:
+        return [p for _, batch in self.batches for p in batch]
+
+    @property
+    def last(self) -> StatusEvent:
+        return self.statuses[-1][1]
+
+
+def start(source: ReplaySource, sink: RecordingSink) -> threading.Thread:
+    thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_it_is_a_source() -> None:
+    source: Source = ReplaySource("x.jsonl", ["rain"], profile_matcher=no_profile)
+    assert source.label == "Replay: x.jsonl"
+    assert source.synthetic is False
+    assert source.terms == ["rain"]
+
+
+def test_max_speed_sends_everything_in_big_batches(tmp_path: Path) -> None:
+    path = archive(tmp_path, [float(i) for i in range(2500)])
+    sink = RecordingSink()
+    ReplaySource(path, speed=None, profile_matcher=no_profile).run(sink)
+    posts = sink.all_posts
+    assert len(posts) == 2500
+    assert [p.id for p in posts] == [f"18600000000000{i:05d}" for i in range(2500)]
+    assert all(len(batch) <= 1000 for _, batch in sink.batches)
+    assert len(sink.batches) <= 25  # batched, not one call a post
+    assert all(p.terms == () for p in posts)  # no terms: everything passes
+    assert sink.last.state == "stopped"
+    assert sink.last.message.startswith("Replayed replay.jsonl: 2,500 posts read, 2,500 located")
+    assert "2,500 located (exact 2,500, place 0, profile 0)" in sink.last.message
+    assert "0 bad lines" in sink.last.message
+
+
+def test_batches_are_flushed_by_size_and_by_time(tmp_path: Path) -> None:
+    path = archive(tmp_path, [float(i) for i in range(50)])
+    sink = RecordingSink()
+    ReplaySource(path, batch_size=7, profile_matcher=no_profile).run(sink)
+    sizes = [len(b) for _, b in sink.batches]
+    assert sum(sizes) == 50 and max(sizes) <= 7
+
+
+def test_the_term_filter(tmp_path: Path) -> None:
+    texts = [
+        "Heavy RAIN in town",
+        "rainy day",
+        "a #storm is coming",
+        "heavy rain and a #storm",
+        "nothing to see",
+    ]
+    path = archive(tmp_path, [0, 1, 2, 3, 4], texts)
+    sink = RecordingSink()
+    source = ReplaySource(path, ["rain", "#storm"], profile_matcher=no_profile)
+    source.run(sink)
+    got = [(p.text, p.terms) for p in sink.all_posts]
+    assert got == [
+        ("Heavy RAIN in town", ("rain",)),
+        ("a #storm is coming", ("#storm",)),
+        ("heavy rain and a #storm", ("rain", "#storm")),
+    ]
+    assert "Replayed replay.jsonl: 5 posts read, 3 matched, 3 located" in sink.last.message
+
+
+def test_summary_counts_kinds_and_bad_lines(tmp_path: Path) -> None:
+    records: list[Any] = [
+        v2_line("1860000000000000001", "a", point=list(SYDNEY)),
+        v2_line("1860000000000000002", "b", bbox=MELBOURNE_BBOX),
+        b"{not json",
+        v1_status("1050000000000000004", "c", profile="Invented Town"),
+        v2_line("1860000000000000005", "d", point=[500.0, 0.0]),
+        {"delete": {"status": {"id_str": "1"}}},
+    ]
+    path = write_lines(tmp_path / "mixed.jsonl", records)
+    sink = RecordingSink()
+    source = ReplaySource(path, profile_matcher=lambda t: Location(1.0, 2.0, "profile", 25_000.0))
+    source.run(sink)
+    assert len(sink.all_posts) == 3
+    assert sink.last.message == (
+        "Replayed mixed.jsonl: 3 posts read, 3 located (exact 1, place 1, profile 1),"
+        " 2 bad lines, 1 notices skipped"
+    )
+    assert source.reader.bad_records == 2
+    assert [p.line for p in source.reader.problems] == [3, 5]
+
+
+def test_speed_100_on_posts_one_second_apart_gives_about_10_ms_gaps(tmp_path: Path) -> None:
+    path = archive(tmp_path, [float(i) for i in range(21)])
+    sink = RecordingSink()
+    began = time.monotonic()
+    ReplaySource(path, speed=100, profile_matcher=no_profile).run(sink)
+    took = time.monotonic() - began
+    arrivals = [at for at, batch in sink.batches for _ in batch]
+    assert len(arrivals) == 21
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    # 20 gaps of 10 ms: 200 ms in all. Loose bounds: a busy test machine
+    # can be late, but the pace must be neither "max" nor "1x".
+    assert 0.18 <= arrivals[-1] - arrivals[0] <= 1.0, gaps
+    assert 0.15 <= took <= 1.5
+    assert sorted(gaps)[len(gaps) // 2] == pytest.approx(0.010, abs=0.008)
+
+
+def test_speed_10_and_1(tmp_path: Path) -> None:
+    path = archive(tmp_path, [0.0, 0.5, 1.0])
+    for speed, expected in ((10.0, 0.1), (1.0, 1.0)):
+        sink = RecordingSink()
+        ReplaySource(path, speed=speed, profile_matcher=no_profile).run(sink)
+        arrivals = [at for at, batch in sink.batches for _ in batch]
+        assert arrivals[-1] - arrivals[0] == pytest.approx(expected, abs=0.08 + expected * 0.3)
+
+
+def test_out_of_order_posts_are_sent_at_once(tmp_path: Path) -> None:
+    path = archive(tmp_path, [0.0, 10.0, 5.0, 10.1])
+    sink = RecordingSink()
+    began = time.monotonic()
+    ReplaySource(path, speed=100, profile_matcher=no_profile).run(sink)
+    assert len(sink.all_posts) == 4
+    assert time.monotonic() - began < 0.6
+
+
+def test_a_wild_timestamp_does_not_stall_the_replay(tmp_path: Path) -> None:
+    # One post dated years later (a broken clock): waited out at 1x, this
+    # would take years. Gaps over an hour are closed up instead.
+    path = archive(tmp_path, [0.0, 0.1, 10 * 365 * 86400.0, 0.2, 0.3])
+    sink = RecordingSink()
+    began = time.monotonic()
+    ReplaySource(path, speed=1.0, profile_matcher=no_profile).run(sink)
+    assert len(sink.all_posts) == 5
+    assert time.monotonic() - began < 1.5
+
+
+def test_pause_and_resume_while_pacing(tmp_path: Path) -> None:
+    path = archive(tmp_path, [i * 0.5 for i in range(7)])  # 50 ms apart at 10x
+    sink = RecordingSink()
+    source = ReplaySource(path, speed=10, profile_matcher=no_profile)
+    thread = start(source, sink)
+    assert sink.first_batch.wait(2)
+    source.pause()
+    assert source.paused
+    time.sleep(0.05)  # let a batch already on its way land
+    count = len(sink.all_posts)
+    time.sleep(0.4)
+    assert len(sink.all_posts) == count < 7  # nothing while paused
+    paused_at = time.monotonic()
+    source.resume()
+    thread.join(3)
+    assert not thread.is_alive()
+    assert len(sink.all_posts) == 7
+    # The rest still keeps its pace after the pause: not all at once.
+    later = [at for at, batch in sink.batches for _ in batch if at > paused_at]
+    assert later[-1] - later[0] >= 0.05 * (len(later) - 1) * 0.6
+
+
+def test_pause_at_max_speed(tmp_path: Path) -> None:
+    path = archive(tmp_path, [float(i) for i in range(3000)])
+    sink = RecordingSink()
+    source = ReplaySource(path, speed=None, batch_size=100, profile_matcher=no_profile)
+    source.pause()
+    thread = start(source, sink)
+    time.sleep(0.3)
+    assert sink.all_posts == []
+    assert any("Replaying" in e.message for _, e in sink.statuses)
+    source.resume()
+    thread.join(5)
+    assert len(sink.all_posts) == 3000
+
+
+@pytest.mark.parametrize("paused", [False, True])
+def test_stop_within_half_a_second_even_mid_wait(tmp_path: Path, paused: bool) -> None:
+    # Ten minutes between the two posts at 1x: the source is asleep when stopped.
+    path = archive(tmp_path, [0.0, 600.0])
+    sink = RecordingSink()
+    source = ReplaySource(path, speed=1.0, profile_matcher=no_profile)
+    thread = start(source, sink)
+    assert sink.first_batch.wait(2)
+    if paused:
+        source.pause()
+    time.sleep(0.1)
+    began = time.monotonic()
+    source.stop()
+    thread.join(2)
+    assert not thread.is_alive()
+    assert time.monotonic() - began < 0.5
+    assert len(sink.all_posts) == 1
+    assert sink.last.state == "stopped"
+    assert sink.last.message.startswith(
+        "Replay of replay.jsonl stopped: 2 posts read, 1 sent, 1 located"
+    )
+
+
+def test_stop_during_a_max_speed_run(tmp_path: Path) -> None:
+    path = archive(tmp_path, [float(i) for i in range(20_000)])
+    sink = RecordingSink()
+    source = ReplaySource(path, speed=None, batch_size=50, profile_matcher=no_profile)
+    thread = start(source, sink)
+    assert sink.first_batch.wait(5)
+    began = time.monotonic()
+    source.stop()
+    thread.join(2)
+    assert time.monotonic() - began < 0.5
+    assert 0 < len(sink.all_posts) < 20_000
+    assert not source.finished
+
+
+def test_progress_is_reported_a_few_times_a_second_at_most(tmp_path: Path) -> None:
+    path = archive(tmp_path, [i * 0.1 for i in range(40)])  # 4 s of posts at 4x: ~1 s
+    sink = RecordingSink()
+    began = time.monotonic()
+    ReplaySource(path, speed=4.0, profile_matcher=no_profile).run(sink)
+    took = time.monotonic() - began
+    live = [(at, e) for at, e in sink.statuses if e.state == "live"]
+    assert len(live) >= 3
+    assert len(live) <= took / 0.25 + 3
+    assert any("%" in e.message and "posts read" in e.message for _, e in live)
+    states = [e.state for _, e in sink.statuses]
+    assert states[0] == "connecting" and states[-1] == "stopped"
+
+
+def test_a_missing_file_is_an_error_status(tmp_path: Path) -> None:
+    sink = RecordingSink()
+    ReplaySource(tmp_path / "gone.jsonl", profile_matcher=no_profile).run(sink)
+    assert sink.last.state == "error"
+    assert "gone.jsonl" in sink.last.message
+    assert sink.all_posts == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("max", None), ("MAX", None), ("1", 1.0), ("10", 10.0), ("100", 100.0), ("2.5", 2.5)],
+)
+def test_parse_speed(text: str, value: float | None) -> None:
+    assert parse_speed(text) == value
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "fast-ish", "inf", "nan", ""])
+def test_parse_speed_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_speed(text)
