@@ -1,0 +1,64 @@
+"""A session as CSV: UTF-8 (no byte-order mark), a header row, one row a post.
+
+Quoting is the csv module's (RFC 4180 style): a field with a comma, a quote
+or a line break is quoted, quotes doubled, so multi-line post text survives.
+Unlocated posts are rows too, with empty lon/lat. `terms` joins a post's
+matched terms with "; "; `coarse` is `true` or `false`. Spreadsheets may
+read a cell starting with `=`, `+`, `-` or `@` as a formula; the text is
+written as it is all the same, since changing it would change the data.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import IO
+
+from geotweets_desktop.core.export.fields import COORDINATE_DECIMALS, export_location, properties
+from geotweets_desktop.core.export.privacy import Privacy
+from geotweets_desktop.core.post import Post
+
+COLUMNS = (
+    "id",
+    "created_at",
+    "author_name",
+    "author_handle",
+    "text",
+    "lang",
+    "terms",
+    "lon",
+    "lat",
+    "location_kind",
+    "radius_m",
+    "place_label",
+    "coarse",
+    "url",
+)
+
+
+def columns(privacy: Privacy) -> tuple[str, ...]:
+    if privacy.drop_authors:
+        return tuple(c for c in COLUMNS if c not in {"author_name", "author_handle"})
+    return COLUMNS
+
+
+def write_csv(posts: Iterable[Post], out: IO[str], privacy: Privacy) -> tuple[int, int]:
+    """Write header and rows to a text file opened with newline=""; return
+    (rows written, 0): no post is left out."""
+    names = columns(privacy)
+    writer = csv.writer(out)
+    writer.writerow(names)
+    written = 0
+    for post in posts:
+        location = export_location(post, privacy)
+        props = properties(post, location, privacy)
+        props["terms"] = "; ".join(post.terms)
+        props["lon"] = round(location.lon, COORDINATE_DECIMALS) if location else ""
+        props["lat"] = round(location.lat, COORDINATE_DECIMALS) if location else ""
+        if location is None:
+            props.update(location_kind="", radius_m="", place_label="", coarse="")
+        else:
+            props["coarse"] = "true" if location.coarse else "false"
+        writer.writerow([props[name] for name in names])
+        written += 1
+    return written, 0

@@ -1,0 +1,71 @@
+"""Copy sessions into a new session-store file that `SessionStore` opens like any other.
+
+The new file is created with the store's own schema, the source is ATTACHed,
+and the rows are copied with INSERT ... SELECT (one session, or all of them),
+keeping session ids and post keys. Privacy options then rewrite the copy:
+points snapped to the grid (`privacy.py`), author names and handles emptied,
+and the raw payload emptied too, since it holds both. A VACUUM afterwards
+rewrites the file, so nothing removed survives in free pages, and the copy
+is left in rollback-journal mode: one self-contained file, no -wal beside it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from geotweets_desktop.core.export.privacy import Privacy, snap
+from geotweets_desktop.core.store import SCHEMA_VERSION, SessionStore
+
+
+class DatabaseExportError(ValueError):
+    """The source cannot be copied; the message says why."""
+
+
+def copy_sessions(
+    source: Path, out: Path, session_id: int | None, privacy: Privacy
+) -> tuple[int, int]:
+    """Copy one session (or all, when None) of `source` into the new file `out`.
+
+    Returns (posts copied, sessions copied). `out` must not exist yet.
+    """
+    SessionStore(out).close()  # the schema, exactly as the app makes it
+    db = sqlite3.connect(out, isolation_level=None)
+    try:
+        db.execute("ATTACH DATABASE ? AS src", (str(source),))
+        row = db.execute("SELECT value FROM src.meta WHERE key = 'schema_version'").fetchone()
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            raise DatabaseExportError(
+                f"{source.name} has session-store schema {row[0] if row else '?'}, "
+                f"this version reads {SCHEMA_VERSION}"
+            )
+        where, args = ("WHERE id = ?", (session_id,)) if session_id is not None else ("", ())
+        post_where = "WHERE session_id = ?" if session_id is not None else ""
+        db.execute("BEGIN")
+        sessions = db.execute(f"INSERT INTO sessions SELECT * FROM src.sessions {where}", args)
+        posts = db.execute(f"INSERT INTO posts SELECT * FROM src.posts {post_where}", args)
+        copied = (posts.rowcount, sessions.rowcount)
+        _apply_privacy(db, privacy)
+        db.execute("COMMIT")
+        db.execute("DETACH DATABASE src")
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.execute("VACUUM")
+        return copied
+    finally:
+        db.close()
+
+
+def _apply_privacy(db: sqlite3.Connection, privacy: Privacy) -> None:
+    step = privacy.step
+    if step is not None:
+        db.create_function("gt_snap", 1, lambda v: None if v is None else snap(v, step))
+        db.execute(
+            "UPDATE posts SET lon = max(-180.0, min(180.0, gt_snap(lon))),"
+            " lat = max(-90.0, min(90.0, gt_snap(lat))),"
+            " radius_m = max(radius_m, ?), raw = '' WHERE lon IS NOT NULL",
+            (step * 111_320.0,),
+        )
+        # Unlocated posts keep nothing that could place them either.
+        db.execute("UPDATE posts SET raw = '' WHERE lon IS NULL")
+    if privacy.drop_authors:
+        db.execute("UPDATE posts SET author_name = '', author_handle = '', raw = ''")
