@@ -17,11 +17,11 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from geotweets_desktop.cli import STARTED
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.payload import post_from_v2
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.rules import term_from_tag
+from geotweets_desktop.process_clock import process_start_epoch
 from geotweets_desktop.sources.base import Sink, StatusEvent
 from geotweets_desktop.sources.demo import DemoSource
 from geotweets_desktop.ui.main_window import MainWindow
@@ -82,10 +82,13 @@ class SelfCheck:
         QTimer.singleShot(int(TIMEOUT_S * 1000), self._poll)
 
     def _on_page_ready(self) -> None:
-        self._map_ready_s = time.monotonic() - STARTED
+        self._map_ready_s = time.time() - process_start_epoch()
         terms = ["self-check", "#bridge"]
         posts = demo_batch(terms, BATCH)
         self._expected = sum(1 for p in posts if p.location is not None)
+        if self._expected == 0:
+            self._finish(1, "none of the demo posts could be located (gazetteer broken?)")
+            return
         self.window.controller.start(FixedBatchSource(posts, terms))
         QTimer.singleShot(POLL_MS, self._poll)
 
@@ -100,13 +103,15 @@ class SelfCheck:
         elif (
             stats
             and stats["points"] == self._expected
-            and stats["basemapTiles"] > 0
+            and stats["basemapDrawnAt"] > 0
             and stats["redraws"] > 0
         ):
             self._finish(
                 0,
                 f"{stats['points']} points drawn over {stats['basemapTiles']} basemap tiles, "
-                f"no page errors (map ready {self._map_ready_s:.2f} s after start)",
+                f"no page errors; page ready {self._map_ready_s:.2f} s and map drawn "
+                f"{stats['basemapDrawnAt'] / 1000 - process_start_epoch():.2f} s "
+                "after the process started",
             )
         elif time.monotonic() > self._deadline:
             self._finish(

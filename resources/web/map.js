@@ -252,6 +252,9 @@
         { land: topo[2], countries: topo[3] },
         { zIndex: 0 }
       );
+      layer.once("load", function () {
+        app.basemapDrawnAt = performance.timeOrigin + performance.now();
+      });
       layer.addTo(map).bringToBack();
       app.basemap = layer;
     });
@@ -294,6 +297,7 @@
       drawMode: state.drawMode,
       lastRedrawMs: state.lastRedrawMs,
       basemapTiles: document.querySelectorAll(".gt-basemap canvas").length,
+      basemapDrawnAt: app.basemapDrawnAt || 0,
     };
   }
 
