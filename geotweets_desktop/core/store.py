@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +145,7 @@ class SessionStore:
                         post.author_handle,
                         post.text,
                         post.lang,
-                        json.dumps(list(post.terms), ensure_ascii=False),
+                        _terms_json(post.terms),
                         loc.lon if loc else None,
                         loc.lat if loc else None,
                         loc.kind if loc else None,
@@ -266,6 +267,13 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
         lang=str(row[12]),
         synthetic=bool(row[13]),
     )
+
+
+@lru_cache(maxsize=1024)
+def _terms_json(terms: tuple[str, ...]) -> str:
+    """A post's terms as stored; cached, since a session has few combinations
+    and json.dumps would otherwise cost more than the rest of the row."""
+    return json.dumps(list(terms), ensure_ascii=False)
 
 
 def _now_iso() -> str:
