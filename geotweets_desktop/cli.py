@@ -25,6 +25,15 @@ def _positive(value: str) -> float:
     return number
 
 
+def _speed(value: str) -> float | None:
+    from geotweets_desktop.sources.replay import parse_speed
+
+    try:
+        return parse_speed(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a positive number or 'max'") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="geotweets",
@@ -90,12 +99,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --x: also posts without a place or point (X bills every post)",
     )
     col.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="replay an archive (X API v2 or v1.1 JSON lines, twarc2, a JSON array; gzip or plain)",
+    )
+    col.add_argument(
+        "--speed",
+        type=_speed,
+        default=None,
+        metavar="N|max",
+        help="with --replay: N times the original pace (1, 10, 100, ...) or max "
+        "(as fast as possible; the default)",
+    )
+    col.add_argument(
         "--term",
         action="append",
         default=[],
         metavar="T",
-        required=True,
-        help="a search term; repeat for several",
+        help="a search term; repeat for several (required except with --replay, "
+        "where it filters the archive)",
     )
     col.add_argument(
         "--duration",
@@ -105,7 +127,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     col.add_argument("--max-posts", type=int, metavar="N", help="stop after N posts")
     col.add_argument(
-        "--out", metavar="PATH", help="session store to write (.db); default: the app's own store"
+        "--out",
+        metavar="PATH",
+        help="session store to write (.db), or an export (.geojson, .csv); "
+        "default: the app's own store",
+    )
+    exp = sub.add_parser(
+        "export",
+        help="write a stored session to GeoJSON, CSV or a new .db",
+        description="Write a stored session to a file; the format follows the --out suffix.",
+    )
+    exp.add_argument(
+        "session_or_db",
+        metavar="SESSION_OR_DB",
+        help="a session id in the app's store, or a session-store .db file",
+    )
+    exp.add_argument(
+        "--out", required=True, metavar="PATH", help="file to write: .geojson, .csv or .db"
+    )
+    exp.add_argument(
+        "--session", type=int, metavar="ID", help="with a .db file: this session (default: latest)"
+    )
+    exp.add_argument(
+        "--all-sessions",
+        action="store_true",
+        help="with a .db file and a .db output: copy every session",
+    )
+    exp.add_argument(
+        "--coarsen",
+        choices=("1km", "10km"),
+        help="snap points to a 0.01 or 0.1 degree grid (about 1 or 10 km)",
+    )
+    exp.add_argument(
+        "--drop-authors", action="store_true", help="leave out author names and handles"
     )
     return parser
 
@@ -143,10 +197,23 @@ def main(argv: list[str] | None = None) -> int:
                 args.term,
                 demo=args.demo,
                 x=args.x,
+                replay=args.replay,
+                speed=args.speed,
                 located_only=not args.all_posts,
                 out=args.out,
                 duration=args.duration,
                 max_posts=args.max_posts,
+            )
+        if args.command == "export":
+            from geotweets_desktop.export_command import run_export
+
+            return run_export(
+                args.session_or_db,
+                out=args.out,
+                session=args.session,
+                coarsen=args.coarsen,
+                drop_authors=args.drop_authors,
+                all_sessions=args.all_sessions,
             )
         _prepare_qt_environment(args)
         from geotweets_desktop.ui.app import run_app

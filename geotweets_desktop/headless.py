@@ -2,20 +2,25 @@
 
 For scripts and servers. The source runs on a thread; the main thread
 stores what arrives every 200 ms, so a kill loses at most that much.
-SIGINT and SIGTERM end the run cleanly.
+SIGINT and SIGTERM end the run cleanly. `--out` ending in `.geojson` or
+`.csv` collects into a temporary session store and exports it at the end.
 """
 
 from __future__ import annotations
 
+import gc
 import queue
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore
@@ -31,9 +36,15 @@ NETWORK_GIVE_UP_S = 120.0
 class _QueueSink:
     def __init__(self) -> None:
         self.queue: queue.SimpleQueue[list[Post] | StatusEvent] = queue.SimpleQueue()
+        # Held by the main thread while it writes a batch. A fast source (a
+        # replay at max speed) then waits instead of parsing alongside: two
+        # busy threads fight over the GIL, which SQLite releases on every row,
+        # and both run at half speed or worse.
+        self.writing = threading.Lock()
 
     def posts(self, posts: list[Post]) -> None:
-        self.queue.put(posts)
+        with self.writing:
+            self.queue.put(posts)
 
     def status(self, event: StatusEvent) -> None:
         self.queue.put(event)
@@ -66,25 +77,85 @@ def collect(
     *,
     demo: bool,
     x: bool = False,
+    replay: str | None = None,
+    speed: float | None = None,
     located_only: bool = True,
     out: str | None,
     duration: float | None,
     max_posts: int | None,
 ) -> int:
-    if demo == x:
-        print("geotweets collect: choose one source: --demo or --x.", file=sys.stderr)
-        return 2
-    path = Path(out) if out else store_path()
-    if path.suffix != ".db":
+    if demo + x + bool(replay) != 1:
         print(
-            f"geotweets collect: {path.name}: only a .db session store can be written "
-            "by this version.",
+            "geotweets collect: choose one source: --demo, --x or --replay FILE.",
             file=sys.stderr,
         )
         return 2
-    source = _make_source(parse_terms(terms), x=x, located_only=located_only)
+    if not terms and not replay:
+        print(
+            "geotweets collect: --term is required (optional only with --replay).",
+            file=sys.stderr,
+        )
+        return 2
+    path = Path(out) if out else store_path()
+    if path.suffix.lower() not in EXPORT_SUFFIXES:
+        print(
+            f"geotweets collect: {path.name}: write a {', '.join(EXPORT_SUFFIXES)} file.",
+            file=sys.stderr,
+        )
+        return 2
+    parsed = parse_terms(terms) if terms else []
+    if replay:
+        from geotweets_desktop.sources.replay import ReplaySource
+
+        if not Path(replay).is_file():
+            print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
+            return 2
+        source: Source | None = ReplaySource(replay, parsed, speed=speed)
+        _settle_for_volume()
+    else:
+        source = _make_source(parsed, x=x, located_only=located_only)
     if source is None:
         return 2
+    if path.suffix.lower() == ".db":
+        status, _session_id, summary = _collect_into(source, path, duration, max_posts)
+        print(f"{summary} -> {path}")
+        return status
+    with tempfile.TemporaryDirectory(prefix="geotweets-collect-") as scratch:
+        return _collect_and_export(source, Path(scratch) / "collect.db", path, duration, max_posts)
+
+
+def _settle_for_volume() -> None:
+    """Before a big replay: load the gazetteer now, then gc.freeze() it and
+    everything else alive. Posts queued between writes get promoted to the
+    oldest GC generation, and each full collection would rescan the
+    gazetteer's few hundred thousand objects: about a tenth of the ingest time."""
+    from geotweets_desktop.core.gazetteer import gazetteer
+
+    gazetteer()
+    gc.freeze()
+
+
+def _collect_and_export(
+    source: Source, scratch: Path, out: Path, duration: float | None, max_posts: int | None
+) -> int:
+    """Collect into a scratch store, then export its one session to `out`."""
+    status, session_id, summary = _collect_into(source, scratch, duration, max_posts)
+    store = SessionStore(scratch)
+    try:
+        export_session(store, session_id, out)
+    except (ExportError, OSError) as exc:
+        print(f"geotweets collect: cannot write {out}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(f"{summary} -> {out}")
+    return status
+
+
+def _collect_into(
+    source: Source, path: Path, duration: float | None, max_posts: int | None
+) -> tuple[int, int, str]:
+    """Run `source` into the store at `path`: (exit status, session id, summary)."""
     store = SessionStore(path)
     session_id = store.start_session(source.label, source.terms, source.synthetic)
     sink = _QueueSink()
@@ -104,6 +175,9 @@ def collect(
     try:
         while not stop.is_set():
             stop.wait(STORE_EVERY_S)
+            # Asked before draining: a source that ended after the drain
+            # would otherwise lose its last batch.
+            finished = not worker.is_alive()
             batch: list[Post] = []
             while not sink.queue.empty():
                 item = sink.queue.get()
@@ -115,14 +189,15 @@ def collect(
                 batch.extend(item)
             if max_posts is not None:
                 batch = batch[: max(0, max_posts - stats.received)]
-            added = store.add_posts(session_id, batch)
+            with sink.writing:
+                added = store.add_posts(session_id, batch)
             stats.add(batch)
             kinds.update(p.location.kind for _, p in added if p.location)
             if max_posts is not None and stats.received >= max_posts:
                 break
             if deadline is not None and time.monotonic() >= deadline:
                 break
-            if not worker.is_alive():
+            if finished:
                 break
     finally:
         source.stop()
@@ -130,11 +205,23 @@ def collect(
         store.end_session(session_id)
         store.close()
     by_kind = ", ".join(f"{k} {kinds[k]}" for k in ("exact", "place", "profile"))
-    print(
-        f"session {session_id}: {stats.received} posts, {stats.located} located "
-        f"({by_kind}) -> {path}"
-    )
+    summary = f"session {session_id}: {stats.received} posts, {stats.located} located ({by_kind})"
+    reader = getattr(source, "reader", None)
+    if reader is not None:  # a replay: what the file held, and what was wrong with it
+        summary = (
+            f"session {session_id}: {reader.posts_read} posts read, {stats.received} kept, "
+            f"{stats.located} located ({by_kind}), {reader.bad_records} bad lines"
+        )
+        _report_problems(reader.problems, reader.bad_records)
     if error:
         print(f"geotweets collect: {error}", file=sys.stderr)
-        return 1
-    return 0
+        return 1, session_id, summary
+    return 0, session_id, summary
+
+
+def _report_problems(problems: Sequence[object], total: int, show: int = 5) -> None:
+    """The first few bad lines of a replayed file, one a line on stderr."""
+    for problem in problems[:show]:
+        print(f"geotweets collect: {problem}", file=sys.stderr)
+    if total > show:
+        print(f"geotweets collect: ... and {total - show} more bad lines", file=sys.stderr)

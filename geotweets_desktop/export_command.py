@@ -1,0 +1,90 @@
+"""`geotweets export SESSION_OR_DB --out PATH`: write a stored session to a file.
+
+SESSION_OR_DB is either a session id in the app's own store, or the path of
+a session-store file (then its latest session, `--session ID`, or with a
+`.db` output `--all-sessions` to copy the whole store). Any bad
+input is one line on stderr and exit status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+from geotweets_desktop.core.export import ExportError, Privacy, export_session
+from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.paths import store_path
+
+
+def _fail(message: str) -> int:
+    print(f"geotweets export: {message}", file=sys.stderr)
+    return 2
+
+
+def _open_store(path: Path) -> SessionStore:
+    """Open an existing session-store file without creating or changing anything
+    in a file that is not one (SessionStore would add its tables to any SQLite
+    file). Raises ExportError with the reason."""
+    if not path.is_file():
+        raise ExportError(f"{path}: no such file")
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        raise ExportError(f"{path}: not a GeoTweets session store ({exc})") from None
+    if not {"sessions", "posts", "meta"} <= tables:
+        raise ExportError(f"{path}: not a GeoTweets session store")
+    try:
+        return SessionStore(path)
+    except (sqlite3.DatabaseError, RuntimeError) as exc:
+        raise ExportError(f"{path}: {exc}") from None
+
+
+def run_export(
+    session_or_db: str,
+    *,
+    out: str,
+    session: int | None = None,
+    coarsen: str | None = None,
+    drop_authors: bool = False,
+    all_sessions: bool = False,
+) -> int:
+    privacy = Privacy(coarsen=coarsen, drop_authors=drop_authors)
+    as_path = Path(session_or_db)
+    try:
+        if session_or_db.isdigit() and not as_path.exists():
+            if session is not None:
+                return _fail("--session is only for a .db file argument")
+            if not store_path().is_file():
+                return _fail(f"no session {session_or_db}: there is no {store_path()} yet")
+            store = _open_store(store_path())
+            session_id: int | None = int(session_or_db)
+        else:
+            store = _open_store(as_path)
+            session_id = session
+            if all_sessions:
+                if session is not None or Path(out).suffix.lower() != ".db":
+                    store.close()
+                    return _fail("--all-sessions copies a whole store: only to a .db file")
+            elif session_id is None:
+                sessions = store.sessions()
+                if not sessions:
+                    store.close()
+                    return _fail(f"{as_path}: holds no sessions")
+                session_id = sessions[0].id
+        try:
+            result = export_session(store, session_id, Path(out), privacy)
+        finally:
+            store.close()
+    except ExportError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write {out}: {exc.strerror or exc}")
+    extra = f" ({result.left_out} unlocated posts left out)" if result.left_out else ""
+    which = "all sessions" if session_id is None else f"session {session_id}"
+    print(f"{which}: {result.written} posts -> {result.path}{extra}")
+    return 0
