@@ -45,9 +45,7 @@ def archive(tmp_path: Path, *, gz: bool = False) -> Path:
         v2_line("1860000000000000002", "#storm warning", bbox=MELBOURNE_BBOX),
         b'{"data": {"id": "broken',
         v1_status("1050000000000000004", "heavy rain\nin two lines", profile="Lagos, Nigeria"),
-        v2_line(
-            "1860000000000000005", "sunny, nothing here but rainy", profile="nowhere really"
-        ),
+        v2_line("1860000000000000005", "sunny, nothing here but rainy", profile="nowhere really"),
         v2_line("1860000000000000006", "lon out of range", point=[200.0, 10.0]),
         v1_status("1050000000000000007", "RTL مطر and rain", geo=[-33.87, 151.2]),
         v2_line("1860000000000000008", "nothing located, rain", profile=None),
