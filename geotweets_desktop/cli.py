@@ -7,13 +7,10 @@ import logging
 import os
 import sys
 import tempfile
-import time
+from pathlib import Path
 
 from geotweets_desktop import APP_NAME, __version__
 from geotweets_desktop.paths import data_dir
-
-# Start-up time is measured from here: after the interpreter and these few small imports.
-STARTED = time.monotonic()
 
 log = logging.getLogger("geotweets")
 
@@ -49,6 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--demo", action="store_true", help="start the offline demo (synthetic posts) right away"
+    )
+    parser.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="replay an archive on the map (X API v2 or v1.1 JSON lines, twarc2, a JSON "
+        "array; gzip or plain); --term filters it",
+    )
+    parser.add_argument(
+        "--speed",
+        type=_speed,
+        default=None,
+        metavar="N|max",
+        help="with --replay: N times the original pace (1, 10, 100, ...) or max (default)",
     )
     parser.add_argument(
         "--term",
@@ -215,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
                 drop_authors=args.drop_authors,
                 all_sessions=args.all_sessions,
             )
+        if args.replay and not Path(args.replay).is_file():
+            print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)
+            return 2
         _prepare_qt_environment(args)
         from geotweets_desktop.ui.app import run_app
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QTimer
@@ -83,7 +84,9 @@ def run_app(args: argparse.Namespace) -> int:
         window.close()
 
     terms = parse_terms(args.term) if args.term else None
-    if args.x:
+    if args.replay:
+        window.start_replay(Path(args.replay), terms or [], args.speed)
+    elif args.x:
         if not terms:
             raise TermError("--x needs at least one --term to search for.")
         window.start_x_stream(terms)

@@ -38,7 +38,8 @@ REPLAY_CHUNK = 5_000
 
 class SessionController(QObject):
     #: The status bar listens to these.
-    statusChanged = Signal(object)
+    statusChanged = Signal(object)  # StatusEvent
+    sourceFinished = Signal(object)  # the Source that ended by itself
     statsChanged = Signal()
     sessionChanged = Signal()
 
@@ -92,6 +93,7 @@ class SessionController(QObject):
         runner = StreamRunner(self._token, source)
         runner.worker.postsAvailable.connect(self._on_posts_available)
         runner.worker.statusChanged.connect(self._on_status)
+        runner.worker.finished.connect(self._on_source_finished)
         self._runner = runner
         self._set_state(StatusEvent("starting", "Starting"))
         runner.start()
@@ -116,6 +118,30 @@ class SessionController(QObject):
     @property
     def running(self) -> bool:
         return self._runner is not None
+
+    @property
+    def source(self) -> Source | None:
+        """The running source, for what only some sources offer (pause, progress)."""
+        return self._runner.source if self._runner is not None else None
+
+    def _on_source_finished(self, token: int) -> None:
+        """A source ended by itself (an archive read to its end, a fatal error):
+        save what it sent and close the session, keeping its last status."""
+        runner = self._runner
+        if token != self._token or runner is None:
+            return
+        self._runner = None
+        self._token += 1
+        if not runner.stop():
+            self._lingering.append(runner)
+        self._pending.extend(runner.worker.take())
+        while self._pending and self.session_id is not None:
+            self.flush()
+        self.stats.stop()
+        if self.session_id is not None:
+            self.store.end_session(self.session_id)
+        emit(self.sessionChanged)
+        emit(self.sourceFinished, runner.source)
 
     def clear(self) -> None:
         """Clear the map; what is stored stays stored."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date, datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -31,10 +32,13 @@ from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.paths import resources_dir
 from geotweets_desktop.sources.base import Source
 from geotweets_desktop.sources.demo import DemoSource
+from geotweets_desktop.sources.replay import ReplaySource
 from geotweets_desktop.sources.x_search import XRecentSearchSource
 from geotweets_desktop.sources.x_stream import XStreamSource
+from geotweets_desktop.ui.archive_dialog import ArchiveDialog
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.credentials_dialog import CredentialsDialog
+from geotweets_desktop.ui.export_dialog import ExportDialog
 from geotweets_desktop.ui.map_view import MapView
 from geotweets_desktop.ui.sessions_dialog import SessionsDialog
 from geotweets_desktop.ui.settings import AppSettings
@@ -80,6 +84,7 @@ class MainWindow(QMainWindow):
         threading.Thread(target=gazetteer, name="gazetteer-warm-up", daemon=True).start()
         self.controller.sessionChanged.connect(self._update_buttons)
         self.controller.statusChanged.connect(self._update_buttons)
+        self.controller.sourceFinished.connect(self._source_finished)
         self._update_buttons()
 
     # -- building --------------------------------------------------------------
@@ -126,10 +131,14 @@ class MainWindow(QMainWindow):
         self.start_button.clicked.connect(self.start_search)
         self.stop_button = QPushButton("Stop", bar)
         self.stop_button.clicked.connect(lambda: self.controller.stop())
+        self.pause_button = QPushButton("Pause", bar)
+        self.pause_button.setCheckable(True)
+        self.pause_button.setToolTip("Pause or resume an archive replay")
+        self.pause_button.toggled.connect(self._pause_toggled)
         self.clear_button = QPushButton("Clear", bar)
         self.clear_button.setToolTip("Clear the map (stored posts are kept)")
         self.clear_button.clicked.connect(self.controller.clear)
-        for button in (self.start_button, self.stop_button, self.clear_button):
+        for button in (self.start_button, self.stop_button, self.pause_button, self.clear_button):
             bar.addWidget(button)
 
     def _build_menus(self) -> None:
@@ -138,6 +147,14 @@ class MainWindow(QMainWindow):
         sessions.setShortcut(QKeySequence("Ctrl+O"))
         sessions.triggered.connect(self.show_sessions)
         file_menu.addAction(sessions)
+        archive = QAction("Open &archive…", self)
+        archive.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        archive.triggered.connect(self.open_archive)
+        file_menu.addAction(archive)
+        export = QAction("&Export…", self)
+        export.setShortcut(QKeySequence("Ctrl+E"))
+        export.triggered.connect(self.show_export)
+        file_menu.addAction(export)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -255,6 +272,56 @@ class MainWindow(QMainWindow):
 
     def _update_buttons(self, *_args: object) -> None:
         self.stop_button.setEnabled(self.controller.running)
+        replaying = isinstance(self.controller.source, ReplaySource)
+        self.pause_button.setEnabled(replaying)
+        if not replaying and self.pause_button.isChecked():
+            self.pause_button.blockSignals(True)
+            self.pause_button.setChecked(False)
+            self.pause_button.blockSignals(False)
+
+    def _pause_toggled(self, paused: bool) -> None:
+        source = self.controller.source
+        if isinstance(source, ReplaySource):
+            if paused:
+                source.pause()
+            else:
+                source.resume()
+        self.pause_button.setText("Resume" if paused else "Pause")
+
+    # -- archives and export -----------------------------------------------------
+
+    def open_archive(self) -> None:
+        dialog = ArchiveDialog(self)
+        if dialog.exec():
+            self.start_replay(dialog.path, dialog.terms, dialog.speed)
+
+    def start_replay(self, path: Path, terms: list[str], speed: float | None) -> None:
+        self.welcome.hide()
+        self.controller.start(ReplaySource(path, terms, speed=speed))
+
+    def _source_finished(self, source: object) -> None:
+        if isinstance(source, ReplaySource) and source.reader.problems:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Archive replayed",
+                f"{source.summary()}\n\nSkipped records are listed below; the rest loaded.",
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setDetailedText("\n".join(str(p) for p in source.reader.problems))
+            box.open()
+            self.problems_box = box
+
+    def show_export(self) -> None:
+        dialog = ExportDialog(
+            self.store.path, self.store.sessions(), self.controller.session_id, self
+        )
+        if dialog.exec() and dialog.result_ is not None:
+            result = dialog.result_
+            note = f" ({result.left_out:,} without a location left out)" if result.left_out else ""
+            self.status.showMessage(
+                f"Exported {result.written:,} posts to {result.path}{note}", 15_000
+            )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.shutdown()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from geotweets_desktop.core.live_stats import format_elapsed
 from geotweets_desktop.sources.base import StatusEvent
@@ -26,6 +26,11 @@ class SessionStatusBar(QStatusBar):
         self.source_label = QLabel()
         self.state_label = QLabel()
         self.figures_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(False)
+        self.progress.setVisible(False)
         self.usage_label = QLabel()
         self.usage_label.setToolTip("Estimated from the price per post in Settings → X usage")
         # Plain text: messages may quote what a server sent.
@@ -36,6 +41,7 @@ class SessionStatusBar(QStatusBar):
         self.source_label.setFont(font)
         self.addWidget(self.source_label)
         self.addWidget(self.state_label, 1)
+        self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.usage_label)
         self.addPermanentWidget(self.figures_label)
         controller.statusChanged.connect(self.refresh)
@@ -57,6 +63,10 @@ class SessionStatusBar(QStatusBar):
         detail = f" — {event.message}" if event.message else ""
         self.state_label.setText(f"{words}{detail}")
         self.state_label.setProperty("state", event.state)
+        reader = getattr(c.source, "reader", None)  # an archive replay reports progress
+        self.progress.setVisible(reader is not None)
+        if reader is not None:
+            self.progress.setValue(round(1000 * reader.fraction))
         self.usage_label.setVisible(c.usage is not None)
         if c.usage is not None:
             self.usage_label.setText(c.usage.summary())
