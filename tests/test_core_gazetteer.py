@@ -1,11 +1,13 @@
-"""Matching an author's profile location text to a city, offline."""
+"""Matching an author's profile location text to a city, state or country, offline."""
 
 from __future__ import annotations
 
 import pytest
 
-from geotweets_desktop.core.gazetteer import gazetteer, locate_profile, normalise
+from geotweets_desktop.core.gazetteer import Region, gazetteer, locate_profile, normalise
 from geotweets_desktop.core.geolocate import PROFILE_RADIUS_M, haversine_m
+from geotweets_desktop.core.post import COARSE_RADIUS_M
+from geotweets_desktop.core.profile_text import coordinates
 
 # (text, city name, ISO country, (lon, lat) of the real city)
 KNOWN = [
@@ -141,3 +143,253 @@ def test_us_city_with_a_state_code_that_is_also_a_country_code(text: str, state:
 def test_ambiguous_state_or_country_hint_does_not_pick_the_wrong_city() -> None:
     city = gazetteer().match("Richmond, CA")
     assert city is None or city.country_code == "US"
+
+
+# --- countries and states ------------------------------------------------------
+
+# (text, ISO country, admin1 or "" for the whole country)
+REGIONS = [
+    ("Nigeria", "NG", ""),
+    ("España", "ES", ""),
+    ("Deutschland", "DE", ""),
+    ("USA", "US", ""),
+    ("UK", "GB", ""),
+    ("Texas", "US", "TX"),
+    ("TX", "US", "TX"),
+    ("California, USA", "US", "CA"),
+    ("Georgia, USA", "US", "GA"),
+    ("Ontario, Canada", "CA", "08"),
+    ("Scotland", "GB", "SCT"),
+    ("Mexico", "MX", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "country", "admin1"), REGIONS)
+def test_countries_and_states_are_coarse_places_inside_them(
+    text: str, country: str, admin1: str
+) -> None:
+    place = gazetteer().place(text)
+    assert isinstance(place, Region), text
+    assert (place.country_code, place.admin1) == (country, admin1)
+    assert gazetteer().match(text) is None  # match() is for cities only
+    loc = locate_profile(text)
+    assert loc is not None
+    assert loc.kind == "profile"
+    assert loc.coarse
+    assert loc.radius_m == place.radius_m >= COARSE_RADIUS_M
+    # The centre is one of the region's own cities: on land, inside the region.
+    assert any(
+        (c.lat, c.lon) == (place.lat, place.lon)
+        and c.country_code == country
+        and (not admin1 or c.admin1 == admin1)
+        for c in gazetteer().cities
+    )
+
+
+def test_a_country_centre_is_its_population_centre() -> None:
+    us = gazetteer().place("United States")
+    assert isinstance(us, Region)
+    # The US mean centre of population is in southern Missouri.
+    assert _km((us.lon, us.lat), (-92.2, 37.4)) < 300
+    assert us.label == "United States"
+    texas = gazetteer().place("Texas")
+    assert isinstance(texas, Region)
+    assert texas.label == "Texas, United States"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Georgia",  # the country or the state
+        "Washington",  # the state or the capital
+        "CA",  # California or Canada
+        "IN",  # Indiana or India
+        "Punjab",  # in India or in Pakistan
+    ],
+)
+def test_a_name_of_two_regions_gives_no_answer(text: str) -> None:
+    assert gazetteer().place(text) is None
+    assert locate_profile(text) is None
+
+
+def test_a_region_hint_reads_a_code_the_way_that_fits() -> None:
+    tbilisi = gazetteer().match("Tbilisi, Georgia")
+    assert tbilisi is not None
+    assert tbilisi.country_code == "GE"
+    perth = gazetteer().match("Perth, WA")  # Western Australia, not Washington
+    assert perth is not None
+    assert perth.country_code == "AU"
+
+
+# --- positions written as text ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lat", "lon"),
+    [
+        ("40.7128,-74.0060", 40.7128, -74.006),
+        ("40.7128, -74.0060", 40.7128, -74.006),
+        ("ÜT: 40.71,-74.00", 40.71, -74.0),
+        ("ÜT: 51.507351,-0.127758", 51.507351, -0.127758),
+        ("iPhone: -33.868820,151.209296", -33.86882, 151.209296),
+        ("40.7128° N, 74.0060° W", 40.7128, -74.006),
+    ],
+)
+def test_coordinates_are_read_as_lat_then_lon(text: str, lat: float, lon: float) -> None:
+    loc = locate_profile(text)
+    assert loc is not None
+    assert loc.kind == "profile"
+    assert (loc.lat, loc.lon) == pytest.approx((lat, lon))
+    assert loc.radius_m == PROFILE_RADIUS_M
+    assert gazetteer().place(text) is None  # a position is not a place name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "91.5, 45.0",  # latitude out of range
+        "12.5, 200.25",  # longitude out of range
+        "0.0, 0.0",  # "Null Island"
+        "12, 34",  # no decimals, no tag: a street number?
+        "127.0.0.1",
+    ],
+)
+def test_impossible_or_doubtful_coordinates_give_nothing(text: str) -> None:
+    assert coordinates(text) is None
+    assert locate_profile(text) is None
+
+
+# --- what people write around a place ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("london uk 🇬🇧", "London", "GB"),
+        ("LA", "Los Angeles", "US"),
+        ("SF", "San Francisco", "US"),
+        ("CDMX", "Mexico City", "MX"),
+        ("KL", "Kuala Lumpur", "MY"),
+        ("Brooklyn, NY 11201", "Brooklyn", "US"),
+        ("based in London", "London", "GB"),
+        ("LIVING IN LONDON", "London", "GB"),
+        ("London | she/her", "London", "GB"),
+        ("Toronto, ON", "Toronto", "CA"),
+        ("Sydney NSW", "Sydney", "AU"),
+        ("Manchester, England", "Manchester", "GB"),
+        ("Ciudad de México", "Mexico City", "MX"),
+        ("Zürich", "Zürich", "CH"),
+        ("東京", "Tokyo", "JP"),
+        ("Москва", "Moscow", "RU"),
+        ("القاهرة", "Cairo", "EG"),
+        ("서울", "Seoul", "KR"),
+        ("日本・東京", "Tokyo", "JP"),
+        ("USA, New York", "New York City", "US"),  # the wider place first
+        ("East London, UK", "London", "GB"),  # not East London, South Africa
+        ("East London, South Africa", "East London", "ZA"),
+        ("North Las Vegas", "North Las Vegas", "US"),
+        ("Lagos 🇵🇹", "Lagos", "PT"),  # a flag settles a namesake
+        ("Houston 🇳🇬", "Houston", "US"),  # a flag that fits nothing is ignored
+        ("Of, Turkey", "Of", "TR"),
+    ],
+)
+def test_places_as_people_write_them(text: str, name: str, country: str) -> None:
+    city = gazetteer().match(text)
+    assert city is not None, text
+    assert (city.name, city.country_code) == (name, country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Texas & Paris",  # two places
+        "London and Paris",
+        "NYC → LA",
+        "Lisbon / Berlin",
+        "Hogwarts, Scotland",  # a made-up place beside a real one
+        "East London",  # the east of London, or the city in South Africa
+        "Europe",  # too wide
+        "North America",  # not "north" + America
+        "#NYC",  # a hashtag
+        "🇺🇸",  # a flag alone
+        "https://example.com/london",
+        "@london",
+    ],
+)
+def test_texts_that_name_no_single_place(text: str) -> None:
+    assert gazetteer().place(text) is None
+    assert locate_profile(text) is None
+
+
+# --- common words and alternate names ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Nice", "Reading", "Mobile", "Bath", "Split", "Cork"])
+def test_a_well_known_common_word_city_alone_in_capitals(text: str) -> None:
+    city = gazetteer().match(text)
+    assert city is not None
+    assert city.name == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nice",
+        "reading",
+        "mobile",
+        "split",
+        "Man",
+        "Of",
+        "Sale",
+        "Hope",
+        "Love",
+        "Home",
+        "Union",
+        "Orange",
+        "Atlantis",  # a town in South Africa, and a myth
+        "Jupiter",  # a town in Florida, and a planet
+    ],
+)
+def test_a_lone_common_word_is_not_a_city(text: str) -> None:
+    assert gazetteer().place(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("nice, france", "Nice", "FR"),
+        ("Mobile, AL", "Mobile", "US"),
+        ("Sale, UK", "Sale", "GB"),
+        ("Man, Côte d'Ivoire", "Man", "CI"),
+        ("Atlantis, South Africa", "Atlantis", "ZA"),
+    ],
+)
+def test_a_common_word_city_with_a_hint(text: str, name: str, country: str) -> None:
+    city = gazetteer().match(text)
+    assert city is not None
+    assert (city.name, city.country_code) == (name, country)
+
+
+def test_noisy_alternate_names_are_not_indexed() -> None:
+    g = gazetteer()
+    assert g.place("Soul") is None  # an alternate name of Seoul: a word
+    assert g.place("LHR") is None  # an airport code (capitals only)
+    islamabad = g.match("Islamabad")  # also an old name of Chattogram
+    assert islamabad is not None
+    assert islamabad.country_code == "PK"
+    manchester = g.match("Manchester")  # also an old name of places in the US
+    assert manchester is not None
+    assert manchester.country_code == "GB"
+
+
+def test_useful_alternate_names_are_indexed() -> None:
+    for text, name in [
+        ("Cologne", "Köln"),
+        ("Bombay", "Mumbai"),
+        ("Den Haag", "The Hague"),
+        ("München", "Munich"),
+        ("St. Petersburg", "Saint Petersburg"),
+    ]:
+        city = gazetteer().match(text)
+        assert city is not None, text
+        assert city.name == name

