@@ -40,6 +40,7 @@ from typing import IO, Any, Literal
 import orjson
 
 from geotweets_desktop.core.archive.records import NotAPost, RecordError, convert
+from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.geolocate import ProfileMatcher
 from geotweets_desktop.core.post import Post
@@ -159,6 +160,18 @@ class ArchiveReader:
                     self.bytes_read = raw.tell()
                 if line_no == 1 and line.startswith(b"\xef\xbb\xbf"):
                     line = line[3:]
+                if self.format is None or self.format == "v2-stream":
+                    try:
+                        post = fast_stream_post(line, profile)
+                    except RecordError as exc:
+                        self._problem(line_no, str(exc))
+                        continue
+                    if post is not None:
+                        if self.format is None:
+                            self._seen("v2-stream")
+                        self.posts_read += 1
+                        yield post
+                        continue
                 try:
                     obj = loads(line)
                 except decode_error as exc:

@@ -1,0 +1,146 @@
+"""The fast path for X API v2 stream lines: decode only the fields we use.
+
+A v2 post with expansions is about 4.5 KB of JSON, nearly all of it metrics,
+entities and annotations we never read. Decoding it into a general Python
+dict costs about 70 µs (orjson); decoding it into typed structs that declare
+only the fields below lets msgspec skip the rest, in about 7 µs. That is the
+difference between a million-post archive loading in half a minute or in a
+few seconds.
+
+The result must equal what the general path (`v2.post_from_stream_line`)
+makes of the same line, and the general path stays the judge of anything
+unusual: a line this decoder cannot type (a number where a string belongs,
+a twarc2 page, NaN, broken JSON) returns None here and is read again there,
+which then names the fault.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from geotweets_desktop.core.archive.checks import bad_bbox, bad_point
+from geotweets_desktop.core.archive.v1 import RecordError
+from geotweets_desktop.core.geolocate import ProfileMatcher, exact_from_point, place_from_bbox
+from geotweets_desktop.core.payload import parse_time
+from geotweets_desktop.core.post import Location, Post
+
+
+class _Point(msgspec.Struct):
+    coordinates: list[float] | None = None
+
+
+class _Geo(msgspec.Struct):
+    coordinates: _Point | None = None
+    place_id: str | None = None
+
+
+class _Data(msgspec.Struct):
+    id: str
+    text: str
+    created_at: str | None = None
+    author_id: str | None = None
+    lang: str | None = None
+    geo: _Geo | None = None
+
+
+class _User(msgspec.Struct):
+    id: str | None = None
+    name: str | None = None
+    username: str | None = None
+    location: str | None = None
+
+
+class _PlaceGeo(msgspec.Struct):
+    bbox: list[float] | None = None
+
+
+class _Place(msgspec.Struct):
+    id: str | None = None
+    full_name: str | None = None
+    geo: _PlaceGeo | None = None
+
+
+class _Includes(msgspec.Struct):
+    users: list[_User] = msgspec.field(default_factory=list)
+    places: list[_Place] = msgspec.field(default_factory=list)
+
+
+class _StreamLine(msgspec.Struct):
+    data: _Data | None = None
+    includes: _Includes | None = None
+
+
+_decode = msgspec.json.Decoder(_StreamLine).decode
+_NO_INCLUDES = _Includes()
+
+
+def fast_stream_post(line: bytes, profile_matcher: ProfileMatcher | None) -> Post | None:
+    """The Post of a plain v2 stream line, or None to leave it to the general path.
+
+    Raises RecordError, like the general path, for a damaged point or box.
+    """
+    try:
+        parsed = _decode(line)
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    data = parsed.data
+    if data is None or not data.id:
+        return None
+    try:
+        # msgspec checks UTF-8 only in the fields it reads; the line is kept whole.
+        raw = line.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    includes = parsed.includes or _NO_INCLUDES
+    location = _locate(data, includes)
+    author = None
+    if data.author_id is not None:
+        for user in includes.users:
+            if user.id == data.author_id:
+                author = user
+                break
+    if location is None and profile_matcher is not None and author is not None:
+        text = author.location
+        if text and text.strip():
+            location = profile_matcher(text)
+    return Post(
+        id=data.id,
+        created_at=parse_time(data.created_at),
+        text=data.text,
+        author_name=(author.name or "") if author else "",
+        author_handle=(author.username or "") if author else "",
+        terms=(),
+        location=location,
+        raw=raw,
+        lang=data.lang or "",
+    )
+
+
+def _locate(data: _Data, includes: _Includes) -> Location | None:
+    geo = data.geo
+    if geo is None:
+        return None
+    point = geo.coordinates.coordinates if geo.coordinates is not None else None
+    if point is not None:
+        reason = bad_point(point)
+        if reason:
+            raise RecordError(reason)
+    place_bbox: list[float] | None = None
+    place_name = ""
+    if geo.place_id:
+        for place in includes.places:
+            if place.id == geo.place_id:
+                if place.geo is not None and place.geo.bbox is not None:
+                    reason = bad_bbox(place.geo.bbox)
+                    if reason:
+                        raise RecordError(reason)
+                    place_bbox = place.geo.bbox
+                    place_name = place.full_name or ""
+                break
+    if point is not None:
+        found = exact_from_point(point)
+        if found is not None:
+            return found
+    if place_bbox is not None:
+        return place_from_bbox(place_bbox, place_name)
+    return None
