@@ -19,8 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.core.raw_codec import pack, unpack
+from geotweets_desktop.core.wal_checkpointer import WalCheckpointer
 
-SCHEMA_VERSION = 1
+# 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
+# (text payloads) open unchanged and are marked 2.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,7 +51,7 @@ CREATE TABLE IF NOT EXISTS posts (
     kind TEXT,                      -- exact | place | profile
     radius_m REAL,
     place_label TEXT,
-    raw TEXT NOT NULL,              -- the payload as received
+    raw BLOB NOT NULL,              -- the payload as received, LZ4 (raw_codec.py)
     UNIQUE (session_id, post_id)
 );
 """
@@ -87,6 +91,10 @@ class SessionStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None)
+        # Each post keeps its raw payload (about 4.5 KB from X with expansions):
+        # 16 KiB pages hold several, where 4 KiB pages chain an overflow page per
+        # post; ingest is almost twice as fast. Only takes effect in a new file.
+        self._db.execute("PRAGMA page_size=16384")
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode: a commit survives the app being killed; only a
         # power cut can lose the last transactions.
@@ -94,17 +102,23 @@ class SessionStore:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is None:
+        if row is None or int(row[0]) < SCHEMA_VERSION:
             self._db.execute(
-                "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         elif int(row[0]) > SCHEMA_VERSION:
             self._db.close()
             raise RuntimeError(
                 f"{path} was written by a newer GeoTweets (schema {row[0]}); please update."
             )
+        # Checkpoints happen on a thread of their own (see wal_checkpointer.py).
+        self._db.execute("PRAGMA wal_autocheckpoint=0")
+        self._checkpointer = WalCheckpointer(path)
 
     def close(self) -> None:
+        self._checkpointer.close()
+        # Fold the log into the file, so a closed store is one tidy file.
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         self._db.close()
 
     def start_session(self, source: str, terms: Sequence[str], synthetic: bool) -> int:
@@ -151,7 +165,7 @@ class SessionStore:
                         loc.kind if loc else None,
                         loc.radius_m if loc else None,
                         loc.label if loc else None,
-                        post.raw,
+                        pack(post.raw),
                     ),
                 ).fetchone()
                 if row is not None:
@@ -192,30 +206,11 @@ class SessionStore:
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup."""
         row = self._db.execute(
-            "SELECT p.post_id, p.created_at, p.text, p.author_name, p.author_handle, p.terms,"
-            " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.raw, p.lang, s.synthetic"
-            " FROM posts p JOIN sessions s ON s.id = p.session_id WHERE p.rowid = ?",
+            f"SELECT {_POST_COLUMNS} FROM posts p JOIN sessions s ON s.id = p.session_id"
+            " WHERE p.rowid = ?",
             (key,),
         ).fetchone()
-        if row is None:
-            return None
-        location = (
-            Location(lon=row[6], lat=row[7], kind=row[8], radius_m=row[9], label=row[10] or "")
-            if row[6] is not None
-            else None
-        )
-        return Post(
-            id=row[0],
-            created_at=datetime.fromisoformat(row[1]),
-            text=row[2],
-            author_name=row[3],
-            author_handle=row[4],
-            terms=tuple(json.loads(row[5])),
-            location=location,
-            raw=row[11],
-            lang=row[12],
-            synthetic=bool(row[13]),
-        )
+        return _post_from_row(row) if row is not None else None
 
     def iter_posts(self, session_id: int, chunk: int = 5_000) -> Iterator[list[Post]]:
         """Every post of a session (located or not), in arrival order, a chunk at a
@@ -263,7 +258,7 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
         author_handle=str(row[4]),
         terms=tuple(json.loads(str(row[5]))),
         location=location,
-        raw=str(row[11]),
+        raw=unpack(row[11]),
         lang=str(row[12]),
         synthetic=bool(row[13]),
     )
