@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from geotweets_desktop import bulk_replay
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
@@ -27,6 +28,7 @@ from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import parse_terms
 from geotweets_desktop.paths import store_path
 from geotweets_desktop.sources.base import Source, StatusEvent
+from geotweets_desktop.sources.replay import ReplaySource
 
 STORE_EVERY_S = 0.2
 # Headless runs end (non-zero) when X cannot be reached for this long.
@@ -105,8 +107,6 @@ def collect(
         return 2
     parsed = parse_terms(terms) if terms else []
     if replay:
-        from geotweets_desktop.sources.replay import ReplaySource
-
         if not Path(replay).is_file():
             print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
             return 2
@@ -156,6 +156,14 @@ def _collect_into(
     source: Source, path: Path, duration: float | None, max_posts: int | None
 ) -> tuple[int, int, str]:
     """Run `source` into the store at `path`: (exit status, session id, summary)."""
+    if (
+        isinstance(source, ReplaySource)
+        and source.speed is None
+        and duration is None
+        and bulk_replay.available()
+    ):
+        # As fast as possible: a reader process feeds this one (see bulk_replay.py).
+        return _bulk_collect_into(source, path, max_posts)
     store = SessionStore(path)
     session_id = store.start_session(source.label, source.terms, source.synthetic)
     sink = _QueueSink()
@@ -215,6 +223,29 @@ def _collect_into(
         _report_problems(reader.problems, reader.bad_records)
     if error:
         print(f"geotweets collect: {error}", file=sys.stderr)
+        return 1, session_id, summary
+    return 0, session_id, summary
+
+
+def _bulk_collect_into(
+    source: ReplaySource, path: Path, max_posts: int | None
+) -> tuple[int, int, str]:
+    store = SessionStore(path)
+    session_id = store.start_session(source.label, source.terms, source.synthetic)
+    try:
+        result = bulk_replay.bulk_replay(source.path, source.terms, store, session_id, max_posts)
+    finally:
+        store.end_session(session_id)
+        store.close()
+    kinds = result.kinds
+    by_kind = ", ".join(f"{k} {kinds[k]}" for k in ("exact", "place", "profile"))
+    summary = (
+        f"session {session_id}: {result.posts_read} posts read, {result.kept} kept, "
+        f"{sum(kinds.values())} located ({by_kind}), {result.bad_records} bad lines"
+    )
+    _report_problems(result.problems, result.bad_records)
+    if result.error:
+        print(f"geotweets collect: {result.error}", file=sys.stderr)
         return 1, session_id, summary
     return 0, session_id, summary
 

@@ -44,7 +44,9 @@ class Post:
     author_handle: str
     terms: tuple[str, ...]
     location: Location | None
-    raw: str
+    # The payload as received: text, or the UTF-8 bytes it was read as (the
+    # archive fast path keeps them, saving a decode and an encode a post).
+    raw: str | bytes
     lang: str = ""
     synthetic: bool = False
 

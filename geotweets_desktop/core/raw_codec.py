@@ -12,8 +12,9 @@ from __future__ import annotations
 import lz4.block  # type: ignore[import-untyped]
 
 
-def pack(raw: str) -> bytes:
-    return bytes(lz4.block.compress(raw.encode("utf-8"), store_size=True))
+def pack(raw: str | bytes) -> bytes:
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    return bytes(lz4.block.compress(data, store_size=True))
 
 
 def unpack(stored: bytes | str | None) -> str:

@@ -145,32 +145,22 @@ class SessionStore:
         now = time.time()
         with self._transaction():
             for post in posts:
-                loc = post.location
                 row = self._db.execute(
-                    "INSERT OR IGNORE INTO posts (session_id, post_id, created_at, received_at,"
-                    " author_name, author_handle, text, lang, terms, lon, lat, kind, radius_m,"
-                    " place_label, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING rowid",
-                    (
-                        session_id,
-                        post.id,
-                        post.created_at.isoformat(),
-                        now,
-                        post.author_name,
-                        post.author_handle,
-                        post.text,
-                        post.lang,
-                        _terms_json(post.terms),
-                        loc.lon if loc else None,
-                        loc.lat if loc else None,
-                        loc.kind if loc else None,
-                        loc.radius_m if loc else None,
-                        loc.label if loc else None,
-                        pack(post.raw),
-                    ),
-                ).fetchone()
-                if row is not None:
-                    added.append((row[0], post))
+                    _INSERT + " RETURNING rowid", post_row(session_id, post, now)
+                )
+                found = row.fetchone()
+                if found is not None:
+                    added.append((found[0], post))
         return added
+
+    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Store rows made by `post_row` in one transaction; return how many were new.
+
+        For bulk loads that need no keys back (about 3 µs a post cheaper)."""
+        before = self._db.total_changes
+        with self._transaction():
+            self._db.executemany(_INSERT, rows)
+        return self._db.total_changes - before
 
     def sessions(self) -> list[SessionInfo]:
         rows = self._db.execute(
@@ -261,6 +251,35 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
         raw=unpack(row[11]),
         lang=str(row[12]),
         synthetic=bool(row[13]),
+    )
+
+
+_INSERT = (
+    "INSERT OR IGNORE INTO posts (session_id, post_id, created_at, received_at, author_name,"
+    " author_handle, text, lang, terms, lon, lat, kind, radius_m, place_label, raw)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def post_row(session_id: int, post: Post, received_at: float) -> tuple[Any, ...]:
+    """The posts-table row for one post (any thread or process may make it)."""
+    loc = post.location
+    return (
+        session_id,
+        post.id,
+        post.created_at.isoformat(),
+        received_at,
+        post.author_name,
+        post.author_handle,
+        post.text,
+        post.lang,
+        _terms_json(post.terms),
+        loc.lon if loc else None,
+        loc.lat if loc else None,
+        loc.kind if loc else None,
+        loc.radius_m if loc else None,
+        loc.label if loc else None,
+        pack(post.raw),
     )
 
 

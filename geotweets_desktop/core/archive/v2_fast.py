@@ -16,6 +16,8 @@ which then names the fault.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import msgspec
 
 from geotweets_desktop.core.archive.checks import bad_bbox, bad_point
@@ -86,9 +88,10 @@ def fast_stream_post(line: bytes, profile_matcher: ProfileMatcher | None) -> Pos
     data = parsed.data
     if data is None or not data.id:
         return None
+    raw = line.rstrip(b"\r\n")
     try:
         # msgspec checks UTF-8 only in the fields it reads; the line is kept whole.
-        raw = line.decode("utf-8").rstrip("\r\n")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
     includes = parsed.includes or _NO_INCLUDES
@@ -142,5 +145,11 @@ def _locate(data: _Data, includes: _Includes) -> Location | None:
         if found is not None:
             return found
     if place_bbox is not None:
-        return place_from_bbox(place_bbox, place_name)
+        return _place(tuple(place_bbox), place_name)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _place(bbox: tuple[float, ...], name: str) -> Location | None:
+    """Places repeat (a city's box, post after post): work each one out once."""
+    return place_from_bbox(list(bbox), name)
