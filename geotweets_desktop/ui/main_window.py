@@ -80,8 +80,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = SessionStatusBar(self.controller, self)
         self.setStatusBar(self.status)
-        # Build the gazetteer (about a second) now, so the first search starts at once.
-        threading.Thread(target=gazetteer, name="gazetteer-warm-up", daemon=True).start()
+        # Build the gazetteer (about a second) once the map is up, so the first
+        # search starts at once without slowing the window's own start.
+        self.map_view.pageReady.connect(
+            lambda: threading.Thread(
+                target=gazetteer, name="gazetteer-warm-up", daemon=True
+            ).start()
+        )
         self.controller.sessionChanged.connect(self._update_buttons)
         self.controller.statusChanged.connect(self._update_buttons)
         self.controller.sourceFinished.connect(self._source_finished)
