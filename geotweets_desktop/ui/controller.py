@@ -1,7 +1,7 @@
 """The session controller: from stream source to store, map and status bar.
 
 Runs on the GUI thread. When the worker says posts are waiting, they are
-taken in one batch as soon as the last batch is at least 15 ms old: written
+taken in one batch as soon as the last batch is at least 15 ms done: written
 to the store (one transaction, so they are on disk at once), then the new
 located ones are sent to the map page in one JSON message. A batch is capped
 so that, in a burst, the GUI thread is never busy for long at a time; the
@@ -60,13 +60,19 @@ class SessionController(QObject):
         self._runner: StreamRunner | None = None
         self._lingering: list[StreamRunner] = []
         self._pending: list[Post] = []
-        self._flush_scheduled = False
         self._last_flush = 0.0
+        self._finished_source: Source | None = None  # ended by itself, still being stored
         self._replay: Iterator[list[StoredPoint]] | None = None
-        self._flush_timer = QTimer(self)
-        self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
-        self._flush_timer.timeout.connect(self.flush)
-        self._flush_timer.start()
+        # One pending flush at most: `_flush_soon` (re)arms this single-shot timer.
+        self._next_flush = QTimer(self)
+        self._next_flush.setSingleShot(True)
+        self._next_flush.timeout.connect(self.flush)
+        # A steady beat for what arrives without a signal: the chunks of a
+        # reopened session, and time-based usage limits.
+        self._beat = QTimer(self)
+        self._beat.setInterval(FLUSH_INTERVAL_MS)
+        self._beat.timeout.connect(self._flush_soon)
+        self._beat.start()
         bridge.postRequested.connect(self._show_post)
         bridge.postLinkRequested.connect(self._open_post)
         self._unsent: list[StoredPoint] = []
@@ -107,10 +113,11 @@ class SessionController(QObject):
                 self._lingering.append(runner)
             self._token += 1  # signals the old stream still had in flight are ignored
             self._pending.extend(runner.worker.take())
-            while self._pending and self.session_id is not None:
-                self.flush()
+            self._drain()
             self.stats.stop()
             self._set_state(StatusEvent("stopped", reason))
+        else:
+            self._drain()  # a source that ended by itself may still be being stored
         if self.session_id is not None:
             self.store.end_session(self.session_id)
         self._lingering = [r for r in self._lingering if r.running]
@@ -126,7 +133,8 @@ class SessionController(QObject):
 
     def _on_source_finished(self, token: int) -> None:
         """A source ended by itself (an archive read to its end, a fatal error):
-        save what it sent and close the session, keeping its last status."""
+        store what it sent, in the usual batches, then close the session,
+        keeping the source's last status."""
         runner = self._runner
         if token != self._token or runner is None:
             return
@@ -135,13 +143,23 @@ class SessionController(QObject):
         if not runner.stop():
             self._lingering.append(runner)
         self._pending.extend(runner.worker.take())
+        self._finished_source = runner.source
+        self._flush_soon()
+
+    def _drain(self) -> None:
+        """Store everything still waiting, now (at most a few thousand posts)."""
         while self._pending and self.session_id is not None:
             self.flush()
+        if self._finished_source is not None:
+            self._close_finished_session()
+
+    def _close_finished_session(self) -> None:
+        source, self._finished_source = self._finished_source, None
         self.stats.stop()
         if self.session_id is not None:
             self.store.end_session(self.session_id)
         emit(self.sessionChanged)
-        emit(self.sourceFinished, runner.source)
+        emit(self.sourceFinished, source)
 
     def clear(self) -> None:
         """Clear the map; what is stored stays stored."""
@@ -169,7 +187,8 @@ class SessionController(QObject):
 
     def shutdown(self) -> None:
         self.stop()
-        self._flush_timer.stop()
+        self._beat.stop()
+        self._next_flush.stop()
         for runner in self._lingering:
             runner.thread.wait()
 
@@ -180,25 +199,31 @@ class SessionController(QObject):
             self._flush_soon()
 
     def _flush_soon(self) -> None:
-        if self._flush_scheduled:
+        if self._next_flush.isActive():
             return
-        self._flush_scheduled = True
         gap_ms = MIN_FLUSH_GAP_MS - (time.monotonic() - self._last_flush) * 1000
-        QTimer.singleShot(max(0, round(gap_ms)), self.flush)
+        self._next_flush.start(max(0, round(gap_ms)))
 
     def _on_status(self, token: int, event: StatusEvent) -> None:
         if token == self._token:
             self._set_state(event)
 
     def flush(self) -> None:
-        self._flush_scheduled = False
-        self._last_flush = time.monotonic()
+        self._next_flush.stop()
+        try:
+            self._flush()
+        finally:
+            # The gap to the next flush counts from the end of this one, so the
+            # event loop always gets time for input and painting in between.
+            self._last_flush = time.monotonic()
+        if self._pending:
+            self._flush_soon()
+
+    def _flush(self) -> None:
         if self._runner is not None:
             self._pending.extend(self._runner.worker.take())
         if self._pending and self.session_id is not None:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            if self._pending:
-                self._flush_soon()
             added = self.store.add_posts(self.session_id, batch)
             self.stats.add(batch)
             points = [
@@ -210,6 +235,8 @@ class SessionController(QObject):
             if self.usage is not None:
                 self.usage.add(len(added))
             emit(self.statsChanged)
+        if self._finished_source is not None and not self._pending:
+            self._close_finished_session()
         if self.usage is not None and self.running:
             reason = self.usage.limit_reached()
             if reason is not None:

@@ -14,6 +14,7 @@ from geotweets_desktop.ui.signals import emit
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_MS = 1000
+MAX_BUFFERED = 1000  # posts waiting for the GUI thread before the source is held back
 
 
 class SourceWorker(QObject):
@@ -38,11 +39,17 @@ class SourceWorker(QObject):
         self.token = token
         self.source = source
         self._buffer: list[Post] = []
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+        self._closed = False
 
     # The Sink interface, called on the worker thread.
     def posts(self, posts: list[Post]) -> None:
-        with self._lock:
+        with self._changed:
+            # Back-pressure: a source faster than the window (an archive at full
+            # speed) waits here, instead of piling up posts the GUI thread would
+            # later have to swallow in one long gulp.
+            while len(self._buffer) >= MAX_BUFFERED and not self._closed:
+                self._changed.wait(0.1)
             was_empty = not self._buffer
             self._buffer.extend(posts)
         if was_empty:
@@ -50,9 +57,16 @@ class SourceWorker(QObject):
 
     def take(self) -> list[Post]:
         """Everything buffered so far (called on the GUI thread)."""
-        with self._lock:
+        with self._changed:
             posts, self._buffer = self._buffer, []
+            self._changed.notify_all()
         return posts
+
+    def close(self) -> None:
+        """Stop holding the source back (it is being stopped)."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
     def status(self, event: StatusEvent) -> None:
         emit(self.statusChanged, self.token, event)
@@ -86,6 +100,7 @@ class StreamRunner:
 
     def stop(self) -> bool:
         """Stop the source and join the thread; False if it did not end in time."""
+        self.worker.close()
         self.source.stop()
         self.thread.quit()
         if self.thread.wait(STOP_TIMEOUT_MS):
