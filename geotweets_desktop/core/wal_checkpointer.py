@@ -31,6 +31,7 @@ class WalCheckpointer:
         db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA busy_timeout=1000")
+            db.execute("PRAGMA synchronous=NORMAL")  # as the writer: no extra syncs
             while not self._stop.wait(self._interval):
                 db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         finally:
