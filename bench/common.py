@@ -6,7 +6,10 @@ import json
 import os
 import random
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from geotweets_desktop.core.gazetteer import gazetteer
 from geotweets_desktop.core.store import SessionStore
@@ -92,3 +95,26 @@ def process_tree_rss_mb(root_pid: int) -> float:
         except OSError:
             continue
     return total_kb / 1024
+
+
+class Driver:
+    """Drive the real window from a benchmark: wait for conditions while the
+    Qt event loop keeps running, and ask the map page questions."""
+
+    def __init__(self, app: Any, window: Any) -> None:
+        self._app = app
+        self._window = window
+
+    def wait(self, condition: Callable[[], object], timeout: float = 180.0) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > end:
+                raise TimeoutError("the app did not get there in time")
+            self._app.processEvents()
+            time.sleep(0.001)
+
+    def js(self, script: str) -> Any:
+        box: dict[str, object] = {}
+        self._window.map_view.page().runJavaScript(script, 0, lambda r: box.setdefault("v", r))
+        self.wait(lambda: "v" in box, timeout=30)
+        return box["v"]

@@ -113,6 +113,7 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
+    from bench.common import Driver
     from geotweets_desktop.core.store import SessionStore
     from geotweets_desktop.paths import store_path
     from geotweets_desktop.ui.app import create_application, dispose
@@ -140,19 +141,8 @@ def main() -> int:
         lag["max"] = max(lag["max"], late)
         lag["last"] = now
 
-    def wait(cond, timeout=180.0):  # type: ignore[no-untyped-def]
-        end = time.monotonic() + timeout
-        while not cond():
-            if time.monotonic() > end:
-                raise TimeoutError("timed out")
-            app.processEvents()
-            time.sleep(0.001)
-
-    def js(script: str):  # type: ignore[no-untyped-def]
-        box: dict[str, object] = {}
-        window.map_view.page().runJavaScript(script, 0, lambda r: box.setdefault("v", r))
-        wait(lambda: "v" in box, timeout=30)
-        return box["v"]
+    driver = Driver(app, window)
+    wait, js = driver.wait, driver.js
 
     wait(lambda: window.map_view.bridge.is_ready)
     js("GeoTweets.startTrace()")

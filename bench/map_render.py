@@ -36,7 +36,7 @@ os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-bench-")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import make_session_store, process_tree_rss_mb
+from bench.common import Driver, make_session_store, process_tree_rss_mb
 
 PAN_JS = """
 (() => {
@@ -99,19 +99,8 @@ def main() -> int:
     window.resize(1280, 800)
     window.show()
 
-    def wait(cond, timeout=120.0):  # type: ignore[no-untyped-def]
-        end = time.monotonic() + timeout
-        while not cond():
-            if time.monotonic() > end:
-                raise TimeoutError("the page did not answer in time")
-            app.processEvents()
-            time.sleep(0.002)
-
-    def js(script: str):  # type: ignore[no-untyped-def]
-        box: dict[str, object] = {}
-        window.map_view.page().runJavaScript(script, 0, lambda r: box.setdefault("v", r))
-        wait(lambda: "v" in box)
-        return box["v"]
+    driver = Driver(app, window)
+    wait, js = driver.wait, driver.js
 
     wait(lambda: window.map_view.bridge.is_ready)
     [session] = [s for s in store.sessions() if s.id == session_id]

@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
     def show_sessions(self) -> None:
         dialog = SessionsDialog(self.store.sessions(), self)
         if dialog.exec() and (session := dialog.selected()) is not None:
+            self.welcome.hide()
             self.controller.open_session(session)
 
     def show_credentials(self) -> None:
