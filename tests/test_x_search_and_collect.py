@@ -1,0 +1,151 @@
+"""Recent-search polling, and `geotweets collect --x`, against the loopback fake of X."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_x import DEFAULT_TOKEN, FakeX, payloads
+
+from geotweets_desktop.sources.base import StatusEvent
+from geotweets_desktop.sources.x_search import XRecentSearchSource, search_query
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.got: list[Any] = []
+        self.events: list[StatusEvent] = []
+
+    def posts(self, posts: list[Any]) -> None:
+        self.got.extend(posts)
+
+    def status(self, event: StatusEvent) -> None:
+        self.events.append(event)
+
+
+def wait_for(predicate: Any, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_search_query_ors_the_terms_and_asks_for_located_posts() -> None:
+    assert search_query(["rain"], True) == "rain has:geo"
+    assert search_query(["rain", '"heat wave"'], False) == '(rain OR "heat wave")'
+
+
+def test_recent_search_polls_with_since_id_and_assigns_terms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with FakeX() as fake:
+        monkeypatch.setenv("GEOTWEETS_X_API_URL", fake.base_url)
+        first = payloads.point_post(-9.14, 38.72, text="rain over Lisbon")
+        fake.add_search_posts(first)
+        source = XRecentSearchSource(["rain", "sun"], DEFAULT_TOKEN, interval_s=0.2)
+        sink = Sink()
+        thread = threading.Thread(target=source.run, args=(sink,))
+        thread.start()
+        wait_for(lambda: len(sink.got) == 1)
+        second = payloads.place_post(text="sun and rain in Nairobi")
+        fake.add_search_posts(second)
+        wait_for(lambda: len(sink.got) == 2)
+        source.stop()
+        thread.join(2)
+        assert not thread.is_alive()
+    queries = fake.search_requests
+    assert queries[0]["query"] == "(rain OR sun) has:geo"
+    assert "since_id" not in queries[0]
+    assert queries[-1]["since_id"] == payloads.post_id_of(first)  # the poll that found `second`
+    assert source.since_id == payloads.post_id_of(second)  # where the next poll starts
+    assert [p.terms for p in sink.got] == [("rain",), ("rain", "sun")]
+    lisbon = sink.got[0].location
+    assert (lisbon.lon, lisbon.lat) == (-9.14, 38.72)
+    assert sink.events[-1].state == "stopped"
+
+
+def test_recent_search_waits_for_the_rate_limit_reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeX(search_rate_limit=1, search_rate_window=60) as fake:
+        monkeypatch.setenv("GEOTWEETS_X_API_URL", fake.base_url)
+        source = XRecentSearchSource(["rain"], DEFAULT_TOKEN, interval_s=0.1)
+        sink = Sink()
+        thread = threading.Thread(target=source.run, args=(sink,))
+        thread.start()
+        # One request allowed: the answer says 0 remaining, so the next poll
+        # waits for the reset (about a minute), not the 0.1 s interval.
+        wait_for(lambda: any(e.state == "live" for e in sink.events))
+        time.sleep(0.5)
+        assert len(fake.search_requests) == 1
+        live = [e for e in sink.events if e.state == "live"][-1]
+        assert "next poll in" in live.message and "next poll in 0 s" not in live.message
+        started = time.monotonic()
+        source.stop()
+        thread.join(2)
+        assert time.monotonic() - started < 1.0
+
+
+def test_a_wrong_token_ends_the_search_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeX() as fake:
+        monkeypatch.setenv("GEOTWEETS_X_API_URL", fake.base_url)
+        sink = Sink()
+        XRecentSearchSource(["rain"], "wrong-token", interval_s=0.1).run(sink)
+    assert sink.events[-1].state == "error"
+    assert "rejected the token" in sink.events[-1].message
+
+
+@pytest.mark.slow
+def test_collect_x_writes_correct_geojson(tmp_path: Path, data_dir: Path) -> None:
+    out = tmp_path / "live.geojson"
+    with FakeX(keepalive_interval=0.2) as fake:
+        env = dict(
+            os.environ,
+            GEOTWEETS_X_API_URL=fake.base_url,
+            X_BEARER_TOKEN=DEFAULT_TOKEN,
+            GEOTWEETS_DATA_DIR=str(data_dir),
+            PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        )
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "geotweets_desktop",
+                "collect",
+                "--x",
+                "--term",
+                "rain",
+                "--duration",
+                "4",
+                "--out",
+                str(out),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert fake.wait_until(lambda: fake.open_streams == 1, timeout=15)
+        fake.push(
+            payloads.point_post(151.2093, -33.8688, text="rain in Sydney"), matches="rain has:geo"
+        )
+        fake.push(payloads.place_post(text="rain in Nairobi"), matches="rain has:geo")
+        fake.push(payloads.bare_post(text="rain, somewhere"), matches="rain has:geo")
+        stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "X_BEARER_TOKEN environment variable" in stderr
+    assert DEFAULT_TOKEN not in stdout + stderr
+    collection = json.loads(out.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    by_text = {f["properties"]["text"]: f for f in collection["features"]}
+    assert set(by_text) == {"rain in Sydney", "rain in Nairobi"}  # the unlocated one is left out
+    sydney = by_text["rain in Sydney"]
+    assert sydney["geometry"] == {"type": "Point", "coordinates": [151.2093, -33.8688]}
+    assert sydney["properties"]["location_kind"] == "exact"
+    assert by_text["rain in Nairobi"]["properties"]["location_kind"] == "place"
+    assert DEFAULT_TOKEN.encode() not in out.read_bytes()
