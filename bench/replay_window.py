@@ -37,7 +37,7 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-    from bench.common import Driver
+    from bench.common import Driver, process_tree_rss_mb
     from bench.ingest import make_archive
     from geotweets_desktop.core.gazetteer import gazetteer
     from geotweets_desktop.core.store import SessionStore
