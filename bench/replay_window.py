@@ -96,6 +96,7 @@ def main() -> int:
         f"replayed {args.posts:,} posts in the window: {session.located:,} on the map "
         f"after {took:.1f} s ({args.posts / took:,.0f} posts/s)"
     )
+    print(f"resident memory, app processes: {process_tree_rss_mb(os.getpid()):,.0f} MB")
     print(
         f"GUI event loop while replaying: worst lag {lags[-1]:.0f} ms, p99 {p99:.0f} ms, "
         f"median {lags[len(lags) // 2]:.1f} ms ({len(lags):,} ticks of 10 ms)"
