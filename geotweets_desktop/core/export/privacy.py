@@ -38,10 +38,6 @@ class Privacy:
     def step(self) -> float | None:
         return COARSEN_STEPS[self.coarsen] if self.coarsen else None
 
-    @property
-    def active(self) -> bool:
-        return self.coarsen is not None or self.drop_authors
-
 
 def snap(value: float, step: float) -> float:
     """`value` on the grid of `step` degrees (rounded again to kill float noise)."""
