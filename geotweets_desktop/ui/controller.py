@@ -25,7 +25,6 @@ from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import Source, StatusEvent
 from geotweets_desktop.ui.map_bridge import MapBridge, points_payload
 from geotweets_desktop.ui.palette import term_colors
-from geotweets_desktop.ui.signals import emit
 from geotweets_desktop.ui.worker import StreamRunner
 
 log = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ class SessionController(QObject):
         self._runner = runner
         self._set_state(StatusEvent("starting", "Starting"))
         runner.start()
-        emit(self.sessionChanged)
+        self.sessionChanged.emit()
 
     def stop(self, reason: str = "Stopped") -> None:
         """Stop the stream (within about a second) and save what it sent."""
@@ -158,14 +157,14 @@ class SessionController(QObject):
         self.stats.stop()
         if self.session_id is not None:
             self.store.end_session(self.session_id)
-        emit(self.sessionChanged)
-        emit(self.sourceFinished, source)
+        self.sessionChanged.emit()
+        self.sourceFinished.emit(source)
 
     def clear(self) -> None:
         """Clear the map; what is stored stays stored."""
         self._replay = None
         self._unsent = []
-        emit(self.bridge.pointsCleared)
+        self.bridge.pointsCleared.emit()
 
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
@@ -183,7 +182,7 @@ class SessionController(QObject):
         self.clear()
         self._replay = self.store.points(session.id, REPLAY_CHUNK)
         self._set_state(StatusEvent("stopped", f"Reopened session {session.id}"))
-        emit(self.sessionChanged)
+        self.sessionChanged.emit()
 
     def shutdown(self) -> None:
         self.stop()
@@ -234,7 +233,7 @@ class SessionController(QObject):
             self._send_points(points)
             if self.usage is not None:
                 self.usage.add(len(added))
-            emit(self.statsChanged)
+            self.statsChanged.emit()
         if self._finished_source is not None and not self._pending:
             self._close_finished_session()
         if self.usage is not None and self.running:
@@ -307,4 +306,4 @@ class SessionController(QObject):
         self.state = event
         if event.state in ("stopped", "error"):
             self.stats.stop()
-        emit(self.statusChanged, event)
+        self.statusChanged.emit(event)

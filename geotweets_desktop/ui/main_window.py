@@ -42,7 +42,6 @@ from geotweets_desktop.ui.export_dialog import ExportDialog
 from geotweets_desktop.ui.map_view import MapView
 from geotweets_desktop.ui.sessions_dialog import SessionsDialog
 from geotweets_desktop.ui.settings import AppSettings
-from geotweets_desktop.ui.signals import emit
 from geotweets_desktop.ui.status_bar import SessionStatusBar
 from geotweets_desktop.ui.usage_dialog import UsageLimitsDialog
 
@@ -333,5 +332,5 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()
-        emit(self.closed)
+        self.closed.emit()
         event.accept()

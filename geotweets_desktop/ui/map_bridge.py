@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from geotweets_desktop.core.store import StoredPoint
-from geotweets_desktop.ui.signals import emit
 
 
 def to_json(value: Any) -> str:
@@ -51,17 +50,17 @@ class MapBridge(QObject):
         self.is_ready = False
 
     def send(self, signal_name: str, payload: Any) -> None:
-        emit(getattr(self, signal_name), to_json(payload))
+        getattr(self, signal_name).emit(to_json(payload))
 
     @Slot()
     def pageReady(self) -> None:
         self.is_ready = True
-        emit(self.ready)
+        self.ready.emit()
 
     @Slot(float)
     def requestPost(self, key: float) -> None:
-        emit(self.postRequested, int(key))
+        self.postRequested.emit(int(key))
 
     @Slot(float)
     def openPost(self, key: float) -> None:
-        emit(self.postLinkRequested, int(key))
+        self.postLinkRequested.emit(int(key))

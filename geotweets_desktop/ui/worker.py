@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.sources.base import Source, StatusEvent
-from geotweets_desktop.ui.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ class SourceWorker(QObject):
             was_empty = not self._buffer
             self._buffer.extend(posts)
         if was_empty:
-            emit(self.postsAvailable, self.token)
+            self.postsAvailable.emit(self.token)
 
     def take(self) -> list[Post]:
         """Everything buffered so far (called on the GUI thread)."""
@@ -69,7 +68,7 @@ class SourceWorker(QObject):
             self._changed.notify_all()
 
     def status(self, event: StatusEvent) -> None:
-        emit(self.statusChanged, self.token, event)
+        self.statusChanged.emit(self.token, event)
 
     @Slot()
     def run(self) -> None:
@@ -79,7 +78,7 @@ class SourceWorker(QObject):
             log.exception("stream source failed")
             self.status(StatusEvent("error", f"The stream failed: {exc}"))
         finally:
-            emit(self.finished, self.token)
+            self.finished.emit(self.token)
 
 
 class StreamRunner:
