@@ -1,9 +1,11 @@
 """`geotweets collect`: run a source without a window and write the session store.
 
 For scripts and servers. The source runs on a thread; the main thread
-stores what arrives every 200 ms, so a kill loses at most that much.
-SIGINT and SIGTERM end the run cleanly. `--out` ending in `.geojson` or
-`.csv` collects into a temporary session store and exports it at the end.
+stores what arrives every 200 ms, so a kill loses at most that much. An
+archive replayed as fast as possible is read in a forked process instead
+(see bulk_replay.py). SIGINT and SIGTERM end the run cleanly. `--out` ending
+in `.geojson` or `.csv` collects into a temporary session store and exports
+it at the end.
 """
 
 from __future__ import annotations
