@@ -163,16 +163,13 @@ class SessionStore:
         return self._db.total_changes - before
 
     def sessions(self) -> list[SessionInfo]:
-        rows = self._db.execute(
-            "SELECT s.id, s.source, s.terms, s.synthetic, s.started_at, s.ended_at,"
-            " (SELECT count(*) FROM posts p WHERE p.session_id = s.id),"
-            " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL)"
-            " FROM sessions s ORDER BY s.id DESC"
-        ).fetchall()
+        rows = self._db.execute(_SESSIONS + " ORDER BY s.id DESC").fetchall()
         return [_session_info(row) for row in rows]
 
     def session(self, session_id: int) -> SessionInfo | None:
-        return next((s for s in self.sessions() if s.id == session_id), None)
+        """One session, counting only its own posts (not every session's)."""
+        row = self._db.execute(_SESSIONS + " WHERE s.id = ?", (session_id,)).fetchone()
+        return _session_info(row) if row is not None else None
 
     def posts_received_since(self, since: float, source_prefix: str) -> int:
         """Posts stored after `since` (Unix time) by sessions whose source starts so."""
@@ -253,6 +250,13 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
         synthetic=bool(row[13]),
     )
 
+
+_SESSIONS = (
+    "SELECT s.id, s.source, s.terms, s.synthetic, s.started_at, s.ended_at,"
+    " (SELECT count(*) FROM posts p WHERE p.session_id = s.id),"
+    " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL)"
+    " FROM sessions s"
+)
 
 _INSERT = (
     "INSERT OR IGNORE INTO posts (session_id, post_id, created_at, received_at, author_name,"
