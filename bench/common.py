@@ -98,23 +98,40 @@ def process_tree_rss_mb(root_pid: int) -> float:
 
 
 class Driver:
-    """Drive the real window from a benchmark: wait for conditions while the
-    Qt event loop keeps running, and ask the map page questions."""
+    """The real main window, opened for a benchmark (offscreen, 1280 x 800, on
+    the data folder the environment names): wait for conditions while the Qt
+    event loop keeps running, ask the map page questions, close it all."""
 
-    def __init__(self, app: Any, window: Any) -> None:
-        self._app = app
-        self._window = window
+    def __init__(self) -> None:
+        from geotweets_desktop.paths import store_path
+        from geotweets_desktop.ui.app import create_application
+        from geotweets_desktop.ui.main_window import MainWindow
+        from geotweets_desktop.ui.settings import AppSettings
+
+        self.app = create_application()
+        self.store = SessionStore(store_path())
+        self.window = MainWindow(self.store, AppSettings())
+        self.window.resize(1280, 800)
+        self.window.show()
+        self.wait(lambda: self.window.map_view.bridge.is_ready)
 
     def wait(self, condition: Callable[[], object], timeout: float = 180.0) -> None:
         end = time.monotonic() + timeout
         while not condition():
             if time.monotonic() > end:
                 raise TimeoutError("the app did not get there in time")
-            self._app.processEvents()
+            self.app.processEvents()
             time.sleep(0.001)
 
     def js(self, script: str) -> Any:
         box: dict[str, object] = {}
-        self._window.map_view.page().runJavaScript(script, 0, lambda r: box.setdefault("v", r))
+        self.window.map_view.page().runJavaScript(script, 0, lambda r: box.setdefault("v", r))
         self.wait(lambda: "v" in box, timeout=30)
         return box["v"]
+
+    def close(self) -> None:
+        from geotweets_desktop.ui.app import dispose
+
+        self.window.close()
+        dispose(self.window)
+        self.store.close()

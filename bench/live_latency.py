@@ -114,11 +114,8 @@ def main() -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
     from bench.common import Driver
-    from geotweets_desktop.core.store import SessionStore
     from geotweets_desktop.paths import store_path
-    from geotweets_desktop.ui.app import create_application, dispose
-    from geotweets_desktop.ui.main_window import SOURCE_X_STREAM, MainWindow
-    from geotweets_desktop.ui.settings import AppSettings
+    from geotweets_desktop.ui.main_window import SOURCE_X_STREAM
 
     keyring.set_keyring(fail.Keyring())  # the token comes from X_BEARER_TOKEN
     # The gazetteer is built once at start-up (in the background in the app);
@@ -126,11 +123,8 @@ def main() -> int:
     from geotweets_desktop.core.gazetteer import gazetteer
 
     gazetteer()
-    app = create_application()
-    store = SessionStore(store_path())
-    window = MainWindow(store, AppSettings())
-    window.resize(1280, 800)
-    window.show()
+    driver = Driver()
+    app, window = driver.app, driver.window
 
     lag = {"max": 0.0, "samples": [], "last": time.monotonic()}
 
@@ -141,10 +135,8 @@ def main() -> int:
         lag["max"] = max(lag["max"], late)
         lag["last"] = now
 
-    driver = Driver(app, window)
     wait, js = driver.wait, driver.js
 
-    wait(lambda: window.map_view.bridge.is_ready)
     js("GeoTweets.startTrace()")
     window.source_combo.setCurrentIndex(window.source_combo.findData(SOURCE_X_STREAM))
     window.terms_edit.setText(TERM)
@@ -209,9 +201,7 @@ def main() -> int:
         print(f"  GUI event loop: worst lag {max_lag:.1f} ms")
         print(f"  last post drawn {1000 * (last_drawn - last_sent):.0f} ms after the last was sent")
     print(f"stored {stored:,} posts in total")
-    window.close()
-    dispose(window)
-    store.close()
+    driver.close()
     return 0
 
 

@@ -83,27 +83,18 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-    from geotweets_desktop.core.store import SessionStore
     from geotweets_desktop.paths import store_path
-    from geotweets_desktop.ui.app import create_application, dispose
-    from geotweets_desktop.ui.main_window import MainWindow
-    from geotweets_desktop.ui.settings import AppSettings
 
     t = time.perf_counter()
     session_id = make_session_store(store_path(), args.posts)
     print(f"made a store of {args.posts:,} posts in {time.perf_counter() - t:.1f} s")
 
-    app = create_application()
-    store = SessionStore(store_path())
-    window = MainWindow(store, AppSettings())
-    window.resize(1280, 800)
-    window.show()
+    driver = Driver()
+    store, window = driver.store, driver.window
 
-    driver = Driver(app, window)
     wait, js = driver.wait, driver.js
 
-    wait(lambda: window.map_view.bridge.is_ready)
-    [session] = [s for s in store.sessions() if s.id == session_id]
+    session = store.session(session_id)
     t = time.perf_counter()
     window.controller.open_session(session)
     wait(
@@ -186,9 +177,7 @@ def main() -> int:
     print(f"naive: {n:,} L.circleMarker layers added in {time.perf_counter() - t:.1f} s")
     report(f"naive pan redraw at zoom 4, {n:,} circleMarkers", frames(pans[:6]))
 
-    window.close()
-    dispose(window)
-    store.close()
+    driver.close()
     return 0
 
 

@@ -40,25 +40,15 @@ def main() -> int:
     from bench.common import Driver, process_tree_rss_mb
     from bench.ingest import make_archive
     from geotweets_desktop.core.gazetteer import gazetteer
-    from geotweets_desktop.core.store import SessionStore
-    from geotweets_desktop.paths import store_path
-    from geotweets_desktop.ui.app import create_application, dispose
-    from geotweets_desktop.ui.main_window import MainWindow
-    from geotweets_desktop.ui.settings import AppSettings
 
     archive = Path(os.environ["GEOTWEETS_DATA_DIR"]) / "archive.jsonl"
     make_archive(archive, args.posts)
     gazetteer()  # built once at start-up in the app too; not part of this figure
-    app = create_application()
-    store = SessionStore(store_path())
-    window = MainWindow(store, AppSettings())
-    window.resize(1280, 800)
-    window.show()
+    driver = Driver()
+    app, store, window = driver.app, driver.store, driver.window
 
-    driver = Driver(app, window)
     wait, js = driver.wait, driver.js
 
-    wait(lambda: window.map_view.bridge.is_ready)
     lags: list[float] = []
     last = [time.monotonic()]
 
@@ -86,7 +76,7 @@ def main() -> int:
     # The real event loop runs while the replay does (no polling of ours in it).
     window.controller.sourceFinished.connect(lambda _source: app.quit())
     app.exec()
-    [session] = [s for s in store.sessions() if s.id == session_id]
+    session = store.session(session_id)
     wait(lambda: json.loads(js("JSON.stringify(GeoTweets.stats().points)")) == session.located)
     took = time.monotonic() - started
     timer.stop()
@@ -106,9 +96,7 @@ def main() -> int:
         f"controller flushes: {len(flushes):,}, median {flushes[len(flushes) // 2]:.1f} ms, "
         f"max {flushes[-1]:.0f} ms"
     )
-    window.close()
-    dispose(window)
-    store.close()
+    driver.close()
     return 0
 
 

@@ -61,7 +61,7 @@ def make_big_session() -> tuple[int, dict[str, int]]:
 
 def test_200k_points_are_counted_drawn_and_hit_tested(qtbot: Any, window: Any, page: Any) -> None:
     session_id, counts = make_big_session()
-    [session] = [s for s in window.store.sessions() if s.id == session_id]
+    session = window.store.session(session_id)
     window.controller.open_session(session)
     qtbot.waitUntil(lambda: page.stats()["points"] == N, timeout=60_000)
     stats = page.stats()
