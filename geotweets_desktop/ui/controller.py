@@ -126,6 +126,12 @@ class SessionController(QObject):
         return self._runner is not None
 
     @property
+    def backlog(self) -> int:
+        """Posts received and not yet stored (held in memory)."""
+        waiting = self._runner.worker.buffered if self._runner is not None else 0
+        return len(self._pending) + waiting
+
+    @property
     def source(self) -> Source | None:
         """The running source, for what only some sources offer (pause, progress)."""
         return self._runner.source if self._runner is not None else None
@@ -219,7 +225,11 @@ class SessionController(QObject):
             self._flush_soon()
 
     def _flush(self) -> None:
-        if self._runner is not None:
+        # Take more from the worker only when what is here fits in this batch:
+        # posts left in the worker's buffer hold a fast source back, whereas
+        # taking them all would let the pile here grow by the source's speed
+        # minus ours (a replay at "max" once piled up gigabytes this way).
+        if self._runner is not None and len(self._pending) < MAX_BATCH:
             self._pending.extend(self._runner.worker.take())
         if self._pending and self.session_id is not None:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]

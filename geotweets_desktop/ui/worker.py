@@ -61,6 +61,10 @@ class SourceWorker(QObject):
             self._changed.notify_all()
         return posts
 
+    @property
+    def buffered(self) -> int:
+        return len(self._buffer)
+
     def close(self) -> None:
         """Stop holding the source back (it is being stopped)."""
         with self._changed:

@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 from archive_samples import v2_line, write_lines
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
+from geotweets_desktop.sources.replay import BATCH_SIZE
+from geotweets_desktop.ui.controller import MAX_BATCH
+from geotweets_desktop.ui.worker import MAX_BUFFERED
 from geotweets_desktop.ui.export_dialog import ExportDialog
 
 pytestmark = pytest.mark.gui
@@ -69,6 +73,31 @@ def test_a_paced_replay_can_be_paused_and_resumed(
     window.pause_button.click()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
     qtbot.waitUntil(lambda: page.stats()["points"] == 30, timeout=5_000)
+
+
+def test_a_replay_faster_than_the_window_holds_only_a_few_batches_in_memory(
+    qtbot: Any, window: Any, page: Any, tmp_path: Path
+) -> None:
+    """The reader outruns the store and the map; the posts it has read and
+    the window has not stored yet must stay a bounded pile, not grow with the
+    file (a million-post replay once held gigabytes this way)."""
+    total = 30_000
+    lines = [
+        v2_line(f"19{i:017d}", f"rain {i}", point=[-9.14 + (i % 100) * 0.01, 38.72])
+        for i in range(total)
+    ]
+    archive = write_lines(tmp_path / "big.jsonl", lines)
+    backlog: list[int] = []
+    sampler = QTimer()
+    sampler.timeout.connect(lambda: backlog.append(window.controller.backlog))
+    sampler.start(2)
+    with qtbot.waitSignal(window.controller.sourceFinished, timeout=60_000):
+        window.start_replay(archive, [], None)
+    sampler.stop()
+    assert window.store.session(window.controller.session_id).received == total
+    qtbot.waitUntil(lambda: page.stats()["points"] == total, timeout=10_000)
+    bound = MAX_BATCH + 2 * MAX_BUFFERED + BATCH_SIZE
+    assert len(backlog) > 100 and max(backlog) <= bound, max(backlog)
 
 
 def test_export_a_session_from_the_window(
