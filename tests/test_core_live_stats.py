@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import UTC, datetime
 
 import pytest
@@ -113,6 +114,22 @@ def test_elapsed_and_rate_freeze_after_stop(clock: FakeClock) -> None:
     stats.stop()  # a second stop does not move the end
     assert stats.elapsed == 40.0
     assert (stats.received, stats.located) == (10, 4)
+
+
+def test_a_million_posts_in_big_batches_keep_the_rate_window_small(clock: FakeClock) -> None:
+    stats = LiveStats(clock)
+    batch = _batch(1_000, located=1_000)
+    tracemalloc.start()
+    try:
+        for _ in range(1_000):
+            clock.advance(0.01)
+            stats.add(batch)
+        held, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert stats.received == stats.located == 1_000_000
+    assert stats.per_minute == pytest.approx(6_000_000.0)  # 1M posts in 10 s
+    assert held < 200_000  # bytes: a few per batch, not one float per post
 
 
 @pytest.mark.parametrize(
