@@ -145,6 +145,7 @@ def main() -> int:
     wait(lambda: window.controller.state.state == "live")
     timer = QTimer()
     timer.timeout.connect(tick)
+    lag["last"] = time.monotonic()  # the first tick is late by its own lateness only
     timer.start(10)
 
     reports = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from fixtures_v2 import (
     user,
 )
 
+from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, parse_time, post_from_v2
 from geotweets_desktop.core.post import Location, Post
@@ -310,3 +312,46 @@ def test_author_id_links_to_the_right_user() -> None:
     obj["includes"]["users"].insert(0, user("5", name="Wrong Person", username="wrong"))
     post = post_from_v2(obj, term_for_tag)
     assert (post.author_name, post.author_handle) == ("Right Person", "right")
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        full_stream_object(),
+        stream_object(terms=("rain", "rain", "snow")),
+        stream_object(point=list(SYDNEY_POINT)),
+        stream_object(place_id=PLACE_ID, places=[place()]),
+        stream_object(author=user(location="Lisbon, Portugal")),
+        stream_object(terms=(), extra_rules=[{"id": "1", "tag": ""}, {"id": "2"}]),
+        stream_object(created_at=None, lang=""),
+    ],
+    ids=["full", "twice", "point", "place", "profile", "untagged", "bare"],
+)
+def test_the_streams_fast_decoder_makes_the_same_post_as_the_general_path(
+    obj: dict[str, Any],
+) -> None:
+    """The live stream reads lines with the typed decoder first; whatever it
+    makes must be what the general path makes of the same line."""
+    line = json.dumps(obj, ensure_ascii=False).encode()
+    fast = fast_stream_post(line, locate_profile, term_for_tag)
+    general = post_from_v2(json.loads(line), term_for_tag, locate_profile, raw=line.decode())
+    assert fast is not None
+    assert fast.raw == line
+    if obj["data"].get("created_at") is None:  # both stamp "now", a moment apart
+        assert abs(fast.created_at - general.created_at) < timedelta(seconds=5)
+        fast = replace(fast, created_at=general.created_at)
+    assert replace(fast, raw=general.raw) == general
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"errors": [{"title": "operational-disconnect"}]}',
+        b'{"data": {"id": 5, "text": "an id that is a number"}}',
+        b'{"data": {"id": "5", "text": "x"}, "matching_rules": ["not-a-rule"]}',
+        b'{"data": {"id": "5", "text": "bad \xff bytes"}}',
+        b"not json",
+    ],
+)
+def test_the_fast_decoder_leaves_anything_unusual_to_the_general_path(line: bytes) -> None:
+    assert fast_stream_post(line, locate_profile, term_for_tag) is None

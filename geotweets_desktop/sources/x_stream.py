@@ -30,6 +30,8 @@ from typing import Any
 import requests
 import tweepy
 
+from geotweets_desktop.core.archive.records import RecordError
+from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.backoff import Backoff
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, post_from_v2
@@ -177,6 +179,18 @@ class XStreamSource:
         return "connection closed by X"
 
     def _handle_line(self, line: bytes, sink: Sink) -> str | None:
+        # Nearly every line is a plain post: the typed decoder reads only the
+        # fields we use (about 7 µs for a 4.5 KB post, against 60 µs and more
+        # for json.loads), so a burst of thousands a second leaves the window
+        # its share of the interpreter lock. Anything unusual (errors, damaged
+        # geo, odd types) is left to the general path below, which names it.
+        try:
+            post = fast_stream_post(line, locate_profile, self._term_for_tag)
+        except RecordError:
+            post = None
+        if post is not None:
+            sink.posts([post])
+            return None
         try:
             obj = json.loads(line)
         except ValueError:

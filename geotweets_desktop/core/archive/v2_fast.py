@@ -16,6 +16,7 @@ which then names the fault.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import msgspec
@@ -67,18 +68,30 @@ class _Includes(msgspec.Struct):
     places: list[_Place] = msgspec.field(default_factory=list)
 
 
+class _Rule(msgspec.Struct):
+    tag: str | None = None
+
+
 class _StreamLine(msgspec.Struct):
     data: _Data | None = None
     includes: _Includes | None = None
+    matching_rules: list[_Rule] | None = None
 
 
 _decode = msgspec.json.Decoder(_StreamLine).decode
 _NO_INCLUDES = _Includes()
 
 
-def fast_stream_post(line: bytes, profile_matcher: ProfileMatcher | None) -> Post | None:
+def fast_stream_post(
+    line: bytes,
+    profile_matcher: ProfileMatcher | None,
+    term_for_tag: Callable[[str], str | None] | None = None,
+) -> Post | None:
     """The Post of a plain v2 stream line, or None to leave it to the general path.
 
+    With `term_for_tag` (a live stream), the post's terms are those its
+    `matching_rules` tags name, as `payload.post_from_v2` makes them; without
+    it (an archive) they are left empty for the caller to match.
     Raises RecordError, like the general path, for a damaged point or box.
     """
     try:
@@ -106,13 +119,19 @@ def fast_stream_post(line: bytes, profile_matcher: ProfileMatcher | None) -> Pos
         text = author.location
         if text and text.strip():
             location = profile_matcher(text)
+    terms: list[str] = []
+    if term_for_tag is not None:
+        for rule in parsed.matching_rules or ():
+            term = term_for_tag(rule.tag) if rule.tag is not None else None
+            if term is not None and term not in terms:
+                terms.append(term)
     return Post(
         id=data.id,
         created_at=parse_time(data.created_at),
         text=data.text,
         author_name=(author.name or "") if author else "",
         author_handle=(author.username or "") if author else "",
-        terms=(),
+        terms=tuple(terms),
         location=location,
         raw=raw,
         lang=data.lang or "",
