@@ -360,6 +360,22 @@ def test_posts_are_trimmed_to_the_fields_asked_for(fake: FakeX) -> None:
     }
 
 
+def test_prepared_lines_go_out_shaped_for_the_open_stream_in_one_chunk(fake: FakeX) -> None:
+    body = add_rules(fake, {"value": "rain", "tag": "t-rain"})
+    (rain,) = body.json()["data"]
+    posts = [payloads.point_post(text=f"rain {i}") for i in range(3)]
+    with stream(fake, {"tweet.fields": "geo"}) as response:
+        assert fake.wait_until(lambda: fake.open_streams == 1)
+        fake.inject(fake.prepare_posts(posts, matches="rain"))
+        lines = response.iter_lines()
+        got = [first_post(lines) for _ in posts]
+    assert [obj["data"]["text"] for obj in got] == ["rain 0", "rain 1", "rain 2"]
+    assert all(set(obj["data"]) == {"id", "text", "geo", "edit_history_tweet_ids"} for obj in got)
+    assert all(obj["matching_rules"] == [{"id": rain["id"], "tag": "t-rain"}] for obj in got)
+    ids = [p["data"]["id"] for p in posts]
+    assert fake.delivered_post_ids == ids and set(fake.delivered_at) == set(ids)
+
+
 def test_an_unknown_field_name_in_the_request_is_a_400(fake: FakeX) -> None:
     add_rules(fake, {"value": "rain"})
     with stream(fake, {"tweet.fields": "geo,coordinates"}) as response:
