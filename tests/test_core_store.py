@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from geotweets_desktop.core import wal_checkpointer
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.store import SCHEMA_VERSION, SessionStore
 
@@ -323,3 +326,38 @@ def test_the_current_schema_reopens_fine(db_path: Path) -> None:
     with contextlib.closing(sqlite3.connect(db_path)) as db:
         rows = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchall()
     assert rows == [(str(SCHEMA_VERSION),)]
+
+
+def _biggest_log_while_writing(path: Path, seconds: float) -> int:
+    """Store batches of posts with incompressible payloads for `seconds`, at
+    about a replay's pace; the biggest the write-ahead log got, in bytes."""
+    store = SessionStore(path)
+    session = store.start_session("replay", ["rain"], synthetic=False)
+    biggest, n = 0, 0
+    end = time.monotonic() + seconds
+    try:
+        while time.monotonic() < end:
+            batch = [replace(make_post(n + i), raw=os.urandom(1500)) for i in range(200)]
+            store.add_posts(session, batch)
+            n += len(batch)
+            biggest = max(biggest, os.path.getsize(f"{path}-wal"))
+            time.sleep(0.01)  # the window's flushes are 15 ms apart
+    finally:
+        store.close()
+    return biggest
+
+
+def test_the_log_starts_over_while_posts_keep_coming(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wal_checkpointer, "CATCH_UP_FRAMES", 256)  # 4 MiB
+    biggest = _biggest_log_while_writing(tmp_path / "short.db", 3.0)
+    assert biggest < 16 << 20, f"the log grew to {biggest / 2**20:.0f} MiB"
+
+
+def test_without_restarts_the_log_would_keep_growing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The case above without catching up: shows what the first one guards against."""
+    monkeypatch.setattr(wal_checkpointer, "CATCH_UP_FRAMES", 1 << 40)
+    assert _biggest_log_while_writing(tmp_path / "long.db", 3.0) > 32 << 20

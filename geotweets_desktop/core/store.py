@@ -25,6 +25,7 @@ from geotweets_desktop.core.wal_checkpointer import WalCheckpointer
 # 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
 # (text payloads) open unchanged and are marked 2.
 SCHEMA_VERSION = 2
+WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -113,6 +114,8 @@ class SessionStore:
             )
         # Checkpoints happen on a thread of their own (see wal_checkpointer.py).
         self._db.execute("PRAGMA wal_autocheckpoint=0")
+        # When the log starts over (see wal_checkpointer.py), its file is cut back.
+        self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path)
 
     def close(self) -> None:

@@ -8,6 +8,14 @@ connection and thread instead, as PASSIVE checkpoints that never block the
 writer; SQLite releases Python's interpreter lock while it copies, so the
 work really happens alongside. If the process dies, nothing is lost: the log
 is read back on the next open.
+
+The log starts over (and its file is cut back) at the first write that finds
+it all copied. Every quarter of a second, each checkpoint had a quarter
+second of posts to copy, and the writer always added more meanwhile: under
+a long replay the log grew as big as the database. So once the log is long
+(`CATCH_UP_FRAMES`), checkpoints follow each other closely: each then has
+only a few milliseconds of writes to copy, the writer's next batch finds the
+log all copied and starts it over. Nobody waits for anybody.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ import threading
 from pathlib import Path
 
 INTERVAL_S = 0.25
+CATCH_UP_FRAMES = 8192  # 128 MiB of 16 KiB pages
+CATCH_UP_INTERVAL_S = 0.005
 
 
 class WalCheckpointer:
@@ -32,8 +42,11 @@ class WalCheckpointer:
         try:
             db.execute("PRAGMA busy_timeout=1000")
             db.execute("PRAGMA synchronous=NORMAL")  # as the writer: no extra syncs
-            while not self._stop.wait(self._interval):
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            interval = self._interval
+            while not self._stop.wait(interval):
+                _busy, logged, _copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                long = logged >= CATCH_UP_FRAMES
+                interval = CATCH_UP_INTERVAL_S if long else self._interval
         finally:
             db.close()
 
