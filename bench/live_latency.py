@@ -28,7 +28,6 @@ import select
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -94,17 +93,15 @@ def main() -> int:
     if args.serve:
         return serve(args)
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["GEOTWEETS_TILE_URL"] = ""
-    os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-bench-")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
+    from bench import offscreen_scratch_env
+
+    scratch = offscreen_scratch_env()
     from fake_x import DEFAULT_TOKEN
 
     os.environ["X_BEARER_TOKEN"] = DEFAULT_TOKEN
-    delivered_file = Path(os.environ["GEOTWEETS_DATA_DIR"]) / "delivered.json"
+    delivered_file = scratch / "delivered.json"
     phases = f"{args.rate:g}x{args.seconds:g},{args.burst_rate:g}x{args.burst_seconds:g}"
     feeder = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(delivered_file), "--phases", phases],
@@ -120,7 +117,7 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-    from bench.common import Driver
+    from bench.common import Driver, process_tree_rss_mb
     from geotweets_desktop.paths import store_path
     from geotweets_desktop.ui.main_window import SOURCE_X_STREAM
 
@@ -173,6 +170,7 @@ def main() -> int:
         flat = json.loads(trace)
         drawn.update(zip(flat[0::2], flat[1::2], strict=True))
 
+    app_mb = process_tree_rss_mb(os.getpid()) - process_tree_rss_mb(feeder.pid)
     delivered = json.loads(delivered_file.read_text())
     trace = json.loads(js("JSON.stringify(GeoTweets.takeTrace())"))
     drawn.update(zip(trace[0::2], trace[1::2], strict=True))
@@ -209,6 +207,7 @@ def main() -> int:
         print(f"  GUI event loop: worst lag {max_lag:.1f} ms")
         print(f"  last post drawn {1000 * (last_drawn - last_sent):.0f} ms after the last was sent")
     print(f"stored {stored:,} posts in total")
+    print(f"resident memory at the end, app processes: {app_mb:,.0f} MB")
     driver.close()
     return 0
 

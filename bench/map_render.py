@@ -24,19 +24,16 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["GEOTWEETS_TILE_URL"] = ""
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-bench-")
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Driver, make_session_store, process_tree_rss_mb
+from bench import offscreen_scratch_env
+
+offscreen_scratch_env()
+
+from bench.common import Driver, make_session_store, process_tree_rss_mb  # noqa: E402
 
 PAN_JS = """
 (() => {

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,12 +26,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
     args = parser.parse_args()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["GEOTWEETS_TILE_URL"] = ""
-    os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-bench-")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     sys.path.insert(0, str(ROOT))
+    from bench import offscreen_scratch_env
+
+    scratch = offscreen_scratch_env()
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
@@ -41,7 +38,7 @@ def main() -> int:
     from bench.ingest import make_archive
     from geotweets_desktop.core.gazetteer import gazetteer
 
-    archive = Path(os.environ["GEOTWEETS_DATA_DIR"]) / "archive.jsonl"
+    archive = scratch / "archive.jsonl"
     make_archive(archive, args.posts)
     gazetteer()  # built once at start-up in the app too; not part of this figure
     driver = Driver()
