@@ -6,6 +6,7 @@ import csv
 import json
 import math
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,8 @@ def test_csv_round_trips_every_text_and_keeps_unlocated_posts(store: Any, tmp_pa
     assert not raw.startswith(b"\xef\xbb\xbf")  # UTF-8 without a byte-order mark
     raw.decode("utf-8")
     rows = read_csv(out)
-    assert [r["text"] for r in rows] == HOSTILE_TEXTS
+    # Every text comes back, a formula-looking one behind an apostrophe.
+    assert [r["text"] for r in rows] == ["'" + t if t.startswith("=") else t for t in HOSTILE_TEXTS]
     assert [r["author_handle"] for r in rows] == HANDLES
     assert list(rows[0]) == [
         "id",
@@ -174,6 +176,33 @@ def test_csv_round_trips_every_text_and_keeps_unlocated_posts(store: Any, tmp_pa
         records = list(csv.reader(handle))
     assert len(records) == 1 + len(HOSTILE_TEXTS)
     assert {len(r) for r in records} == {14}
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ('=HYPERLINK("http://example.invalid","click")', "'=HYPERLINK("),
+        ("+1 for rain", "'+1 for rain"),
+        ("-10 degrees and snow", "'-10 degrees and snow"),
+        ("@someone look at this rain", "'@someone look at this rain"),
+        ("\tindented rain", "'\tindented rain"),
+        ("rain = wet", "rain = wet"),
+    ],
+)
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(
+    tmp_path: Path, text: str, written: str
+) -> None:
+    db = SessionStore(tmp_path / "s.db")
+    session = db.start_session("test", ["rain"], synthetic=False)
+    post = replace(make_posts()[0], text=text, author_name="=cmd|'/c calc'!A1", location=SYDNEY)
+    db.add_posts(session, [post])
+    out = tmp_path / "f.csv"
+    export_session(db, session, out)
+    db.close()
+    (row,) = read_csv(out)
+    assert row["text"].startswith(written)
+    assert row["author_name"] == "'=cmd|'/c calc'!A1"
+    assert (row["lon"], row["lat"]) == ("151.2093", "-33.8688")  # numbers untouched
 
 
 def test_csv_of_a_text_with_only_a_newline(tmp_path: Path) -> None:

@@ -3,9 +3,14 @@
 Quoting is the csv module's (RFC 4180 style): a field with a comma, a quote
 or a line break is quoted, quotes doubled, so multi-line post text survives.
 Unlocated posts are rows too, with empty lon/lat. `terms` joins a post's
-matched terms with "; "; `coarse` is `true` or `false`. Spreadsheets may
-read a cell starting with `=`, `+`, `-` or `@` as a formula; the text is
-written as it is all the same, since changing it would change the data.
+matched terms with "; "; `coarse` is `true` or `false`.
+
+Post text is written by strangers. A spreadsheet reads a cell that starts
+with `=`, `+`, `-`, `@`, a tab or a carriage return as a formula, which can
+fetch URLs or run commands when the file is opened ("CSV injection"). So a
+text cell (`TEXT_COLUMNS`) that starts so is written with an apostrophe in
+front, as OWASP advises: spreadsheets then show it as text. The GeoJSON and
+database exports keep every text exactly.
 """
 
 from __future__ import annotations
@@ -36,6 +41,17 @@ COLUMNS = (
 )
 
 
+# Columns holding text from the post or its author (numbers are left alone:
+# a longitude of -9.14 is not a formula).
+TEXT_COLUMNS = frozenset({"author_name", "author_handle", "text", "terms", "place_label"})
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(cell: str) -> str:
+    """`cell`, with an apostrophe in front if a spreadsheet would run it."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def columns(privacy: Privacy) -> tuple[str, ...]:
     if privacy.drop_authors:
         return tuple(c for c in COLUMNS if c not in {"author_name", "author_handle"})
@@ -59,6 +75,8 @@ def write_csv(posts: Iterable[Post], out: IO[str], privacy: Privacy) -> tuple[in
             props.update(location_kind="", radius_m="", place_label="", coarse="")
         else:
             props["coarse"] = "true" if location.coarse else "false"
-        writer.writerow([props[name] for name in names])
+        writer.writerow(
+            [defused(props[name]) if name in TEXT_COLUMNS else props[name] for name in names]
+        )
         written += 1
     return written, 0
