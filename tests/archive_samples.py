@@ -63,15 +63,23 @@ def v2_user(
 
 
 def v2_place(
-    place_id: str = "feedbeef00000001", bbox: list[Any] | None = None, name: str = "Melbourne"
+    place_id: str = "feedbeef00000001",
+    bbox: list[Any] | None = None,
+    name: str = "Melbourne",
+    *,
+    full_name: str | None = None,
 ) -> dict[str, Any]:
     return {
         "id": place_id,
-        "full_name": f"{name}, Victoria",
+        "full_name": full_name or f"{name}, Victoria",
         "name": name,
         "country_code": "AU",
         "place_type": "city",
-        "geo": {"type": "Feature", "bbox": bbox or MELBOURNE_BBOX, "properties": {}},
+        "geo": {
+            "type": "Feature",
+            "bbox": list(MELBOURNE_BBOX if bbox is None else bbox),
+            "properties": {},
+        },
     }
 
 

@@ -3,13 +3,17 @@
 Everything here is invented for the tests: the ids, names, handles, places and
 texts belong to no real account or post. The shape follows X's documented v2
 stream format: `data` (the post), `includes` (users, places) and
-`matching_rules` (the rules that matched, with their tags).
+`matching_rules` (the rules that matched, with their tags). Users and
+places are built by `archive_samples`, as for the archive tests.
 """
 
 from __future__ import annotations
 
 import copy
 from typing import Any
+
+from archive_samples import MELBOURNE_BBOX as MELBOURNE_BBOX  # re-exported for the tests
+from archive_samples import v2_place, v2_user
 
 from geotweets_desktop.core.rules import make_tag, term_from_tag
 
@@ -21,8 +25,6 @@ CREATED_AT = "2026-11-28T16:49:56.000Z"
 
 # A point in Sydney, GeoJSON order: [longitude, latitude].
 SYDNEY_POINT = [151.2, -33.87]
-# A place box around central Melbourne, [west, south, east, north].
-MELBOURNE_BBOX = [144.9, -37.9, 145.1, -37.7]
 
 
 def term_for_tag(tag: str) -> str | None:
@@ -37,10 +39,7 @@ def user(
     username: str = "testy_example",
     location: str | None = None,
 ) -> dict[str, Any]:
-    obj: dict[str, Any] = {"id": user_id, "name": name, "username": username}
-    if location is not None:
-        obj["location"] = location
-    return obj
+    return v2_user(user_id, name=name, username=username, location=location)
 
 
 def place(
@@ -49,19 +48,7 @@ def place(
     bbox: list[Any] | None = None,
     full_name: str = "Melbourne, Victoria",
 ) -> dict[str, Any]:
-    return {
-        "id": place_id,
-        "full_name": full_name,
-        "name": full_name.split(",")[0],
-        "country": "Australia",
-        "country_code": "AU",
-        "place_type": "city",
-        "geo": {
-            "type": "Feature",
-            "bbox": list(MELBOURNE_BBOX if bbox is None else bbox),
-            "properties": {},
-        },
-    }
+    return v2_place(place_id, bbox, full_name.split(",")[0], full_name=full_name)
 
 
 def rule(term: str, rule_id: str = "1880000000000000001") -> dict[str, str]:
