@@ -296,7 +296,7 @@ def main() -> int:
         took, summary = run_collect(archive, scratch / "bench.db")
         fast = args.posts / took
         print(
-            f"collect --replay (msgspec fast path, reader process): {fast:,.0f} posts/s "
+            f"collect --replay (msgspec fast path, reader processes): {fast:,.0f} posts/s "
             f"({took:.2f} s)"
         )
         print(f"summary: {summary}")

@@ -1,12 +1,18 @@
-"""`geotweets collect --replay FILE` at full speed: the file is read in a second process.
+"""`geotweets collect --replay FILE` at full speed: the file is read in other processes.
 
-Reading a post (decoding its JSON, locating it, compressing its payload) and
-writing it (SQLite) take about as long as each other. In one Python process
-they take turns under the interpreter lock, and a reader thread only makes
-it worse (the two threads hand the lock back and forth on every row). Here a
-forked reader process does all the reading and sends ready-made rows in
-batches; the main process only writes. Both cores work, and the rows arrive
-in file order.
+Reading a post (decoding its JSON, locating it, compressing its payload)
+costs about three times what writing it does (SQLite). In one Python process
+they would take turns under the interpreter lock. Here forked reader
+processes do all the reading and send ready-made rows in batches; the main
+process only writes.
+
+A plain JSON-lines file is cut into parts of `PART_BYTES` at line starts,
+dealt round to the readers (part 0 to reader 0, part 1 to reader 1, ...),
+one reader per core up to `MAX_READERS`. The writer takes the parts in file
+order, each from the reader that has it, so the rows are stored in file
+order and a reader can be at most one part ahead (it waits, sending, until
+the writer gets to it). A gzip file or a JSON array can only be read whole:
+one reader reads it, as one part.
 
 Used where `fork` exists (Linux, macOS) and the replay is "as fast as
 possible"; otherwise `collect` runs the ReplaySource on a thread as usual.
@@ -15,21 +21,28 @@ possible"; otherwise `collect` runs the ReplaySource on a thread as usual.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from geotweets_desktop.core.archive import ArchiveReader
+from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
 from geotweets_desktop.core.gazetteer import locate_profile
+from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore, post_row
 from geotweets_desktop.core.term_match import TermMatcher
 
 BATCH = 2_000
+PART_BYTES = 8 << 20
+MAX_READERS = 4
+
+Part = tuple[int, int | None]  # byte range [start, end); (0, None) is the whole file
 
 
 @dataclass
@@ -47,83 +60,133 @@ def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def plan_parts(path: Path, readers: int | None = None) -> tuple[list[Part], int]:
+    """The parts of `path` and how many readers share them."""
+    readers = readers or max(1, min(MAX_READERS, os.cpu_count() or 1))
+    try:
+        size = path.stat().st_size
+        whole = readers == 1 or size < 2 * PART_BYTES or not ArchiveReader(path).splittable()
+    except OSError:
+        whole = True  # the reader says what is wrong with the file
+    if whole:
+        return [(0, None)], 1
+    starts = range(0, size, PART_BYTES)
+    return [(start, min(start + PART_BYTES, size)) for start in starts], readers
+
+
 def bulk_replay(
     path: Path,
     terms: Sequence[str],
     store: SessionStore,
     session_id: int,
     max_posts: int | None = None,
+    readers: int | None = None,
 ) -> BulkResult:
-    """Replay `path` into `session_id` of `store` as fast as both cores allow."""
+    """Replay `path` into `session_id` of `store` as fast as the cores allow."""
+    parts, readers = plan_parts(path, readers)
     context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    reader = context.Process(
-        target=_read, args=(path, list(terms), session_id, sending), name="archive-reader"
-    )
-    reader.start()
-    sending.close()
+    pipes: list[Connection] = []
+    processes = []
+    for index in range(readers):
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_read,
+            args=(path, list(terms), session_id, parts[index::readers], sending),
+            name=f"archive-reader-{index}",
+        )
+        process.start()
+        sending.close()
+        pipes.append(receiving)
+        processes.append(process)
     result = BulkResult()
+    lines_before = 0  # lines in the parts already stored: problems count from the file's start
     try:
-        while True:
-            message = pickle.loads(receiving.recv_bytes())
-            if isinstance(message, dict):  # the reader's last word
-                for name, value in message.items():
-                    setattr(result, name, value)
+        for number in range(len(parts)):
+            summary = _store_part(pipes[number % readers], store, result, max_posts)
+            if summary is None:  # the limit was reached, or a reader failed
                 break
-            if max_posts is not None:
-                message = message[: max(0, max_posts - result.kept)]
-            result.added += store.add_rows(message)
-            result.kept += len(message)
-            result.kinds.update(row[11] for row in message if row[11] is not None)
-            if max_posts is not None and result.kept >= max_posts:
-                break
+            for line, reason, unit in summary["problems"]:
+                if len(result.problems) < MAX_KEPT_PROBLEMS:
+                    shift = lines_before if unit == "line" else 0
+                    result.problems.append(str(Problem(line + shift, reason, unit)))
+            lines_before += summary["lines"]
+            result.posts_read += summary["posts_read"]
+            result.bad_records += summary["bad_records"]
     except EOFError:
         result.error = "the archive reader stopped unexpectedly"
     finally:
-        receiving.close()
-        reader.terminate()
-        reader.join()
+        for pipe in pipes:
+            pipe.close()
+        for process in processes:
+            process.terminate()
+            process.join()
     return result
 
 
-def _read(path: Path, terms: list[str], session_id: int, out: Connection) -> None:
-    """The reader process: rows for every kept post, then a summary dict."""
+def _store_part(
+    pipe: Connection, store: SessionStore, result: BulkResult, max_posts: int | None
+) -> dict[str, Any] | None:
+    """Store one part's rows as they come; its reader's summary, or None to stop."""
+    while True:
+        kind, payload = pickle.loads(pipe.recv_bytes())
+        if kind == "error":
+            result.error = payload
+            return None
+        if kind == "done":
+            return payload
+        rows = payload
+        if max_posts is not None:
+            rows = rows[: max(0, max_posts - result.kept)]
+        result.added += store.add_rows(rows)
+        result.kept += len(rows)
+        result.kinds.update(row[11] for row in rows if row[11] is not None)
+        if max_posts is not None and result.kept >= max_posts:
+            return None
+
+
+def _read(
+    path: Path, terms: list[str], session_id: int, parts: list[Part], out: Connection
+) -> None:
+    """A reader process: for each of its parts, batches of rows, then a summary."""
     reader = ArchiveReader(path, locate_profile)
     matcher = TermMatcher(terms)
     try:
-        _send_rows(reader, matcher, terms, session_id, out)
+        for start, end in parts:
+            posts = reader.posts() if end is None else reader.posts_between(start, end)
+            _send_part(reader, posts, matcher, session_id, out)
     except BrokenPipeError:
         pass  # the main process stopped listening (a limit, Ctrl+C)
     except OSError as exc:
-        out.send_bytes(pickle.dumps({"error": f"cannot read {path.name}: {exc}"}))
+        out.send_bytes(pickle.dumps(("error", f"cannot read {path.name}: {exc}")))
     finally:
         out.close()
 
 
-def _send_rows(
+def _send_part(
     reader: ArchiveReader,
+    posts: Iterator[Post],
     matcher: TermMatcher,
-    terms: list[str],
     session_id: int,
     out: Connection,
 ) -> None:
     now = time.time()
     batch: list[tuple[Any, ...]] = []
-    for post in reader.posts():
-        if terms:
+    for post in posts:
+        if matcher.terms:
             post.terms = matcher.matching(post.text)
             if not post.terms:
                 continue
         batch.append(post_row(session_id, post, now))
         if len(batch) >= BATCH:
-            out.send_bytes(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+            out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
             batch = []
             now = time.time()
     if batch:
-        out.send_bytes(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+        out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
     summary = {
+        "lines": reader.lines_read,
         "posts_read": reader.posts_read,
         "bad_records": reader.bad_records,
-        "problems": [str(p) for p in reader.problems],
+        "problems": [(p.line, p.reason, p.unit) for p in reader.problems],
     }
-    out.send_bytes(pickle.dumps(summary))
+    out.send_bytes(pickle.dumps(("done", summary)))

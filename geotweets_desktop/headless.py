@@ -2,8 +2,8 @@
 
 For scripts and servers. The source runs on a thread; the main thread
 stores what arrives every 200 ms, so a kill loses at most that much. An
-archive replayed as fast as possible is read in a forked process instead
-(see bulk_replay.py). SIGINT and SIGTERM end the run cleanly. `--out` ending
+archive replayed as fast as possible is read by forked processes instead,
+one a core (see bulk_replay.py). SIGINT and SIGTERM end the run cleanly. `--out` ending
 in `.geojson` or `.csv` collects into a temporary session store and exports
 it at the end.
 """
@@ -160,7 +160,7 @@ def _collect_into(
         and duration is None
         and bulk_replay.available()
     ):
-        # As fast as possible: a reader process feeds this one (see bulk_replay.py).
+        # As fast as possible: reader processes feed this one (see bulk_replay.py).
         return _bulk_collect_into(source, path, max_posts)
     store = SessionStore(path)
     session_id = store.start_session(source.label, source.terms, source.synthetic)

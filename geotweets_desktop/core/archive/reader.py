@@ -32,7 +32,7 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -90,6 +90,7 @@ class ArchiveReader:
         self.bad_records = 0
         self.posts_read = 0
         self.notices = 0
+        self.lines_read = 0
 
     @property
     def description(self) -> str:
@@ -134,6 +135,30 @@ class ArchiveReader:
                     yield from self._lines(stream, raw)
             self.bytes_read = self.total_bytes
 
+    def splittable(self) -> bool:
+        """True when the file is plain JSON lines, so `posts_between` can read
+        parts of it (a gzip stream or a JSON array can only be read whole)."""
+        with open(self.path, "rb") as f:
+            head = f.read(64)
+        return head[:2] != GZIP_MAGIC and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"["
+
+    def posts_between(self, start: int, end: int) -> Generator[Post, None, None]:
+        """Like `posts`, for the lines that start at byte offsets in [start, end)
+        of a `splittable` file, so that processes can share one file. Counts and
+        problems are this part's own, and a problem's line counts from the
+        part's first line (1); `lines_read` says how many lines the part had."""
+        self.problems, self.bad_records, self.posts_read, self.notices = [], 0, 0, 0
+        self.lines_read = 0
+        self.container = "lines"
+        with open(self.path, "rb", buffering=0) as raw:
+            stream = io.BufferedReader(raw, _READ_BUFFER)
+            position = start
+            if start > 0:
+                # The line that began before `start` belongs to the part before.
+                raw.seek(start - 1)
+                position += len(stream.readline()) - 1
+            yield from self._lines(_lines_starting_before(stream, position, end), raw)
+
     # -- internals -----------------------------------------------------------
 
     def _problem(self, where: int, reason: str, unit: Literal["line", "item"] = "line") -> None:
@@ -147,7 +172,7 @@ class ArchiveReader:
         elif self.format != kind:
             self.format = "mixed"
 
-    def _lines(self, stream: io.BufferedIOBase, raw: IO[bytes]) -> Iterator[Post]:
+    def _lines(self, stream: Iterable[bytes], raw: IO[bytes]) -> Iterator[Post]:
         loads = orjson.loads
         decode_error = orjson.JSONDecodeError
         profile = self._profile
@@ -196,6 +221,8 @@ class ArchiveReader:
                 yield from posts
         except (EOFError, OSError, zlib.error) as exc:
             self._problem(line_no + 1, f"{_read_fault(exc)}; the rest is lost")
+        finally:
+            self.lines_read = line_no
 
     def _recover(self, line: bytes, line_no: int, exc: Exception) -> Any:
         """A line orjson refused: blank (fine), not UTF-8, NaN/Infinity, or broken."""
@@ -309,3 +336,13 @@ def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
     return pos
+
+
+def _lines_starting_before(stream: Iterable[bytes], position: int, end: int) -> Iterator[bytes]:
+    """The lines of `stream` (whose next line starts at byte `position`) that
+    start before `end`; the last one is read whole, past `end` if need be."""
+    for line in stream:
+        if position >= end:
+            return
+        yield line
+        position += len(line)

@@ -1,0 +1,77 @@
+"""Full-speed replays read by several processes: the same posts, in file order,
+with the same bad lines named as a single reader would name them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from archive_samples import v1_status, v2_line, write_lines
+
+from geotweets_desktop import bulk_replay
+from geotweets_desktop.core.store import SessionStore
+
+
+def _archive(path: Path, *, crlf: bool = False) -> Path:
+    """1,200 records of several shapes with damage every so often."""
+    records: list[object] = []
+    for i in range(1_200):
+        post_id = f"1870000000{i:09d}"
+        if i % 97 == 13:
+            records.append(b'{"data": {"id": "broken')  # cut short
+        elif i % 89 == 5:
+            records.append(b"\xff\xfe not text")
+        elif i % 50 == 7:
+            records.append(v1_status(post_id, f"old rain {i}", coordinates=[10.0, 50.0]))
+        elif i % 3:
+            records.append(v2_line(post_id, f"rain {i} ☔", point=[i % 360 - 180.0, 10.0]))
+        else:
+            records.append(v2_line(post_id, f"sun {i}", profile="Lisbon, Portugal"))
+    write_lines(path, records)
+    if crlf:
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    return path
+
+
+def _replay(path: Path, db: Path, readers: int, terms: list[str]) -> tuple[object, list[str]]:
+    store = SessionStore(db)
+    session = store.start_session("replay", terms, synthetic=False)
+    try:
+        result = bulk_replay.bulk_replay(path, terms, store, session, readers=readers)
+    finally:
+        store.close()
+    with sqlite3.connect(db) as conn:
+        ids = [row[0] for row in conn.execute("SELECT post_id FROM posts ORDER BY rowid")]
+    return result, ids
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+@pytest.mark.parametrize("terms", [[], ["rain"]])
+def test_parts_read_by_two_processes_make_what_one_reader_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crlf: bool, terms: list[str]
+) -> None:
+    archive = _archive(tmp_path / "a.jsonl", crlf=crlf)
+    monkeypatch.setattr(bulk_replay, "PART_BYTES", 10_000)  # about 40 parts
+    parts, readers = bulk_replay.plan_parts(archive, 2)
+    assert readers == 2 and len(parts) > 20
+    one, one_ids = _replay(archive, tmp_path / "one.db", 1, terms)
+    two, two_ids = _replay(archive, tmp_path / "two.db", 2, terms)
+    assert two_ids == one_ids and len(set(two_ids)) == len(two_ids)  # file order, none twice
+    assert two == one
+    assert one.bad_records == 13 + 14 and one.error is None  # type: ignore[attr-defined]
+    assert one.problems[0].startswith("line 6: ")  # type: ignore[attr-defined]
+    assert one.problems[1].startswith("line 14: ")  # type: ignore[attr-defined]
+
+
+def test_a_gzip_file_or_a_json_array_is_read_whole(tmp_path: Path) -> None:
+    gz = write_lines(tmp_path / "a.jsonl.gz", [v2_line("1", "rain")] * 10, compress=True)
+    array = tmp_path / "b.json"
+    array.write_bytes(b"[" + b",".join([b'{"data": {"id": "1", "text": "x"}}'] * 10) + b"]")
+    for path in (gz, array):
+        assert bulk_replay.plan_parts(path, 2) == ([(0, None)], 1)
+
+
+def test_a_missing_file_is_reported_not_raised(tmp_path: Path) -> None:
+    result, ids = _replay(tmp_path / "missing.jsonl", tmp_path / "x.db", 2, [])
+    assert ids == [] and "missing.jsonl" in (result.error or "")  # type: ignore[attr-defined]
