@@ -10,6 +10,7 @@ import pytest
 from archive_samples import v1_status, v2_line, write_lines
 
 from geotweets_desktop import bulk_replay
+from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.store import SessionStore
 
 
@@ -75,3 +76,26 @@ def test_a_gzip_file_or_a_json_array_is_read_whole(tmp_path: Path) -> None:
 def test_a_missing_file_is_reported_not_raised(tmp_path: Path) -> None:
     result, ids = _replay(tmp_path / "missing.jsonl", tmp_path / "x.db", 2, [])
     assert ids == [] and "missing.jsonl" in (result.error or "")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("trailing_newline", [True, False])
+def test_every_cut_point_gives_each_line_to_exactly_one_part(
+    tmp_path: Path, trailing_newline: bool
+) -> None:
+    """Cut anywhere (at a line's first byte, inside it, on its newline): the
+    parts' posts, one after the other, are the file's posts."""
+    path = write_lines(
+        tmp_path / "a.jsonl", [v2_line(f"18{i:017d}", f"rain {i}") for i in range(6)]
+    )
+    if not trailing_newline:
+        path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    size = path.stat().st_size
+    whole = [p.id for p in ArchiveReader(path).posts()]
+    assert len(whole) == 6
+    for cut in range(size + 1):
+        reader = ArchiveReader(path)
+        first = [p.id for p in reader.posts_between(0, cut)]
+        lines_first = reader.lines_read
+        second = [p.id for p in reader.posts_between(cut, size)]
+        assert first + second == whole, cut
+        assert lines_first + reader.lines_read == 6, cut
