@@ -43,10 +43,14 @@ class WalCheckpointer:
             db.execute("PRAGMA busy_timeout=1000")
             db.execute("PRAGMA synchronous=NORMAL")  # as the writer: no extra syncs
             interval = self._interval
+            before = 0
             while not self._stop.wait(interval):
-                _busy, logged, _copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                long = logged >= CATCH_UP_FRAMES
-                interval = CATCH_UP_INTERVAL_S if long else self._interval
+                _busy, logged, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                # Hurry only while posts keep coming: a long log that is all
+                # copied and no longer growing starts over at the next write.
+                hurry = logged >= CATCH_UP_FRAMES and (logged != before or copied < logged)
+                interval = CATCH_UP_INTERVAL_S if hurry else self._interval
+                before = logged
         finally:
             db.close()
 
