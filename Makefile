@@ -5,7 +5,8 @@
 #   make test          pytest, offscreen, inside a private D-Bus session with a keyring
 #   make lint          ruff check, ruff format --check, mypy
 #   make frozen        one-folder build in dist/geotweets/
-#   make frozen-check  the frozen app's --self-check (offscreen)
+#   make frozen-check  the frozen app's --self-check (offscreen; given a D-Bus session
+#                      with gnome-keyring, it must find that keyring)
 #
 # Variables: PYTHON (interpreter that creates .venv), PYTEST_ARGS (e.g. -k gazetteer).
 
@@ -37,14 +38,15 @@ run: setup
 # The Secret Service (gnome-keyring) runs on a D-Bus session of its own, with
 # its keyring files and sockets in a throw-away folder: the tests never see the
 # user's real keyring. Without dbus-run-session the tests run as they are.
+with_keyring = tmp=$$(mktemp -d); \
+	  XDG_DATA_HOME=$$tmp XDG_RUNTIME_DIR=$$tmp dbus-run-session -- sh -c \
+	    'echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec $(1)'; \
+	  rc=$$?; rm -rf "$$tmp"
+
 test: export QT_QPA_PLATFORM := offscreen
 test: setup
 	@if command -v dbus-run-session >/dev/null 2>&1; then \
-	  tmp=$$(mktemp -d); \
-	  XDG_DATA_HOME=$$tmp XDG_RUNTIME_DIR=$$tmp dbus-run-session -- sh -c \
-	    'echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
-	     exec $(BIN)/python -m pytest $(PYTEST_ARGS)'; \
-	  rc=$$?; rm -rf "$$tmp"; exit $$rc; \
+	  $(call with_keyring,$(BIN)/python -m pytest $(PYTEST_ARGS)); exit $$rc; \
 	else \
 	  echo "dbus-run-session not found: running the tests without a keyring"; \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS); \
@@ -61,7 +63,15 @@ frozen: setup
 frozen-check: export QT_QPA_PLATFORM := offscreen
 frozen-check:
 	@test -x $(FROZEN) || { echo "$(FROZEN) is missing: run 'make frozen' first" >&2; exit 1; }
-	$(FROZEN) --self-check
+	@if command -v dbus-run-session >/dev/null 2>&1; then \
+	  out=$$(mktemp); export out; \
+	  $(call with_keyring,$(FROZEN) --self-check > "$$out"); cat "$$out"; \
+	  [ $$rc -ne 0 ] || grep -q "keyring: SecretService" "$$out" || \
+	    { echo "the frozen app found no keyring on a D-Bus session that has one" >&2; rc=1; }; \
+	  rm -f "$$out"; exit $$rc; \
+	else \
+	  $(FROZEN) --self-check; \
+	fi
 
 clean:
 	rm -rf build dist

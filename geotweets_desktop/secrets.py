@@ -27,6 +27,15 @@ def keyring_available() -> bool:
     return not isinstance(backend, fail.Keyring) and backend.priority > 0
 
 
+def keyring_description() -> str:
+    """The keyring the token would go to, for people ("SecretService Keyring"),
+    or "none" when there is none (a packaged app that lost its backends too)."""
+    if not keyring_available():
+        return "none"
+    backend = keyring.get_keyring()
+    return str(getattr(backend, "name", type(backend).__name__))
+
+
 def load_token() -> str | None:
     if not keyring_available():
         return None

@@ -81,6 +81,7 @@ def test_without_a_keyring_nothing_is_written_anywhere(
     no_keyring: None, data_dir: object, tmp_path: object
 ) -> None:
     assert not secrets.keyring_available()
+    assert secrets.keyring_description() == "none"
     with pytest.raises(secrets.NoKeyringError, match="no keyring"):
         secrets.save_token(TOKEN)
     assert secrets.load_token() is None
@@ -101,6 +102,7 @@ def test_a_real_secret_service_keeps_the_token(monkeypatch: pytest.MonkeyPatch) 
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     try:
+        assert secrets.keyring_description() == "SecretService Keyring"
         secrets.save_token(TOKEN)
         # A second backend object reads it back through D-Bus, from gnome-keyring.
         assert SecretService.Keyring().get_password(secrets.SERVICE, secrets.BEARER_TOKEN) == TOKEN

@@ -3,7 +3,9 @@
 Loads the map page, sends a batch of demo posts through the same worker,
 controller and bridge a real stream uses, then asks the page what it drew.
 Exit 0 when the page drew every located post over the offline basemap with
-no JavaScript error; 1 with the reason otherwise.
+no JavaScript error; 1 with the reason otherwise. The last line also names
+the keyring a token would be kept in (looked up, never written), so a
+packaged build that lost keyring's backends shows "keyring: none".
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from geotweets_desktop import secrets
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.payload import post_from_v2
 from geotweets_desktop.core.post import Post
@@ -111,7 +114,7 @@ class SelfCheck:
                 f"{stats['points']} points drawn over {stats['basemapTiles']} basemap tiles, "
                 f"no page errors; page ready {self._map_ready_s:.2f} s and map drawn "
                 f"{stats['basemapDrawnAt'] / 1000 - process_start_epoch():.2f} s "
-                "after the process started",
+                f"after the process started; keyring: {secrets.keyring_description()}",
             )
         elif time.monotonic() > self._deadline:
             self._finish(
