@@ -20,6 +20,7 @@ possible"; otherwise `collect` runs the ReplaySource on a thread as usual.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -33,7 +34,7 @@ from typing import Any
 
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
-from geotweets_desktop.core.gazetteer import locate_profile
+from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore, post_row
 from geotweets_desktop.core.term_match import TermMatcher
@@ -85,19 +86,32 @@ def bulk_replay(
     """Replay `path` into `session_id` of `store` as fast as the cores allow."""
     parts, readers = plan_parts(path, readers)
     context = multiprocessing.get_context("fork")
+    gazetteer()  # built once here, not in each reader
     pipes: list[Connection] = []
     processes = []
-    for index in range(readers):
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_read,
-            args=(path, list(terms), session_id, parts[index::readers], sending),
-            name=f"archive-reader-{index}",
-        )
-        process.start()
-        sending.close()
-        pipes.append(receiving)
-        processes.append(process)
+    # A forked reader inherits every object of this process, garbage included.
+    # Had its garbage collector finalized an inherited SQLite statement, it
+    # would have taken SQLite's memory lock, which another thread here (the
+    # WAL checkpointer) may have held at the fork: held for ever in the child,
+    # which hung. So no collection runs from the fork until the reader has
+    # frozen what it inherited (see _read).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for index in range(readers):
+            receiving, sending = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_read,
+                args=(path, list(terms), session_id, parts[index::readers], sending),
+                name=f"archive-reader-{index}",
+            )
+            process.start()
+            sending.close()
+            pipes.append(receiving)
+            processes.append(process)
+    finally:
+        if collecting:
+            gc.enable()
     result = BulkResult()
     lines_before = 0  # lines in the parts already stored: problems count from the file's start
     try:
@@ -148,6 +162,8 @@ def _read(
     path: Path, terms: list[str], session_id: int, parts: list[Part], out: Connection
 ) -> None:
     """A reader process: for each of its parts, batches of rows, then a summary."""
+    gc.freeze()  # never finalize what the parent had (see bulk_replay)
+    gc.enable()
     reader = ArchiveReader(path, locate_profile)
     matcher = TermMatcher(terms)
     try:

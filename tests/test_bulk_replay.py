@@ -3,6 +3,8 @@ with the same bad lines named as a single reader would name them."""
 
 from __future__ import annotations
 
+import gc
+import os
 import sqlite3
 from pathlib import Path
 
@@ -99,3 +101,30 @@ def test_every_cut_point_gives_each_line_to_exactly_one_part(
         second = [p.id for p in reader.posts_between(cut, size)]
         assert first + second == whole, cut
         assert lines_first + reader.lines_read == 6, cut
+
+
+class _Witness:
+    """Garbage in a reference cycle that says who finalized it."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.me = self
+
+    def __del__(self) -> None:
+        with open(self.log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+
+
+def test_readers_never_finalize_what_they_inherited(tmp_path: Path) -> None:
+    """A reader that finalized an inherited SQLite statement could block for
+    ever on a lock another thread held at the fork; so readers must leave the
+    parent's objects alone, garbage included."""
+    archive = _archive(tmp_path / "a.jsonl")
+    log = tmp_path / "finalized.txt"
+    log.touch()
+    for _ in range(20):
+        _Witness(log)  # unreachable from here on, left for the collector
+    _replay(archive, tmp_path / "x.db", 2, [])
+    gc.collect()
+    finalizers = set(log.read_text().split())
+    assert finalizers <= {str(os.getpid())}, "a reader process finalized inherited objects"
