@@ -177,7 +177,6 @@ class ArchiveReader:
         decode_error = orjson.JSONDecodeError
         profile = self._profile
         line_no = 0
-        page_problems: list[str] = []
         try:
             for line in stream:
                 line_no += 1
@@ -203,26 +202,33 @@ class ArchiveReader:
                     obj = self._recover(line, line_no, exc)
                     if obj is None:
                         continue
-                try:
-                    kind, posts = convert(obj, line, profile, page_problems)
-                except NotAPost:
-                    self.notices += 1
-                    continue
-                except RecordError as exc:
-                    self._problem(line_no, str(exc))
-                    continue
-                if kind != self.format:
-                    self._seen(kind)
-                if page_problems:
-                    for reason in page_problems:
-                        self._problem(line_no, reason)
-                    page_problems.clear()
-                self.posts_read += len(posts)
-                yield from posts
+                yield from self._convert(obj, line, line_no, "line")
         except (EOFError, OSError, zlib.error) as exc:
             self._problem(line_no + 1, f"{_read_fault(exc)}; the rest is lost")
         finally:
             self.lines_read = line_no
+
+    def _convert(
+        self, obj: Any, raw: bytes | None, where: int, unit: Literal["line", "item"]
+    ) -> list[Post]:
+        """The posts in one decoded record (a twarc2 page holds several), with
+        what is wrong in it counted: a notice, a problem, or both posts and
+        problems (a page with some bad posts)."""
+        page_problems: list[str] = []
+        try:
+            kind, posts = convert(obj, raw, self._profile, page_problems)
+        except NotAPost:
+            self.notices += 1
+            return []
+        except RecordError as exc:
+            self._problem(where, str(exc), unit)
+            return []
+        if kind != self.format:
+            self._seen(kind)
+        for reason in page_problems:
+            self._problem(where, reason, unit)
+        self.posts_read += len(posts)
+        return posts
 
     def _recover(self, line: bytes, line_no: int, exc: Exception) -> Any:
         """A line orjson refused: blank (fine), not UTF-8, NaN/Infinity, or broken."""
@@ -265,23 +271,8 @@ class ArchiveReader:
         else:
             items, damage = _salvage_array(content, cut)
         del content, parsed
-        page_problems: list[str] = []
-        profile = self._profile
         for index, obj in enumerate(items, 1):
-            try:
-                kind, posts = convert(obj, None, profile, page_problems)
-            except NotAPost:
-                self.notices += 1
-                continue
-            except RecordError as exc:
-                self._problem(index, str(exc), "item")
-                continue
-            self._seen(kind)
-            for reason in page_problems:
-                self._problem(index, reason, "item")
-            page_problems.clear()
-            self.posts_read += len(posts)
-            yield from posts
+            yield from self._convert(obj, None, index, "item")
         if damage is not None:
             self._problem(len(items) + 1, f"{damage}; the rest of the array is lost", "item")
 
