@@ -35,8 +35,9 @@ def v2_post(
     point: list[Any] | None = None,
     place_id: str | None = None,
     created_at: str | None = V2_TIME,
+    lang: str = "en",
 ) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": post_id, "text": text, "author_id": author_id, "lang": "en"}
+    data: dict[str, Any] = {"id": post_id, "text": text, "author_id": author_id, "lang": lang}
     if created_at is not None:
         data["created_at"] = created_at
     geo: dict[str, Any] = {}

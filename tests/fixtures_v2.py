@@ -3,8 +3,8 @@
 Everything here is invented for the tests: the ids, names, handles, places and
 texts belong to no real account or post. The shape follows X's documented v2
 stream format: `data` (the post), `includes` (users, places) and
-`matching_rules` (the rules that matched, with their tags). Users and
-places are built by `archive_samples`, as for the archive tests.
+`matching_rules` (the rules that matched, with their tags). Posts, users
+and places are built by `archive_samples`, as for the archive tests.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import copy
 from typing import Any
 
 from archive_samples import MELBOURNE_BBOX as MELBOURNE_BBOX  # re-exported for the tests
-from archive_samples import v2_place, v2_user
+from archive_samples import v2_place, v2_post, v2_user
 
 from geotweets_desktop.core.rules import make_tag, term_from_tag
 
@@ -70,23 +70,17 @@ def stream_object(
 ) -> dict[str, Any]:
     """One v2 stream object; by default an unlocated English post matching `rain`."""
     the_author = user() if author is None else author
-    data: dict[str, Any] = {
-        "id": post_id,
-        "text": text,
-        "author_id": the_author["id"],
-        "lang": lang,
-        "edit_history_tweet_ids": [post_id],
-        "public_metrics": {"retweet_count": 0, "reply_count": 1, "like_count": 3},
-    }
-    if created_at is not None:
-        data["created_at"] = created_at
-    geo: dict[str, Any] = {}
-    if point is not None:
-        geo["coordinates"] = {"type": "Point", "coordinates": point}
-    if place_id is not None:
-        geo["place_id"] = place_id
-    if geo:
-        data["geo"] = geo
+    data = v2_post(
+        post_id,
+        text,
+        author_id=the_author["id"],
+        point=point,
+        place_id=place_id,
+        created_at=created_at,
+        lang=lang,
+    )
+    data["edit_history_tweet_ids"] = [post_id]
+    data["public_metrics"] = {"retweet_count": 0, "reply_count": 1, "like_count": 3}
     includes: dict[str, Any] = {"users": [the_author]}
     if places is not None:
         includes["places"] = places
