@@ -89,6 +89,17 @@ def _check_rows_intact(store: SessionStore, db: Path, session_id: int) -> int:
     return len(keys)
 
 
+def _start_demo(out: Path, data_dir: Path) -> subprocess.Popen[str]:
+    """`collect --demo` for rain and sun into `out`, running in the background."""
+    return subprocess.Popen(
+        _cmd("--demo", "--term", "rain", "--term", "sun", "--out", str(out)),
+        env=_env(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def _wait_for_posts(proc: subprocess.Popen[str], db: Path, at_least_s: float) -> None:
     started = time.monotonic()
     deadline = started + 60
@@ -200,13 +211,7 @@ def test_collect_without_a_source_is_refused(tmp_path: Path, data_dir: Path) -> 
 
 def test_sigterm_ends_the_session_cleanly(tmp_path: Path, data_dir: Path) -> None:
     out = tmp_path / "term.db"
-    proc = subprocess.Popen(
-        _cmd("--demo", "--term", "rain", "--term", "sun", "--out", str(out)),
-        env=_env(data_dir),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start_demo(out, data_dir)
     try:
         _wait_for_posts(proc, out, at_least_s=1.0)
         proc.send_signal(signal.SIGTERM)
@@ -230,13 +235,7 @@ def test_sigkill_mid_run_leaves_a_readable_interrupted_session(
     tmp_path: Path, data_dir: Path
 ) -> None:
     out = tmp_path / "crash.db"
-    proc = subprocess.Popen(
-        _cmd("--demo", "--term", "rain", "--term", "sun", "--out", str(out)),
-        env=_env(data_dir),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start_demo(out, data_dir)
     try:
         _wait_for_posts(proc, out, at_least_s=3.0)
         os.kill(proc.pid, signal.SIGKILL)
