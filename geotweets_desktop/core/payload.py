@@ -7,7 +7,7 @@ synthetic posts in this wire format too, so every source shares one path.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,19 @@ def parse_time(value: object) -> datetime:
         except ValueError:
             pass
     return datetime.now(UTC)
+
+
+def terms_for_tags(
+    tags: Iterable[object], term_for_tag: Callable[[str], str | None]
+) -> tuple[str, ...]:
+    """Our terms named by a post's matching-rule tags, each once, in order.
+    Rules without a tag exist (made by other tools); they name no term of ours."""
+    terms: list[str] = []
+    for tag in tags:
+        term = term_for_tag(tag) if isinstance(tag, str) else None
+        if term is not None and term not in terms:
+            terms.append(term)
+    return tuple(terms)
 
 
 def post_from_v2(
@@ -50,13 +63,10 @@ def post_from_v2(
     includes = obj.get("includes")
     if not isinstance(includes, Mapping):
         includes = {}
-    terms: list[str] = []
-    for rule in obj.get("matching_rules") or ():
-        # Rules without a tag exist (made by other tools); they name no term of ours.
-        tag = rule.get("tag") if isinstance(rule, Mapping) else None
-        term = term_for_tag(tag) if isinstance(tag, str) else None
-        if term is not None and term not in terms:
-            terms.append(term)
+    rules = obj.get("matching_rules") or ()
+    terms = terms_for_tags(
+        (rule.get("tag") if isinstance(rule, Mapping) else None for rule in rules), term_for_tag
+    )
     author = find_author(data, includes) or {}
     return Post(
         id=post_id,
@@ -64,7 +74,7 @@ def post_from_v2(
         text=text,
         author_name=str(author.get("name") or ""),
         author_handle=str(author.get("username") or ""),
-        terms=tuple(terms),
+        terms=terms,
         location=locate_v2(data, includes, profile_matcher),
         raw=raw if raw is not None else json.dumps(obj, ensure_ascii=False),
         lang=str(data.get("lang") or ""),

@@ -24,7 +24,7 @@ import msgspec
 from geotweets_desktop.core.archive.checks import bad_bbox, bad_point
 from geotweets_desktop.core.archive.v1 import RecordError
 from geotweets_desktop.core.geolocate import ProfileMatcher, exact_from_point, place_from_bbox
-from geotweets_desktop.core.payload import parse_time
+from geotweets_desktop.core.payload import parse_time, terms_for_tags
 from geotweets_desktop.core.post import Location, Post
 
 
@@ -119,19 +119,18 @@ def fast_stream_post(
         text = author.location
         if text and text.strip():
             location = profile_matcher(text)
-    terms: list[str] = []
-    if term_for_tag is not None:
-        for rule in parsed.matching_rules or ():
-            term = term_for_tag(rule.tag) if rule.tag is not None else None
-            if term is not None and term not in terms:
-                terms.append(term)
+    terms = (
+        terms_for_tags((rule.tag for rule in parsed.matching_rules or ()), term_for_tag)
+        if term_for_tag is not None
+        else ()
+    )
     return Post(
         id=data.id,
         created_at=parse_time(data.created_at),
         text=data.text,
         author_name=(author.name or "") if author else "",
         author_handle=(author.username or "") if author else "",
-        terms=tuple(terms),
+        terms=terms,
         location=location,
         raw=raw,
         lang=data.lang or "",
