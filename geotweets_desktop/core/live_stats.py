@@ -22,7 +22,6 @@ class LiveStats:
         # a second a per-post deque held a million floats, and every full
         # garbage collection walked them all (20-30 ms with the GUI stalled).
         self._arrivals: deque[tuple[float, int]] = deque()
-        self._in_window = 0
 
     def add(self, posts: Iterable[Post]) -> None:
         count = 0
@@ -33,7 +32,6 @@ class LiveStats:
         if count:
             self.received += count
             self._arrivals.append((self._clock(), count))
-            self._in_window += count
 
     def stop(self) -> None:
         if self.stopped is None:
@@ -48,9 +46,9 @@ class LiveStats:
         """Posts received in the last minute (scaled up while the session is younger)."""
         now = self.stopped if self.stopped is not None else self._clock()
         while self._arrivals and self._arrivals[0][0] < now - RATE_WINDOW_S:
-            self._in_window -= self._arrivals.popleft()[1]
+            self._arrivals.popleft()
         window = min(RATE_WINDOW_S, max(self.elapsed, 1.0))
-        return self._in_window * 60.0 / window
+        return sum(count for _, count in self._arrivals) * 60.0 / window
 
 
 def format_elapsed(seconds: float) -> str:
