@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "collect":
-            from geotweets_desktop.headless import collect
+            from geotweets_desktop.commands.collect import collect
 
             return collect(
                 args.term,
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                 max_posts=args.max_posts,
             )
         if args.command == "export":
-            from geotweets_desktop.export_command import run_export
+            from geotweets_desktop.commands.export import run_export
 
             return run_export(
                 args.session_or_db,

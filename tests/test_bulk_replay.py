@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from archive_samples import v1_status, v2_line, write_lines
 
-from geotweets_desktop import bulk_replay
+from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.store import SessionStore
 

@@ -62,7 +62,7 @@ def test_every_core_and_source_module_imports_without_pyside6() -> None:
     assert qt == "-", f"PySide6 was imported by core/sources: {qt}"
 
 
-@pytest.mark.parametrize("module", ["geotweets_desktop.headless", "geotweets_desktop.cli"])
+@pytest.mark.parametrize("module", ["geotweets_desktop.commands.collect", "geotweets_desktop.cli"])
 def test_headless_collect_path_imports_without_pyside6(module: str) -> None:
     # `geotweets collect` is meant for servers without a display or Qt.
     _, qt = _import_in_fresh_python([], [module])

@@ -16,8 +16,8 @@ from geotweets_desktop import APP_NAME, __version__
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.paths import store_path
+from geotweets_desktop.ui.map.scheme import register_scheme
 from geotweets_desktop.ui.settings import AppSettings
-from geotweets_desktop.ui.web_scheme import register_scheme
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import Source, StatusEvent
-from geotweets_desktop.ui.map_bridge import MapBridge, points_payload
+from geotweets_desktop.ui.map.bridge import MapBridge, points_payload
 from geotweets_desktop.ui.palette import term_colors
 from geotweets_desktop.ui.worker import StreamRunner
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geotweets_desktop import APP_NAME, secrets
+from geotweets_desktop import APP_NAME, credentials
 from geotweets_desktop.core.gazetteer import gazetteer
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
@@ -36,15 +36,15 @@ from geotweets_desktop.sources.demo import DemoSource
 from geotweets_desktop.sources.replay import ReplaySource
 from geotweets_desktop.sources.x_search import XRecentSearchSource
 from geotweets_desktop.sources.x_stream import XStreamSource
-from geotweets_desktop.ui.archive_dialog import ArchiveDialog
 from geotweets_desktop.ui.controller import SessionController
-from geotweets_desktop.ui.credentials_dialog import CredentialsDialog
-from geotweets_desktop.ui.export_dialog import ExportDialog
-from geotweets_desktop.ui.map_view import MapView
-from geotweets_desktop.ui.sessions_dialog import SessionsDialog
+from geotweets_desktop.ui.dialogs.archive import ArchiveDialog
+from geotweets_desktop.ui.dialogs.credentials import CredentialsDialog
+from geotweets_desktop.ui.dialogs.export import ExportDialog
+from geotweets_desktop.ui.dialogs.sessions import SessionsDialog
+from geotweets_desktop.ui.dialogs.usage import UsageLimitsDialog
+from geotweets_desktop.ui.map.view import MapView
 from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.status_bar import SessionStatusBar
-from geotweets_desktop.ui.usage_dialog import UsageLimitsDialog
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         demo.clicked.connect(self.start_demo)
         row.addWidget(enter)
         row.addWidget(demo)
-        frame.setVisible(secrets.load_token() is None)
+        frame.setVisible(credentials.load_token() is None)
         return frame
 
     # -- actions ---------------------------------------------------------------
@@ -223,10 +223,10 @@ class MainWindow(QMainWindow):
         if kind == SOURCE_DEMO:
             self.controller.start(DemoSource(terms))
             return True
-        token, origin = secrets.resolve_token()
+        token, origin = credentials.resolve_token()
         if token is None:
             self.show_credentials()
-            token, origin = secrets.resolve_token()
+            token, origin = credentials.resolve_token()
             if token is None:
                 return False
         source: Source
@@ -271,7 +271,8 @@ class MainWindow(QMainWindow):
 
     def show_credentials(self) -> None:
         if CredentialsDialog(self).exec():
-            self.welcome.setVisible(secrets.load_token() is None and not self.controller.running)
+            no_token = credentials.load_token() is None
+            self.welcome.setVisible(no_token and not self.controller.running)
 
     def _about(self) -> None:
         QMessageBox.about(

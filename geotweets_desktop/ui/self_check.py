@@ -19,15 +19,15 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from geotweets_desktop import secrets
+from geotweets_desktop import credentials
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.payload import post_from_v2
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.rules import term_from_tag
-from geotweets_desktop.process_clock import process_start_epoch
 from geotweets_desktop.sources.base import Sink, StatusEvent
 from geotweets_desktop.sources.demo import DemoSource
 from geotweets_desktop.ui.main_window import MainWindow
+from geotweets_desktop.ui.process_clock import process_start_epoch
 
 BATCH = 200
 TIMEOUT_S = 60.0
@@ -114,7 +114,7 @@ class SelfCheck:
                 f"{stats['points']} points drawn over {stats['basemapTiles']} basemap tiles, "
                 f"no page errors; page ready {self._map_ready_s:.2f} s and map drawn "
                 f"{stats['basemapDrawnAt'] / 1000 - process_start_epoch():.2f} s "
-                f"after the process started; keyring: {secrets.keyring_description()}",
+                f"after the process started; keyring: {credentials.keyring_description()}",
             )
         elif time.monotonic() > self._deadline:
             self._finish(

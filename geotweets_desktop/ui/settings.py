@@ -2,7 +2,7 @@
 
 With `GEOTWEETS_DATA_DIR` set (tests, portable use) settings live in an INI
 file there instead of the platform's own place. Secrets never come here:
-they live in the keyring (see `geotweets_desktop.secrets`).
+they live in the keyring (see `geotweets_desktop.credentials`).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ import pytest
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.paths import store_path
 from geotweets_desktop.ui.main_window import MainWindow
+from geotweets_desktop.ui.map.scheme import register_scheme
 from geotweets_desktop.ui.settings import AppSettings
-from geotweets_desktop.ui.web_scheme import register_scheme
 
 register_scheme()
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from geotweets_desktop.sources.replay import BATCH_SIZE
 from geotweets_desktop.ui.controller import MAX_BATCH
-from geotweets_desktop.ui.export_dialog import ExportDialog
+from geotweets_desktop.ui.dialogs.export import ExportDialog
 from geotweets_desktop.ui.worker import MAX_BUFFERED
 
 pytestmark = pytest.mark.gui

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geotweets_desktop import secrets
+from geotweets_desktop import credentials
 from geotweets_desktop.sources.x_api import TokenCheck, check_token
 
 _POLL_MS = 100
@@ -68,8 +68,8 @@ class CredentialsDialog(QDialog):
         self._show_state()
 
     def _show_state(self) -> None:
-        token, origin = secrets.resolve_token()
-        if not secrets.keyring_available():
+        token, origin = credentials.resolve_token()
+        if not credentials.keyring_available():
             text = (
                 "No system keyring was found on this computer, so a token cannot be saved: "
                 "one you enter is used for this session only and forgotten when the app closes."
@@ -80,7 +80,7 @@ class CredentialsDialog(QDialog):
             text = "No token is stored yet."
         self.state_label.setText(text)
         self.forget_button.setEnabled(
-            secrets.load_token() is not None or secrets.SessionOnlyToken.value is not None
+            credentials.load_token() is not None or credentials.SessionOnlyToken.value is not None
         )
         self.check_button.setEnabled(token is not None)
 
@@ -90,8 +90,8 @@ class CredentialsDialog(QDialog):
             QMessageBox.warning(self, "X credentials", "Paste a token first.")
             return
         try:
-            secrets.save_token(token)
-        except secrets.NoKeyringError as exc:
+            credentials.save_token(token)
+        except credentials.NoKeyringError as exc:
             answer = QMessageBox.question(
                 self,
                 "No keyring",
@@ -99,13 +99,13 @@ class CredentialsDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            secrets.SessionOnlyToken.value = token
+            credentials.SessionOnlyToken.value = token
         self.token_edit.clear()
         self._show_state()
         self._start_check(token)
 
     def _check_stored(self) -> None:
-        token, _origin = secrets.resolve_token()
+        token, _origin = credentials.resolve_token()
         if token:
             self._start_check(token)
 
@@ -131,8 +131,8 @@ class CredentialsDialog(QDialog):
         self._show_state()
 
     def _forget(self) -> None:
-        secrets.forget_token()
-        secrets.SessionOnlyToken.value = None
+        credentials.forget_token()
+        credentials.SessionOnlyToken.value = None
         self.check_label.setText("The token was forgotten.")
         self._show_state()
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QWidget
 
 from geotweets_desktop import __version__
 from geotweets_desktop.paths import data_dir
-from geotweets_desktop.ui.map_bridge import MapBridge
-from geotweets_desktop.ui.web_scheme import PAGE_URL, SCHEME, AppSchemeHandler, NetworkGuard
+from geotweets_desktop.ui.map.bridge import MapBridge
+from geotweets_desktop.ui.map.scheme import PAGE_URL, SCHEME, AppSchemeHandler, NetworkGuard
 
 log = logging.getLogger("geotweets.page")
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from geotweets_desktop import bulk_replay
+from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
@@ -58,14 +58,14 @@ def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | N
         from geotweets_desktop.sources.demo import DemoSource
 
         return DemoSource(terms)
-    from geotweets_desktop import secrets
+    from geotweets_desktop import credentials
     from geotweets_desktop.sources.x_stream import XStreamSource
 
-    token, origin = secrets.resolve_token()
+    token, origin = credentials.resolve_token()
     if token is None:
         print(
             "geotweets collect: no X token: store one in the app (Settings → X credentials) "
-            f"or set {secrets.ENV_TOKEN}.",
+            f"or set {credentials.ENV_TOKEN}.",
             file=sys.stderr,
         )
         return None

@@ -26,7 +26,7 @@ from PySide6.QtWebEngineCore import (
 )
 
 from geotweets_desktop.paths import resources_dir
-from geotweets_desktop.ui.map_page import map_page_html
+from geotweets_desktop.ui.map.page import map_page_html
 
 log = logging.getLogger(__name__)
 

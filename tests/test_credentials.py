@@ -11,7 +11,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from geotweets_desktop import secrets
+from geotweets_desktop import credentials
 
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAFakeTokenForTests%2Fnot-real"
 
@@ -39,8 +39,8 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
-    monkeypatch.delenv(secrets.ENV_TOKEN, raising=False)
-    monkeypatch.setattr(secrets.SessionOnlyToken, "value", None)
+    monkeypatch.delenv(credentials.ENV_TOKEN, raising=False)
+    monkeypatch.setattr(credentials.SessionOnlyToken, "value", None)
     yield backend
     keyring.set_keyring(previous)
 
@@ -49,45 +49,45 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
 def no_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
-    monkeypatch.delenv(secrets.ENV_TOKEN, raising=False)
-    monkeypatch.setattr(secrets.SessionOnlyToken, "value", None)
+    monkeypatch.delenv(credentials.ENV_TOKEN, raising=False)
+    monkeypatch.setattr(credentials.SessionOnlyToken, "value", None)
     yield
     keyring.set_keyring(previous)
 
 
 def test_save_load_replace_forget(memory_keyring: MemoryKeyring) -> None:
-    assert secrets.load_token() is None
-    secrets.save_token(TOKEN)
-    assert memory_keyring.items == {(secrets.SERVICE, secrets.BEARER_TOKEN): TOKEN}
-    assert secrets.load_token() == TOKEN
-    secrets.save_token("second-token")
-    assert secrets.load_token() == "second-token"
-    secrets.forget_token()
-    assert secrets.load_token() is None
-    secrets.forget_token()  # forgetting twice is fine
+    assert credentials.load_token() is None
+    credentials.save_token(TOKEN)
+    assert memory_keyring.items == {(credentials.SERVICE, credentials.BEARER_TOKEN): TOKEN}
+    assert credentials.load_token() == TOKEN
+    credentials.save_token("second-token")
+    assert credentials.load_token() == "second-token"
+    credentials.forget_token()
+    assert credentials.load_token() is None
+    credentials.forget_token()  # forgetting twice is fine
 
 
 def test_the_token_comes_from_the_keyring_first_then_the_environment(
     memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert secrets.resolve_token() == (None, "")
-    monkeypatch.setenv(secrets.ENV_TOKEN, "from-env")
-    assert secrets.resolve_token() == ("from-env", "the X_BEARER_TOKEN environment variable")
-    secrets.save_token(TOKEN)
-    assert secrets.resolve_token() == (TOKEN, "system keyring")
+    assert credentials.resolve_token() == (None, "")
+    monkeypatch.setenv(credentials.ENV_TOKEN, "from-env")
+    assert credentials.resolve_token() == ("from-env", "the X_BEARER_TOKEN environment variable")
+    credentials.save_token(TOKEN)
+    assert credentials.resolve_token() == (TOKEN, "system keyring")
 
 
 def test_without_a_keyring_nothing_is_written_anywhere(
     no_keyring: None, data_dir: object, tmp_path: object
 ) -> None:
-    assert not secrets.keyring_available()
-    assert secrets.keyring_description() == "none"
-    with pytest.raises(secrets.NoKeyringError, match="no keyring"):
-        secrets.save_token(TOKEN)
-    assert secrets.load_token() is None
+    assert not credentials.keyring_available()
+    assert credentials.keyring_description() == "none"
+    with pytest.raises(credentials.NoKeyringError, match="no keyring"):
+        credentials.save_token(TOKEN)
+    assert credentials.load_token() is None
     # The session-only fallback is memory, chosen by the user in the dialog.
-    secrets.SessionOnlyToken.value = TOKEN
-    assert secrets.resolve_token() == (TOKEN, "this session only (not saved)")
+    credentials.SessionOnlyToken.value = TOKEN
+    assert credentials.resolve_token() == (TOKEN, "this session only (not saved)")
 
 
 @pytest.mark.skipif(
@@ -102,13 +102,14 @@ def test_a_real_secret_service_keeps_the_token(monkeypatch: pytest.MonkeyPatch) 
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     try:
-        assert secrets.keyring_description() == "SecretService Keyring"
-        secrets.save_token(TOKEN)
+        assert credentials.keyring_description() == "SecretService Keyring"
+        credentials.save_token(TOKEN)
         # A second backend object reads it back through D-Bus, from gnome-keyring.
-        assert SecretService.Keyring().get_password(secrets.SERVICE, secrets.BEARER_TOKEN) == TOKEN
-        assert secrets.load_token() == TOKEN
-        secrets.forget_token()
-        assert secrets.load_token() is None
+        stored = SecretService.Keyring().get_password(credentials.SERVICE, credentials.BEARER_TOKEN)
+        assert stored == TOKEN
+        assert credentials.load_token() == TOKEN
+        credentials.forget_token()
+        assert credentials.load_token() is None
     finally:
-        secrets.forget_token()
+        credentials.forget_token()
         keyring.set_keyring(previous)

@@ -1,0 +1,1 @@
+"""Commands that run without a window: collect, export and the forked bulk replay."""

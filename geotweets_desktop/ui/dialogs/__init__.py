@@ -1,0 +1,1 @@
+"""Dialogs: archives, credentials, export, sessions and usage limits."""
