@@ -64,7 +64,7 @@ def test_recent_search_polls_with_since_id_and_assigns_terms(
     assert queries[0]["query"] == "(rain OR sun) has:geo"
     assert "since_id" not in queries[0]
     assert queries[-1]["since_id"] == payloads.post_id_of(first)  # the poll that found `second`
-    assert source.since_id == payloads.post_id_of(second)  # where the next poll starts
+    assert source.since_ids == [payloads.post_id_of(second)]  # where the next poll starts
     assert [p.terms for p in sink.got] == [("rain",), ("rain", "sun")]
     lisbon = sink.got[0].location
     assert (lisbon.lon, lisbon.lat) == (-9.14, 38.72)
