@@ -24,7 +24,7 @@ import tweepy
 
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
-from geotweets_desktop.core.area.rules import search_queries
+from geotweets_desktop.core.area.rules import following_summary, search_queries
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, post_from_v2
 from geotweets_desktop.core.post import Post
@@ -61,10 +61,12 @@ class XRecentSearchSource:
     ) -> None:
         self.areas = list(areas or [])
         self.terms = list(terms) or [area.label for area in self.areas]
+        self._has_terms = bool(terms)
         if self.areas:
-            self.queries = search_queries(list(terms), self.areas).texts
+            planned = search_queries(list(terms), self.areas)
+            self.queries, self._shapes = planned.texts, planned.shapes
         else:
-            self.queries = [search_query(self.terms, located_only)]
+            self.queries, self._shapes = [search_query(self.terms, located_only)], 0
         self.interval_s = interval_s
         # The newest post seen, per query.
         self.since_ids: list[str | None] = [None] * len(self.queries)
@@ -72,6 +74,17 @@ class XRecentSearchSource:
         self._client = tweepy.Client(bearer_token, return_type=requests.Response)
         self._client.session = RebasedSession()
         self._stop = threading.Event()
+
+    def following_summary(self) -> str:
+        """The queries and shapes the areas take, and X's limit (see FollowsAreas)."""
+        return following_summary(
+            len(self.areas),
+            len(self.queries),
+            self._shapes,
+            stream=False,
+            rule_budget=0,
+            terms=self._has_terms,
+        )
 
     def stop(self) -> None:
         self._stop.set()

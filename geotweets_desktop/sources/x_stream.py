@@ -33,6 +33,7 @@ import tweepy
 from geotweets_desktop.core.archive.records import RecordError
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.area.rules import following_summary
 from geotweets_desktop.core.backoff import Backoff
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, post_from_v2
@@ -86,6 +87,7 @@ class XStreamSource:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.areas = list(areas or [])
+        self._has_terms = bool(terms)
         # With no terms, each area's posts are labelled with the area.
         self.terms = list(terms) or [area.label for area in self.areas]
         self.located_only = located_only
@@ -103,6 +105,17 @@ class XStreamSource:
         self._lock = threading.Lock()
         self._response: requests.Response | None = None
         self._sink: Sink | None = None
+
+    def following_summary(self) -> str:
+        """The rules and shapes the areas take, and X's limits (see FollowsAreas)."""
+        return following_summary(
+            len(self.areas),
+            len(self.plan.rules),
+            self.plan.shapes,
+            stream=True,
+            rule_budget=self.rule_budget,
+            terms=self._has_terms,
+        )
 
     # -- the Source interface -----------------------------------------------------
 

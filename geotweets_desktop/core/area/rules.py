@@ -99,6 +99,31 @@ def search_queries(terms: list[str], areas: list[Area]) -> AreaQuery:
     return AreaQuery(texts, len(clauses), [prefix.strip()] * len(texts))
 
 
+def following_summary(
+    areas: int, texts: int, shapes: int, *, stream: bool, rule_budget: int, terms: bool
+) -> str:
+    """What following the areas takes and the limits in force, for the user."""
+    things = "areas" if areas != 1 else "area"
+    if stream:
+        text = (
+            f"Following {areas} {things}: {texts:,} stream rule{'s' if texts != 1 else ''} "
+            f"holding {shapes:,} X shape{'s' if shapes != 1 else ''} (X's limits: "
+            f"{STREAM_RULE_LENGTH:,} characters a rule, {rule_budget:,} rules for the account)."
+        )
+    else:
+        text = (
+            f"Following {areas} {things}: {texts:,} search quer{'ies' if texts != 1 else 'y'} "
+            f"holding {shapes:,} X shape{'s' if shapes != 1 else ''}, asked in turn "
+            f"(X's limit: {SEARCH_QUERY_LENGTH} characters a query)."
+        )
+    if not terms:
+        text += (
+            f" With no terms X sends every post made there: up to "
+            f"{AREA_ALONE_POSTS_PER_S} a second, each one billed."
+        )
+    return text
+
+
 def pack(clauses: list[str], prefix: str, limit: int) -> list[str]:
     """`prefix` + clauses OR-ed in parentheses, in as few texts of at most
     `limit` characters as a greedy fill gives (clauses are near one length)."""
