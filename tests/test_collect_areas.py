@@ -146,6 +146,17 @@ def test_bad_area_values_exit_2_with_one_line(
     assert err.startswith(message) and err.count("\n") == 1, err
 
 
+@pytest.mark.parametrize(
+    "args", [["--x", "--bbox", "0,5,1,4"], ["--x", "--around", "-9,38,0"], ["--bbox", "1"]]
+)
+def test_the_window_refuses_bad_areas_in_one_line_before_opening(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("geotweets: ") and err.count("\n") == 1, err
+
+
 def melbourne_sydney_archive(tmp_path: Path) -> Path:
     return write_lines(
         tmp_path / "made-up.jsonl",

@@ -127,7 +127,8 @@ class XStreamSource:
         self._sink = sink
         client = GeoStreamingClient(self._token, self)
         try:
-            sink.status(StatusEvent("connecting", "Setting up the search rules"))
+            setting_up = self.following_summary() if self.areas else "Setting up the search rules"
+            sink.status(StatusEvent("connecting", setting_up))
             if not self._with_network_retries(
                 lambda: replace_rules(client, self.session_key, self.plan, self.rule_budget)
             ):
