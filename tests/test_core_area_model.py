@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from geotweets_desktop.core.area.model import (
@@ -17,37 +19,27 @@ from geotweets_desktop.core.area.named import named_area
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("parse", "text", "message"),
     [
-        ("1,2,3", "--bbox wants W,S,E,N"),
-        ("a,b,c,d", "--bbox wants W,S,E,N"),
-        ("nan,0,1,1", "four numbers"),
-        ("0,5,1,4", "upside down: south (5) is north of north (4)"),
-        ("0,5,1,5", "no size"),
-        ("3,5,3,6", "no size"),
-        ("0,-91,1,1", "Latitude -91 is outside -90 to 90"),
+        (parse_bbox, "1,2,3", "--bbox wants W,S,E,N"),
+        (parse_bbox, "a,b,c,d", "--bbox wants W,S,E,N"),
+        (parse_bbox, "nan,0,1,1", "four numbers"),
+        (parse_bbox, "0,5,1,4", "upside down: south (5) is north of north (4)"),
+        (parse_bbox, "0,5,1,5", "no size"),
+        (parse_bbox, "3,5,3,6", "no size"),
+        (parse_bbox, "0,-91,1,1", "Latitude -91 is outside -90 to 90"),
+        (parse_around, "1,2", "--around wants LON,LAT,RADIUS_KM"),
+        (parse_around, "0,0,-5", "radius must be more than 0 km (-5 given)"),
+        (parse_around, "0,0,0", "radius must be more than 0 km"),
+        (parse_around, "0,95,5", "Latitude 95 is outside"),
+        (parse_around, "0,0,10000", "at most 3,000 km"),
     ],
 )
-def test_bad_boxes_are_one_line_errors(text: str, message: str) -> None:
+def test_bad_areas_are_one_line_errors(
+    parse: Callable[[str], object], text: str, message: str
+) -> None:
     with pytest.raises(AreaError) as caught:
-        parse_bbox(text)
-    assert message in str(caught.value)
-    assert "\n" not in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("1,2", "--around wants LON,LAT,RADIUS_KM"),
-        ("0,0,-5", "radius must be more than 0 km (-5 given)"),
-        ("0,0,0", "radius must be more than 0 km"),
-        ("0,95,5", "Latitude 95 is outside"),
-        ("0,0,10000", "at most 3,000 km"),
-    ],
-)
-def test_bad_circles_are_one_line_errors(text: str, message: str) -> None:
-    with pytest.raises(AreaError) as caught:
-        parse_around(text)
+        parse(text)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
 

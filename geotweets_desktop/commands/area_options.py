@@ -15,20 +15,17 @@ from geotweets_desktop.core.area.model import Area, parse_around, parse_bbox
 
 def add_area_options(parser: argparse.ArgumentParser, purpose: str) -> None:
     """`purpose` ends each help text: what the areas do for this command."""
-    parser.add_argument(
-        "--bbox",
-        action="append",
-        default=[],
-        metavar="W,S,E,N",
-        help=f"an area: west,south,east,north in degrees (repeatable); {purpose}",
-    )
-    parser.add_argument(
-        "--around",
-        action="append",
-        default=[],
-        metavar="LON,LAT,RADIUS_KM",
-        help=f"an area: a circle, radius in km (repeatable); {purpose}",
-    )
+    for flag, metavar, what in (
+        ("--bbox", "W,S,E,N", "west,south,east,north in degrees"),
+        ("--around", "LON,LAT,RADIUS_KM", "a circle, radius in km"),
+    ):
+        parser.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar=metavar,
+            help=f"an area: {what} (repeatable); {purpose}",
+        )
 
 
 def add_place_options(parser: argparse.ArgumentParser) -> None:
