@@ -168,6 +168,13 @@ class SessionController(QObject):
         self._replay = None
         self.bridge.clear_points()
 
+    def redraw(self) -> None:
+        """Send the session's stored points to the map again (its filter changed)."""
+        if self.session_id is not None:
+            self.clear()
+            self._replay = self.store.points(self.session_id, REPLAY_CHUNK)
+            self._flush_soon()
+
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
         self.stop()

@@ -38,6 +38,7 @@ from geotweets_desktop.sources.replay import ReplaySource
 from geotweets_desktop.sources.x_rules import RuleError
 from geotweets_desktop.sources.x_search import XRecentSearchSource
 from geotweets_desktop.sources.x_stream import XStreamSource
+from geotweets_desktop.ui.area_panel import AreaPanel
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.dialogs.archive import ArchiveDialog
 from geotweets_desktop.ui.dialogs.credentials import CredentialsDialog
@@ -73,8 +74,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.store = store
-        # The areas X searches and replays follow (see core/area).
-        self.areas: list[Area] = []
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "geotweets.svg")))
         self.resize(1280, 800)
@@ -86,11 +85,14 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self.welcome = self._build_welcome()
+        # The areas X searches and replays follow (see core/area).
+        self.area_panel = AreaPanel(self.map_view.bridge, self)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.welcome)
+        layout.addWidget(self.area_panel)
         layout.addWidget(self.map_view, 1)
         self.setCentralWidget(central)
         self.status = SessionStatusBar(self.controller, self)
@@ -104,6 +106,20 @@ class MainWindow(QMainWindow):
         self.controller.statusChanged.connect(self._update_buttons)
         self.controller.sourceFinished.connect(self._source_finished)
         self._update_buttons()
+        self.area_panel.areasChanged.connect(self._update_area_summary)
+        self.area_panel.refused.connect(lambda message: self.status.showMessage(message, 15_000))
+        self.area_panel.hideOutsideChanged.connect(self._hide_outside)
+        self.terms_edit.textChanged.connect(self._update_area_summary)
+        self.source_combo.currentIndexChanged.connect(self._update_area_summary)
+        self.located_only_check.toggled.connect(self._update_area_summary)
+
+    @property
+    def areas(self) -> list[Area]:
+        return self.area_panel.areas
+
+    @areas.setter
+    def areas(self, areas: list[Area]) -> None:
+        self.area_panel.set_areas(areas)
 
     # -- building --------------------------------------------------------------
 
@@ -262,7 +278,7 @@ class MainWindow(QMainWindow):
     def start_x_stream(self, terms: list[str], areas: list[Area] | None = None) -> bool:
         """Start the live stream for `terms` (and `areas`, kept for later searches)."""
         if areas is not None:
-            self.areas = list(areas)
+            self.area_panel.set_areas(areas)
         self.terms_edit.setText(", ".join(terms))
         self.source_combo.setCurrentIndex(self.source_combo.findData(SOURCE_X_STREAM))
         return self.start_search()
@@ -281,6 +297,8 @@ class MainWindow(QMainWindow):
         dialog = SessionsDialog(self.store.sessions(), self)
         if dialog.exec() and (session := dialog.selected()) is not None:
             self.welcome.hide()
+            if session.areas:
+                self.area_panel.set_areas(list(session.areas))
             self.controller.open_session(session)
 
     def show_credentials(self) -> None:
@@ -295,6 +313,25 @@ class MainWindow(QMainWindow):
             f"{APP_NAME} puts public posts that match your terms on a live map.\n\n"
             "Map data © OpenStreetMap contributors; offline basemap from Natural Earth.",
         )
+
+    def _update_area_summary(self, *_args: object) -> None:
+        """Before starting: what following the areas takes, and X's limits."""
+        kind = self.source_combo.currentData()
+        if kind == SOURCE_DEMO:
+            text = "Areas are followed by the X sources and filter replays." if self.areas else ""
+        else:
+            try:
+                terms = parse_terms(self.terms_edit.text())
+            except TermError:
+                terms = []
+            text = self.area_panel.describe(
+                terms, kind == SOURCE_X_STREAM, self.located_only_check.isChecked()
+            )
+        self.area_panel.show_summary(text)
+
+    def _hide_outside(self, hide: bool) -> None:
+        self.map_view.bridge.set_hide_outside(hide)
+        self.controller.redraw()
 
     def _source_changed(self, *_args: object) -> None:
         # The demo makes its own locations; has:geo only means something to X.

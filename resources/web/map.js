@@ -2,8 +2,9 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown). The page answers through three slots: reportReady once it
- * listens, requestPost when a point is clicked, openPost for a post's link.
+ * postShown, areasShown). The page answers through slots: reportReady once
+ * it listens, requestPost when a point is clicked, openPost for a post's
+ * link, drawArea/changeArea/deleteArea when the user edits the areas.
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -43,6 +44,8 @@
   function attach(map) {
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
+    const areas = new window.GeoTweetsAreas.AreaLayer().addTo(map);
+    new window.GeoTweetsAreas.AreaControl(areas).addTo(map);
     let onlineTiles = null;
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Offline basemap: Natural Earth");
@@ -78,6 +81,18 @@
       });
       points.on("pointclick", function (event) {
         bridge.requestPost(event.key);
+      });
+      bridge.areasShown.connect(function (json) {
+        areas.setAreas(JSON.parse(json));
+      });
+      areas.on("areadrawn", function (event) {
+        bridge.drawArea(JSON.stringify(event.area));
+      });
+      areas.on("areachanged", function (event) {
+        bridge.changeArea(event.index, JSON.stringify(event.area));
+      });
+      areas.on("areadeleted", function (event) {
+        bridge.deleteArea(event.index);
       });
       bridge.reportReady();
     }).catch(function (error) {

@@ -29,6 +29,7 @@
     if (post.place_label) where += ": " + post.place_label;
     where += formatRadius(post.radius_m);
     box.appendChild(el("div", "gt-meta gt-where gt-where-" + kind.name, "Located by " + where));
+    if (post.outside) box.appendChild(el("div", "gt-meta gt-outside", "Outside the areas followed"));
     if (post.url) {
       const link = el("a", "gt-link", "Open on X");
       link.href = "#";

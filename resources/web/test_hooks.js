@@ -10,6 +10,7 @@
   const hooks = {
     map: null,
     pointsLayer: null,
+    areasLayer: null,
     basemap: null,
     basemapDrawnAt: 0,
   };
@@ -26,6 +27,7 @@
     hooks.map = map;
     map.eachLayer(function (layer) {
       if (layer instanceof window.GeoTweetsPoints.PointLayer) hooks.pointsLayer = layer;
+      if (layer instanceof window.GeoTweetsAreas.AreaLayer) hooks.areasLayer = layer;
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
@@ -110,6 +112,13 @@
     openPointAt: openPointAt,
     pointPixel: pointPixel,
     visiblePointIndex: visiblePointIndex,
+    /* Container pixel of a place, for tests that draw on the map. */
+    pixelOf: function (lat, lon) {
+      const p = hooks.map.latLngToContainerPoint([lat, lon]);
+      return [p.x, p.y];
+    },
+    areas: function () { return hooks.areasLayer.areas(); },
+    areaMode: function () { return hooks.areasLayer.mode(); },
     points: function () { return hooks.pointsLayer.points(); },
     lastDraw: function () {
       return { ms: hooks.pointsLayer.lastRedrawMs, mode: hooks.pointsLayer.drawMode };

@@ -1,13 +1,19 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`clear_points`, `show_post`). Each emits the signal the page listens to,
-carrying JSON text (never JavaScript source). Messages sent before the page
-is ready are held: the latest configuration and the points since the last
-clear are delivered, in that order, when it says it is.
+`clear_points`, `show_post`, `show_areas`). Each emits the signal the page
+listens to, carrying JSON text (never JavaScript source). Messages sent
+before the page is ready are held: the latest configuration, the latest
+areas and the points since the last clear are delivered, in that order,
+when it says it is.
 
-Page -> Python: three slots the page calls with plain values, re-emitted
-as Qt signals: `ready`, `postRequested`, `postLinkRequested`.
+Page -> Python: slots the page calls with plain values, re-emitted as Qt
+signals: `ready`, `postRequested`, `postLinkRequested`, and the user's
+edits of the areas, `areaDrawn`, `areaChanged`, `areaDeleted` (an area as
+JSON text, checked by whoever listens).
+
+The areas shown are also the ones a post is "outside" of: its popup says
+so, and with `set_hide_outside(True)` such points are not sent at all.
 
 Location kinds travel as small integers, their index in
 `core.post.LOCATION_KINDS`; the page learns that table (names and labels)
@@ -23,6 +29,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
 from geotweets_desktop.ui.palette import term_colors
@@ -51,11 +58,15 @@ class MapBridge(QObject):
     pointsAdded = Signal(str)
     pointsCleared = Signal()
     postShown = Signal(str)
+    areasShown = Signal(str)
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
     postRequested = Signal(int)
     postLinkRequested = Signal(int)
+    areaDrawn = Signal(str)
+    areaChanged = Signal(int, str)
+    areaDeleted = Signal(int)
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +75,9 @@ class MapBridge(QObject):
         self._term_index: dict[str, int] = {}
         self._held_configuration: str | None = None
         self._held_points: list[str] = []
+        self._areas: list[Area] = []
+        self._held_areas: str | None = None
+        self.hide_outside = False
         # The page learns the tile server and the tables even before a session.
         self.configure([], synthetic=False, source_label="")
 
@@ -96,6 +110,8 @@ class MapBridge(QObject):
             log.warning(
                 "%d points with an unknown location kind are not drawn", len(points) - len(known)
             )
+        if self.hide_outside and self._areas:
+            known = [p for p in known if self._inside(p.lon, p.lat)]
         if not known:
             return
         index = self._term_index
@@ -138,9 +154,26 @@ class MapBridge(QObject):
                     "lat": loc.lat,
                     "url": post.url,
                     "synthetic": post.synthetic,
+                    "outside": bool(self._areas) and not self._inside(loc.lon, loc.lat),
                 }
             )
         )
+
+    def show_areas(self, areas: Sequence[Area]) -> None:
+        """The areas followed, drawn on the map (and what posts are outside of)."""
+        self._areas = list(areas)
+        message = to_json([{**area.to_json(), "label": area.label} for area in areas])
+        if self.is_ready:
+            self.areasShown.emit(message)
+        else:
+            self._held_areas = message
+
+    def set_hide_outside(self, hide: bool) -> None:
+        """Leave out of later `add_points` the points outside every area."""
+        self.hide_outside = hide
+
+    def _inside(self, lon: float, lat: float) -> bool:
+        return any(area.contains(lon, lat) for area in self._areas)
 
     # -- page -> Python --------------------------------------------------------
 
@@ -150,6 +183,9 @@ class MapBridge(QObject):
         if self._held_configuration is not None:
             self.configured.emit(self._held_configuration)
             self._held_configuration = None
+        if self._held_areas is not None:
+            self.areasShown.emit(self._held_areas)
+            self._held_areas = None
         held, self._held_points = self._held_points, []
         for message in held:
             self.pointsAdded.emit(message)
@@ -162,3 +198,15 @@ class MapBridge(QObject):
     @Slot(float)
     def openPost(self, key: float) -> None:
         self.postLinkRequested.emit(int(key))
+
+    @Slot(str)
+    def drawArea(self, area_json: str) -> None:
+        self.areaDrawn.emit(area_json)
+
+    @Slot(float, str)
+    def changeArea(self, index: float, area_json: str) -> None:
+        self.areaChanged.emit(int(index), area_json)
+
+    @Slot(float)
+    def deleteArea(self, index: float) -> None:
+        self.areaDeleted.emit(int(index))
