@@ -152,6 +152,8 @@ class AreaPanel(QWidget):
         area = self._read(text)
         if area is not None:
             self.set_areas([*self._areas, area])
+        else:
+            self._refresh()  # the map answers with the list as it was
 
     def _changed(self, index: int, text: str) -> None:
         area = self._read(text)

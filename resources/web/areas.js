@@ -51,10 +51,11 @@
       this._selected = -1;
       this._mode = null; // "box" | "circle" while drawing
       this._gesture = null; // what a pressed mouse is doing
+      this._answering = false; // the next list answers an edit made here
     },
 
     onAdd: function (map) {
-      this._group = L.layerGroup().addTo(map);
+      this._group = L.featureGroup().addTo(map);
       map.on("mousedown", this._onMapDown, this);
       this._redraw();
     },
@@ -65,10 +66,17 @@
       this._group.remove();
     },
 
+    /* The list from Python. One that does not answer an edit made on the map
+     * (a place typed, the command line, a session reopened) is brought into view. */
     setAreas: function (areas) {
+      const answering = this._answering;
+      this._answering = false;
       this._areas = areas;
       if (this._selected >= areas.length) this._selected = -1;
       this._redraw();
+      if (!answering && areas.length && this._map) {
+        this._map.fitBounds(this._group.getBounds(), { padding: [40, 40], maxZoom: 12 });
+      }
       this.fire("areaschange");
       return this;
     },
@@ -103,6 +111,7 @@
       if (this._selected < 0) return;
       const index = this._selected;
       this._selected = -1;
+      this._answering = true;
       this.fire("areadeleted", { index: index });
     },
 
@@ -218,11 +227,13 @@
         const area = this._result(gesture, event.latlng);
         gesture.preview.remove();
         this.setMode(null);
+        this._answering = true;
         this.fire("areadrawn", { area: area });
         return;
       }
       if (gesture.moved) {
         this._selected = gesture.index;
+        this._answering = true;
         this.fire("areachanged", { index: gesture.index, area: this._result(gesture, event.latlng) });
       } else if (this._selected !== gesture.index) {
         // A click: selects the area. Redrawn after the click has gone to the
