@@ -82,9 +82,9 @@ class AreaPanel(QWidget):
         row.addWidget(self.clear_button)
         self.hide_outside_check = QCheckBox("Hide posts outside", self)
         self.hide_outside_check.setToolTip(
-            "X also delivers posts tagged with a place only partly inside an area, and its "
-            "shapes reach a little past a drawn edge: those posts are kept, marked in their "
-            "popup, and hidden from the map while this is on."
+            "X's shapes reach a little past a drawn edge, and a tagged place inside a shape "
+            "can lie partly outside the area: such posts are kept, marked in their popup, "
+            "and hidden from the map while this is on."
         )
         self.hide_outside_check.toggled.connect(self.hideOutsideChanged)
         row.addWidget(self.hide_outside_check)
