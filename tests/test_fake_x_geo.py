@@ -92,7 +92,9 @@ def test_the_stream_delivers_posts_to_the_rules_they_match() -> None:
         fake.push(inside, matches=None)
         fake.push(outside, matches=None)
         with requests.get(fake.stream_url, headers=AUTH, stream=True, timeout=(3, 3)) as response:
-            line = next(line for line in response.iter_lines() if line)
+            # Held while waiting: a closed line iterator closes the connection.
+            lines = response.iter_lines()
+            line = next(line for line in lines if line)
             dropped = [payloads.post_id_of(outside)]
             assert fake.wait_until(lambda: fake.dropped_post_ids == dropped, timeout=10)
         assert json.loads(line)["matching_rules"] == [{"id": fake.rules[0]["id"], "tag": "lisbon"}]
