@@ -234,7 +234,7 @@ class SessionController(QObject):
         if self._pending and self.session_id is not None:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
             added = self.store.add_posts(self.session_id, batch)
-            self.stats.add(batch)
+            self.stats.add((post for _, post in added), duplicates=len(batch) - len(added))
             points = [
                 StoredPoint(key, p.location.lon, p.location.lat, p.location.kind, p.terms)
                 for key, p in added
@@ -292,7 +292,8 @@ class SessionController(QObject):
             "author_name": post.author_name,
             "author_handle": post.author_handle,
             "text": post.text,
-            "created_at": post.created_at.isoformat(),
+            "created_at": post.created_at.isoformat() if post.created_at else "",
+            "time_from_id": post.time_from_id,
             "kind": loc.kind,
             "place_label": loc.label,
             "radius_m": loc.radius_m,

@@ -80,6 +80,10 @@
         kinds.appendChild(label);
       }, this);
       box.appendChild(kinds);
+      if (st.beyondMap) {
+        const posts = st.beyondMap === 1 ? "1 post is" : st.beyondMap + " posts are";
+        box.appendChild(el("div", "gt-beyond", posts + " nearer a pole than the map reaches (85°)"));
+      }
     },
 
     updateCounts: function () {
@@ -101,6 +105,7 @@
     termCounts: [],
     kindCounts: [0, 0, 0],
     kindVisible: [true, true, true],
+    beyondMap: 0, // located posts too near a pole for the map's projection
     synthetic: false,
     sourceLabel: "",
     redraws: 0,
@@ -156,7 +161,15 @@
   function addPoints(json) {
     const batch = JSON.parse(json);
     const project = window.GeoTweetsBasemap.project;
+    const maxLat = window.GeoTweetsBasemap.MAX_LAT;
+    let beyond = 0;
     for (let i = 0; i < batch.key.length; i++) {
+      // Web Mercator ends at ±85.05°: a post nearer a pole is real and
+      // stored, but no marker could show it, so it is counted apart.
+      if (Math.abs(batch.lat[i]) > maxLat) {
+        beyond += 1;
+        continue;
+      }
       const xy = project(batch.lon[i], batch.lat[i]);
       const terms = batch.terms[i];
       const kind = KINDS.indexOf(batch.kind[i]);
@@ -164,12 +177,17 @@
       for (const t of terms) state.termCounts[t] = (state.termCounts[t] || 0) + 1;
       state.kindCounts[kind] += 1;
     }
+    if (beyond) {
+      state.beyondMap += beyond;
+      app.legend.render();
+    }
     if (trace.on) trace.pending.push(batch.key);
     scheduleRedraw();
   }
 
   function clearPoints() {
     state.points.clear();
+    state.beyondMap = 0;
     state.termCounts = state.terms.map(function () { return 0; });
     state.kindCounts = [0, 0, 0];
     app.map.closePopup();
@@ -188,7 +206,9 @@
     text.dir = "auto";
     box.appendChild(text);
     const when = new Date(post.created_at);
-    box.appendChild(el("div", "gt-meta", isNaN(when) ? post.created_at : when.toLocaleString()));
+    let time = !post.created_at ? "Time unknown" : isNaN(when) ? post.created_at : when.toLocaleString();
+    if (post.time_from_id) time += " (from the post id)";
+    box.appendChild(el("div", "gt-meta gt-time", time));
     let where = KIND_LABELS[post.kind] || "Unknown";
     if (post.place_label) where += ": " + post.place_label;
     where += formatRadius(post.radius_m);
@@ -293,6 +313,7 @@
       colors: colors,
       termCounts: termCounts,
       kindCounts: { exact: state.kindCounts[0], place: state.kindCounts[1], profile: state.kindCounts[2] },
+      beyondMap: state.beyondMap,
       redraws: state.redraws,
       drawMode: state.drawMode,
       lastRedrawMs: state.lastRedrawMs,
