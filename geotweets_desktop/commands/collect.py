@@ -23,6 +23,7 @@ from types import FrameType
 
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.archive.summary import notices_text, reading_text
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
@@ -54,12 +55,15 @@ class _QueueSink:
         self.queue.put(event)
 
 
-def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | None:
+def _make_source(
+    terms: list[str], *, x: bool, search: bool, located_only: bool, areas: list[Area]
+) -> Source | None:
     if not x:
         from geotweets_desktop.sources.demo import DemoSource
 
         return DemoSource(terms)
     from geotweets_desktop import credentials
+    from geotweets_desktop.sources.x_search import XRecentSearchSource
     from geotweets_desktop.sources.x_stream import XStreamSource
 
     token, origin = credentials.resolve_token()
@@ -71,9 +75,21 @@ def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | N
         )
         return None
     print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
-    return XStreamSource(
-        terms, token, located_only=located_only, network_give_up_s=NETWORK_GIVE_UP_S
-    )
+    if search:
+        source: XStreamSource | XRecentSearchSource = XRecentSearchSource(
+            terms, token, located_only=located_only, areas=areas
+        )
+    else:
+        source = XStreamSource(
+            terms,
+            token,
+            located_only=located_only,
+            areas=areas,
+            network_give_up_s=NETWORK_GIVE_UP_S,
+        )
+    if areas:
+        print(f"geotweets collect: {source.following_summary()}", file=sys.stderr)
+    return source
 
 
 def collect(
@@ -81,6 +97,8 @@ def collect(
     *,
     demo: bool,
     x: bool = False,
+    search: bool = False,
+    areas: Sequence[Area] = (),
     replay: str | None = None,
     speed: float | None = None,
     located_only: bool = True,
@@ -94,11 +112,18 @@ def collect(
             file=sys.stderr,
         )
         return 2
-    if not terms and not replay:
+    if areas and not (x or replay):
+        print("geotweets collect: areas work with --x or --replay.", file=sys.stderr)
+        return 2
+    if not terms and not replay and not (x and areas):
         print(
-            "geotweets collect: --term is required (optional only with --replay).",
+            "geotweets collect: --term is required (optional with --replay, and with --x "
+            "and an area).",
             file=sys.stderr,
         )
+        return 2
+    if search and not x:
+        print("geotweets collect: --search goes with --x.", file=sys.stderr)
         return 2
     path = Path(out) if out else store_path()
     if path.suffix.lower() not in EXPORT_SUFFIXES:
@@ -112,7 +137,7 @@ def collect(
         if not Path(replay).is_file():
             print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
             return 2
-        replay_source = ReplaySource(replay, parsed, speed=speed)
+        replay_source = ReplaySource(replay, parsed, speed=speed, areas=areas)
         try:
             not_an_archive = replay_source.reader.not_an_archive()
         except OSError as exc:
@@ -123,7 +148,9 @@ def collect(
         source: Source | None = replay_source
         _settle_for_volume()
     else:
-        source = _make_source(parsed, x=x, located_only=located_only)
+        source = _make_source(
+            parsed, x=x, search=search, located_only=located_only, areas=list(areas)
+        )
     if source is None:
         return 2
     if path.suffix.lower() == ".db":
@@ -167,12 +194,14 @@ def _collect_into(
         isinstance(source, ReplaySource)
         and source.speed is None
         and duration is None
+        and not source.areas
         and bulk_replay.available()
     ):
         # As fast as possible: reader processes feed this one (see bulk_replay.py).
         return _bulk_collect_into(source, path, max_posts)
     store = SessionStore(path)
-    session_id = store.start_session(source.label, source.terms, source.synthetic)
+    areas = list(getattr(source, "areas", ()))
+    session_id = store.start_session(source.label, source.terms, source.synthetic, areas)
     sink = _QueueSink()
     stop = threading.Event()
 
