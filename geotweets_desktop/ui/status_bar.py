@@ -73,11 +73,11 @@ class SessionStatusBar(QStatusBar):
         detail = f" — {message}" if message and not same else ""
         self.state_label.setText(f"{words}{detail}")
         self.state_label.setProperty("state", event.state)
-        reader = getattr(c.source, "reader", None)  # an archive replay reports progress
-        self.progress.setVisible(reader is not None)
-        if reader is not None:
-            self.progress.setValue(round(1000 * reader.fraction))
-            self.progress.setToolTip(f"{100 * reader.fraction:.0f}% of the archive read")
+        fraction = getattr(c.source, "fraction", None)  # an archive replay reports progress
+        self.progress.setVisible(fraction is not None)
+        if fraction is not None:
+            self.progress.setValue(round(1000 * fraction))
+            self.progress.setToolTip(f"{100 * fraction:.0f}% of the archive played")
         self.usage_label.setVisible(c.usage is not None)
         if c.usage is not None:
             self.usage_label.setText(c.usage.summary())
