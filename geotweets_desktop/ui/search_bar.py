@@ -38,7 +38,7 @@ ALL_POSTS = "All posts"
 # Wide enough for a short term or two; the field shrinks to this before any
 # button has to go.
 TERMS_MIN_WIDTH = 120
-SOURCE_MIN_CHARS = 14
+SOURCE_MIN_CHARS = 18
 
 
 class SearchBar(QWidget):
@@ -46,9 +46,12 @@ class SearchBar(QWidget):
         super().__init__(parent)
         self.setObjectName("searchBar")
         self.source_combo = QComboBox(self)
-        self.source_combo.addItem("Demo (synthetic, offline)", SOURCE_DEMO)
+        self.source_combo.addItem("Demo (synthetic)", SOURCE_DEMO)
         self.source_combo.addItem("X live stream", SOURCE_X_STREAM)
         self.source_combo.addItem("X recent search (polling)", SOURCE_X_SEARCH)
+        self.source_combo.setItemData(
+            0, "Made-up posts, generated on this computer", Qt.ItemDataRole.ToolTipRole
+        )
         self.source_combo.setItemData(
             2,
             "For X plans without filtered-stream access: polls recent posts",
