@@ -145,8 +145,9 @@ def test_progress_moves_with_the_posts_and_pause_stops_the_clock(
     assert window.controller.stats.elapsed == held
     assert status.figures_label.text().rsplit("·", 1)[1] == clock, "the clock ran on"
     window.search.pause_button.click()
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
-    keys = [p.key for chunk in window.store.points(window.controller.session_id) for p in chunk]
+    session_id = window.controller.session_id
+    qtbot.waitUntil(lambda: window.store.session(session_id).received == 30, timeout=20_000)
+    keys = [p.key for chunk in window.store.points(session_id) for p in chunk]
     assert len(keys) == 30
     times = [window.store.post(key).created_at for key in sorted(keys)]
     assert times == sorted(times), "a newest-first archive was not played in time order"
