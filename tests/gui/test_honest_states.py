@@ -50,6 +50,11 @@ def no_keyring() -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
+def open_dialog(qtbot: Any) -> CredentialsDialog:
+    dialog = open_dialog(qtbot)
+    return dialog
+
+
 def submit(qtbot: Any, dialog: CredentialsDialog, token: str) -> str:
     """Type a token, press Enter, and return what the dialog says once X answered."""
     dialog.token_edit.setText(token)
@@ -61,9 +66,7 @@ def submit(qtbot: Any, dialog: CredentialsDialog, token: str) -> str:
 def test_with_a_keyring_a_working_token_is_saved_and_a_rejected_one_is_not(
     qtbot: Any, fake_x: FakeX, memory_keyring: MemoryKeyring
 ) -> None:
-    dialog = CredentialsDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_dialog(qtbot)
     assert "kept in your system keyring" in dialog.intro_label.text()
     assert dialog.save_button.text() == "Check and save" and dialog.save_button.isDefault()
     said = submit(qtbot, dialog, "not-a-token-x-knows")
@@ -80,9 +83,7 @@ def test_with_a_keyring_a_working_token_is_saved_and_a_rejected_one_is_not(
 def test_without_a_keyring_the_dialog_tells_one_story(
     qtbot: Any, fake_x: FakeX, no_keyring: None
 ) -> None:
-    dialog = CredentialsDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_dialog(qtbot)
     intro = dialog.intro_label.text()
     assert "no system keyring" in intro and "for this session only" in intro
     assert "kept in your system keyring" not in intro
