@@ -51,7 +51,9 @@ def no_keyring() -> Iterator[None]:
 
 
 def open_dialog(qtbot: Any) -> CredentialsDialog:
-    dialog = open_dialog(qtbot)
+    dialog = CredentialsDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
     return dialog
 
 
