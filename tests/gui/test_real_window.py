@@ -102,14 +102,16 @@ class RealWindow:
             "QT_QPA_PLATFORM": "xcb",
             "GEOTWEETS_DATA_DIR": str(data_dir),
         }
-        self.process = subprocess.Popen(
-            [sys.executable, str(PROBE)],
-            env=self.env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+        self.log = data_dir.with_name("window.log")
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(PROBE)],
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
         self._lines: queue.Queue[str] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -125,7 +127,8 @@ class RealWindow:
         try:
             return self._lines.get(timeout=timeout)
         except queue.Empty:
-            raise AssertionError("the window process did not answer") from None
+            said = self.log.read_text(errors="replace")[-2000:]
+            raise AssertionError(f"the window process did not answer; it said:\n{said}") from None
 
     def _find(self) -> str:
         found = subprocess.run(

@@ -81,7 +81,7 @@ def main() -> int:
             commands.line.emit(line)
         commands.line.emit("quit")
 
-    window.map_view.pageReady.connect(lambda: print("ready", flush=True))
+    window.map_view.bridge.ready.connect(lambda: print("ready", flush=True))
     threading.Thread(target=read, daemon=True).start()
     app.exec()
     store.close()
