@@ -90,7 +90,9 @@ class SessionController(QObject):
         self.source_label = source.label
         self.source_detail = detail
         self.synthetic = source.synthetic
-        self.session_id = self.store.start_session(source.label, self.terms, source.synthetic)
+        self.session_id = self.store.start_session(
+            source.label, self.terms, source.synthetic, getattr(source, "areas", ())
+        )
         self.stats = LiveStats()
         self._configure_page()
         self.clear()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from geotweets_desktop import APP_NAME, credentials
+from geotweets_desktop.core.area.model import Area, AreaError
 from geotweets_desktop.core.gazetteer import gazetteer
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
@@ -30,6 +31,7 @@ from geotweets_desktop.paths import resources_dir
 from geotweets_desktop.sources.base import Source
 from geotweets_desktop.sources.demo import DemoSource
 from geotweets_desktop.sources.replay import ReplaySource
+from geotweets_desktop.sources.x_rules import RuleError
 from geotweets_desktop.sources.x_search import XRecentSearchSource
 from geotweets_desktop.sources.x_stream import XStreamSource
 from geotweets_desktop.ui.controller import SessionController
@@ -70,6 +72,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.store = store
+        # The areas X searches and replays follow (see core/area).
+        self.areas: list[Area] = []
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "geotweets.svg")))
         self.resize(1280, 800)
@@ -188,7 +192,10 @@ class MainWindow(QMainWindow):
             return True
         text = bar.terms_edit.text()
         try:
-            terms = [] if kind == SOURCE_ARCHIVE and not text.strip() else parse_terms(text)
+            # An archive, or areas followed, need no terms: every post then counts.
+            following = bool(self.areas) and kind != SOURCE_DEMO
+            no_terms_needed = kind == SOURCE_ARCHIVE or following
+            terms = [] if no_terms_needed and not text.strip() else parse_terms(text)
         except TermError as exc:
             bar.show_error(str(exc))
             return False
@@ -213,10 +220,16 @@ class MainWindow(QMainWindow):
                 return False
         source: Source
         located_only = bar.located_only_check.isChecked()
-        if kind == SOURCE_X_STREAM:
-            source = XStreamSource(terms, token, located_only=located_only)
-        else:
-            source = XRecentSearchSource(terms, token, located_only=located_only)
+        try:
+            if kind == SOURCE_X_STREAM:
+                source = XStreamSource(terms, token, located_only=located_only, areas=self.areas)
+            else:
+                source = XRecentSearchSource(
+                    terms, token, located_only=located_only, areas=self.areas
+                )
+        except (AreaError, RuleError) as exc:
+            bar.show_error(str(exc))
+            return False
         self.welcome.hide()
         self.controller.start(source, self._usage_meter(), detail=f"Token from {origin}")
         return True
@@ -232,7 +245,10 @@ class MainWindow(QMainWindow):
             posts_earlier_this_month=self.store.posts_received_since(month_start, "X "),
         )
 
-    def start_x_stream(self, terms: list[str]) -> bool:
+    def start_x_stream(self, terms: list[str], areas: list[Area] | None = None) -> bool:
+        """Start the live stream for `terms` (and `areas`, kept for later searches)."""
+        if areas is not None:
+            self.areas = list(areas)
         self.search.terms_edit.setText(", ".join(terms))
         self.search.choose_source(SOURCE_X_STREAM)
         return self.start_search()
@@ -306,7 +322,8 @@ class MainWindow(QMainWindow):
         self.welcome.hide()
         self._archive = (path, speed)
         self.search.show_playing(SOURCE_ARCHIVE, f"Archive: {path.name}", str(path), terms)
-        self.controller.start(ReplaySource(path, terms, speed=speed), detail=str(path))
+        replay = ReplaySource(path, terms, speed=speed, areas=self.areas)
+        self.controller.start(replay, detail=str(path))
 
     def _source_finished(self, source: object) -> None:
         if isinstance(source, ReplaySource) and source.reader.problems:
