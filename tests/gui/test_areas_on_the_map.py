@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 
 from geotweets_desktop.core.area.model import BoxArea, CircleArea, parse_around, parse_bbox
 from geotweets_desktop.core.post import Location, Post
-from geotweets_desktop.ui.main_window import SOURCE_X_SEARCH, SOURCE_X_STREAM
+from geotweets_desktop.ui.search_bar import SOURCE_X_SEARCH, SOURCE_X_STREAM
 
 pytestmark = pytest.mark.gui
 
@@ -108,15 +108,15 @@ def test_a_typed_place_becomes_an_area_and_a_wrong_one_says_why(
 
 
 def test_before_starting_the_window_says_what_following_takes(window: Any) -> None:
-    window.terms_edit.setText("")
-    window.source_combo.setCurrentIndex(window.source_combo.findData(SOURCE_X_STREAM))
+    window.search.terms_edit.setText("")
+    window.search.choose_source(SOURCE_X_STREAM)
     window.areas = [parse_bbox("-1.8,50.2,1.8,53.8")]
     summary = window.area_panel.summary_label.text()
     assert "Following 1 area: 2 stream rules holding" in summary
     assert "1,024 characters a rule, 1,000 rules for the account" in summary
     assert "up to 250 a second, each one billed" in summary
-    window.source_combo.setCurrentIndex(window.source_combo.findData(SOURCE_X_SEARCH))
-    window.terms_edit.setText("flood")
+    window.search.choose_source(SOURCE_X_SEARCH)
+    window.search.terms_edit.setText("flood")
     summary = window.area_panel.summary_label.text()
     assert "search queries holding" in summary and "512 characters a query" in summary
     assert "250 a second" not in summary
