@@ -1,7 +1,9 @@
-"""Export a stored session: GeoJSON (`.geojson`), CSV (`.csv`) or a session store (`.db`).
+"""Export a stored session: GeoJSON (`.geojson`), CSV (`.csv`), GeoParquet
+(`.parquet`, or a folder of them a day) or a session store (`.db`).
 
 `export_session(store, session_id, out, privacy)` picks the format from the
-suffix of `out`, writes to a temporary file beside it and renames it into
+suffix of `out` (with `partition="day"`, `out` is a folder of GeoParquet
+files), writes to a temporary file or folder beside it and renames it into
 place, so a failed export never leaves half a file under the real name.
 """
 
@@ -9,27 +11,37 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from geotweets_desktop.core.export.csv_file import write_csv
 from geotweets_desktop.core.export.database import DatabaseExportError, copy_sessions
 from geotweets_desktop.core.export.geojson import write_geojson
+from geotweets_desktop.core.export.geoparquet import write_geoparquet
+from geotweets_desktop.core.export.partitioned import PARTITIONS, write_partitioned
 from geotweets_desktop.core.export.privacy import COARSEN_STEPS, Privacy
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore
 
-EXPORT_SUFFIXES = (".geojson", ".csv", ".db")
+EXPORT_SUFFIXES = (".geojson", ".csv", ".parquet", ".db")
 
 __all__ = [
     "COARSEN_STEPS",
     "EXPORT_SUFFIXES",
+    "PARTITIONS",
     "ExportError",
     "ExportResult",
     "Privacy",
+    "Progress",
     "export_session",
 ]
+
+
+# Told how many posts have been written so far, after each chunk (from the
+# exporting thread).
+Progress = Callable[[int], None]
 
 
 class ExportError(ValueError):
@@ -48,16 +60,22 @@ def export_session(
     session_id: int | None,
     out: Path,
     privacy: Privacy | None = None,
+    *,
+    partition: str | None = None,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Write session `session_id` of `store` to `out`; None copies every session
     (only for `.db`). Raises ExportError for a bad request, OSError for disk faults."""
     privacy = privacy or Privacy()
     suffix = out.suffix.lower()
-    if suffix not in EXPORT_SUFFIXES:
+    if partition is not None:
+        _check_folder(out, partition)
+    elif suffix not in EXPORT_SUFFIXES:
         raise ExportError(
             f"{out.name}: cannot tell the format; use one of {', '.join(EXPORT_SUFFIXES)}"
+            " (or a folder with a partition)"
         )
-    if session_id is None and suffix != ".db":
+    if session_id is None and (suffix != ".db" or partition is not None):
         raise ExportError("choose a session: only a .db export can hold them all")
     if session_id is not None and store.session(session_id) is None:
         raise ExportError(f"no session {session_id} in {store.path}")
@@ -67,7 +85,7 @@ def export_session(
     part = out.with_name(f".{out.name}.part")
     _remove(part)
     try:
-        if suffix == ".db":
+        if suffix == ".db" and partition is None:
             try:
                 written, _sessions = copy_sessions(store.path, part, session_id, privacy)
             except DatabaseExportError as exc:
@@ -75,17 +93,44 @@ def export_session(
             left_out = 0
         else:
             assert session_id is not None
-            posts = (post for chunk in store.iter_posts(session_id) for post in chunk)
-            written, left_out = _write_text_format(suffix, posts, part, privacy)
+            # GeoParquet goes by time, so row-group statistics prune time ranges.
+            by_time = partition is not None or suffix == ".parquet"
+            chunks = store.iter_posts(session_id, by_time=by_time, raw=False)
+            posts = _counted(chunks, progress)
+            if partition is not None:
+                part.mkdir()
+                written, left_out = write_partitioned(posts, part, privacy)
+                with contextlib.suppress(FileNotFoundError):
+                    out.rmdir()  # empty, as _check_folder made sure
+            else:
+                written, left_out = _write_file_format(suffix, posts, part, privacy)
         os.replace(part, out)
     finally:
         _remove(part)
     return ExportResult(out, written, left_out)
 
 
-def _write_text_format(
+def _check_folder(out: Path, partition: str) -> None:
+    if partition not in PARTITIONS:
+        raise ExportError(f"cannot partition by {partition!r}; use one of {', '.join(PARTITIONS)}")
+    if out.is_file() or (out.is_dir() and any(out.iterdir())):
+        raise ExportError(f"{out}: a partitioned export needs a new or empty folder")
+
+
+def _counted(chunks: Iterable[list[Post]], progress: Progress | None) -> Iterator[Post]:
+    done = 0
+    for chunk in chunks:
+        yield from chunk
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+
+
+def _write_file_format(
     suffix: str, posts: Iterable[Post], part: Path, privacy: Privacy
 ) -> tuple[int, int]:
+    if suffix == ".parquet":
+        return write_geoparquet(posts, part, privacy)
     if suffix == ".geojson":
         with open(part, "wb") as out:
             return write_geojson(posts, out, privacy)
@@ -94,6 +139,8 @@ def _write_text_format(
 
 
 def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
     for extra in ("", "-journal", "-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             path.with_name(path.name + extra).unlink()
