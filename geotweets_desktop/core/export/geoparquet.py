@@ -67,6 +67,7 @@ _COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("geometry", pa.binary()),
     ("bbox", _BBOX_TYPE),
 )
+_LOCATION_COLUMNS = ("lon", "lat", "location_kind", "radius_m", "place_label", "coarse")
 _REQUIRED = frozenset({"id", "created_at", "text", "lang", "terms", "url"})
 # ISO WKB of a 2D point: byte order 1 (little-endian), geometry type 1, x, y.
 _WKB_POINT = struct.Struct("<BIdd")
@@ -146,7 +147,7 @@ class GeoParquetWriter:
         self._privacy = privacy
         self._rows_per_group = rows_per_group
         self._schema = arrow_schema(privacy)
-        self._rows = _Rows(tuple(self._schema.names))
+        self._rows = _Rows(tuple(n for n in self._schema.names if n not in {"geometry", "bbox"}))
         self._extent = _Extent()
         self._file = pq.ParquetWriter(
             path, self._schema, compression=COMPRESSION, store_schema=False
@@ -166,20 +167,15 @@ class GeoParquetWriter:
         cols["terms"].append(post.terms)
         cols["url"].append(post_url(post, self._privacy))
         if location is None:
-            for name in ("lon", "lat", "location_kind", "radius_m", "place_label", "coarse"):
+            for name in _LOCATION_COLUMNS:
                 cols[name].append(None)
-            cols["geometry"].append(None)
-            cols["bbox"].append(None)
         else:
-            lon, lat = location.lon, location.lat
-            cols["lon"].append(lon)
-            cols["lat"].append(lat)
+            cols["lon"].append(location.lon)
+            cols["lat"].append(location.lat)
             cols["location_kind"].append(location.kind)
             cols["radius_m"].append(round(location.radius_m))
             cols["place_label"].append(location.label)
             cols["coarse"].append(location.coarse)
-            cols["geometry"].append(wkb_point(lon, lat))
-            cols["bbox"].append({"xmin": lon, "ymin": lat, "xmax": lon, "ymax": lat})
         if len(self._rows) >= self._rows_per_group:
             self._flush()
 
@@ -187,10 +183,23 @@ class GeoParquetWriter:
         if not len(self._rows):
             return
         cols = self._rows.columns
-        batch = pa.record_batch(
-            [pa.array(cols[f.name], type=f.type) for f in self._schema], schema=self._schema
+        # geometry and bbox are made from lon and lat, a row group at a time.
+        arrays = {
+            f.name: pa.array(cols[f.name], type=f.type) for f in self._schema if f.name in cols
+        }
+        lons, lats = arrays["lon"], arrays["lat"]
+        arrays["geometry"] = pa.array(
+            [
+                None if x is None else wkb_point(x, y)  # type: ignore[arg-type]
+                for x, y in zip(cols["lon"], cols["lat"], strict=True)
+            ],
+            type=pa.binary(),
         )
-        self._extent.add(batch.column("lon"), batch.column("lat"))
+        arrays["bbox"] = pa.StructArray.from_arrays(
+            [lons, lats, lons, lats], fields=list(_BBOX_TYPE), mask=lons.is_null()
+        )
+        self._extent.add(lons, lats)
+        batch = pa.record_batch([arrays[name] for name in self._schema.names], schema=self._schema)
         self._file.write_batch(batch, row_group_size=self._rows_per_group)
         self.written += len(self._rows)
         self._rows.clear()
