@@ -5,7 +5,7 @@ over a week, one in ten unlocated) and exports it as GeoParquet (one file,
 and a folder a day), CSV and GeoJSON, each in a process of its own through
 the real `geotweets export` command, so each peak resident memory is that
 export's alone (the interpreter and its imports included). One line a format:
-rows a second, file size, peak memory.
+rows a second (the whole command, start-up included), file size, peak memory.
 
     .venv/bin/python bench/export.py [--posts 1000000]
 
@@ -41,10 +41,12 @@ def size_mb(path: Path) -> float:
 
 
 # The export command, run in a child that prints its own peak resident memory
-# (KB on Linux) last: RUSAGE_CHILDREN would give the biggest child so far.
+# last (VmHWM, in kB). Not ru_maxrss: Linux carries the parent's peak over into
+# a child started with vfork, and this parent held the million made-up points.
 _PROBE = (
-    "import resource, sys; from geotweets_desktop.cli import main; code = main(sys.argv[1:]); "
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(code)"
+    "import sys; from geotweets_desktop.cli import main; code = main(sys.argv[1:]); "
+    "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:'))); "
+    "sys.exit(code)"
 )
 
 

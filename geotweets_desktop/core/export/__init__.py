@@ -19,13 +19,12 @@ from pathlib import Path
 from geotweets_desktop.core.export.csv_file import write_csv
 from geotweets_desktop.core.export.database import DatabaseExportError, copy_sessions
 from geotweets_desktop.core.export.geojson import write_geojson
-from geotweets_desktop.core.export.geoparquet import write_geoparquet
-from geotweets_desktop.core.export.partitioned import PARTITIONS, write_partitioned
 from geotweets_desktop.core.export.privacy import COARSEN_STEPS, Privacy
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore
 
 EXPORT_SUFFIXES = (".geojson", ".csv", ".parquet", ".db")
+PARTITIONS = ("day",)  # GeoParquet files in date=YYYY-MM-DD/ folders (partitioned.py)
 
 __all__ = [
     "COARSEN_STEPS",
@@ -98,6 +97,10 @@ def export_session(
             chunks = store.iter_posts(session_id, by_time=by_time, raw=False)
             posts = _counted(chunks, progress)
             if partition is not None:
+                # pyarrow is imported only for a GeoParquet export: it costs the
+                # window's start and every other command a few hundred ms.
+                from geotweets_desktop.core.export.partitioned import write_partitioned
+
                 part.mkdir()
                 written, left_out = write_partitioned(posts, part, privacy)
                 with contextlib.suppress(FileNotFoundError):
@@ -130,6 +133,8 @@ def _write_file_format(
     suffix: str, posts: Iterable[Post], part: Path, privacy: Privacy
 ) -> tuple[int, int]:
     if suffix == ".parquet":
+        from geotweets_desktop.core.export.geoparquet import write_geoparquet
+
         return write_geoparquet(posts, part, privacy)
     if suffix == ".geojson":
         with open(part, "wb") as out:

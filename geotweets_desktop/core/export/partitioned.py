@@ -19,8 +19,6 @@ from geotweets_desktop.core.export.geoparquet import GeoParquetWriter
 from geotweets_desktop.core.export.privacy import Privacy
 from geotweets_desktop.core.post import Post
 
-PARTITIONS = ("day",)
-
 
 def write_partitioned(posts: Iterable[Post], folder: Path, privacy: Privacy) -> tuple[int, int]:
     """Write every post under `folder` (which must exist); return (rows written, 0)."""
