@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from geotweets_desktop.core.export.fields import export_location, post_url
+from geotweets_desktop.core.export.fields import export_location, properties
 from geotweets_desktop.core.export.privacy import Privacy
 from geotweets_desktop.core.post import Post
 
@@ -67,7 +67,6 @@ _COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("geometry", pa.binary()),
     ("bbox", _BBOX_TYPE),
 )
-_LOCATION_COLUMNS = ("lon", "lat", "location_kind", "radius_m", "place_label", "coarse")
 _REQUIRED = frozenset({"id", "created_at", "text", "lang", "terms", "url"})
 # ISO WKB of a 2D point: byte order 1 (little-endian), geometry type 1, x, y.
 _WKB_POINT = struct.Struct("<BIdd")
@@ -156,26 +155,14 @@ class GeoParquetWriter:
 
     def add(self, post: Post) -> None:
         location = export_location(post, self._privacy)
-        cols = self._rows.columns
-        cols["id"].append(post.id)
-        cols["created_at"].append(post.created_at)
-        if not self._privacy.drop_authors:
-            cols["author_name"].append(post.author_name)
-            cols["author_handle"].append(post.author_handle)
-        cols["text"].append(post.text)
-        cols["lang"].append(post.lang)
-        cols["terms"].append(post.terms)
-        cols["url"].append(post_url(post, self._privacy))
-        if location is None:
-            for name in _LOCATION_COLUMNS:
-                cols[name].append(None)
-        else:
-            cols["lon"].append(location.lon)
-            cols["lat"].append(location.lat)
-            cols["location_kind"].append(location.kind)
-            cols["radius_m"].append(round(location.radius_m))
-            cols["place_label"].append(location.label)
-            cols["coarse"].append(location.coarse)
+        # The same fields as GeoJSON and CSV (fields.py), typed: the time as a
+        # timestamp, the point as numbers.
+        props = properties(post, location, self._privacy)
+        props["created_at"] = post.created_at
+        props["lon"] = location.lon if location else None
+        props["lat"] = location.lat if location else None
+        for name, values in self._rows.columns.items():
+            values.append(props[name])
         if len(self._rows) >= self._rows_per_group:
             self._flush()
 
