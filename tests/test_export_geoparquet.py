@@ -42,10 +42,21 @@ START = datetime(2026, 11, 28, 22, 10, 0, 123456, tzinfo=UTC)
 
 
 def made_up_posts() -> list[Post]:
-    """Twelve posts over two UTC days, stored out of time order on purpose."""
+    """Twelve posts over two UTC days, stored out of time order on purpose, and
+    one that carries no time."""
     texts = [HOSTILE, EMOJI, "rain", "plain", "", "RTL: مطر غزير"] * 2
     locations = [ANTIMERIDIAN, FIJI_WEST, None, LISBON, SYDNEY, None] * 2
-    return [
+    timeless = Post(
+        id="20",
+        created_at=None,
+        text="from an archive of 2009, before ids held the time",
+        author_name="Made Up Old",
+        author_handle="made_up_old",
+        terms=("rain",),
+        location=SYDNEY,
+        raw="{}",
+    )
+    return [timeless] + [
         Post(
             id=str(1_870_000_000_000_000_000 + i),
             created_at=START + timedelta(minutes=(11 - i) * 23 if i % 2 else i * 19),
@@ -59,6 +70,11 @@ def made_up_posts() -> list[Post]:
         )
         for i, (text, location) in enumerate(zip(texts, locations, strict=True))
     ]
+
+
+def by_time(posts: list[Post]) -> list[Post]:
+    """As the export orders them: posts without a time first."""
+    return sorted(posts, key=lambda p: (p.created_at is not None, p.created_at or START))
 
 
 @pytest.fixture
@@ -96,16 +112,16 @@ def test_every_post_survives_the_round_trip_unchanged(stored: Any, tmp_path: Pat
     store, session = stored
     out = tmp_path / "out.parquet"
     result = export_session(store, session, out)
-    assert (result.written, result.left_out) == (12, 0)
+    assert (result.written, result.left_out) == (13, 0)
     rows = query(
         "SELECT id, created_at, author_name, author_handle, text, lang, terms, lon, lat,"
-        " location_kind, radius_m, place_label, coarse, url, ST_AsWKB(geometry), bbox"
-        " FROM read_parquet(?)",
+        " location_kind, radius_m, place_label, coarse, url, ST_AsWKB(geometry), bbox,"
+        " time_from_id FROM read_parquet(?)",
         str(out),
     )
     posts = store_posts(store, session)
     # Rows go by time, not in the order they were stored.
-    assert [r[0] for r in rows] == [p.id for p in sorted(posts, key=lambda p: p.created_at)]
+    assert [r[0] for r in rows] == [p.id for p in by_time(posts)]
     by_id = {p.id: p for p in posts}
     for row in rows:
         post = by_id[row[0]]
@@ -118,9 +134,9 @@ def test_every_post_survives_the_round_trip_unchanged(stored: Any, tmp_path: Pat
             post.lang,
             list(post.terms),
         )
-        assert row[13] == post.url
+        assert (row[13], row[16]) == (post.url, False)
         if loc is None:
-            assert row[7:13] == (None,) * 6 and row[14:] == (None, None)
+            assert row[7:13] == (None,) * 6 and row[14:16] == (None, None)
         else:
             assert row[7:13] == (loc.lon, loc.lat, loc.kind, round(loc.radius_m), loc.label, False)
             assert row[14] == wkb(loc.lon, loc.lat)
@@ -234,7 +250,7 @@ def test_privacy_options(stored: Any, tmp_path: Path) -> None:
 def test_row_groups_carry_statistics_for_time_and_area(tmp_path: Path) -> None:
     out = tmp_path / "groups.parquet"
     writer = GeoParquetWriter(out, Privacy(), rows_per_group=4)
-    posts = sorted(made_up_posts(), key=lambda p: p.created_at)
+    posts = by_time([p for p in made_up_posts() if p.created_at is not None])
     for post in posts:
         writer.add(post)
     writer.close()
@@ -254,21 +270,27 @@ def test_partitioned_by_day_reads_as_one_table(stored: Any, tmp_path: Path) -> N
     folder = tmp_path / "by-day"
     folder.mkdir()  # an empty folder is fine
     result = export_session(store, session, folder, partition="day")
-    assert result.written == 12
+    assert result.written == 13
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*.parquet"))
-    assert files == ["date=2026-11-28/part-0.parquet", "date=2026-11-29/part-0.parquet"]
+    assert files == [
+        "date=2026-11-28/part-0.parquet",
+        "date=2026-11-29/part-0.parquet",
+        "date=__HIVE_DEFAULT_PARTITION__/part-0.parquet",  # a null date to the engines
+    ]
     posts = store_posts(store, session)
     per_day = query(
         "SELECT date::VARCHAR, count(*) FROM read_parquet(?, hive_partitioning = true)"
         " GROUP BY ALL ORDER BY 1",
         str(folder / "**" / "*.parquet"),
     )
-    assert dict(per_day) == Counter(p.created_at.date().isoformat() for p in posts)
+    assert dict(per_day) == Counter(
+        p.created_at.date().isoformat() if p.created_at else None for p in posts
+    )
     single = tmp_path / "one.parquet"
     export_session(store, session, single)
     assert query(
         "SELECT * EXCLUDE (date) FROM read_parquet(?, hive_partitioning = true) ORDER BY"
-        " created_at, id",
+        " created_at NULLS FIRST, id",
         str(folder / "**" / "*.parquet"),
     ) == query("SELECT * FROM read_parquet(?)", str(single))
     for path in folder.rglob("*.parquet"):
@@ -293,7 +315,7 @@ def test_progress_counts_every_post(stored: Any, tmp_path: Path) -> None:
     store, session = stored
     seen: list[int] = []
     export_session(store, session, tmp_path / "out.parquet", progress=seen.append)
-    assert seen and seen[-1] == 12
+    assert seen and seen[-1] == 13
 
 
 def test_the_command_line_writes_a_file_and_a_folder(
@@ -303,12 +325,12 @@ def test_the_command_line_writes_a_file_and_a_folder(
     db = str(store.path)
     out = tmp_path / "cli.parquet"
     assert main(["export", db, "--session", str(session), "--out", str(out)]) == 0
-    assert capsys.readouterr().out == f"session {session}: 12 posts -> {out}\n"
+    assert capsys.readouterr().out == f"session {session}: 13 posts -> {out}\n"
     folder = tmp_path / "cli-days"
     args = ["export", db, "--session", str(session), "--out", f"{folder}/", "--partition", "day"]
     assert main(args) == 0
-    assert capsys.readouterr().out == f"session {session}: 12 posts -> {folder}\n"
-    assert query("SELECT count(*) FROM read_parquet(?)", str(folder / "*" / "*.parquet")) == [(12,)]
+    assert capsys.readouterr().out == f"session {session}: 13 posts -> {folder}\n"
+    assert query("SELECT count(*) FROM read_parquet(?)", str(folder / "*" / "*.parquet")) == [(13,)]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("geotweets export: ") and "new or empty folder" in err

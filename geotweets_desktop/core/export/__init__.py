@@ -1,10 +1,12 @@
 """Export a stored session: GeoJSON (`.geojson`), CSV (`.csv`), GeoParquet
 (`.parquet`, or a folder of them a day) or a session store (`.db`).
 
-`export_session(store, session_id, out, privacy)` picks the format from the
-suffix of `out` (with `partition="day"`, `out` is a folder of GeoParquet
-files), writes to a temporary file or folder beside it and renames it into
-place, so a failed export never leaves half a file under the real name.
+`export_session(store, session_id, out, privacy, areas)` picks the format
+from the suffix of `out` (with `partition="day"`, `out` is a folder of
+GeoParquet files), writes to a temporary file or folder beside it and renames
+it into place, so a failed export never leaves half a file under the real
+name. With areas, only the posts located inside one of them are written
+(`core/area/inside.py`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from geotweets_desktop.core.area.inside import post_inside
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export.csv_file import write_csv
-from geotweets_desktop.core.export.database import DatabaseExportError, copy_sessions
+from geotweets_desktop.core.export.database import (
+    DatabaseExportError,
+    copy_sessions,
+    keep_only_inside,
+)
 from geotweets_desktop.core.export.geojson import write_geojson
 from geotweets_desktop.core.export.privacy import COARSEN_STEPS, Privacy
 from geotweets_desktop.core.post import Post
@@ -52,6 +60,7 @@ class ExportResult:
     path: Path
     written: int  # features, rows or posts copied
     left_out: int  # unlocated posts a GeoJSON file cannot show
+    outside_areas: int = 0  # posts not in any of the areas asked for (or unlocated)
 
 
 def export_session(
@@ -59,6 +68,7 @@ def export_session(
     session_id: int | None,
     out: Path,
     privacy: Privacy | None = None,
+    areas: Sequence[Area] = (),
     *,
     partition: str | None = None,
     progress: Progress | None = None,
@@ -83,10 +93,14 @@ def export_session(
     out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(f".{out.name}.part")
     _remove(part)
+    outside = 0
     try:
         if suffix == ".db" and partition is None:
             try:
                 written, _sessions = copy_sessions(store.path, part, session_id, privacy)
+                if areas:
+                    outside = keep_only_inside(part, list(areas))
+                    written -= outside
             except DatabaseExportError as exc:
                 raise ExportError(str(exc)) from None
             left_out = 0
@@ -95,7 +109,10 @@ def export_session(
             # GeoParquet goes by time, so row-group statistics prune time ranges.
             by_time = partition is not None or suffix == ".parquet"
             chunks = store.iter_posts(session_id, by_time=by_time, raw=False)
-            posts = _counted(chunks, progress)
+            posts: Iterable[Post] = _counted(chunks, progress)
+            counted = _Outside(posts, list(areas)) if areas else None
+            if counted is not None:
+                posts = counted
             if partition is not None:
                 # pyarrow is imported only for a GeoParquet export: it costs the
                 # window's start and every other command a few hundred ms.
@@ -107,10 +124,27 @@ def export_session(
                     out.rmdir()  # empty, as _check_folder made sure
             else:
                 written, left_out = _write_file_format(suffix, posts, part, privacy)
+            outside = counted.outside if counted is not None else 0
         os.replace(part, out)
     finally:
         _remove(part)
-    return ExportResult(out, written, left_out)
+    return ExportResult(out, written, left_out, outside)
+
+
+class _Outside:
+    """The posts inside the areas, counting those left out."""
+
+    def __init__(self, posts: Iterable[Post], areas: list[Area]) -> None:
+        self._posts = posts
+        self._areas = areas
+        self.outside = 0
+
+    def __iter__(self) -> Iterator[Post]:
+        for post in self._posts:
+            if post_inside(post, self._areas):
+                yield post
+            else:
+                self.outside += 1
 
 
 def _check_folder(out: Path, partition: str) -> None:

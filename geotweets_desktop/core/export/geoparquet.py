@@ -2,7 +2,9 @@
 
 One row a post, in the order given (the exporter gives them by time, so the
 `created_at` statistics of each row group prune time ranges). Columns:
-`id` (string), `created_at` (timestamp, UTC, microseconds), author name and
+`id` (string), `created_at` (timestamp, UTC, microseconds; null for a post
+that carries no time), `time_from_id` (the time was worked out from the post
+id), author name and
 handle (left out with drop_authors), `text`, `lang`, `terms` (a list of
 strings), `lon`, `lat`, `location_kind`, `radius_m` (integer metres),
 `place_label`, `coarse`, `url`, then `geometry` (the point as ISO WKB) and
@@ -52,6 +54,7 @@ _BBOX_TYPE = pa.struct([(corner, pa.float64()) for corner in ("xmin", "ymin", "x
 _COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("id", pa.string()),
     ("created_at", pa.timestamp("us", tz="UTC")),
+    ("time_from_id", pa.bool_()),
     ("author_name", pa.string()),
     ("author_handle", pa.string()),
     ("text", pa.string()),
@@ -67,7 +70,7 @@ _COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("geometry", pa.binary()),
     ("bbox", _BBOX_TYPE),
 )
-_REQUIRED = frozenset({"id", "created_at", "text", "lang", "terms", "url"})
+_REQUIRED = frozenset({"id", "time_from_id", "text", "lang", "terms", "url"})
 # ISO WKB of a 2D point: byte order 1 (little-endian), geometry type 1, x, y.
 _WKB_POINT = struct.Struct("<BIdd")
 

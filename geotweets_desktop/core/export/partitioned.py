@@ -3,9 +3,11 @@
 `date=2026-11-30/part-0.parquet`, ...: DuckDB (`hive_partitioning`), Spark,
 BigQuery and pyarrow datasets read the folder as one table with a `date`
 column taken from the folder names, and skip whole days a query excludes.
-The day is the UTC date of `created_at`. Posts come sorted by time, so each
-day is one file written at once and only one file is open at a time; a day
-met again (posts out of order) gets its next `part-N`.
+The day is the UTC date of `created_at`; posts that carry no time go to
+`date=__HIVE_DEFAULT_PARTITION__`, Hive's name for a null value, which the
+engines read as a null `date`. Posts come sorted by time, so each day is one
+file written at once and only one file is open at a time; a day met again
+(posts out of order) gets its next `part-N`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def write_partitioned(posts: Iterable[Post], folder: Path, privacy: Privacy) -> 
     written = 0
     try:
         for post in posts:
-            post_day = post.created_at.astimezone(UTC).date().isoformat()
+            post_day = _day(post)
             if writer is None or post_day != day:
                 if writer is not None:
                     writer.close()
@@ -44,3 +46,13 @@ def write_partitioned(posts: Iterable[Post], folder: Path, privacy: Privacy) -> 
             writer.close()
             written += writer.written
     return written, 0
+
+
+# Hive's folder name for a partition whose value is null.
+NO_DAY = "__HIVE_DEFAULT_PARTITION__"
+
+
+def _day(post: Post) -> str:
+    if post.created_at is None:
+        return NO_DAY
+    return post.created_at.astimezone(UTC).date().isoformat()
