@@ -138,6 +138,10 @@ class ArchiveReader:
             next(posts, None)
         finally:
             posts.close()
+        return self.why_not_an_archive()
+
+    def why_not_an_archive(self) -> str | None:
+        """After reading: why the file is no archive at all, or None."""
         if self.recognised:
             return None
         name = self.path.name
