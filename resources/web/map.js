@@ -2,9 +2,11 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown, areasShown). The page answers through slots: reportReady once
- * it listens, requestPost when a point is clicked, openPost for a post's
- * link, drawArea/changeArea/deleteArea when the user edits the areas.
+ * postShown, postsListed, areasShown). The page answers through slots:
+ * reportReady once it listens, requestPost when a point is clicked,
+ * requestPosts for a page of a stack's list (a JSON array of keys),
+ * openPost for a post's link, drawArea/changeArea/deleteArea when the user
+ * edits the areas.
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -68,6 +70,7 @@
       function openLink(key) {
         bridge.openPost(key);
       }
+      let stackList = null;
       bridge.configured.connect(configure);
       bridge.pointsAdded.connect(function (json) {
         points.addPoints(JSON.parse(json));
@@ -81,6 +84,19 @@
       });
       points.on("pointclick", function (event) {
         bridge.requestPost(event.key);
+      });
+      points.on("stackclick", function (event) {
+        stackList = new window.GeoTweetsStack.StackList(
+          map,
+          event.latlng,
+          event.keys,
+          points.terms(),
+          function (keys) { bridge.requestPosts(JSON.stringify(keys)); },
+          function (key) { bridge.requestPost(key); }
+        );
+      });
+      bridge.postsListed.connect(function (json) {
+        if (stackList) stackList.showPage(JSON.parse(json));
       });
       bridge.areasShown.connect(function (json) {
         areas.setAreas(JSON.parse(json));

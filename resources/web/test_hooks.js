@@ -113,6 +113,8 @@
     openPointAt: openPointAt,
     pointPixel: pointPixel,
     visiblePointIndex: visiblePointIndex,
+    /* How many shown posts share the spot of the n-th point at this zoom. */
+    stackSizeAt: function (index) { return hooks.pointsLayer.stackAt(index).length; },
     /* Container pixel of a place, for tests that draw on the map. */
     pixelOf: function (lat, lon) {
       const p = hooks.map.latLngToContainerPoint([lat, lon]);

@@ -1,16 +1,17 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`clear_points`, `show_post`, `show_areas`). Each emits the signal the page
-listens to, carrying JSON text (never JavaScript source). Messages sent
-before the page is ready are held: the latest configuration, the latest
-areas and the points since the last clear are delivered, in that order,
-when it says it is.
+`clear_points`, `show_post`, `list_posts`, `show_areas`). Each emits the
+signal the page listens to, carrying JSON text (never JavaScript source).
+Messages sent before the page is ready are held: the latest configuration,
+the latest areas and the points since the last clear are delivered, in
+that order, when it says it is.
 
 Page -> Python: slots the page calls with plain values, re-emitted as Qt
-signals: `ready`, `postRequested`, `postLinkRequested`, and the user's
-edits of the areas, `areaDrawn`, `areaChanged`, `areaDeleted` (an area as
-JSON text, checked by whoever listens).
+signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
+list), `postLinkRequested`, and the user's edits of the areas,
+`areaDrawn`, `areaChanged`, `areaDeleted` (an area as JSON text, checked
+by whoever listens).
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -43,6 +44,8 @@ KIND_LABELS: dict[LocationKind, str] = {
     "profile": "Profile text",
 }
 KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KINDS)}
+# The most posts one page of a stack's list asks for (the page asks for 20).
+MAX_LISTED = 100
 KIND_TABLE = [{"name": kind, "label": KIND_LABELS[kind]} for kind in LOCATION_KINDS]
 
 
@@ -58,11 +61,13 @@ class MapBridge(QObject):
     pointsAdded = Signal(str)
     pointsCleared = Signal()
     postShown = Signal(str)
+    postsListed = Signal(str)
     areasShown = Signal(str)
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
     postRequested = Signal(int)
+    postsRequested = Signal(list)  # [int] keys, at most MAX_LISTED
     postLinkRequested = Signal(int)
     areaDrawn = Signal(str)
     areaChanged = Signal(int, str)
@@ -160,6 +165,29 @@ class MapBridge(QObject):
             )
         )
 
+    def list_posts(self, keys: Sequence[int], posts: Sequence[tuple[int, Post]]) -> None:
+        """A page of a stack's list: `keys` as asked (so the page can tell
+        answers apart), the posts found for them with what a row shows."""
+        index = self._term_index
+        self.postsListed.emit(
+            to_json(
+                {
+                    "keys": list(keys),
+                    "posts": [
+                        {
+                            "key": key,
+                            "author_name": post.author_name,
+                            "author_handle": post.author_handle,
+                            "text": post.text,
+                            "created_at": post.created_at.isoformat(),
+                            "terms": [index[t] for t in post.terms if t in index],
+                        }
+                        for key, post in posts
+                    ],
+                }
+            )
+        )
+
     def show_areas(self, areas: Sequence[Area]) -> None:
         """The areas followed, drawn on the map (and what posts are outside of)."""
         self._areas = list(areas)
@@ -195,6 +223,20 @@ class MapBridge(QObject):
     @Slot(float)
     def requestPost(self, key: float) -> None:
         self.postRequested.emit(int(key))
+
+    @Slot(str)
+    def requestPosts(self, keys_json: str) -> None:
+        """A JSON array of keys from the page; anything else is ignored."""
+        try:
+            keys = json.loads(keys_json)
+        except ValueError:
+            keys = None
+        if not isinstance(keys, list) or not all(
+            isinstance(k, int | float) and not isinstance(k, bool) for k in keys
+        ):
+            log.warning("the page asked for posts with a malformed list of keys")
+            return
+        self.postsRequested.emit([int(k) for k in keys[:MAX_LISTED]])
 
     @Slot(float)
     def openPost(self, key: float) -> None:
