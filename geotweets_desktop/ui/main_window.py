@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         if settings.window_geometry is not None:
             self.restoreGeometry(settings.window_geometry)
+            self._fit_on_screen()
 
         self._archive: tuple[Path, float | None] | None = None  # the last one replayed
         self._reopened: SessionInfo | None = None  # the last stored session opened
@@ -109,6 +110,15 @@ class MainWindow(QMainWindow):
         self.controller.noticed.connect(lambda text: self.status.showMessage(text, 15_000))
         self._update_buttons()
         self.search.terms_edit.setFocus()
+
+    def _fit_on_screen(self) -> None:
+        """A size saved wider or taller than the screen (earlier versions let a
+        long status text widen the window) comes back within the screen."""
+        screen = self.screen().availableGeometry()
+        width = min(self.width(), screen.width())
+        height = min(self.height(), screen.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
 
     # -- building --------------------------------------------------------------
 
