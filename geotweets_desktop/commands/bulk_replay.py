@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import pickle
 import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -36,7 +35,8 @@ from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.post import Post
-from geotweets_desktop.core.store import SessionStore, post_row
+from geotweets_desktop.core.session import ArchiveReport, SessionEngine
+from geotweets_desktop.core.store import post_row
 from geotweets_desktop.core.term_match import TermMatcher
 
 BATCH = 2_000
@@ -48,13 +48,16 @@ Part = tuple[int, int | None]  # byte range [start, end); (0, None) is the whole
 
 @dataclass
 class BulkResult:
+    """What the file held; what was stored is counted by the session engine."""
+
     posts_read: int = 0
-    kept: int = 0
-    added: int = 0
-    kinds: Counter[str] = field(default_factory=Counter)
     bad_records: int = 0
     problems: list[str] = field(default_factory=list)
     error: str | None = None
+
+    @property
+    def report(self) -> ArchiveReport:
+        return ArchiveReport(self.posts_read, self.bad_records, tuple(self.problems))
 
 
 def available() -> bool:
@@ -76,14 +79,10 @@ def plan_parts(path: Path, readers: int | None = None) -> tuple[list[Part], int]
 
 
 def bulk_replay(
-    path: Path,
-    terms: Sequence[str],
-    store: SessionStore,
-    session_id: int,
-    max_posts: int | None = None,
-    readers: int | None = None,
+    path: Path, terms: Sequence[str], engine: SessionEngine, readers: int | None = None
 ) -> BulkResult:
-    """Replay `path` into `session_id` of `store` as fast as the cores allow."""
+    """Replay `path` into the engine's session as fast as the cores allow
+    (up to the engine's post limit)."""
     parts, readers = plan_parts(path, readers)
     context = multiprocessing.get_context("fork")
     gazetteer()  # built once here, not in each reader
@@ -102,7 +101,7 @@ def bulk_replay(
             receiving, sending = context.Pipe(duplex=False)
             process = context.Process(
                 target=_read,
-                args=(path, list(terms), session_id, parts[index::readers], sending),
+                args=(path, list(terms), engine.session_id, parts[index::readers], sending),
                 name=f"archive-reader-{index}",
             )
             process.start()
@@ -116,7 +115,7 @@ def bulk_replay(
     lines_before = 0  # lines in the parts already stored: problems count from the file's start
     try:
         for number in range(len(parts)):
-            summary = _store_part(pipes[number % readers], store, result, max_posts)
+            summary = _store_part(pipes[number % readers], engine, result)
             if summary is None:  # the limit was reached, or a reader failed
                 break
             for line, reason, unit in summary["problems"]:
@@ -138,7 +137,7 @@ def bulk_replay(
 
 
 def _store_part(
-    pipe: Connection, store: SessionStore, result: BulkResult, max_posts: int | None
+    pipe: Connection, engine: SessionEngine, result: BulkResult
 ) -> dict[str, Any] | None:
     """Store one part's rows as they come; its reader's summary, or None to stop."""
     while True:
@@ -148,13 +147,8 @@ def _store_part(
             return None
         if kind == "done":
             return payload
-        rows = payload
-        if max_posts is not None:
-            rows = rows[: max(0, max_posts - result.kept)]
-        result.added += store.add_rows(rows)
-        result.kept += len(rows)
-        result.kinds.update(row[11] for row in rows if row[11] is not None)
-        if max_posts is not None and result.kept >= max_posts:
+        engine.add_rows(payload)
+        if engine.limit_reached() is not None:
             return None
 
 

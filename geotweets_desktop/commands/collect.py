@@ -15,21 +15,31 @@ import signal
 import sys
 import tempfile
 import threading
-import time
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
-from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.session import (
+    ArchiveReport,
+    SessionEngine,
+    SessionLimits,
+    SessionSummary,
+)
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import parse_terms
 from geotweets_desktop.paths import store_path
-from geotweets_desktop.sources.base import Source, StatusEvent
-from geotweets_desktop.sources.replay import ReplaySource
+from geotweets_desktop.sources.base import ReadsArchive, Source, StatusEvent
+from geotweets_desktop.sources.factory import (
+    DEMO,
+    REPLAY,
+    X_STREAM,
+    NoTokenError,
+    SourceChoice,
+    build_source,
+)
 
 STORE_EVERY_S = 0.2
 # Headless runs end (non-zero) when X cannot be reached for this long.
@@ -53,26 +63,25 @@ class _QueueSink:
         self.queue.put(event)
 
 
-def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | None:
-    if not x:
-        from geotweets_desktop.sources.demo import DemoSource
-
-        return DemoSource(terms)
+def _make_source(choice: SourceChoice) -> Source | None:
+    """The chosen source; None (and a line on stderr) when X has no token."""
     from geotweets_desktop import credentials
-    from geotweets_desktop.sources.x_stream import XStreamSource
 
-    token, origin = credentials.resolve_token()
-    if token is None:
+    def find_token() -> tuple[str | None, str]:
+        token, origin = credentials.resolve_token()
+        if token is not None:
+            print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
+        return token, origin
+
+    try:
+        return build_source(choice, find_token)
+    except NoTokenError:
         print(
             "geotweets collect: no X token: store one in the app (Settings → X credentials) "
             f"or set {credentials.ENV_TOKEN}.",
             file=sys.stderr,
         )
         return None
-    print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
-    return XStreamSource(
-        terms, token, located_only=located_only, network_give_up_s=NETWORK_GIVE_UP_S
-    )
 
 
 def collect(
@@ -107,19 +116,26 @@ def collect(
         )
         return 2
     parsed = parse_terms(terms) if terms else []
-    if replay:
-        if not Path(replay).is_file():
-            print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
-            return 2
-        source: Source | None = ReplaySource(replay, parsed, speed=speed)
-        _settle_for_volume()
-    else:
-        source = _make_source(parsed, x=x, located_only=located_only)
+    if replay and not Path(replay).is_file():
+        print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
+        return 2
+    kind = REPLAY if replay else X_STREAM if x else DEMO
+    choice = SourceChoice(
+        kind,
+        parsed,
+        located_only=located_only,
+        archive=Path(replay) if replay else None,
+        speed=speed,
+        network_give_up_s=NETWORK_GIVE_UP_S,
+    )
+    source = _make_source(choice)
     if source is None:
         return 2
+    if isinstance(source, ReadsArchive):
+        _settle_for_volume()
     if path.suffix.lower() == ".db":
-        status, _session_id, summary = _collect_into(source, path, duration, max_posts)
-        print(f"{summary} -> {path}")
+        status, summary = _collect_into(source, path, duration, max_posts)
+        print(f"{summary.line()} -> {path}")
         return status
     with tempfile.TemporaryDirectory(prefix="geotweets-collect-") as scratch:
         return _collect_and_export(source, Path(scratch) / "collect.db", path, duration, max_posts)
@@ -137,33 +153,59 @@ def _collect_and_export(
     source: Source, scratch: Path, out: Path, duration: float | None, max_posts: int | None
 ) -> int:
     """Collect into a scratch store, then export its one session to `out`."""
-    status, session_id, summary = _collect_into(source, scratch, duration, max_posts)
+    status, summary = _collect_into(source, scratch, duration, max_posts)
     store = SessionStore(scratch)
     try:
-        export_session(store, session_id, out)
+        export_session(store, summary.session_id, out)
     except (ExportError, OSError) as exc:
         print(f"geotweets collect: cannot write {out}: {exc}", file=sys.stderr)
         return 2
     finally:
         store.close()
-    print(f"{summary} -> {out}")
+    print(f"{summary.line()} -> {out}")
     return status
 
 
 def _collect_into(
     source: Source, path: Path, duration: float | None, max_posts: int | None
-) -> tuple[int, int, str]:
-    """Run `source` into the store at `path`: (exit status, session id, summary)."""
-    if (
-        isinstance(source, ReplaySource)
-        and source.speed is None
-        and duration is None
-        and bulk_replay.available()
-    ):
-        # As fast as possible: reader processes feed this one (see bulk_replay.py).
-        return _bulk_collect_into(source, path, max_posts)
+) -> tuple[int, SessionSummary]:
+    """Run `source` into the store at `path`: (exit status, what it caught)."""
     store = SessionStore(path)
-    session_id = store.start_session(source.label, source.terms, source.synthetic)
+    engine = SessionEngine(
+        store,
+        label=source.label,
+        terms=source.terms,
+        synthetic=source.synthetic,
+        limits=SessionLimits(max_posts=max_posts, max_seconds=duration),
+    )
+    try:
+        if (
+            isinstance(source, ReadsArchive)
+            and source.speed is None
+            and duration is None
+            and bulk_replay.available()
+        ):
+            # As fast as possible: reader processes feed this one (see bulk_replay.py).
+            result = bulk_replay.bulk_replay(source.path, source.terms, engine)
+            report: ArchiveReport | None = result.report
+            engine.note_status("error" if result.error else "stopped", result.error or "")
+        else:
+            _run_on_thread(source, engine)
+            report = source.archive_report() if isinstance(source, ReadsArchive) else None
+    finally:
+        engine.end()
+        store.close()
+    if report is not None:  # a replay: what was wrong with the file
+        _report_problems(report.problems, report.bad_records)
+    if engine.error:
+        print(f"geotweets collect: {engine.error}", file=sys.stderr)
+        return 1, engine.summary(report)
+    return 0, engine.summary(report)
+
+
+def _run_on_thread(source: Source, engine: SessionEngine) -> None:
+    """Run `source` on a thread, handing what it sends to `engine` every
+    `STORE_EVERY_S`, until it ends, fails, reaches a limit or is signalled."""
     sink = _QueueSink()
     stop = threading.Event()
 
@@ -174,10 +216,6 @@ def _collect_into(
     signal.signal(signal.SIGTERM, on_signal)
     worker = threading.Thread(target=source.run, args=(sink,), name="source", daemon=True)
     worker.start()
-    stats = LiveStats()
-    kinds: Counter[str] = Counter()
-    error: str | None = None
-    deadline = time.monotonic() + duration if duration else None
     try:
         while not stop.is_set():
             stop.wait(STORE_EVERY_S)
@@ -188,64 +226,18 @@ def _collect_into(
             while not sink.queue.empty():
                 item = sink.queue.get()
                 if isinstance(item, StatusEvent):
-                    if item.state == "error":
-                        error = item.message
+                    engine.note_status(item.state, item.message)
+                    if engine.error:
                         stop.set()
                     continue
                 batch.extend(item)
-            if max_posts is not None:
-                batch = batch[: max(0, max_posts - stats.received)]
             with sink.writing:
-                added = store.add_posts(session_id, batch)
-            stats.add(batch)
-            kinds.update(p.location.kind for _, p in added if p.location)
-            if max_posts is not None and stats.received >= max_posts:
-                break
-            if deadline is not None and time.monotonic() >= deadline:
-                break
-            if finished:
+                engine.add(batch)
+            if finished or engine.limit_reached() is not None:
                 break
     finally:
         source.stop()
         worker.join(timeout=2)
-        store.end_session(session_id)
-        store.close()
-    by_kind = ", ".join(f"{k} {kinds[k]}" for k in ("exact", "place", "profile"))
-    summary = f"session {session_id}: {stats.received} posts, {stats.located} located ({by_kind})"
-    reader = getattr(source, "reader", None)
-    if reader is not None:  # a replay: what the file held, and what was wrong with it
-        summary = (
-            f"session {session_id}: {reader.posts_read} posts read, {stats.received} kept, "
-            f"{stats.located} located ({by_kind}), {reader.bad_records} bad lines"
-        )
-        _report_problems(reader.problems, reader.bad_records)
-    if error:
-        print(f"geotweets collect: {error}", file=sys.stderr)
-        return 1, session_id, summary
-    return 0, session_id, summary
-
-
-def _bulk_collect_into(
-    source: ReplaySource, path: Path, max_posts: int | None
-) -> tuple[int, int, str]:
-    store = SessionStore(path)
-    session_id = store.start_session(source.label, source.terms, source.synthetic)
-    try:
-        result = bulk_replay.bulk_replay(source.path, source.terms, store, session_id, max_posts)
-    finally:
-        store.end_session(session_id)
-        store.close()
-    kinds = result.kinds
-    by_kind = ", ".join(f"{k} {kinds[k]}" for k in ("exact", "place", "profile"))
-    summary = (
-        f"session {session_id}: {result.posts_read} posts read, {result.kept} kept, "
-        f"{sum(kinds.values())} located ({by_kind}), {result.bad_records} bad lines"
-    )
-    _report_problems(result.problems, result.bad_records)
-    if result.error:
-        print(f"geotweets collect: {result.error}", file=sys.stderr)
-        return 1, session_id, summary
-    return 0, session_id, summary
 
 
 def _report_problems(problems: Sequence[object], total: int, show: int = 5) -> None:

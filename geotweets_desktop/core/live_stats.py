@@ -24,14 +24,19 @@ class LiveStats:
         self._arrivals: deque[tuple[float, int]] = deque()
 
     def add(self, posts: Iterable[Post]) -> None:
-        count = 0
+        count = located = 0
         for post in posts:
             count += 1
             if post.location is not None:
-                self.located += 1
-        if count:
-            self.received += count
-            self._arrivals.append((self._clock(), count))
+                located += 1
+        self.add_counts(count, located)
+
+    def add_counts(self, received: int, located: int) -> None:
+        """A batch already counted (a bulk load of rows)."""
+        if received:
+            self.received += received
+            self.located += located
+            self._arrivals.append((self._clock(), received))
 
     def stop(self) -> None:
         if self.stopped is None:

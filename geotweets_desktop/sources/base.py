@@ -1,17 +1,23 @@
-"""The one interface every stream source implements.
+"""The one interface every stream source implements, and what some sources offer.
 
 A source runs on a worker thread (`run` blocks until the stream ends) and
 reports through a sink: batches of posts and status events. `stop` is called
 from another thread and must make `run` return promptly (well under a
 second), closing any connection it holds.
+
+Front ends ask a source for a capability (`isinstance(source, Pausable)`),
+never for its concrete class, so a new source that can pause or report
+progress gets the buttons and bars for it without touching them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
 
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.session import ArchiveReport
 
 State = Literal["starting", "connecting", "live", "reconnecting", "stopped", "error"]
 
@@ -39,3 +45,47 @@ class Source(Protocol):
     def run(self, sink: Sink) -> None: ...
 
     def stop(self) -> None: ...
+
+
+@runtime_checkable
+class Pausable(Protocol):
+    """Can hold its stream and carry on later (an archive replay)."""
+
+    @property
+    def paused(self) -> bool: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+
+@runtime_checkable
+class ReportsProgress(Protocol):
+    """Knows how far through it is (a file being replayed)."""
+
+    @property
+    def fraction(self) -> float:
+        """From 0 (nothing done) to 1 (all done)."""
+        ...
+
+
+@runtime_checkable
+class ReadsArchive(Protocol):
+    """Plays a file back: what the file held besides its posts."""
+
+    path: Path
+    #: Times the original pace; None is as fast as possible.
+    speed: float | None
+
+    def archive_report(self) -> ArchiveReport: ...
+
+    def summary(self) -> str:
+        """One line for the user: read, matched, located, bad."""
+        ...
+
+
+@runtime_checkable
+class BilledPerPost(Protocol):
+    """Its provider bills every post delivered (X): the front end meters usage."""
+
+    billed_per_post: bool

@@ -32,6 +32,7 @@ from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.geolocate import ProfileMatcher
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
+from geotweets_desktop.core.session import ArchiveReport
 from geotweets_desktop.core.term_match import TermMatcher
 from geotweets_desktop.sources.base import Sink, StatusEvent
 
@@ -53,7 +54,8 @@ def parse_speed(text: str) -> float | None:
 
 
 class ReplaySource:
-    """A Source (see sources/base.py) that plays an archive file back."""
+    """A Source (see sources/base.py) that plays an archive file back: it is
+    Pausable, ReportsProgress and ReadsArchive."""
 
     synthetic = False
 
@@ -107,6 +109,10 @@ class ReplaySource:
     @property
     def paused(self) -> bool:
         return self._paused
+
+    @property
+    def fraction(self) -> float:
+        return self.reader.fraction
 
     # -- the stream, on the worker thread -----------------------------------
 
@@ -214,6 +220,12 @@ class ReplaySource:
         if self._paused:
             text += " · paused"
         return text
+
+    def archive_report(self) -> ArchiveReport:
+        reader = self.reader
+        return ArchiveReport(
+            reader.posts_read, reader.bad_records, tuple(reader.problems), reader.notices
+        )
 
     def summary(self) -> str:
         """One line: what was read, what was sent, how it was located, what was bad."""

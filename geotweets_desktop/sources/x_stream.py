@@ -66,6 +66,7 @@ class GeoStreamingClient(tweepy.StreamingClient):
 class XStreamSource:
     label = "X filtered stream"
     synthetic = False
+    billed_per_post = True
 
     def __init__(
         self,

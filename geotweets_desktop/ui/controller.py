@@ -1,11 +1,12 @@
-"""The session controller: from stream source to store, map and status bar.
+"""The session controller: the window's timing around the session engine.
 
-Runs on the GUI thread. When the worker says posts are waiting, they are
-taken in one batch as soon as the last batch is at least 15 ms done: written
-to the store (one transaction, so they are on disk at once), then the new
-located ones are sent to the map page in one JSON message. A batch is capped
-so that, in a burst, the GUI thread is never busy for long at a time; the
-rest follows on the next turn of the event loop.
+Runs on the GUI thread. The engine (`core/session.py`) does what happens to
+posts: stored, counted, cut at limits, new located ones sent to the map.
+This class decides when: when the worker says posts are waiting, they are
+taken in one batch as soon as the last batch is at least 15 ms done. A batch
+is capped so that, in a burst, the GUI thread is never busy for long at a
+time; the rest follows on the next turn of the event loop. It also owns the
+stream tokens, the worker threads and the map page's feed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtGui import QDesktopServices
 
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import Source, StatusEvent
@@ -33,6 +35,8 @@ FLUSH_INTERVAL_MS = 50  # reopened sessions are sent a chunk each tick
 MIN_FLUSH_GAP_MS = 15
 MAX_BATCH = 500
 REPLAY_CHUNK = 5_000
+# How long closing the window waits for a stream that already failed to stop.
+SHUTDOWN_WAIT_MS = 2000
 
 
 class SessionController(QObject):
@@ -45,16 +49,11 @@ class SessionController(QObject):
     def __init__(self, store: SessionStore, bridge: MapBridge, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
-        self.bridge = bridge
-        self.session_id: int | None = None
-        self.source_label = ""
-        self.synthetic = False
-        self.terms: list[str] = []
-        self.stats = LiveStats()
-        self.stats.stop()
+        self.page = MapFeed(bridge)
+        self.engine: SessionEngine | None = None
         self.state = StatusEvent("stopped", "Ready")
-        self.usage: UsageMeter | None = None
-        self._term_index: dict[str, int] = {}
+        self._idle_stats = LiveStats()
+        self._idle_stats.stop()
         self._token = 0
         self._runner: StreamRunner | None = None
         self._lingering: list[StreamRunner] = []
@@ -74,8 +73,32 @@ class SessionController(QObject):
         self._beat.start()
         bridge.postRequested.connect(self._show_post)
         bridge.postLinkRequested.connect(self._open_post)
-        self._unsent: list[StoredPoint] = []
-        bridge.ready.connect(self._on_page_ready)
+
+    # -- what the status bar shows ----------------------------------------------
+
+    @property
+    def session_id(self) -> int | None:
+        return self.engine.session_id if self.engine is not None else None
+
+    @property
+    def source_label(self) -> str:
+        return self.engine.label if self.engine is not None else ""
+
+    @property
+    def terms(self) -> list[str]:
+        return self.engine.terms if self.engine is not None else []
+
+    @property
+    def synthetic(self) -> bool:
+        return self.engine.synthetic if self.engine is not None else False
+
+    @property
+    def stats(self) -> LiveStats:
+        return self.engine.stats if self.engine is not None else self._idle_stats
+
+    @property
+    def usage(self) -> UsageMeter | None:
+        return self.engine.usage if self.engine is not None else None
 
     # -- streams -------------------------------------------------------------
 
@@ -86,14 +109,16 @@ class SessionController(QObject):
         session when one of its limits is reached.
         """
         self.stop()
-        self.usage = usage
         self._token += 1
-        self.terms = list(source.terms)
-        self.source_label = source.label
-        self.synthetic = source.synthetic
-        self.session_id = self.store.start_session(source.label, self.terms, source.synthetic)
-        self.stats = LiveStats()
-        self._configure_page()
+        self.engine = SessionEngine(
+            self.store,
+            label=source.label,
+            terms=source.terms,
+            synthetic=source.synthetic,
+            usage=usage,
+            map_sink=self.page,
+        )
+        self.page.configure(self.engine)
         self.clear()
         runner = StreamRunner(self._token, source)
         runner.worker.postsAvailable.connect(self._on_posts_available)
@@ -113,12 +138,11 @@ class SessionController(QObject):
             self._token += 1  # signals the old stream still had in flight are ignored
             self._pending.extend(runner.worker.take())
             self._drain()
-            self.stats.stop()
             self._set_state(StatusEvent("stopped", reason))
         else:
             self._drain()  # a source that ended by itself may still be being stored
-        if self.session_id is not None:
-            self.store.end_session(self.session_id)
+        if self.engine is not None:
+            self.engine.end()
         self._lingering = [r for r in self._lingering if r.running]
 
     @property
@@ -133,7 +157,7 @@ class SessionController(QObject):
 
     @property
     def source(self) -> Source | None:
-        """The running source, for what only some sources offer (pause, progress)."""
+        """The running source, for what only some sources offer (see sources/base.py)."""
         return self._runner.source if self._runner is not None else None
 
     def _on_source_finished(self, token: int) -> None:
@@ -153,49 +177,45 @@ class SessionController(QObject):
 
     def _drain(self) -> None:
         """Store everything still waiting, now (at most a few thousand posts)."""
-        while self._pending and self.session_id is not None:
+        while self._pending and self.engine is not None:
             self.flush()
         if self._finished_source is not None:
             self._close_finished_session()
 
     def _close_finished_session(self) -> None:
         source, self._finished_source = self._finished_source, None
-        self.stats.stop()
-        if self.session_id is not None:
-            self.store.end_session(self.session_id)
+        if self.engine is not None:
+            self.engine.end()
         self.sessionChanged.emit()
         self.sourceFinished.emit(source)
 
     def clear(self) -> None:
         """Clear the map; what is stored stays stored."""
         self._replay = None
-        self._unsent = []
-        self.bridge.pointsCleared.emit()
+        self.page.clear()
 
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
         self.stop()
-        self.usage = None
-        self.session_id = session.id
-        self.terms = list(session.terms)
-        self.source_label = f"{session.source} · session {session.id}"
-        self.synthetic = session.synthetic
-        self.stats = LiveStats()
-        self.stats.received = session.received
-        self.stats.located = session.located
-        self.stats.stop()
-        self._configure_page()
+        self.engine = SessionEngine.reopen(self.store, session)
+        self.page.configure(self.engine)
         self.clear()
         self._replay = self.store.points(session.id, REPLAY_CHUNK)
         self._set_state(StatusEvent("stopped", f"Reopened session {session.id}"))
         self.sessionChanged.emit()
 
     def shutdown(self) -> None:
+        """Stop everything for good. A stream that failed to stop in time is
+        given `SHUTDOWN_WAIT_MS` more, then left behind (and logged), so a
+        stuck source can never keep the window from closing."""
         self.stop()
         self._beat.stop()
         self._next_flush.stop()
         for runner in self._lingering:
-            runner.thread.wait()
+            if not runner.thread.wait(SHUTDOWN_WAIT_MS):
+                log.error("stream %d still has not stopped; closing without it", runner.token)
+                runner.abandon()
+        self._lingering = []
 
     # -- batching --------------------------------------------------------------
 
@@ -231,23 +251,15 @@ class SessionController(QObject):
         # minus ours (a replay at "max" once piled up gigabytes this way).
         if self._runner is not None and len(self._pending) < MAX_BATCH:
             self._pending.extend(self._runner.worker.take())
-        if self._pending and self.session_id is not None:
+        engine = self.engine
+        if self._pending and engine is not None:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            added = self.store.add_posts(self.session_id, batch)
-            self.stats.add(batch)
-            points = [
-                StoredPoint(key, p.location.lon, p.location.lat, p.location.kind, p.terms)
-                for key, p in added
-                if p.location is not None
-            ]
-            self._send_points(points)
-            if self.usage is not None:
-                self.usage.add(len(added))
+            engine.add(batch)  # the new located posts go to the map through self.page
             self.statsChanged.emit()
         if self._finished_source is not None and not self._pending:
             self._close_finished_session()
-        if self.usage is not None and self.running:
-            reason = self.usage.limit_reached()
+        if engine is not None and self.running:
+            reason = engine.limit_reached()
             if reason is not None:
                 self.stop(f"Stopped: {reason}")
         if self._replay is not None:
@@ -255,32 +267,9 @@ class SessionController(QObject):
             if chunk is None:
                 self._replay = None
             else:
-                self._send_points(chunk)
+                self.page.points_added(chunk)
 
-    def _send_points(self, points: list[StoredPoint]) -> None:
-        if not self.bridge.is_ready:  # sent when the page says it is ready
-            self._unsent.extend(points)
-        elif points:
-            self.bridge.send("pointsAdded", points_payload(points, self._term_index))
-
-    # -- page ------------------------------------------------------------------
-
-    def _on_page_ready(self) -> None:
-        self._configure_page()
-        unsent, self._unsent = self._unsent, []
-        self._send_points(unsent)
-
-    def _configure_page(self) -> None:
-        self._term_index = {t: i for i, t in enumerate(self.terms)}
-        self.bridge.send(
-            "configure",
-            {
-                "terms": term_colors(self.terms),
-                "synthetic": self.synthetic,
-                "sourceLabel": self.source_label,
-                "tileUrl": self.bridge.tile_url,
-            },
-        )
+    # -- posts the page asks for -------------------------------------------------
 
     def post_details(self, key: int) -> dict[str, Any] | None:
         post = self.store.post(key)
@@ -305,7 +294,7 @@ class SessionController(QObject):
     def _show_post(self, key: int) -> None:
         details = self.post_details(key)
         if details is not None:
-            self.bridge.send("postShown", details)
+            self.page.show_post(details)
 
     def _open_post(self, key: int) -> None:
         post = self.store.post(key)
@@ -314,6 +303,52 @@ class SessionController(QObject):
 
     def _set_state(self, event: StatusEvent) -> None:
         self.state = event
-        if event.state in ("stopped", "error"):
-            self.stats.stop()
+        if self.engine is not None:
+            self.engine.note_status(event.state, event.message)
+        else:
+            self._idle_stats.stop()
         self.statusChanged.emit(event)
+
+
+class MapFeed:
+    """Everything the controller sends the map page, in one place: the
+    session's look, new points (held until the page is ready), clearing,
+    and one post's details."""
+
+    def __init__(self, bridge: MapBridge) -> None:
+        self.bridge = bridge
+        self._look = self._make_look([], synthetic=False, label="")
+        self._term_index: dict[str, int] = {}
+        self._unsent: list[StoredPoint] = []
+        bridge.ready.connect(self._on_page_ready)
+
+    def configure(self, engine: SessionEngine) -> None:
+        self._term_index = {t: i for i, t in enumerate(engine.terms)}
+        self._look = self._make_look(engine.terms, synthetic=engine.synthetic, label=engine.label)
+        self.bridge.send("configure", self._look)
+
+    def points_added(self, points: list[StoredPoint]) -> None:
+        if not self.bridge.is_ready:  # sent when the page says it is ready
+            self._unsent.extend(points)
+        elif points:
+            self.bridge.send("pointsAdded", points_payload(points, self._term_index))
+
+    def clear(self) -> None:
+        self._unsent = []
+        self.bridge.pointsCleared.emit()
+
+    def show_post(self, details: dict[str, Any]) -> None:
+        self.bridge.send("postShown", details)
+
+    def _on_page_ready(self) -> None:
+        self.bridge.send("configure", self._look)
+        unsent, self._unsent = self._unsent, []
+        self.points_added(unsent)
+
+    def _make_look(self, terms: list[str], *, synthetic: bool, label: str) -> dict[str, Any]:
+        return {
+            "terms": term_colors(terms),
+            "synthetic": synthetic,
+            "sourceLabel": label,
+            "tileUrl": self.bridge.tile_url,
+        }

@@ -31,11 +31,16 @@ from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.paths import resources_dir
-from geotweets_desktop.sources.base import Source
-from geotweets_desktop.sources.demo import DemoSource
-from geotweets_desktop.sources.replay import ReplaySource
-from geotweets_desktop.sources.x_search import XRecentSearchSource
-from geotweets_desktop.sources.x_stream import XStreamSource
+from geotweets_desktop.sources.base import BilledPerPost, Pausable, ReadsArchive
+from geotweets_desktop.sources.factory import (
+    DEMO,
+    REPLAY,
+    X_SEARCH,
+    X_STREAM,
+    NoTokenError,
+    SourceChoice,
+    build_source,
+)
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.dialogs.archive import ArchiveDialog
 from geotweets_desktop.ui.dialogs.credentials import CredentialsDialog
@@ -47,10 +52,6 @@ from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.status_bar import SessionStatusBar
 
 log = logging.getLogger(__name__)
-
-SOURCE_DEMO = "demo"
-SOURCE_X_STREAM = "x-stream"
-SOURCE_X_SEARCH = "x-search"
 
 
 def _settle_after_start_up() -> None:
@@ -108,9 +109,9 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         self.addToolBar(bar)
         self.source_combo = QComboBox(bar)
-        self.source_combo.addItem("Demo (synthetic, offline)", SOURCE_DEMO)
-        self.source_combo.addItem("X live stream", SOURCE_X_STREAM)
-        self.source_combo.addItem("X recent search (polling)", SOURCE_X_SEARCH)
+        self.source_combo.addItem("Demo (synthetic, offline)", DEMO)
+        self.source_combo.addItem("X live stream", X_STREAM)
+        self.source_combo.addItem("X recent search (polling)", X_SEARCH)
         self.source_combo.setItemData(
             2,
             "For X plans without filtered-stream access: polls recent posts",
@@ -220,25 +221,22 @@ class MainWindow(QMainWindow):
         kind = self.source_combo.currentData()
         self.settings.source = kind
         self.settings.located_only = self.located_only_check.isChecked()
-        if kind == SOURCE_DEMO:
-            self.controller.start(DemoSource(terms))
-            return True
+        choice = SourceChoice(kind, terms, located_only=self.located_only_check.isChecked())
+        try:
+            source = build_source(choice, self._token_or_ask)
+        except NoTokenError:
+            return False
+        usage = self._usage_meter() if isinstance(source, BilledPerPost) else None
+        self.controller.start(source, usage)
+        return True
+
+    def _token_or_ask(self) -> tuple[str | None, str]:
+        """The X token; with none yet, the credentials dialog asks for one first."""
         token, origin = credentials.resolve_token()
         if token is None:
             self.show_credentials()
             token, origin = credentials.resolve_token()
-            if token is None:
-                return False
-        source: Source
-        if kind == SOURCE_X_STREAM:
-            source = XStreamSource(terms, token, located_only=self.located_only_check.isChecked())
-        else:
-            source = XRecentSearchSource(
-                terms, token, located_only=self.located_only_check.isChecked()
-            )
-        source.label = f"{source.label} (token from {origin})"
-        self.controller.start(source, self._usage_meter())
-        return True
+        return token, origin
 
     def _usage_meter(self) -> UsageMeter:
         midnight = datetime.combine(date.today(), datetime.min.time()).timestamp()
@@ -250,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def start_x_stream(self, terms: list[str]) -> bool:
         self.terms_edit.setText(", ".join(terms))
-        self.source_combo.setCurrentIndex(self.source_combo.findData(SOURCE_X_STREAM))
+        self.source_combo.setCurrentIndex(self.source_combo.findData(X_STREAM))
         return self.start_search()
 
     def show_usage_limits(self) -> None:
@@ -259,7 +257,7 @@ class MainWindow(QMainWindow):
     def start_demo(self, terms: list[str] | None = None) -> bool:
         if terms:
             self.terms_edit.setText(", ".join(terms))
-        self.source_combo.setCurrentIndex(self.source_combo.findData(SOURCE_DEMO))
+        self.source_combo.setCurrentIndex(self.source_combo.findData(DEMO))
         self.welcome.hide()
         return self.start_search()
 
@@ -284,20 +282,20 @@ class MainWindow(QMainWindow):
 
     def _source_changed(self, *_args: object) -> None:
         # The demo makes its own locations; has:geo only means something to X.
-        self.located_only_check.setEnabled(self.source_combo.currentData() != SOURCE_DEMO)
+        self.located_only_check.setEnabled(self.source_combo.currentData() != DEMO)
 
     def _update_buttons(self, *_args: object) -> None:
         self.stop_button.setEnabled(self.controller.running)
-        replaying = isinstance(self.controller.source, ReplaySource)
-        self.pause_button.setEnabled(replaying)
-        if not replaying and self.pause_button.isChecked():
+        pausable = isinstance(self.controller.source, Pausable)
+        self.pause_button.setEnabled(pausable)
+        if not pausable and self.pause_button.isChecked():
             self.pause_button.blockSignals(True)
             self.pause_button.setChecked(False)
             self.pause_button.blockSignals(False)
 
     def _pause_toggled(self, paused: bool) -> None:
         source = self.controller.source
-        if isinstance(source, ReplaySource):
+        if isinstance(source, Pausable):
             if paused:
                 source.pause()
             else:
@@ -313,10 +311,14 @@ class MainWindow(QMainWindow):
 
     def start_replay(self, path: Path, terms: list[str], speed: float | None) -> None:
         self.welcome.hide()
-        self.controller.start(ReplaySource(path, terms, speed=speed))
+        choice = SourceChoice(REPLAY, terms, archive=path, speed=speed)
+        self.controller.start(build_source(choice))
 
     def _source_finished(self, source: object) -> None:
-        if isinstance(source, ReplaySource) and source.reader.problems:
+        if not isinstance(source, ReadsArchive):
+            return
+        problems = source.archive_report().problems
+        if problems:
             box = QMessageBox(
                 QMessageBox.Icon.Information,
                 "Archive replayed",
@@ -324,7 +326,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Ok,
                 self,
             )
-            box.setDetailedText("\n".join(str(p) for p in source.reader.problems))
+            box.setDetailedText("\n".join(str(p) for p in problems))
             box.open()
             self.problems_box = box
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from geotweets_desktop.core.live_stats import format_elapsed
-from geotweets_desktop.sources.base import StatusEvent
+from geotweets_desktop.sources.base import ReportsProgress, StatusEvent
 from geotweets_desktop.ui.controller import SessionController
 
 _STATE_WORDS = {
@@ -54,8 +54,7 @@ class SessionStatusBar(QStatusBar):
 
     def refresh(self, *_args: object) -> None:
         c = self._controller
-        source = c.source_label or "No source"
-        self.source_label.setText(source)
+        self.source_label.setText(c.source_label or "No source")
         event: StatusEvent = c.state
         words = _STATE_WORDS.get(event.state, event.state)
         if event.retry_in is not None:
@@ -63,10 +62,11 @@ class SessionStatusBar(QStatusBar):
         detail = f" — {event.message}" if event.message else ""
         self.state_label.setText(f"{words}{detail}")
         self.state_label.setProperty("state", event.state)
-        reader = getattr(c.source, "reader", None)  # an archive replay reports progress
-        self.progress.setVisible(reader is not None)
-        if reader is not None:
-            self.progress.setValue(round(1000 * reader.fraction))
+        source = c.source
+        reports_progress = isinstance(source, ReportsProgress)
+        self.progress.setVisible(reports_progress)
+        if isinstance(source, ReportsProgress):
+            self.progress.setValue(round(1000 * source.fraction))
         self.usage_label.setVisible(c.usage is not None)
         if c.usage is not None:
             self.usage_label.setText(c.usage.summary())

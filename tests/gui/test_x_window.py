@@ -13,7 +13,7 @@ from fake_x import DEFAULT_TOKEN, FakeX, payloads
 from keyring.backends import fail
 
 from geotweets_desktop.core.usage import UsageLimits
-from geotweets_desktop.ui.main_window import SOURCE_X_STREAM
+from geotweets_desktop.sources.factory import X_STREAM
 
 pytestmark = pytest.mark.gui
 
@@ -30,7 +30,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeX]:
 
 
 def start_x(window: Any, terms: str) -> None:
-    window.source_combo.setCurrentIndex(window.source_combo.findData(SOURCE_X_STREAM))
+    window.source_combo.setCurrentIndex(window.source_combo.findData(X_STREAM))
     window.terms_edit.setText(terms)
     assert window.start_search()
 
