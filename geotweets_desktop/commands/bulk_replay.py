@@ -146,7 +146,8 @@ def _store_part(
             result.error = payload
             return None
         if kind == "done":
-            return payload
+            summary: dict[str, Any] = payload
+            return summary
         engine.add_rows(payload)
         if engine.limit_reached() is not None:
             return None

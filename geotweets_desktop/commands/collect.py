@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from geotweets_desktop import startup
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
 from geotweets_desktop.core.post import Post
@@ -131,22 +132,13 @@ def collect(
     source = _make_source(choice)
     if source is None:
         return 2
-    if isinstance(source, ReadsArchive):
-        _settle_for_volume()
+    startup.settle()  # before the posts pour in, not in mid-stream
     if path.suffix.lower() == ".db":
         status, summary = _collect_into(source, path, duration, max_posts)
         print(f"{summary.line()} -> {path}")
         return status
     with tempfile.TemporaryDirectory(prefix="geotweets-collect-") as scratch:
         return _collect_and_export(source, Path(scratch) / "collect.db", path, duration, max_posts)
-
-
-def _settle_for_volume() -> None:
-    """Before a big replay: build the gazetteer now (it also takes itself out of
-    the garbage collector's sight, see gazetteer._load), not in mid-stream."""
-    from geotweets_desktop.core.gazetteer import gazetteer
-
-    gazetteer()
 
 
 def _collect_and_export(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geotweets_desktop import APP_NAME, credentials
-from geotweets_desktop.core.gazetteer import gazetteer
+from geotweets_desktop import APP_NAME, credentials, startup
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.core.usage import UsageMeter
@@ -41,6 +38,7 @@ from geotweets_desktop.sources.factory import (
     SourceChoice,
     build_source,
 )
+from geotweets_desktop.ui.background import BackgroundTask
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.dialogs.archive import ArchiveDialog
 from geotweets_desktop.ui.dialogs.credentials import CredentialsDialog
@@ -52,17 +50,6 @@ from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.status_bar import SessionStatusBar
 
 log = logging.getLogger(__name__)
-
-
-def _settle_after_start_up() -> None:
-    """Run once the map is up: build the gazetteer (about a second), so the
-    first search starts at once without slowing the window's own start; then
-    freeze what start-up made (modules, templates, Qt wrappers: some 55,000
-    objects that live as long as the app) out of the garbage collector's sight.
-    Left in it, every full collection walks them again, 20-30 ms with the
-    interpreter lock held, every two seconds or so while posts pour in."""
-    gazetteer()
-    gc.freeze()
 
 
 class MainWindow(QMainWindow):
@@ -78,7 +65,7 @@ class MainWindow(QMainWindow):
         if settings.window_geometry is not None:
             self.restoreGeometry(settings.window_geometry)
 
-        self.map_view = MapView(settings.tile_url, self)
+        self.map_view = MapView(settings.tile_url, settings.data_folder, self)
         self.controller = SessionController(store, self.map_view.bridge, self)
         self._build_toolbar()
         self._build_menus()
@@ -92,10 +79,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = SessionStatusBar(self.controller, self)
         self.setStatusBar(self.status)
+        # Once the map is up, so the window's own start is not slowed, and
+        # off the GUI thread (about a second): see startup.settle.
         self.map_view.pageReady.connect(
-            lambda: threading.Thread(
-                target=_settle_after_start_up, name="gazetteer-warm-up", daemon=True
-            ).start()
+            lambda: BackgroundTask(startup.settle, "settle", self).start()
         )
         self.controller.sessionChanged.connect(self._update_buttons)
         self.controller.statusChanged.connect(self._update_buttons)

@@ -7,9 +7,7 @@ or was rejected. The token itself is never shown, logged or put in a message.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
-
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,8 +21,7 @@ from PySide6.QtWidgets import (
 
 from geotweets_desktop import credentials
 from geotweets_desktop.sources.x_api import TokenCheck, check_token
-
-_POLL_MS = 100
+from geotweets_desktop.ui.background import BackgroundTask
 
 
 class CredentialsDialog(QDialog):
@@ -32,8 +29,6 @@ class CredentialsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("X credentials")
         self.setMinimumWidth(480)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="token-check")
-        self._pending: Future[TokenCheck] | None = None
         self.last_check: TokenCheck | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -113,17 +108,15 @@ class CredentialsDialog(QDialog):
         self.check_label.setText("Checking the token with X…")
         self.save_button.setEnabled(False)
         self.check_button.setEnabled(False)
-        self._pending = self._executor.submit(check_token, token)
-        QTimer.singleShot(_POLL_MS, self._poll_check)
+        task = BackgroundTask(lambda: check_token(token), "token-check", self)
+        task.finished.connect(self._checked)
+        task.failed.connect(self._check_failed)
+        task.start()
 
-    def _poll_check(self) -> None:
-        if self._pending is None:
-            return
-        if not self._pending.done():
-            QTimer.singleShot(_POLL_MS, self._poll_check)
-            return
-        result = self._pending.result()
-        self._pending = None
+    def _check_failed(self, error: Exception) -> None:
+        self._checked(TokenCheck(None, False, f"The check itself failed: {error}"))
+
+    def _checked(self, result: TokenCheck) -> None:
         self.last_check = result
         mark = {True: "✔", False: "✘", None: "?"}[result.valid]
         self.check_label.setText(f"{mark} {result.message}")
@@ -135,7 +128,3 @@ class CredentialsDialog(QDialog):
         credentials.SessionOnlyToken.value = None
         self.check_label.setText("The token was forgotten.")
         self._show_state()
-
-    def done(self, result: int) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        super().done(result)

@@ -7,10 +7,9 @@ meanwhile.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from geotweets_desktop.core.export import ExportError, ExportResult, Privacy, export_session
 from geotweets_desktop.core.store import SessionInfo, SessionStore
+from geotweets_desktop.ui.background import BackgroundTask
 
 FORMATS = (
     ("GeoJSON (RFC 7946)", ".geojson", "GeoJSON (*.geojson)"),
@@ -33,7 +33,6 @@ FORMATS = (
     ("Session database (SQLite)", ".db", "SQLite database (*.db)"),
 )
 COARSENING = (("Exact points", None), ("About 1 km", "1km"), ("About 10 km", "10km"))
-_POLL_MS = 100
 
 
 def run_export(store_path: Path, session_id: int, out: Path, privacy: Privacy) -> ExportResult:
@@ -57,8 +56,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.setMinimumWidth(460)
         self._store_path = store_path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
-        self._pending: Future[ExportResult] | None = None
+        self._task: BackgroundTask | None = None
         self._progress: QProgressDialog | None = None
         self.result_: ExportResult | None = None
         form = QFormLayout(self)
@@ -111,28 +109,33 @@ class ExportDialog(QDialog):
         self._progress.setCancelButton(None)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.show()
-        self._pending = self._executor.submit(
-            run_export, self._store_path, session_id, out, self.privacy()
+        privacy = self.privacy()
+        self._task = BackgroundTask(
+            lambda: run_export(self._store_path, session_id, out, privacy), "export", self
         )
-        QTimer.singleShot(_POLL_MS, self._poll)
+        self._task.finished.connect(self._exported)
+        self._task.failed.connect(self._failed)
+        self._task.start()
 
-    def _poll(self) -> None:
-        if self._pending is None:
-            return
-        if not self._pending.done():
-            QTimer.singleShot(_POLL_MS, self._poll)
-            return
-        future, self._pending = self._pending, None
-        if self._progress is not None:
-            self._progress.close()
-        try:
-            self.result_ = future.result()
-        except (ExportError, OSError) as exc:
-            QMessageBox.warning(self, "Export", f"The export failed: {exc}")
-            self.export_button.setEnabled(True)
-            return
+    def _exported(self, result: ExportResult) -> None:
+        self._close_progress()
+        self.result_ = result
         self.accept()
 
+    def _failed(self, error: Exception) -> None:
+        self._close_progress()
+        if not isinstance(error, ExportError | OSError):
+            raise error  # a bug, not a file the user can do something about
+        QMessageBox.warning(self, "Export", f"The export failed: {error}")
+        self.export_button.setEnabled(True)
+
+    def _close_progress(self) -> None:
+        self._task = None
+        if self._progress is not None:
+            self._progress.close()
+
     def done(self, result: int) -> None:
-        self._executor.shutdown(wait=True)
+        # Closed while exporting: let the file be finished, not left half written.
+        if self._task is not None:
+            self._task.wait()
         super().done(result)
