@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,8 @@ class RecordingMap:
     def __init__(self) -> None:
         self.batches: list[list[StoredPoint]] = []
 
-    def points_added(self, points: list[StoredPoint]) -> None:
-        self.batches.append(points)
+    def add_points(self, points: Sequence[StoredPoint]) -> None:
+        self.batches.append(list(points))
 
 
 class FakeClock:

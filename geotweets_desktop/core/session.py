@@ -27,9 +27,9 @@ _T = TypeVar("_T")
 
 
 class MapSink(Protocol):
-    """Where the new located posts of each batch go (the window's map)."""
+    """Where the new located posts of each batch go (the window's map bridge)."""
 
-    def points_added(self, points: list[StoredPoint]) -> None: ...
+    def add_points(self, points: Sequence[StoredPoint]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ class SessionEngine:
                 )
         self._count_stored(len(added))
         if self._map_sink is not None:
-            self._map_sink.points_added(points)
+            self._map_sink.add_points(points)
         return len(added)
 
     def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:

@@ -6,7 +6,7 @@ This class decides when: when the worker says posts are waiting, they are
 taken in one batch as soon as the last batch is at least 15 ms done. A batch
 is capped so that, in a burst, the GUI thread is never busy for long at a
 time; the rest follows on the next turn of the event loop. It also owns the
-stream tokens, the worker threads and the map page's feed.
+stream tokens, the worker threads and the calls to the map page's bridge.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -25,8 +24,7 @@ from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import Source, StatusEvent
-from geotweets_desktop.ui.map.bridge import MapBridge, points_payload
-from geotweets_desktop.ui.palette import term_colors
+from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.worker import StreamRunner
 
 log = logging.getLogger(__name__)
@@ -49,7 +47,7 @@ class SessionController(QObject):
     def __init__(self, store: SessionStore, bridge: MapBridge, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
-        self.page = MapFeed(bridge)
+        self.bridge = bridge
         self.engine: SessionEngine | None = None
         self.state = StatusEvent("stopped", "Ready")
         self._idle_stats = LiveStats()
@@ -116,9 +114,9 @@ class SessionController(QObject):
             terms=source.terms,
             synthetic=source.synthetic,
             usage=usage,
-            map_sink=self.page,
+            map_sink=self.bridge,
         )
-        self.page.configure(self.engine)
+        self._configure_page()
         self.clear()
         runner = StreamRunner(self._token, source)
         runner.worker.postsAvailable.connect(self._on_posts_available)
@@ -192,13 +190,13 @@ class SessionController(QObject):
     def clear(self) -> None:
         """Clear the map; what is stored stays stored."""
         self._replay = None
-        self.page.clear()
+        self.bridge.clear_points()
 
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
         self.stop()
         self.engine = SessionEngine.reopen(self.store, session)
-        self.page.configure(self.engine)
+        self._configure_page()
         self.clear()
         self._replay = self.store.points(session.id, REPLAY_CHUNK)
         self._set_state(StatusEvent("stopped", f"Reopened session {session.id}"))
@@ -254,7 +252,7 @@ class SessionController(QObject):
         engine = self.engine
         if self._pending and engine is not None:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            engine.add(batch)  # the new located posts go to the map through self.page
+            engine.add(batch)  # its new located posts go to the map (the bridge)
             self.statsChanged.emit()
         if self._finished_source is not None and not self._pending:
             self._close_finished_session()
@@ -267,34 +265,17 @@ class SessionController(QObject):
             if chunk is None:
                 self._replay = None
             else:
-                self.page.points_added(chunk)
+                self.bridge.add_points(chunk)
 
-    # -- posts the page asks for -------------------------------------------------
+    # -- page ------------------------------------------------------------------
 
-    def post_details(self, key: int) -> dict[str, Any] | None:
-        post = self.store.post(key)
-        if post is None or post.location is None:
-            return None
-        loc = post.location
-        return {
-            "key": key,
-            "author_name": post.author_name,
-            "author_handle": post.author_handle,
-            "text": post.text,
-            "created_at": post.created_at.isoformat(),
-            "kind": loc.kind,
-            "place_label": loc.label,
-            "radius_m": loc.radius_m,
-            "lon": loc.lon,
-            "lat": loc.lat,
-            "url": post.url,
-            "synthetic": post.synthetic,
-        }
+    def _configure_page(self) -> None:
+        self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)
 
     def _show_post(self, key: int) -> None:
-        details = self.post_details(key)
-        if details is not None:
-            self.page.show_post(details)
+        post = self.store.post(key)
+        if post is not None:
+            self.bridge.show_post(key, post)
 
     def _open_post(self, key: int) -> None:
         post = self.store.post(key)
@@ -308,47 +289,3 @@ class SessionController(QObject):
         else:
             self._idle_stats.stop()
         self.statusChanged.emit(event)
-
-
-class MapFeed:
-    """Everything the controller sends the map page, in one place: the
-    session's look, new points (held until the page is ready), clearing,
-    and one post's details."""
-
-    def __init__(self, bridge: MapBridge) -> None:
-        self.bridge = bridge
-        self._look = self._make_look([], synthetic=False, label="")
-        self._term_index: dict[str, int] = {}
-        self._unsent: list[StoredPoint] = []
-        bridge.ready.connect(self._on_page_ready)
-
-    def configure(self, engine: SessionEngine) -> None:
-        self._term_index = {t: i for i, t in enumerate(engine.terms)}
-        self._look = self._make_look(engine.terms, synthetic=engine.synthetic, label=engine.label)
-        self.bridge.send("configure", self._look)
-
-    def points_added(self, points: list[StoredPoint]) -> None:
-        if not self.bridge.is_ready:  # sent when the page says it is ready
-            self._unsent.extend(points)
-        elif points:
-            self.bridge.send("pointsAdded", points_payload(points, self._term_index))
-
-    def clear(self) -> None:
-        self._unsent = []
-        self.bridge.pointsCleared.emit()
-
-    def show_post(self, details: dict[str, Any]) -> None:
-        self.bridge.send("postShown", details)
-
-    def _on_page_ready(self) -> None:
-        self.bridge.send("configure", self._look)
-        unsent, self._unsent = self._unsent, []
-        self.points_added(unsent)
-
-    def _make_look(self, terms: list[str], *, synthetic: bool, label: str) -> dict[str, Any]:
-        return {
-            "terms": term_colors(terms),
-            "synthetic": synthetic,
-            "sourceLabel": label,
-            "tileUrl": self.bridge.tile_url,
-        }

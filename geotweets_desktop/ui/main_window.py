@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         # Once the map is up, so the window's own start is not slowed, and
         # off the GUI thread (about a second): see startup.settle.
-        self.map_view.pageReady.connect(
+        self.map_view.bridge.ready.connect(
             lambda: BackgroundTask(startup.settle, "settle", self).start()
         )
         self.controller.sessionChanged.connect(self._update_buttons)

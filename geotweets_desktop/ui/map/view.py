@@ -14,7 +14,7 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
@@ -92,8 +92,6 @@ def web_profile(tile_url: str, data_folder: Path) -> tuple[QWebEngineProfile, Ne
 class MapView(QWebEngineView):
     """The map, with `bridge` as its only data channel."""
 
-    pageReady = Signal()
-
     def __init__(self, tile_url: str, data_folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         profile, self.guard = web_profile(tile_url, data_folder)
@@ -110,5 +108,4 @@ class MapView(QWebEngineView):
         self._channel = QWebChannel(self)
         self._channel.registerObject("bridge", self.bridge)
         self.map_page.setWebChannel(self._channel)
-        self.bridge.ready.connect(self.pageReady)
         self.setUrl(QUrl(PAGE_URL))
