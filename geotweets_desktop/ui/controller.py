@@ -286,6 +286,4 @@ class SessionController(QObject):
         self.state = event
         if self.engine is not None:
             self.engine.note_status(event.state, event.message)
-        else:
-            self._idle_stats.stop()
         self.statusChanged.emit(event)
