@@ -21,6 +21,7 @@ from types import FrameType
 
 from geotweets_desktop import startup
 from geotweets_desktop.commands import bulk_replay
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import (
@@ -32,10 +33,17 @@ from geotweets_desktop.core.session import (
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import parse_terms
 from geotweets_desktop.paths import store_path
-from geotweets_desktop.sources.base import ReadsArchive, Source, StatusEvent
+from geotweets_desktop.sources.base import (
+    FollowsAreas,
+    ReadsArchive,
+    Source,
+    StatusEvent,
+    areas_of,
+)
 from geotweets_desktop.sources.factory import (
     DEMO,
     REPLAY,
+    X_SEARCH,
     X_STREAM,
     NoTokenError,
     SourceChoice,
@@ -75,7 +83,7 @@ def _make_source(choice: SourceChoice) -> Source | None:
         return token, origin
 
     try:
-        return build_source(choice, find_token)
+        source = build_source(choice, find_token)
     except NoTokenError:
         print(
             "geotweets collect: no X token: store one in the app (Settings → X credentials) "
@@ -83,6 +91,9 @@ def _make_source(choice: SourceChoice) -> Source | None:
             file=sys.stderr,
         )
         return None
+    if isinstance(source, FollowsAreas) and source.areas:
+        print(f"geotweets collect: {source.following_summary()}", file=sys.stderr)
+    return source
 
 
 def collect(
@@ -90,6 +101,8 @@ def collect(
     *,
     demo: bool,
     x: bool = False,
+    search: bool = False,
+    areas: Sequence[Area] = (),
     replay: str | None = None,
     speed: float | None = None,
     located_only: bool = True,
@@ -103,11 +116,18 @@ def collect(
             file=sys.stderr,
         )
         return 2
-    if not terms and not replay:
+    if areas and not (x or replay):
+        print("geotweets collect: areas work with --x or --replay.", file=sys.stderr)
+        return 2
+    if not terms and not replay and not (x and areas):
         print(
-            "geotweets collect: --term is required (optional only with --replay).",
+            "geotweets collect: --term is required (optional with --replay, and with --x "
+            "and an area).",
             file=sys.stderr,
         )
+        return 2
+    if search and not x:
+        print("geotweets collect: --search goes with --x.", file=sys.stderr)
         return 2
     path = Path(out) if out else store_path()
     if path.suffix.lower() not in EXPORT_SUFFIXES:
@@ -120,13 +140,14 @@ def collect(
     if replay and not Path(replay).is_file():
         print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
         return 2
-    kind = REPLAY if replay else X_STREAM if x else DEMO
+    kind = REPLAY if replay else (X_SEARCH if search else X_STREAM) if x else DEMO
     choice = SourceChoice(
         kind,
         parsed,
         located_only=located_only,
         archive=Path(replay) if replay else None,
         speed=speed,
+        areas=areas,
         network_give_up_s=NETWORK_GIVE_UP_S,
     )
     source = _make_source(choice)
@@ -168,6 +189,7 @@ def _collect_into(
         label=source.label,
         terms=source.terms,
         synthetic=source.synthetic,
+        areas=areas_of(source),
         limits=SessionLimits(max_posts=max_posts, max_seconds=duration),
     )
     try:
@@ -175,6 +197,7 @@ def _collect_into(
             isinstance(source, ReadsArchive)
             and source.speed is None
             and duration is None
+            and not areas_of(source)
             and bulk_replay.available()
         ):
             # As fast as possible: reader processes feed this one (see bulk_replay.py).

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
 from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore, StoredPoint
@@ -99,6 +100,7 @@ class SessionEngine:
         label: str,
         terms: Sequence[str],
         synthetic: bool,
+        areas: Sequence[Area] = (),
         usage: UsageMeter | None = None,
         limits: SessionLimits | None = None,
         map_sink: MapSink | None = None,
@@ -109,11 +111,12 @@ class SessionEngine:
         `session_id` one that is already there."""
         self.store = store
         if session_id is None:
-            session_id = store.start_session(label, terms, synthetic)
+            session_id = store.start_session(label, terms, synthetic, areas)
         self.session_id = session_id
         self.label = label
         self.terms = list(terms)
         self.synthetic = synthetic
+        self.areas = list(areas)
         self.usage = usage
         self.limits = limits or SessionLimits()
         self.stats = LiveStats(clock)
@@ -133,6 +136,7 @@ class SessionEngine:
             label=f"{session.source} · session {session.id}",
             terms=session.terms,
             synthetic=session.synthetic,
+            areas=session.areas,
             session_id=session.id,
         )
         engine.stats.received = session.received

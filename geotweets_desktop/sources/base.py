@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import ArchiveReport
 
@@ -89,3 +90,25 @@ class BilledPerPost(Protocol):
     """Its provider bills every post delivered (X): the front end meters usage."""
 
     billed_per_post: bool
+
+
+@runtime_checkable
+class KeepsToAreas(Protocol):
+    """Keeps only posts inside some areas (a replay filters by them; the X
+    sources ask X for them). Empty: anywhere."""
+
+    areas: list[Area]
+
+
+@runtime_checkable
+class FollowsAreas(KeepsToAreas, Protocol):
+    """Asks its provider for the posts in its areas, within the provider's limits."""
+
+    def following_summary(self) -> str:
+        """What following the areas takes (rules, shapes) and the provider's limits."""
+        ...
+
+
+def areas_of(source: Source) -> list[Area]:
+    """The areas a session with `source` keeps to (stored with the session)."""
+    return list(source.areas) if isinstance(source, KeepsToAreas) else []

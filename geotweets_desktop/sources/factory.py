@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.sources.base import Source
 
 SourceKind = Literal["demo", "x-stream", "x-search", "replay"]
@@ -37,6 +38,8 @@ class SourceChoice:
     terms: Sequence[str] = ()
     #: X only: ask for posts with a place or a point (`has:geo`).
     located_only: bool = True
+    #: X and replay: keep to these areas (X is asked for them; a replay filters).
+    areas: Sequence[Area] = ()
     #: Replay only: the archive, and times its pace (None: as fast as possible).
     archive: Path | None = None
     speed: float | None = None
@@ -45,7 +48,8 @@ class SourceChoice:
 
 
 def build_source(choice: SourceChoice, find_token: TokenLookup | None = None) -> Source:
-    """The source for `choice`; raises NoTokenError for X without a token."""
+    """The source for `choice`; raises NoTokenError for X without a token, and
+    AreaError or RuleError for areas X cannot follow."""
     terms = list(choice.terms)
     if choice.kind == DEMO:
         from geotweets_desktop.sources.demo import DemoSource
@@ -56,7 +60,7 @@ def build_source(choice: SourceChoice, find_token: TokenLookup | None = None) ->
 
         if choice.archive is None:
             raise ValueError("a replay needs an archive file")
-        return ReplaySource(choice.archive, terms, speed=choice.speed)
+        return ReplaySource(choice.archive, terms, speed=choice.speed, areas=choice.areas)
     token, origin = find_token() if find_token is not None else (None, "")
     if token is None:
         raise NoTokenError("no X token")
@@ -68,11 +72,14 @@ def build_source(choice: SourceChoice, find_token: TokenLookup | None = None) ->
             terms,
             token,
             located_only=choice.located_only,
+            areas=list(choice.areas),
             network_give_up_s=choice.network_give_up_s,
         )
     else:
         from geotweets_desktop.sources.x_search import XRecentSearchSource
 
-        source = XRecentSearchSource(terms, token, located_only=choice.located_only)
+        source = XRecentSearchSource(
+            terms, token, located_only=choice.located_only, areas=list(choice.areas)
+        )
     source.label = f"{source.label} (token from {origin})"
     return source

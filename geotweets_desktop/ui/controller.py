@@ -23,7 +23,7 @@ from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
-from geotweets_desktop.sources.base import Source, StatusEvent
+from geotweets_desktop.sources.base import Source, StatusEvent, areas_of
 from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.worker import StreamRunner
 
@@ -113,6 +113,7 @@ class SessionController(QObject):
             label=source.label,
             terms=source.terms,
             synthetic=source.synthetic,
+            areas=areas_of(source),
             usage=usage,
             map_sink=self.bridge,
         )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from geotweets_desktop import APP_NAME, credentials, startup
+from geotweets_desktop.core.area.model import Area, AreaError
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.core.usage import UsageMeter
@@ -38,6 +39,7 @@ from geotweets_desktop.sources.factory import (
     SourceChoice,
     build_source,
 )
+from geotweets_desktop.sources.x_rules import RuleError
 from geotweets_desktop.ui.background import BackgroundTask
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.dialogs.archive import ArchiveDialog
@@ -59,6 +61,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.store = store
+        # The areas X searches and replays follow (see core/area).
+        self.areas: list[Area] = []
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "geotweets.svg")))
         self.resize(1280, 800)
@@ -199,19 +203,26 @@ class MainWindow(QMainWindow):
 
     def start_search(self) -> bool:
         """Start the chosen source for the typed terms; False (and a message) if invalid."""
+        kind = self.source_combo.currentData()
         try:
-            terms = parse_terms(self.terms_edit.text())
+            following = bool(self.areas) and kind != DEMO
+            text = self.terms_edit.text()
+            terms = [] if following and not text.strip() else parse_terms(text)
         except TermError as exc:
             QMessageBox.warning(self, "Search terms", str(exc))
             return False
         self.settings.last_terms = self.terms_edit.text()
-        kind = self.source_combo.currentData()
         self.settings.source = kind
         self.settings.located_only = self.located_only_check.isChecked()
-        choice = SourceChoice(kind, terms, located_only=self.located_only_check.isChecked())
+        choice = SourceChoice(
+            kind, terms, located_only=self.located_only_check.isChecked(), areas=self.areas
+        )
         try:
             source = build_source(choice, self._token_or_ask)
         except NoTokenError:
+            return False
+        except (AreaError, RuleError) as exc:
+            QMessageBox.warning(self, "Areas", str(exc))
             return False
         usage = self._usage_meter() if isinstance(source, BilledPerPost) else None
         self.controller.start(source, usage)
@@ -233,7 +244,10 @@ class MainWindow(QMainWindow):
             posts_earlier_today=self.store.posts_received_since(midnight, "X "),
         )
 
-    def start_x_stream(self, terms: list[str]) -> bool:
+    def start_x_stream(self, terms: list[str], areas: list[Area] | None = None) -> bool:
+        """Start the live stream for `terms` (and `areas`, kept for later searches)."""
+        if areas is not None:
+            self.areas = list(areas)
         self.terms_edit.setText(", ".join(terms))
         self.source_combo.setCurrentIndex(self.source_combo.findData(X_STREAM))
         return self.start_search()
@@ -298,7 +312,7 @@ class MainWindow(QMainWindow):
 
     def start_replay(self, path: Path, terms: list[str], speed: float | None) -> None:
         self.welcome.hide()
-        choice = SourceChoice(REPLAY, terms, archive=path, speed=speed)
+        choice = SourceChoice(REPLAY, terms, archive=path, speed=speed, areas=self.areas)
         self.controller.start(build_source(choice))
 
     def _source_finished(self, source: object) -> None:
