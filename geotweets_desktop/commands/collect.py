@@ -33,21 +33,13 @@ from geotweets_desktop.core.session import (
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import parse_terms
 from geotweets_desktop.paths import store_path
+from geotweets_desktop.sources import factory
 from geotweets_desktop.sources.base import (
     FollowsAreas,
     ReadsArchive,
     Source,
     StatusEvent,
     areas_of,
-)
-from geotweets_desktop.sources.factory import (
-    DEMO,
-    REPLAY,
-    X_SEARCH,
-    X_STREAM,
-    NoTokenError,
-    SourceChoice,
-    build_source,
 )
 
 STORE_EVERY_S = 0.2
@@ -72,7 +64,7 @@ class _QueueSink:
         self.queue.put(event)
 
 
-def _make_source(choice: SourceChoice) -> Source | None:
+def _make_source(choice: factory.SourceChoice) -> Source | None:
     """The chosen source; None (and a line on stderr) when X has no token."""
     from geotweets_desktop import credentials
 
@@ -83,8 +75,8 @@ def _make_source(choice: SourceChoice) -> Source | None:
         return token, origin
 
     try:
-        source = build_source(choice, find_token)
-    except NoTokenError:
+        source = factory.build_source(choice, find_token)
+    except factory.NoTokenError:
         print(
             "geotweets collect: no X token: store one in the app (Settings → X credentials) "
             f"or set {credentials.ENV_TOKEN}.",
@@ -140,8 +132,13 @@ def collect(
     if replay and not Path(replay).is_file():
         print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
         return 2
-    kind = REPLAY if replay else (X_SEARCH if search else X_STREAM) if x else DEMO
-    choice = SourceChoice(
+    if replay:
+        kind = factory.REPLAY
+    elif x:
+        kind = factory.X_SEARCH if search else factory.X_STREAM
+    else:
+        kind = factory.DEMO
+    choice = factory.SourceChoice(
         kind,
         parsed,
         located_only=located_only,
