@@ -150,7 +150,6 @@ def collect(
     source = _make_source(choice)
     if source is None:
         return 2
-    startup.settle()  # before the posts pour in, not in mid-stream
     if path.suffix.lower() == ".db":
         status, summary = _collect_into(source, path, duration, max_posts)
         print(f"{summary.line()} -> {path}")
@@ -198,6 +197,7 @@ def _collect_into(
             and bulk_replay.available()
         ):
             # As fast as possible: reader processes feed this one (see bulk_replay.py).
+            startup.settle()
             result = bulk_replay.bulk_replay(source.path, source.terms, engine)
             report: ArchiveReport | None = result.report
             engine.note_status("error" if result.error else "stopped", result.error or "")
@@ -228,6 +228,7 @@ def _run_on_thread(source: Source, engine: SessionEngine) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     worker = threading.Thread(target=source.run, args=(sink,), name="source", daemon=True)
     worker.start()
+    startup.settle()  # while the source connects or opens its file, before posts pour in
     try:
         while not stop.is_set():
             stop.wait(STORE_EVERY_S)
