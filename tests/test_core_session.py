@@ -91,13 +91,13 @@ def test_a_repeated_post_is_stored_and_drawn_once_and_counted_as_a_duplicate(
     assert engine.add([post(2), post(3)]) == 1
     assert [len(batch) for batch in map_sink.batches] == [2, 1]
     summary = engine.summary()
-    assert (summary.received, summary.stored, summary.duplicates) == (4, 3, 1)
+    assert (summary.stored, summary.duplicates, summary.located) == (3, 1, 3)
     assert summary.kinds == {"exact": 3}
 
 
 def test_the_post_limit_cuts_the_batch_and_stops_the_session(store: SessionStore) -> None:
     engine = start(store, limits=SessionLimits(max_posts=3))
-    engine.add([post(1), post(2)])
+    engine.add([post(1), post(2), post(2)])  # a repeat does not count
     assert engine.limit_reached() is None
     engine.add([post(3), post(4), post(5)])
     assert engine.stats.received == 3
@@ -160,23 +160,36 @@ def test_a_reopened_session_shows_its_figures_and_stays_as_it_was(store: Session
 
 
 def test_rows_of_a_bulk_load_are_counted_like_posts(store: SessionStore) -> None:
-    engine = start(store, limits=SessionLimits(max_posts=3))
+    engine = start(store)
     rows = [post_row(engine.session_id, post(n, kind), 0.0) for n, kind in
-            enumerate(["exact", None, "place", "place"], 1)]  # fmt: skip
+            enumerate(["exact", None, "place"], 1)]  # fmt: skip
     assert engine.add_rows(rows) == 3
-    assert engine.limit_reached() is not None
+    repeated = [rows[0], post_row(engine.session_id, post(4, "place"), 0.0), rows[2]]
+    assert engine.add_rows(repeated) == 1
     summary = engine.summary()
-    assert (summary.received, summary.located) == (3, 2)
-    assert summary.kinds == {"exact": 1, "place": 1}
+    assert (summary.stored, summary.duplicates, summary.located) == (4, 2, 3)
+    assert summary.kinds == {"exact": 1, "place": 2}
+
+
+def test_the_post_limit_cuts_rows_too(store: SessionStore) -> None:
+    engine = start(store, limits=SessionLimits(max_posts=2))
+    rows = [post_row(engine.session_id, post(n), 0.0) for n in range(3)]
+    assert engine.add_rows(rows) == 2
+    assert engine.limit_reached() == "limit reached: 2 posts"
 
 
 def test_the_summary_line_names_what_was_caught() -> None:
     kinds = {"exact": 2, "profile": 1}
-    live = SessionSummary(7, received=5, stored=5, located=3, kinds=kinds)
-    assert live.line() == "session 7: 5 posts, 3 located (exact 2, place 0, profile 1)"
+    live = SessionSummary(7, stored=5, duplicates=1, located=3, kinds=kinds)
+    assert live.line() == (
+        "session 7: 5 posts, 1 duplicates skipped, 3 located (exact 2, place 0, profile 1)"
+    )
+    told = SessionSummary(7, stored=5, duplicates=0, located=3, kinds=kinds, notices={"delete": 2})
+    assert told.line().endswith(", notices: 2 delete")
     replay = SessionSummary(
-        7, received=5, stored=5, located=3, kinds=kinds, archive=ArchiveReport(9, 2)
+        7, stored=5, duplicates=0, located=3, kinds=kinds, archive=ArchiveReport(9, 2)
     )
     assert replay.line() == (
-        "session 7: 9 posts read, 5 kept, 3 located (exact 2, place 0, profile 1), 2 bad lines"
+        "session 7: 9 posts read, 5 kept, 0 duplicates skipped, "
+        "3 located (exact 2, place 0, profile 1), 2 bad lines"
     )

@@ -25,7 +25,8 @@ import multiprocessing
 import os
 import pickle
 import time
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -52,12 +53,22 @@ class BulkResult:
 
     posts_read: int = 0
     bad_records: int = 0
+    posts_with_faults: int = 0
+    notices: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    stopped: str | None = None  # where and why reading ended before the end of the file
     error: str | None = None
 
     @property
     def report(self) -> ArchiveReport:
-        return ArchiveReport(self.posts_read, self.bad_records, tuple(self.problems))
+        return ArchiveReport(
+            self.posts_read,
+            self.bad_records,
+            self.posts_with_faults,
+            dict(self.notices),
+            self.stopped,
+            tuple(self.problems),
+        )
 
 
 def available() -> bool:
@@ -118,15 +129,27 @@ def bulk_replay(
             summary = _store_part(pipes[number % readers], engine, result)
             if summary is None:  # the limit was reached, or a reader failed
                 break
-            for line, reason, unit in summary["problems"]:
+            for line, reason, unit, kept in summary["problems"]:
                 if len(result.problems) < MAX_KEPT_PROBLEMS:
                     shift = lines_before if unit == "line" else 0
-                    result.problems.append(str(Problem(line + shift, reason, unit)))
-            lines_before += summary["lines"]
+                    result.problems.append(str(Problem(line + shift, reason, unit, kept)))
             result.posts_read += summary["posts_read"]
             result.bad_records += summary["bad_records"]
+            result.posts_with_faults += summary["posts_with_faults"]
+            result.notices.update(summary["notices"])
+            if summary["stopped"] is not None:
+                line, reason, unit, fatal = summary["stopped"]
+                shift = lines_before if unit == "line" else 0
+                result.stopped = str(Problem(line + shift, reason, unit))
+                if fatal:
+                    result.error = f"reading stopped at {result.stopped}"
+                break
+            lines_before += summary["lines"]
     except EOFError:
-        result.error = "the archive reader stopped unexpectedly"
+        result.error = (
+            f"the archive reader stopped unexpectedly after line {lines_before}"
+            " (the posts before it are stored)"
+        )
     finally:
         for pipe in pipes:
             pipe.close()
@@ -164,7 +187,8 @@ def _read(
     try:
         for start, end in parts:
             posts = reader.posts() if end is None else reader.posts_between(start, end)
-            _send_part(reader, posts, matcher, session_id, out)
+            if not _send_part(reader, posts, matcher, session_id, out):
+                break  # reading stopped: what came after cannot be trusted to follow on
     except BrokenPipeError:
         pass  # the main process stopped listening (a limit, Ctrl+C)
     except OSError as exc:
@@ -175,29 +199,49 @@ def _read(
 
 def _send_part(
     reader: ArchiveReader,
-    posts: Iterator[Post],
+    posts: Generator[Post, None, None],
     matcher: TermMatcher,
     session_id: int,
     out: Connection,
-) -> None:
+) -> bool:
+    """Send one part's rows in batches, then its summary; False when reading
+    stopped inside the part (the rows before are sent all the same)."""
     now = time.time()
     batch: list[tuple[Any, ...]] = []
-    for post in posts:
-        if matcher.terms:
-            post.terms = matcher.matching(post.text)
-            if not post.terms:
-                continue
-        batch.append(post_row(session_id, post, now))
-        if len(batch) >= BATCH:
-            out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
-            batch = []
-            now = time.time()
+    fatal: str | None = None
+    try:
+        for post in posts:
+            if matcher.terms:
+                post.terms = matcher.matching(post.text)
+                if not post.terms:
+                    continue
+            batch.append(post_row(session_id, post, now))
+            if len(batch) >= BATCH:
+                out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
+                batch = []
+                now = time.time()
+    except OSError:
+        raise  # the file or the pipe: _read says which
+    except Exception as exc:  # a fault here must not lose the rows read before it
+        posts.close()  # sets reader.lines_read to the line it stopped at
+        fatal = f"unexpected fault ({type(exc).__name__}: {exc})"
     if batch:
         out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
+    stopped = reader.stopped
     summary = {
         "lines": reader.lines_read,
         "posts_read": reader.posts_read,
         "bad_records": reader.bad_records,
-        "problems": [(p.line, p.reason, p.unit) for p in reader.problems],
+        "posts_with_faults": reader.posts_with_faults,
+        "notices": dict(reader.notices),
+        "problems": [(p.line, p.reason, p.unit, p.kept) for p in reader.problems],
+        "stopped": (
+            (reader.lines_read, fatal, "line", True)
+            if fatal is not None
+            else (stopped.line, stopped.reason, stopped.unit, False)
+            if stopped is not None
+            else None
+        ),
     }
     out.send_bytes(pickle.dumps(("done", summary)))
+    return summary["stopped"] is None

@@ -35,6 +35,7 @@ from geotweets_desktop.core.terms import parse_terms
 from geotweets_desktop.paths import store_path
 from geotweets_desktop.sources import factory
 from geotweets_desktop.sources.base import (
+    CountsNotices,
     FollowsAreas,
     ReadsArchive,
     Source,
@@ -150,6 +151,9 @@ def collect(
     source = _make_source(choice)
     if source is None:
         return 2
+    if isinstance(source, ReadsArchive) and (reason := source.not_an_archive()):
+        print(f"geotweets collect: {reason}", file=sys.stderr)
+        return 2
     if path.suffix.lower() == ".db":
         status, summary = _collect_into(source, path, duration, max_posts)
         print(f"{summary.line()} -> {path}")
@@ -209,10 +213,12 @@ def _collect_into(
         store.close()
     if report is not None:  # a replay: what was wrong with the file
         _report_problems(report.problems, report.bad_records)
+    notices = source.notices if isinstance(source, CountsNotices) else None
+    summary = engine.summary(report, notices)
     if engine.error:
         print(f"geotweets collect: {engine.error}", file=sys.stderr)
-        return 1, engine.summary(report)
-    return 0, engine.summary(report)
+        return 1, summary
+    return 0, summary
 
 
 def _run_on_thread(source: Source, engine: SessionEngine) -> None:
@@ -254,8 +260,9 @@ def _run_on_thread(source: Source, engine: SessionEngine) -> None:
 
 
 def _report_problems(problems: Sequence[object], total: int, show: int = 5) -> None:
-    """The first few bad lines of a replayed file, one a line on stderr."""
+    """The first few problems of a replayed file, one a line on stderr."""
     for problem in problems[:show]:
         print(f"geotweets collect: {problem}", file=sys.stderr)
-    if total > show:
-        print(f"geotweets collect: ... and {total - show} more bad lines", file=sys.stderr)
+    if len(problems) > show or total > show:
+        more = max(len(problems), total) - show
+        print(f"geotweets collect: ... and {more} more problems", file=sys.stderr)

@@ -18,21 +18,26 @@ class LiveStats:
         self.stopped: float | None = None
         self.received = 0
         self.located = 0
+        # Posts delivered again (same id) and not counted twice: streams and files repeat.
+        self.duplicates = 0
         # (time, posts) per batch, not a time per post: at thousands of posts
         # a second a per-post deque held a million floats, and every full
         # garbage collection walked them all (20-30 ms with the GUI stalled).
         self._arrivals: deque[tuple[float, int]] = deque()
 
-    def add(self, posts: Iterable[Post]) -> None:
+    def add(self, posts: Iterable[Post], duplicates: int = 0) -> None:
+        """Count the new posts of a batch and how many repeats were left out of it."""
         count = located = 0
         for post in posts:
             count += 1
             if post.location is not None:
                 located += 1
-        self.add_counts(count, located)
+        self.add_counts(count, located, duplicates)
 
-    def add_counts(self, received: int, located: int) -> None:
-        """A batch already counted (a bulk load of rows)."""
+    def add_counts(self, received: int, located: int, duplicates: int = 0) -> None:
+        """A batch already counted: its new posts, how many of them are
+        located, and how many repeats were left out of it."""
+        self.duplicates += duplicates
         if received:
             self.received += received
             self.located += located

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from geotweets_desktop.core.archive.summary import notices_text, reading_text
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
@@ -37,7 +38,8 @@ class MapSink(Protocol):
 class SessionLimits:
     """When a session stops by itself; None is no limit.
 
-    `max_posts` counts posts received (a batch is cut at the limit);
+    `max_posts` counts posts stored, repeats not included (a batch is cut
+    at the limit);
     `max_seconds` counts from the engine's start. Paid sources bring their
     own limits in their `UsageMeter`."""
 
@@ -47,47 +49,51 @@ class SessionLimits:
 
 @dataclass(frozen=True, slots=True)
 class ArchiveReport:
-    """What a replayed file held beyond its posts (see `sources.base.ReadsArchive`)."""
+    """What a replayed file held beyond its posts (see `sources.base.ReadsArchive`).
+
+    `stopped` says where and why reading ended before the end of the file."""
 
     posts_read: int
     bad_records: int
+    posts_with_faults: int = 0
+    notices: Mapping[str, int] = field(default_factory=dict)
+    stopped: str | None = None
     problems: Sequence[object] = ()
-    notices: int = 0
+
+    def reading_text(self) -> str:
+        stopped = self.stopped
+        return reading_text(self.bad_records, self.posts_with_faults, self.notices, stopped)
 
 
 @dataclass(frozen=True, slots=True)
 class SessionSummary:
     """What a session caught: the figures a front end reports at its end.
 
-    `received` counts every post the source sent (after the post limit);
-    `stored` the ones new to this session, so `duplicates` is the rest.
-    `kinds` counts stored posts by how they were located. `archive` is set
-    for a replayed file."""
+    `stored` counts the posts new to this session, `duplicates` the repeats
+    left out, `kinds` the stored posts by how they were located. `archive`
+    is set for a replayed file; `notices` are what a live source was told
+    besides posts (deletions, limits), by kind."""
 
     session_id: int
-    received: int
     stored: int
+    duplicates: int
     located: int
     kinds: Mapping[str, int] = field(default_factory=dict)
     archive: ArchiveReport | None = None
-
-    @property
-    def duplicates(self) -> int:
-        return self.received - self.stored
+    notices: Mapping[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
         """One line for a terminal (`geotweets collect` prints it)."""
         by_kind = ", ".join(f"{kind} {self.kinds.get(kind, 0)}" for kind in LOCATION_KINDS)
-        if self.archive is None:
+        caught = f"{self.duplicates} duplicates skipped, {self.located} located ({by_kind})"
+        if self.archive is not None:
             return (
-                f"session {self.session_id}: {self.received} posts, "
-                f"{self.located} located ({by_kind})"
+                f"session {self.session_id}: {self.archive.posts_read} posts read, "
+                f"{self.stored} kept, {caught}, {self.archive.reading_text()}"
             )
-        return (
-            f"session {self.session_id}: {self.archive.posts_read} posts read, "
-            f"{self.received} kept, {self.located} located ({by_kind}), "
-            f"{self.archive.bad_records} bad lines"
-        )
+        notices = notices_text(self.notices)
+        line = f"session {self.session_id}: {self.stored} posts, {caught}"
+        return f"{line}, {notices}" if notices else line
 
 
 class SessionEngine:
@@ -120,8 +126,8 @@ class SessionEngine:
         self.usage = usage
         self.limits = limits or SessionLimits()
         self.stats = LiveStats(clock)
-        self.stored = 0
         self.kinds: Counter[str] = Counter()
+        self._recount_kinds = False
         self.error: str | None = None
         self._map_sink = map_sink
         self._clock = clock
@@ -150,12 +156,14 @@ class SessionEngine:
     def add(self, posts: list[Post]) -> int:
         """Store a batch and count it; the new located posts go to the map.
 
-        Returns how many posts were new to the session."""
+        Returns how many posts were new to the session (the rest repeated
+        one already stored, and are only counted as duplicates)."""
         kept = self._within_post_limit(posts)
         if not kept:
             return 0
         added = self.store.add_posts(self.session_id, kept)
-        self.stats.add(kept)
+        new = [post for _, post in added]
+        self.stats.add(new, duplicates=len(kept) - len(added))
         points: list[StoredPoint] = []
         kinds = self.kinds
         for key, post in added:
@@ -165,21 +173,27 @@ class SessionEngine:
                 points.append(
                     StoredPoint(key, location.lon, location.lat, location.kind, post.terms)
                 )
-        self._count_stored(len(added))
+        self._meter(len(added))
         if self._map_sink is not None:
             self._map_sink.add_points(points)
         return len(added)
 
     def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:
-        """Store rows made by `store.post_row` (a bulk load, no map); how many were new."""
+        """Store rows made by `store.post_row` (a bulk load, no map); how many were new.
+
+        The store does not say which rows repeated a post: when some did,
+        the figures by kind are counted again from the store for `summary`."""
         kept = self._within_post_limit(rows)
         if not kept:
             return 0
         added = self.store.add_rows(kept)
         located = [row[ROW_KIND] for row in kept if row[ROW_KIND] is not None]
-        self.kinds.update(located)
-        self.stats.add_counts(len(kept), len(located))
-        self._count_stored(added)
+        if added == len(kept):
+            self.kinds.update(located)
+        else:
+            self._recount_kinds = True
+        self.stats.add_counts(added, len(located), duplicates=len(kept) - added)
+        self._meter(added)
         return added
 
     def _within_post_limit(self, items: Sequence[_T]) -> Sequence[_T]:
@@ -188,8 +202,7 @@ class SessionEngine:
             return items
         return items[: max(0, max_posts - self.stats.received)]
 
-    def _count_stored(self, added: int) -> None:
-        self.stored += added
+    def _meter(self, added: int) -> None:
         if self.usage is not None:
             self.usage.add(added)
 
@@ -220,12 +233,21 @@ class SessionEngine:
             self._ended = True
             self.store.end_session(self.session_id)
 
-    def summary(self, archive: ArchiveReport | None = None) -> SessionSummary:
+    def summary(
+        self, archive: ArchiveReport | None = None, notices: Mapping[str, int] | None = None
+    ) -> SessionSummary:
+        """The session's figures, with what the file held (a replay) or what
+        the source was told besides posts (a live source)."""
+        if self._recount_kinds:
+            self.kinds = Counter(self.store.located_by_kind(self.session_id))
+            self.stats.located = sum(self.kinds.values())
+            self._recount_kinds = False
         return SessionSummary(
             session_id=self.session_id,
-            received=self.stats.received,
-            stored=self.stored,
+            stored=self.stats.received,
+            duplicates=self.stats.duplicates,
             located=self.stats.located,
             kinds=dict(self.kinds),
             archive=archive,
+            notices=dict(notices or {}),
         )

@@ -12,6 +12,7 @@ progress gets the buttons and bars for it without touching them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -78,11 +79,23 @@ class ReadsArchive(Protocol):
     #: Times the original pace; None is as fast as possible.
     speed: float | None
 
+    def not_an_archive(self) -> str | None:
+        """Why the file holds nothing to replay (one line), or None."""
+        ...
+
     def archive_report(self) -> ArchiveReport: ...
 
     def summary(self) -> str:
         """One line for the user: read, matched, located, bad."""
         ...
+
+
+@runtime_checkable
+class CountsNotices(Protocol):
+    """Is told things besides posts (deletions, limits) and counts them by kind."""
+
+    @property
+    def notices(self) -> Mapping[str, int]: ...
 
 
 @runtime_checkable
