@@ -166,6 +166,7 @@ def test_rows_of_a_bulk_load_are_counted_like_posts(store: SessionStore) -> None
     assert engine.add_rows(rows) == 3
     repeated = [rows[0], post_row(engine.session_id, post(4, "place"), 0.0), rows[2]]
     assert engine.add_rows(repeated) == 1
+    engine.end()
     summary = engine.summary()
     assert (summary.stored, summary.duplicates, summary.located) == (4, 2, 3)
     assert summary.kinds == {"exact": 1, "place": 2}

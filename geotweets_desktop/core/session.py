@@ -182,7 +182,7 @@ class SessionEngine:
         """Store rows made by `store.post_row` (a bulk load, no map); how many were new.
 
         The store does not say which rows repeated a post: when some did,
-        the figures by kind are counted again from the store for `summary`."""
+        the figures by kind are counted again from the store at `end`."""
         kept = self._within_post_limit(rows)
         if not kept:
             return 0
@@ -229,6 +229,10 @@ class SessionEngine:
     def end(self) -> None:
         """Close the session in the store (once) and stop its clock."""
         self.stats.stop()
+        if self._recount_kinds:
+            self.kinds = Counter(self.store.located_by_kind(self.session_id))
+            self.stats.located = sum(self.kinds.values())
+            self._recount_kinds = False
         if not self._ended:
             self._ended = True
             self.store.end_session(self.session_id)
@@ -238,10 +242,6 @@ class SessionEngine:
     ) -> SessionSummary:
         """The session's figures, with what the file held (a replay) or what
         the source was told besides posts (a live source)."""
-        if self._recount_kinds:
-            self.kinds = Counter(self.store.located_by_kind(self.session_id))
-            self.stats.located = sum(self.kinds.values())
-            self._recount_kinds = False
         return SessionSummary(
             session_id=self.session_id,
             stored=self.stats.received,
