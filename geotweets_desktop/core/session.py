@@ -39,9 +39,8 @@ class SessionLimits:
     """When a session stops by itself; None is no limit.
 
     `max_posts` counts posts stored, repeats not included (a batch is cut
-    at the limit);
-    `max_seconds` counts from the engine's start. Paid sources bring their
-    own limits in their `UsageMeter`."""
+    at the limit); `max_seconds` counts from the engine's start. Paid
+    sources bring their own limits in their `UsageMeter`."""
 
     max_posts: int | None = None
     max_seconds: float | None = None
@@ -61,8 +60,7 @@ class ArchiveReport:
     problems: Sequence[object] = ()
 
     def reading_text(self) -> str:
-        stopped = self.stopped
-        return reading_text(self.bad_records, self.posts_with_faults, self.notices, stopped)
+        return reading_text(self.bad_records, self.posts_with_faults, self.notices, self.stopped)
 
 
 @dataclass(frozen=True, slots=True)
