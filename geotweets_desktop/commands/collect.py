@@ -67,23 +67,20 @@ class _QueueSink:
 
 def _make_source(choice: factory.SourceChoice) -> Source | None:
     """The chosen source; None (and a line on stderr) when X has no token."""
-    from geotweets_desktop import credentials
+    token = None
+    if choice.kind in factory.X_KINDS:
+        from geotweets_desktop import credentials
 
-    def find_token() -> tuple[str | None, str]:
         token, origin = credentials.resolve_token()
-        if token is not None:
-            print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
-        return token, origin
-
-    try:
-        source = factory.build_source(choice, find_token)
-    except factory.NoTokenError:
-        print(
-            "geotweets collect: no X token: store one in the app (Settings → X credentials) "
-            f"or set {credentials.ENV_TOKEN}.",
-            file=sys.stderr,
-        )
-        return None
+        if token is None:
+            print(
+                "geotweets collect: no X token: store one in the app (Settings → X credentials) "
+                f"or set {credentials.ENV_TOKEN}.",
+                file=sys.stderr,
+            )
+            return None
+        print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
+    source = factory.build_source(choice, token)
     if isinstance(source, FollowsAreas) and source.areas:
         print(f"geotweets collect: {source.following_summary()}", file=sys.stderr)
     return source

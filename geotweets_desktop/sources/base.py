@@ -51,10 +51,7 @@ class Source(Protocol):
 
 @runtime_checkable
 class Pausable(Protocol):
-    """Can hold its stream and carry on later (an archive replay)."""
-
-    @property
-    def paused(self) -> bool: ...
+    """A source that can hold its posts back and go on later (an archive replay)."""
 
     def pause(self) -> None: ...
 

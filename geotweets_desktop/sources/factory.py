@@ -1,40 +1,33 @@
 """Every source, built from what the user chose: the window and `collect` alike.
 
-The X sources need a token; the front end passes how to find one (the
-keyring lives in `geotweets_desktop.credentials`, not here) and decides what
-to do when there is none: the window offers its credentials dialog,
-`collect` says how to store one. Each source's module is imported only when
-it is chosen: tweepy alone takes a while to import, and a replay needs none
-of it.
+The X sources need a token: the front end finds one first (the keyring lives
+in `geotweets_desktop.credentials`, not here) and decides what to do when
+there is none: the window offers its credentials dialog, `collect` says how
+to store one. Each source's module is imported only when it is chosen:
+tweepy alone takes a while to import, and a replay needs none of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.sources.base import Source
 
-SourceKind = Literal["demo", "x-stream", "x-search", "replay"]
-DEMO: SourceKind = "demo"
-X_STREAM: SourceKind = "x-stream"
-X_SEARCH: SourceKind = "x-search"
-REPLAY: SourceKind = "replay"
-
-#: () -> (token or None, where it came from, in words).
-TokenLookup = Callable[[], tuple[str | None, str]]
-
-
-class NoTokenError(LookupError):
-    """An X source was chosen and no token was found."""
+DEMO = "demo"
+X_STREAM = "x-stream"
+X_SEARCH = "x-search"
+REPLAY = "replay"
+# The kinds that need an X token.
+X_KINDS = (X_STREAM, X_SEARCH)
 
 
 @dataclass(frozen=True, slots=True)
 class SourceChoice:
-    kind: SourceKind
+    #: DEMO, X_STREAM, X_SEARCH or REPLAY.
+    kind: str
     terms: Sequence[str] = ()
     #: X only: ask for posts with a place or a point (`has:geo`).
     located_only: bool = True
@@ -47,9 +40,10 @@ class SourceChoice:
     network_give_up_s: float | None = None
 
 
-def build_source(choice: SourceChoice, find_token: TokenLookup | None = None) -> Source:
-    """The source for `choice`; raises NoTokenError for X without a token, and
-    AreaError or RuleError for areas X cannot follow."""
+def build_source(choice: SourceChoice, token: str | None = None) -> Source:
+    """The source for `choice` (`token` for the X kinds); raises AreaError or
+    RuleError for areas X cannot follow, and ValueError for a choice that
+    cannot be built (no archive, no token, no such kind)."""
     terms = list(choice.terms)
     if choice.kind == DEMO:
         from geotweets_desktop.sources.demo import DemoSource
@@ -61,25 +55,22 @@ def build_source(choice: SourceChoice, find_token: TokenLookup | None = None) ->
         if choice.archive is None:
             raise ValueError("a replay needs an archive file")
         return ReplaySource(choice.archive, terms, speed=choice.speed, areas=choice.areas)
-    token, origin = find_token() if find_token is not None else (None, "")
+    if choice.kind not in X_KINDS:
+        raise ValueError(f"no such source: {choice.kind!r}")
     if token is None:
-        raise NoTokenError("no X token")
-    source: Source
+        raise ValueError("an X source needs a token")
     if choice.kind == X_STREAM:
         from geotweets_desktop.sources.x_stream import XStreamSource
 
-        source = XStreamSource(
+        return XStreamSource(
             terms,
             token,
             located_only=choice.located_only,
             areas=list(choice.areas),
             network_give_up_s=choice.network_give_up_s,
         )
-    else:
-        from geotweets_desktop.sources.x_search import XRecentSearchSource
+    from geotweets_desktop.sources.x_search import XRecentSearchSource
 
-        source = XRecentSearchSource(
-            terms, token, located_only=choice.located_only, areas=list(choice.areas)
-        )
-    source.label = f"{source.label} (token from {origin})"
-    return source
+    return XRecentSearchSource(
+        terms, token, located_only=choice.located_only, areas=list(choice.areas)
+    )

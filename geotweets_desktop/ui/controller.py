@@ -23,7 +23,7 @@ from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
-from geotweets_desktop.sources.base import Source, StatusEvent, areas_of
+from geotweets_desktop.sources.base import Pausable, Source, StatusEvent, areas_of
 from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.worker import StreamRunner
 
@@ -49,6 +49,8 @@ class SessionController(QObject):
         self.store = store
         self.bridge = bridge
         self.engine: SessionEngine | None = None
+        self.source_detail = ""  # more about the source than its label: a path, a token's origin
+        self.paused = False
         self.state = StatusEvent("stopped", "Ready")
         self._idle_stats = LiveStats()
         self._idle_stats.stop()
@@ -100,11 +102,12 @@ class SessionController(QObject):
 
     # -- streams -------------------------------------------------------------
 
-    def start(self, source: Source, usage: UsageMeter | None = None) -> None:
+    def start(self, source: Source, usage: UsageMeter | None = None, detail: str = "") -> None:
         """Start a new session with `source`, stopping the current one first.
 
         `usage` meters a paid source (posts, estimated cost) and stops the
-        session when one of its limits is reached.
+        session when one of its limits is reached. `detail` is shown with the
+        source's label (the whole path of an archive, where a token came from).
         """
         self.stop()
         self._token += 1
@@ -117,6 +120,7 @@ class SessionController(QObject):
             usage=usage,
             map_sink=self.bridge,
         )
+        self.source_detail = detail
         self._configure_page()
         self.clear()
         runner = StreamRunner(self._token, source)
@@ -124,12 +128,14 @@ class SessionController(QObject):
         runner.worker.statusChanged.connect(self._on_status)
         runner.worker.finished.connect(self._on_source_finished)
         self._runner = runner
-        self._set_state(StatusEvent("starting", "Starting"))
+        limits = usage.limits_text() if usage is not None else ""
+        self._set_state(StatusEvent("starting", f"stops at {limits}" if limits else ""))
         runner.start()
         self.sessionChanged.emit()
 
-    def stop(self, reason: str = "Stopped") -> None:
+    def stop(self, reason: str = "") -> None:
         """Stop the stream (within about a second) and save what it sent."""
+        self.paused = False
         runner, self._runner = self._runner, None
         if runner is not None:
             if not runner.stop():
@@ -155,6 +161,24 @@ class SessionController(QObject):
         return len(self._pending) + waiting
 
     @property
+    def can_pause(self) -> bool:
+        return isinstance(self.source, Pausable)
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume the running source; the session's clock stops meanwhile."""
+        source = self.source
+        if not isinstance(source, Pausable) or paused == self.paused:
+            return
+        self.paused = paused
+        if paused:
+            source.pause()
+            self.stats.pause()
+        else:
+            source.resume()
+            self.stats.resume()
+        self.statusChanged.emit(self.state)
+
+    @property
     def source(self) -> Source | None:
         """The running source, for what only some sources offer (see sources/base.py)."""
         return self._runner.source if self._runner is not None else None
@@ -168,6 +192,7 @@ class SessionController(QObject):
             return
         self._runner = None
         self._token += 1
+        self.paused = False
         if not runner.stop():
             self._lingering.append(runner)
         self._pending.extend(runner.worker.take())
@@ -193,10 +218,21 @@ class SessionController(QObject):
         self._replay = None
         self.bridge.clear_points()
 
+    def clear_counts_and_map(self) -> None:
+        """What Clear does: the map and the status bar's counts start again
+        from nothing (the session goes on; what is stored stays stored)."""
+        self.clear()
+        self.stats.reset_counts()
+        self.statsChanged.emit()
+
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
         self.stop()
         self.engine = SessionEngine.reopen(self.store, session)
+        self.source_detail = (
+            f"Stored session {session.id}, started "
+            + session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        )
         self._configure_page()
         self.clear()
         self._replay = self.store.points(session.id, REPLAY_CHUNK)
@@ -260,7 +296,7 @@ class SessionController(QObject):
         if engine is not None and self.running:
             reason = engine.limit_reached()
             if reason is not None:
-                self.stop(f"Stopped: {reason}")
+                self.stop(reason)
         if self._replay is not None:
             chunk = next(self._replay, None)
             if chunk is None:
