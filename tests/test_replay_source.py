@@ -193,6 +193,17 @@ def test_a_newest_first_archive_is_paced_oldest_first(tmp_path: Path) -> None:
     assert source.fraction == 1.0 and source.finished
 
 
+def test_a_post_with_no_time_is_played_first_in_a_paced_replay(tmp_path: Path) -> None:
+    timeless = v1_status("1050000000000000991", "old and timeless")
+    del timeless["created_at"]
+    timeless["id_str"] = "12345"  # too small to carry a time either
+    path = write_lines(tmp_path / "a.jsonl", [v2_line("1860000000000000001", "rain"), timeless])
+    sink = RecordingSink()
+    ReplaySource(path, speed=10, profile_matcher=no_profile).run(sink)
+    assert [p.id for p in sink.all_posts] == ["12345", "1860000000000000001"]
+    assert sink.last.state == "stopped"
+
+
 def stamp_time(seconds: float) -> datetime:
     return START + timedelta(seconds=seconds)
 
