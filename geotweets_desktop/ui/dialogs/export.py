@@ -1,15 +1,17 @@
-"""Export a session (the current one or any stored one) as GeoJSON, CSV or a database.
+"""Export a session (the current one or any stored one) as GeoJSON, CSV, GeoParquet
+or a database.
 
 The export runs on a background thread with its own read-only use of the
-store, so a large session does not freeze the window; a busy indicator shows
-meanwhile.
+store, so a large session does not freeze the window; a progress bar counts
+the posts written meanwhile (a busy indicator for a database copy, done by
+SQLite in one statement).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,28 +25,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geotweets_desktop.core.export import ExportError, ExportResult, Privacy, export_session
+from geotweets_desktop.core.export import (
+    ExportError,
+    ExportResult,
+    Privacy,
+    Progress,
+    export_session,
+)
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.ui.background import BackgroundTask
 
 FORMATS = (
     ("GeoJSON (RFC 7946)", ".geojson", "GeoJSON (*.geojson)"),
     ("CSV (UTF-8, a row a post)", ".csv", "CSV (*.csv)"),
+    ("GeoParquet 1.1 (DuckDB, Spark, BigQuery…)", ".parquet", "GeoParquet (*.parquet)"),
     ("Session database (SQLite)", ".db", "SQLite database (*.db)"),
 )
 COARSENING = (("Exact points", None), ("About 1 km", "1km"), ("About 10 km", "10km"))
 
 
-def run_export(store_path: Path, session_id: int, out: Path, privacy: Privacy) -> ExportResult:
+def run_export(
+    store_path: Path, session_id: int, out: Path, privacy: Privacy, progress: Progress
+) -> ExportResult:
     """One export, on whatever thread calls it (with its own store connection)."""
     store = SessionStore(store_path)
     try:
-        return export_session(store, session_id, out, privacy)
+        return export_session(store, session_id, out, privacy, progress=progress)
     finally:
         store.close()
 
 
 class ExportDialog(QDialog):
+    #: Posts written so far; emitted on the export's thread, received on the GUI's.
+    postsWritten = Signal(int)
+
     def __init__(
         self,
         store_path: Path,
@@ -58,6 +72,8 @@ class ExportDialog(QDialog):
         self._store_path = store_path
         self._task: BackgroundTask | None = None
         self._progress: QProgressDialog | None = None
+        self._posts = {s.id: s.received for s in sessions}
+        self.postsWritten.connect(self._show_written)
         self.result_: ExportResult | None = None
         form = QFormLayout(self)
         self.session_combo = QComboBox(self)
@@ -105,17 +121,25 @@ class ExportDialog(QDialog):
     def start(self, session_id: int, out: Path) -> None:
         """Export in the background; the dialog closes when it is done."""
         self.export_button.setEnabled(False)
-        self._progress = QProgressDialog(f"Exporting to {out.name}…", "", 0, 0, self)
+        # A database copy reports nothing until it is done: a busy indicator then.
+        total = 0 if out.suffix.lower() == ".db" else self._posts.get(session_id, 0)
+        self._progress = QProgressDialog(f"Exporting to {out.name}…", "", 0, total, self)
         self._progress.setCancelButton(None)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.show()
         privacy = self.privacy()
         self._task = BackgroundTask(
-            lambda: run_export(self._store_path, session_id, out, privacy), "export", self
+            lambda: run_export(self._store_path, session_id, out, privacy, self.postsWritten.emit),
+            "export",
+            self,
         )
         self._task.finished.connect(self._exported)
         self._task.failed.connect(self._failed)
         self._task.start()
+
+    def _show_written(self, posts: int) -> None:
+        if self._progress is not None and self._progress.maximum():
+            self._progress.setValue(min(posts, self._progress.maximum() - 1))
 
     def _exported(self, result: ExportResult) -> None:
         self._close_progress()
