@@ -34,6 +34,8 @@ from typing import Any
 
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
+from geotweets_desktop.core.area.inside import post_inside
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import ArchiveReport, SessionEngine
@@ -93,7 +95,7 @@ def bulk_replay(
     path: Path, terms: Sequence[str], engine: SessionEngine, readers: int | None = None
 ) -> BulkResult:
     """Replay `path` into the engine's session as fast as the cores allow
-    (up to the engine's post limit)."""
+    (up to the engine's post limit), keeping to the engine's areas if any."""
     parts, readers = plan_parts(path, readers)
     context = multiprocessing.get_context("fork")
     gazetteer()  # built once here, not in each reader
@@ -112,7 +114,14 @@ def bulk_replay(
             receiving, sending = context.Pipe(duplex=False)
             process = context.Process(
                 target=_read,
-                args=(path, list(terms), engine.session_id, parts[index::readers], sending),
+                args=(
+                    path,
+                    list(terms),
+                    list(engine.areas),
+                    engine.session_id,
+                    parts[index::readers],
+                    sending,
+                ),
                 name=f"archive-reader-{index}",
             )
             process.start()
@@ -177,7 +186,12 @@ def _store_part(
 
 
 def _read(
-    path: Path, terms: list[str], session_id: int, parts: list[Part], out: Connection
+    path: Path,
+    terms: list[str],
+    areas: list[Area],
+    session_id: int,
+    parts: list[Part],
+    out: Connection,
 ) -> None:
     """A reader process: for each of its parts, batches of rows, then a summary."""
     gc.freeze()  # never finalize what the parent had (see bulk_replay)
@@ -187,7 +201,7 @@ def _read(
     try:
         for start, end in parts:
             posts = reader.posts() if end is None else reader.posts_between(start, end)
-            if not _send_part(reader, posts, matcher, session_id, out):
+            if not _send_part(reader, posts, matcher, areas, session_id, out):
                 break  # reading stopped: what came after cannot be trusted to follow on
     except BrokenPipeError:
         pass  # the main process stopped listening (a limit, Ctrl+C)
@@ -201,6 +215,7 @@ def _send_part(
     reader: ArchiveReader,
     posts: Generator[Post, None, None],
     matcher: TermMatcher,
+    areas: list[Area],
     session_id: int,
     out: Connection,
 ) -> bool:
@@ -215,6 +230,8 @@ def _send_part(
                 post.terms = matcher.matching(post.text)
                 if not post.terms:
                     continue
+            if areas and not post_inside(post, areas):
+                continue
             batch.append(post_row(session_id, post, now))
             if len(batch) >= BATCH:
                 out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))

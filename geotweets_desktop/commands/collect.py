@@ -194,7 +194,6 @@ def _collect_into(
             isinstance(source, ReadsArchive)
             and source.speed is None
             and duration is None
-            and not areas_of(source)
             and bulk_replay.available()
         ):
             # As fast as possible: reader processes feed this one (see bulk_replay.py).

@@ -1213,8 +1213,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _client_gone(self) -> bool:
         try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            if not readable:
+            # poll, not select: select() refuses descriptors past 1023, and a
+            # test process that has opened many windows holds that many.
+            poller = select.poll()
+            poller.register(self.connection, select.POLLIN)
+            if not poller.poll(0):
                 return False
             return self.connection.recv(1, socket.MSG_PEEK) == b""
         except OSError:
