@@ -1,0 +1,35 @@
+"""Waiting on a condition, with a bounded timeout.
+
+A test waits for what it needs to see, never for a fixed time: on a loaded
+two-core machine a fixed sleep is sometimes too short. The timeout only
+bounds a failing test; a passing one returns as soon as the condition holds,
+so it can be generous.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+#: How long a condition may take before the test fails. Generous on purpose:
+#: it only costs time when something is already wrong.
+WAIT_TIMEOUT_S = 30.0
+_POLL_S = 0.005
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = WAIT_TIMEOUT_S) -> bool:
+    """Poll `predicate` until it is true (returns True) or `timeout` passes (False)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() >= deadline:
+            return bool(predicate())
+        time.sleep(_POLL_S)
+    return True
+
+
+def wait_for(
+    predicate: Callable[[], object], timeout: float = WAIT_TIMEOUT_S, what: str = ""
+) -> None:
+    """`wait_until`, failing the test with `what` (or the predicate) if it times out."""
+    if not wait_until(predicate, timeout):
+        raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
