@@ -7,38 +7,19 @@ import math
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
+from helpers import RecordingSink
 
 from geotweets_desktop.core.gazetteer import City, gazetteer
 from geotweets_desktop.core.geolocate import haversine_m
 from geotweets_desktop.core.payload import post_from_v2
-from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.rules import is_ours, term_from_tag
-from geotweets_desktop.sources.base import StatusEvent
 from geotweets_desktop.sources.demo import DemoSource
 
 TERMS = ["rain", "#sun", '"heavy rain"']
 RUN_SECONDS = 1.0
-
-
-@dataclass
-class RecordingSink:
-    posts_seen: list[Post] = field(default_factory=list)
-    events: list[StatusEvent] = field(default_factory=list)
-    live: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def posts(self, posts: list[Post]) -> None:
-        with self.lock:
-            self.posts_seen.extend(posts)
-
-    def status(self, event: StatusEvent) -> None:
-        with self.lock:
-            self.events.append(event)
-        if event.state == "live":
-            self.live.set()
 
 
 @dataclass
@@ -74,7 +55,7 @@ def demo_run() -> DemoRun:
     sink = RecordingSink()
     thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
     thread.start()
-    assert sink.live.wait(30), "the demo never went live"
+    assert sink.went_live.wait(30), "the demo never went live"
     time.sleep(RUN_SECONDS)
     t0 = time.monotonic()
     source.stop()
@@ -95,32 +76,32 @@ def test_status_events_connecting_live_stopped(demo_run: DemoRun) -> None:
 
 
 def test_many_posts_arrive(demo_run: DemoRun) -> None:
-    assert len(demo_run.sink.posts_seen) >= 100
+    assert len(demo_run.sink.received) >= 100
 
 
 def test_posts_are_for_the_given_terms_only(demo_run: DemoRun) -> None:
-    for post in demo_run.sink.posts_seen:
+    for post in demo_run.sink.received:
         assert post.terms, post
         assert set(post.terms) <= set(TERMS)
         assert len(set(post.terms)) == len(post.terms)
         assert any(t.strip('"') in post.text for t in post.terms)
-    used = Counter(t for p in demo_run.sink.posts_seen for t in p.terms)
+    used = Counter(t for p in demo_run.sink.received for t in p.terms)
     assert set(used) == set(TERMS)
 
 
 def test_every_location_kind_and_some_unlocated(demo_run: DemoRun) -> None:
-    kinds = Counter(p.location.kind if p.location else None for p in demo_run.sink.posts_seen)
+    kinds = Counter(p.location.kind if p.location else None for p in demo_run.sink.received)
     assert kinds["exact"] > 0
     assert kinds["place"] > 0
     assert kinds["profile"] > 0
     assert kinds[None] > 0
     # Most posts are located, as the demo promises (about nine in ten).
-    assert kinds[None] < len(demo_run.sink.posts_seen) / 2
+    assert kinds[None] < len(demo_run.sink.received) / 2
 
 
 def test_located_posts_are_valid_and_near_a_real_city(demo_run: DemoRun) -> None:
     index = CityIndex(gazetteer().cities)
-    for post in demo_run.sink.posts_seen:
+    for post in demo_run.sink.received:
         loc = post.location
         if loc is None:
             continue
@@ -134,20 +115,20 @@ def test_located_posts_are_valid_and_near_a_real_city(demo_run: DemoRun) -> None
 
 
 def test_post_ids_are_unique_numeric_strings(demo_run: DemoRun) -> None:
-    ids = [p.id for p in demo_run.sink.posts_seen]
+    ids = [p.id for p in demo_run.sink.received]
     assert len(ids) == len(set(ids))
     assert all(i.isdigit() for i in ids)
 
 
 def test_posts_are_marked_synthetic(demo_run: DemoRun) -> None:
-    for post in demo_run.sink.posts_seen:
+    for post in demo_run.sink.received:
         assert post.synthetic is True
         assert post.url == ""  # synthetic posts link nowhere
         assert "(demo)" in post.author_name
 
 
 def test_raw_is_a_v2_object_tagged_for_the_session(demo_run: DemoRun) -> None:
-    for post in demo_run.sink.posts_seen[:50]:
+    for post in demo_run.sink.received[:50]:
         obj = json.loads(post.raw)
         assert obj["data"]["id"] == post.id
         assert obj["data"]["text"] == post.text
@@ -164,7 +145,7 @@ def test_stop_before_run_returns_at_once() -> None:
     source.run(sink)  # blocks only to load the (shared, cached) gazetteer
     assert time.monotonic() - t0 < 5
     assert [e.state for e in sink.events] == ["connecting", "live", "stopped"]
-    assert len(sink.posts_seen) <= 1
+    assert len(sink.received) <= 1
 
 
 def test_stop_at_the_default_slow_rate_is_still_prompt() -> None:
@@ -172,7 +153,7 @@ def test_stop_at_the_default_slow_rate_is_still_prompt() -> None:
     sink = RecordingSink()
     thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
     thread.start()
-    assert sink.live.wait(30)
+    assert sink.went_live.wait(30)
     time.sleep(0.1)
     t0 = time.monotonic()
     source.stop()

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from archive_samples import MELBOURNE_BBOX, SYDNEY, v1_status, v2_line, write_lines
+from helpers import RecordingSink
 
-from geotweets_desktop.core.post import Location, Post
-from geotweets_desktop.sources.base import Source, StatusEvent
+from geotweets_desktop.core.post import Location
+from geotweets_desktop.sources.base import Source
 from geotweets_desktop.sources.replay import ReplaySource, parse_speed
 
 START = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
@@ -42,30 +43,6 @@ def no_profile(_text: str) -> Location | None:
     return None
 
 
-class RecordingSink:
-    """Keeps every batch with the moment it arrived, and every status."""
-
-    def __init__(self) -> None:
-        self.batches: list[tuple[float, list[Post]]] = []
-        self.statuses: list[tuple[float, StatusEvent]] = []
-        self.first_batch = threading.Event()
-
-    def posts(self, posts: list[Post]) -> None:
-        self.batches.append((time.monotonic(), list(posts)))
-        self.first_batch.set()
-
-    def status(self, event: StatusEvent) -> None:
-        self.statuses.append((time.monotonic(), event))
-
-    @property
-    def all_posts(self) -> list[Post]:
-        return [p for _, batch in self.batches for p in batch]
-
-    @property
-    def last(self) -> StatusEvent:
-        return self.statuses[-1][1]
-
-
 def start(source: ReplaySource, sink: RecordingSink) -> threading.Thread:
     thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
     thread.start()
@@ -83,7 +60,7 @@ def test_max_speed_sends_everything_in_big_batches(tmp_path: Path) -> None:
     path = archive(tmp_path, [float(i) for i in range(2500)])
     sink = RecordingSink()
     ReplaySource(path, speed=None, profile_matcher=no_profile).run(sink)
-    posts = sink.all_posts
+    posts = sink.received
     assert len(posts) == 2500
     assert [p.id for p in posts] == [f"18600000000000{i:05d}" for i in range(2500)]
     assert all(len(batch) <= 1000 for _, batch in sink.batches)
@@ -115,7 +92,7 @@ def test_the_term_filter(tmp_path: Path) -> None:
     sink = RecordingSink()
     source = ReplaySource(path, ["rain", "#storm"], profile_matcher=no_profile)
     source.run(sink)
-    got = [(p.text, p.terms) for p in sink.all_posts]
+    got = [(p.text, p.terms) for p in sink.received]
     assert got == [
         ("Heavy RAIN in town", ("rain",)),
         ("a #storm is coming", ("#storm",)),
@@ -137,7 +114,7 @@ def test_summary_counts_kinds_and_bad_lines(tmp_path: Path) -> None:
     sink = RecordingSink()
     source = ReplaySource(path, profile_matcher=lambda t: Location(1.0, 2.0, "profile", 25_000.0))
     source.run(sink)
-    assert len(sink.all_posts) == 3
+    assert len(sink.received) == 3
     assert sink.last.message == (
         "Replayed mixed.jsonl: 3 posts read, 3 located (exact 1, place 1, profile 1),"
         " 2 bad lines, 1 notices skipped"
@@ -176,7 +153,7 @@ def test_out_of_order_posts_are_sent_at_once(tmp_path: Path) -> None:
     sink = RecordingSink()
     began = time.monotonic()
     ReplaySource(path, speed=100, profile_matcher=no_profile).run(sink)
-    assert len(sink.all_posts) == 4
+    assert len(sink.received) == 4
     assert time.monotonic() - began < 0.6
 
 
@@ -187,7 +164,7 @@ def test_a_wild_timestamp_does_not_stall_the_replay(tmp_path: Path) -> None:
     sink = RecordingSink()
     began = time.monotonic()
     ReplaySource(path, speed=1.0, profile_matcher=no_profile).run(sink)
-    assert len(sink.all_posts) == 5
+    assert len(sink.received) == 5
     assert time.monotonic() - began < 1.5
 
 
@@ -200,14 +177,14 @@ def test_pause_and_resume_while_pacing(tmp_path: Path) -> None:
     source.pause()
     assert source.paused
     time.sleep(0.05)  # let a batch already on its way land
-    count = len(sink.all_posts)
+    count = len(sink.received)
     time.sleep(0.4)
-    assert len(sink.all_posts) == count < 7  # nothing while paused
+    assert len(sink.received) == count < 7  # nothing while paused
     paused_at = time.monotonic()
     source.resume()
     thread.join(3)
     assert not thread.is_alive()
-    assert len(sink.all_posts) == 7
+    assert len(sink.received) == 7
     # The rest still keeps its pace after the pause: not all at once.
     later = [at for at, batch in sink.batches for _ in batch if at > paused_at]
     assert later[-1] - later[0] >= 0.05 * (len(later) - 1) * 0.6
@@ -220,11 +197,11 @@ def test_pause_at_max_speed(tmp_path: Path) -> None:
     source.pause()
     thread = start(source, sink)
     time.sleep(0.3)
-    assert sink.all_posts == []
+    assert sink.received == []
     assert any("Replaying" in e.message for _, e in sink.statuses)
     source.resume()
     thread.join(5)
-    assert len(sink.all_posts) == 3000
+    assert len(sink.received) == 3000
 
 
 @pytest.mark.parametrize("paused", [False, True])
@@ -243,7 +220,7 @@ def test_stop_within_half_a_second_even_mid_wait(tmp_path: Path, paused: bool) -
     thread.join(2)
     assert not thread.is_alive()
     assert time.monotonic() - began < 0.5
-    assert len(sink.all_posts) == 1
+    assert len(sink.received) == 1
     assert sink.last.state == "stopped"
     assert sink.last.message.startswith(
         "Replay of replay.jsonl stopped: 2 posts read, 1 sent, 1 located"
@@ -260,7 +237,7 @@ def test_stop_during_a_max_speed_run(tmp_path: Path) -> None:
     source.stop()
     thread.join(2)
     assert time.monotonic() - began < 0.5
-    assert 0 < len(sink.all_posts) < 20_000
+    assert 0 < len(sink.received) < 20_000
     assert not source.finished
 
 
@@ -283,7 +260,7 @@ def test_a_missing_file_is_an_error_status(tmp_path: Path) -> None:
     ReplaySource(tmp_path / "gone.jsonl", profile_matcher=no_profile).run(sink)
     assert sink.last.state == "error"
     assert "gone.jsonl" in sink.last.message
-    assert sink.all_posts == []
+    assert sink.received == []
 
 
 @pytest.mark.parametrize(

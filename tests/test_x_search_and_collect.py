@@ -9,32 +9,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fake_x import DEFAULT_TOKEN, FakeX, payloads
+from helpers import RecordingSink, wait_for
 
-from geotweets_desktop.sources.base import StatusEvent
 from geotweets_desktop.sources.x_search import XRecentSearchSource, search_query
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.got: list[Any] = []
-        self.events: list[StatusEvent] = []
-
-    def posts(self, posts: list[Any]) -> None:
-        self.got.extend(posts)
-
-    def status(self, event: StatusEvent) -> None:
-        self.events.append(event)
-
-
-def wait_for(predicate: Any, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.01)
 
 
 def test_search_query_ors_the_terms_and_asks_for_located_posts() -> None:
@@ -50,13 +30,13 @@ def test_recent_search_polls_with_since_id_and_assigns_terms(
         first = payloads.point_post(-9.14, 38.72, text="rain over Lisbon")
         fake.add_search_posts(first)
         source = XRecentSearchSource(["rain", "sun"], DEFAULT_TOKEN, interval_s=0.2)
-        sink = Sink()
+        sink = RecordingSink()
         thread = threading.Thread(target=source.run, args=(sink,))
         thread.start()
-        wait_for(lambda: len(sink.got) == 1)
+        wait_for(lambda: len(sink.received) == 1)
         second = payloads.place_post(text="sun and rain in Nairobi")
         fake.add_search_posts(second)
-        wait_for(lambda: len(sink.got) == 2)
+        wait_for(lambda: len(sink.received) == 2)
         source.stop()
         thread.join(2)
         assert not thread.is_alive()
@@ -65,17 +45,17 @@ def test_recent_search_polls_with_since_id_and_assigns_terms(
     assert "since_id" not in queries[0]
     assert queries[-1]["since_id"] == payloads.post_id_of(first)  # the poll that found `second`
     assert source.since_id == payloads.post_id_of(second)  # where the next poll starts
-    assert [p.terms for p in sink.got] == [("rain",), ("rain", "sun")]
-    lisbon = sink.got[0].location
+    assert [p.terms for p in sink.received] == [("rain",), ("rain", "sun")]
+    lisbon = sink.received[0].location
     assert (lisbon.lon, lisbon.lat) == (-9.14, 38.72)
-    assert sink.events[-1].state == "stopped"
+    assert sink.last.state == "stopped"
 
 
 def test_recent_search_waits_for_the_rate_limit_reset(monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeX(search_rate_limit=1, search_rate_window=60) as fake:
         monkeypatch.setenv("GEOTWEETS_X_API_URL", fake.base_url)
         source = XRecentSearchSource(["rain"], DEFAULT_TOKEN, interval_s=0.1)
-        sink = Sink()
+        sink = RecordingSink()
         thread = threading.Thread(target=source.run, args=(sink,))
         thread.start()
         # One request allowed: the answer says 0 remaining, so the next poll
@@ -94,10 +74,10 @@ def test_recent_search_waits_for_the_rate_limit_reset(monkeypatch: pytest.Monkey
 def test_a_wrong_token_ends_the_search_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeX() as fake:
         monkeypatch.setenv("GEOTWEETS_X_API_URL", fake.base_url)
-        sink = Sink()
+        sink = RecordingSink()
         XRecentSearchSource(["rain"], "wrong-token", interval_s=0.1).run(sink)
-    assert sink.events[-1].state == "error"
-    assert "rejected the token" in sink.events[-1].message
+    assert sink.last.state == "error"
+    assert "rejected the token" in sink.last.message
 
 
 @pytest.mark.slow
