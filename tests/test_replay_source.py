@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from archive_samples import MELBOURNE_BBOX, SYDNEY, v1_status, v2_line, write_lines
-from helpers import RecordingSink
+from helpers import WAIT_TIMEOUT_S, RecordingSink, VirtualClock, wait_for
 
-from geotweets_desktop.core.post import Location
+from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.sources.base import Source
 from geotweets_desktop.sources.replay import ReplaySource, parse_speed
 
@@ -43,6 +42,15 @@ def no_profile(_text: str) -> Location | None:
     return None
 
 
+def paced(path: Path, clock: VirtualClock, **options: Any) -> ReplaySource:
+    """A replay that keeps time by `clock` and waits through it."""
+    return ReplaySource(path, profile_matcher=no_profile, clock=clock, wait=clock.wait, **options)
+
+
+def gaps(times: list[float]) -> list[float]:
+    return [b - a for a, b in itertools.pairwise(times)]
+
+
 def start(source: ReplaySource, sink: RecordingSink) -> threading.Thread:
     thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
     thread.start()
@@ -58,8 +66,9 @@ def test_it_is_a_source() -> None:
 
 def test_max_speed_sends_everything_in_big_batches(tmp_path: Path) -> None:
     path = archive(tmp_path, [float(i) for i in range(2500)])
-    sink = RecordingSink()
-    ReplaySource(path, speed=None, profile_matcher=no_profile).run(sink)
+    clock = VirtualClock()  # stands still: however slow the reading, no batch is cut by time
+    sink = RecordingSink(clock)
+    paced(path, clock, speed=None).run(sink)
     posts = sink.received
     assert len(posts) == 2500
     assert [p.id for p in posts] == [f"18600000000000{i:05d}" for i in range(2500)]
@@ -123,103 +132,115 @@ def test_summary_counts_kinds_and_bad_lines(tmp_path: Path) -> None:
     assert [p.line for p in source.reader.problems] == [3, 5]
 
 
-def test_speed_100_on_posts_one_second_apart_gives_about_10_ms_gaps(tmp_path: Path) -> None:
+def test_speed_100_on_posts_one_second_apart_gives_10_ms_gaps(tmp_path: Path) -> None:
     path = archive(tmp_path, [float(i) for i in range(21)])
-    sink = RecordingSink()
-    began = time.monotonic()
-    ReplaySource(path, speed=100, profile_matcher=no_profile).run(sink)
-    took = time.monotonic() - began
-    arrivals = [at for at, batch in sink.batches for _ in batch]
-    assert len(arrivals) == 21
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
-    # 20 gaps of 10 ms: 200 ms in all. Loose bounds: a busy test machine
-    # can be late, but the pace must be neither "max" nor "1x".
-    assert 0.18 <= arrivals[-1] - arrivals[0] <= 1.0, gaps
-    assert 0.15 <= took <= 1.5
-    assert sorted(gaps)[len(gaps) // 2] == pytest.approx(0.010, abs=0.008)
+    clock = VirtualClock()
+    sink = RecordingSink(clock)
+    began = clock()
+    paced(path, clock, speed=100).run(sink)
+    assert len(sink.arrivals) == 21
+    assert gaps(sink.arrivals) == pytest.approx([0.010] * 20)
+    assert sink.arrivals[0] == began  # the first post at once
+    assert clock() - began == pytest.approx(0.200)
 
 
 def test_speed_10_and_1(tmp_path: Path) -> None:
     path = archive(tmp_path, [0.0, 0.5, 1.0])
-    for speed, expected in ((10.0, 0.1), (1.0, 1.0)):
-        sink = RecordingSink()
-        ReplaySource(path, speed=speed, profile_matcher=no_profile).run(sink)
-        arrivals = [at for at, batch in sink.batches for _ in batch]
-        assert arrivals[-1] - arrivals[0] == pytest.approx(expected, abs=0.08 + expected * 0.3)
+    for speed, expected in ((10.0, [0.05, 0.05]), (1.0, [0.5, 0.5])):
+        clock = VirtualClock()
+        sink = RecordingSink(clock)
+        paced(path, clock, speed=speed).run(sink)
+        assert gaps(sink.arrivals) == pytest.approx(expected)
 
 
 def test_out_of_order_posts_are_sent_at_once(tmp_path: Path) -> None:
     path = archive(tmp_path, [0.0, 10.0, 5.0, 10.1])
-    sink = RecordingSink()
-    began = time.monotonic()
-    ReplaySource(path, speed=100, profile_matcher=no_profile).run(sink)
+    clock = VirtualClock()
+    sink = RecordingSink(clock)
+    paced(path, clock, speed=100).run(sink)
     assert len(sink.received) == 4
-    assert time.monotonic() - began < 0.6
+    # The post dated 5 s goes out with the one before it, not 50 ms later.
+    assert gaps(sink.arrivals) == pytest.approx([0.1, 0.0, 0.001])
 
 
 def test_a_wild_timestamp_does_not_stall_the_replay(tmp_path: Path) -> None:
     # One post dated years later (a broken clock): waited out at 1x, this
     # would take years. Gaps over an hour are closed up instead.
     path = archive(tmp_path, [0.0, 0.1, 10 * 365 * 86400.0, 0.2, 0.3])
-    sink = RecordingSink()
-    began = time.monotonic()
-    ReplaySource(path, speed=1.0, profile_matcher=no_profile).run(sink)
+    clock = VirtualClock()
+    sink = RecordingSink(clock)
+    began = clock()
+    paced(path, clock, speed=1.0).run(sink)
     assert len(sink.received) == 5
-    assert time.monotonic() - began < 1.5
+    assert clock() - began < 1.5
+
+
+class PausingSink(RecordingSink):
+    """Pauses the source once `after` posts have arrived (from the source's own
+    thread, so the pause falls at exactly that point of the replay)."""
+
+    def __init__(self, clock: VirtualClock, after: int) -> None:
+        super().__init__(clock)
+        self.source: ReplaySource | None = None
+        self._after = after
+
+    def posts(self, posts: list[Post]) -> None:
+        super().posts(posts)
+        if self.source is not None and len(self.received) == self._after:
+            self.source.pause()
 
 
 def test_pause_and_resume_while_pacing(tmp_path: Path) -> None:
     path = archive(tmp_path, [i * 0.5 for i in range(7)])  # 50 ms apart at 10x
-    sink = RecordingSink()
-    source = ReplaySource(path, speed=10, profile_matcher=no_profile)
+    clock = VirtualClock()
+    sink = PausingSink(clock, after=3)
+    source = paced(path, clock, speed=10)
+    sink.source = source
     thread = start(source, sink)
-    assert sink.first_batch.wait(2)
-    source.pause()
+    wait_for(clock.parked.is_set, what="the replay to wait while paused")
     assert source.paused
-    time.sleep(0.05)  # let a batch already on its way land
-    count = len(sink.received)
-    time.sleep(0.4)
-    assert len(sink.received) == count < 7  # nothing while paused
-    paused_at = time.monotonic()
+    assert len(sink.received) == 3  # nothing while paused
+    clock.advance(10.0)  # ten seconds go by before Resume
     source.resume()
-    thread.join(3)
+    thread.join(WAIT_TIMEOUT_S)
     assert not thread.is_alive()
     assert len(sink.received) == 7
-    # The rest still keeps its pace after the pause: not all at once.
-    later = [at for at, batch in sink.batches for _ in batch if at > paused_at]
-    assert later[-1] - later[0] >= 0.05 * (len(later) - 1) * 0.6
+    # The pause pushed the rest of the schedule back by the time paused: the
+    # rest keeps its pace instead of rushing out to catch up.
+    assert gaps(sink.arrivals) == pytest.approx([0.05, 0.05, 10.05, 0.05, 0.05, 0.05])
 
 
 def test_pause_at_max_speed(tmp_path: Path) -> None:
     path = archive(tmp_path, [float(i) for i in range(3000)])
-    sink = RecordingSink()
-    source = ReplaySource(path, speed=None, batch_size=100, profile_matcher=no_profile)
+    clock = VirtualClock()
+    sink = RecordingSink(clock)
+    source = paced(path, clock, speed=None, batch_size=100)
     source.pause()
     thread = start(source, sink)
-    time.sleep(0.3)
+    wait_for(clock.parked.is_set, what="the replay to wait while paused")
     assert sink.received == []
-    assert any("Replaying" in e.message for _, e in sink.statuses)
+    assert any("Replaying" in e.message for e in sink.events)
     source.resume()
-    thread.join(5)
+    thread.join(WAIT_TIMEOUT_S)
+    assert not thread.is_alive()
     assert len(sink.received) == 3000
 
 
 @pytest.mark.parametrize("paused", [False, True])
-def test_stop_within_half_a_second_even_mid_wait(tmp_path: Path, paused: bool) -> None:
-    # Ten minutes between the two posts at 1x: the source is asleep when stopped.
+def test_stop_ends_even_a_ten_minute_wait(tmp_path: Path, paused: bool) -> None:
+    # Ten minutes between the two posts at 1x, on a clock that stands still
+    # while the source waits: only Stop can end the wait.
     path = archive(tmp_path, [0.0, 600.0])
-    sink = RecordingSink()
-    source = ReplaySource(path, speed=1.0, profile_matcher=no_profile)
+    clock = VirtualClock(hold=True)
+    sink = RecordingSink(clock)
+    source = paced(path, clock, speed=1.0)
     thread = start(source, sink)
-    assert sink.first_batch.wait(2)
+    wait_for(clock.parked.is_set, what="the replay to wait for its next post")
     if paused:
         source.pause()
-    time.sleep(0.1)
-    began = time.monotonic()
     source.stop()
-    thread.join(2)
+    thread.join(WAIT_TIMEOUT_S)
     assert not thread.is_alive()
-    assert time.monotonic() - began < 0.5
     assert len(sink.received) == 1
     assert sink.last.state == "stopped"
     assert sink.last.message.startswith(
@@ -227,29 +248,39 @@ def test_stop_within_half_a_second_even_mid_wait(tmp_path: Path, paused: bool) -
     )
 
 
+class StoppingSink(RecordingSink):
+    """Stops the source when the first batch arrives, from the source's thread."""
+
+    source: ReplaySource
+
+    def posts(self, posts: list[Post]) -> None:
+        super().posts(posts)
+        self.source.stop()
+
+
 def test_stop_during_a_max_speed_run(tmp_path: Path) -> None:
     path = archive(tmp_path, [float(i) for i in range(20_000)])
-    sink = RecordingSink()
-    source = ReplaySource(path, speed=None, batch_size=50, profile_matcher=no_profile)
-    thread = start(source, sink)
-    assert sink.first_batch.wait(5)
-    began = time.monotonic()
-    source.stop()
-    thread.join(2)
-    assert time.monotonic() - began < 0.5
-    assert 0 < len(sink.received) < 20_000
+    clock = VirtualClock()  # stands still: every batch is cut by size, none by time
+    sink = StoppingSink(clock)
+    source = paced(path, clock, speed=None, batch_size=50)
+    sink.source = source
+    source.run(sink)
+    assert len(sink.received) == 50  # not one post read after Stop is sent on
     assert not source.finished
+    assert sink.last.state == "stopped"
 
 
 def test_progress_is_reported_a_few_times_a_second_at_most(tmp_path: Path) -> None:
     path = archive(tmp_path, [i * 0.1 for i in range(40)])  # 4 s of posts at 4x: ~1 s
-    sink = RecordingSink()
-    began = time.monotonic()
-    ReplaySource(path, speed=4.0, profile_matcher=no_profile).run(sink)
-    took = time.monotonic() - began
+    clock = VirtualClock()
+    sink = RecordingSink(clock)
+    began = clock()
+    paced(path, clock, speed=4.0).run(sink)
+    took = clock() - began
     live = [(at, e) for at, e in sink.statuses if e.state == "live"]
     assert len(live) >= 3
     assert len(live) <= took / 0.25 + 3
+    assert all(b - a >= 0.25 for a, b in itertools.pairwise(at for at, _ in live[1:]))
     assert any("%" in e.message and "posts read" in e.message for _, e in live)
     states = [e.state for _, e in sink.statuses]
     assert states[0] == "connecting" and states[-1] == "stopped"

@@ -18,6 +18,11 @@ Terms: a post is kept when its text matches at least one term as X would
 (`core.term_match`), and its `terms` are the ones it matches; with no terms
 every post passes. Progress goes to `sink.status` a few times a second; the
 last status is a summary (posts read, matched, located by kind, bad lines).
+
+Time: `clock` says what time it is and `wait(condition, timeout)` (the shape
+of `threading.Condition.wait`, `timeout` in clock seconds, None for "until
+notified") is how the source waits; tests pass a virtual clock's pair, so
+pacing is checked exactly and a busy machine cannot make it late.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ BATCH_SIZE = 1_000
 BATCH_SECONDS = 0.05
 PROGRESS_SECONDS = 0.25
 MAX_GAP_S = 3600.0
+
+Wait = Callable[[threading.Condition, float | None], object]
 
 
 def parse_speed(text: str) -> float | None:
@@ -68,6 +75,7 @@ class ReplaySource:
         progress_seconds: float = PROGRESS_SECONDS,
         profile_matcher: ProfileMatcher | None = locate_profile,
         clock: Callable[[], float] = time.monotonic,
+        wait: Wait = threading.Condition.wait,
     ) -> None:
         self.path = Path(path)
         self.terms = list(terms)
@@ -79,6 +87,7 @@ class ReplaySource:
         self._batch_seconds = batch_seconds
         self._progress_seconds = progress_seconds
         self._clock = clock
+        self._wait = wait
         self._cond = threading.Condition()
         self._stopped = False
         self._paused = False
@@ -191,13 +200,13 @@ class ReplaySource:
                 if self._paused:
                     began = clock()
                     while self._paused and not self._stopped:
-                        self._cond.wait()
+                        self._wait(self._cond, None)
                     self._shift += clock() - began
                     continue
                 remaining = due + self._shift - clock()
                 if remaining <= 0:
                     return True
-                self._cond.wait(remaining)
+                self._wait(self._cond, remaining)
             return False
 
     # -- reporting -----------------------------------------------------------

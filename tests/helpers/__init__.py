@@ -1,17 +1,18 @@
 """What many test files share, so each is written once.
 
-    from helpers import FakeClock, RecordingSink, wait_for, wait_until
+    from helpers import FakeClock, RecordingSink, VirtualClock, wait_for, wait_until
 
 - `sinks.RecordingSink`: a source's sink that keeps every batch and status,
   stamped by a clock, safe to read from the test's thread while a source runs;
 - `waits.wait_for` / `wait_until`: poll a condition with a bounded timeout,
   instead of sleeping and hoping;
 - `clocks.FakeClock`: a clock the test moves by hand, for the `clock=`
-  parameter the sources and the live figures accept.
+  parameter the sources and the live figures accept; `clocks.VirtualClock`
+  also stands for a source's waits, so pacing is exact and instant.
 """
 
-from .clocks import FakeClock
+from .clocks import FakeClock, VirtualClock
 from .sinks import RecordingSink
 from .waits import WAIT_TIMEOUT_S, wait_for, wait_until
 
-__all__ = ["WAIT_TIMEOUT_S", "FakeClock", "RecordingSink", "wait_for", "wait_until"]
+__all__ = ["WAIT_TIMEOUT_S", "FakeClock", "RecordingSink", "VirtualClock", "wait_for", "wait_until"]
