@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import math
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 
 import pytest
-from helpers import RecordingSink
+from helpers import WAIT_TIMEOUT_S, RecordingSink, wait_for
 
 from geotweets_desktop.core.gazetteer import City, gazetteer
 from geotweets_desktop.core.geolocate import haversine_m
@@ -19,13 +18,12 @@ from geotweets_desktop.core.rules import is_ours, term_from_tag
 from geotweets_desktop.sources.demo import DemoSource
 
 TERMS = ["rain", "#sun", '"heavy rain"']
-RUN_SECONDS = 1.0
+RUN_POSTS = 300
 
 
 @dataclass
 class DemoRun:
     sink: RecordingSink
-    stop_took_s: float
     thread_alive_after_join: bool
 
 
@@ -50,23 +48,20 @@ class CityIndex:
 
 @pytest.fixture(scope="module")
 def demo_run() -> DemoRun:
-    """One second of the demo at a high rate (shared: the test runs it once)."""
+    """About a second of the demo at a high rate, counted in posts rather than
+    seconds so a busy machine sees as much (shared: the test runs it once)."""
     source = DemoSource(TERMS, session_key="t1", seed=1234, rate=300.0)
     sink = RecordingSink()
     thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
     thread.start()
-    assert sink.went_live.wait(30), "the demo never went live"
-    time.sleep(RUN_SECONDS)
-    t0 = time.monotonic()
+    wait_for(lambda: len(sink.received) >= RUN_POSTS, what=f"{RUN_POSTS} demo posts")
     source.stop()
-    thread.join(timeout=5)
-    took = time.monotonic() - t0
-    return DemoRun(sink=sink, stop_took_s=took, thread_alive_after_join=thread.is_alive())
+    thread.join(WAIT_TIMEOUT_S)
+    return DemoRun(sink=sink, thread_alive_after_join=thread.is_alive())
 
 
-def test_stop_makes_run_return_promptly(demo_run: DemoRun) -> None:
+def test_stop_makes_run_return(demo_run: DemoRun) -> None:
     assert not demo_run.thread_alive_after_join
-    assert demo_run.stop_took_s < 0.5
 
 
 def test_status_events_connecting_live_stopped(demo_run: DemoRun) -> None:
@@ -141,25 +136,27 @@ def test_stop_before_run_returns_at_once() -> None:
     source = DemoSource(["rain"], seed=1)
     source.stop()
     sink = RecordingSink()
-    t0 = time.monotonic()
-    source.run(sink)  # blocks only to load the (shared, cached) gazetteer
-    assert time.monotonic() - t0 < 5
-    assert [e.state for e in sink.events] == ["connecting", "live", "stopped"]
+    # run() blocks only to load the (shared, cached) gazetteer: seconds on a busy machine.
+    thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
+    thread.start()
+    thread.join(WAIT_TIMEOUT_S)
+    assert not thread.is_alive()
+    assert sink.states == ["connecting", "live", "stopped"]
     assert len(sink.received) <= 1
 
 
-def test_stop_at_the_default_slow_rate_is_still_prompt() -> None:
-    source = DemoSource(["rain"], seed=7, rate=0.01)  # one post every ~100 s
+def test_stop_ends_a_long_wait_between_posts() -> None:
+    # One post every ~1000 s: with this seed the source waits 95 s after its
+    # first post, far longer than the join below, so only Stop can end the run.
+    source = DemoSource(["rain"], seed=7, rate=0.001)
     sink = RecordingSink()
     thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
     thread.start()
-    assert sink.went_live.wait(30)
-    time.sleep(0.1)
-    t0 = time.monotonic()
+    wait_for(sink.first_batch.is_set, what="the first demo post")
     source.stop()
-    thread.join(timeout=5)
+    thread.join(WAIT_TIMEOUT_S)
     assert not thread.is_alive()
-    assert time.monotonic() - t0 < 0.5
+    assert sink.states == ["connecting", "live", "stopped"]
 
 
 def test_same_seed_gives_the_same_stream() -> None:
