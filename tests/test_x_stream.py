@@ -23,7 +23,7 @@ from fake_x import (
     payloads,
     split_post,
 )
-from helpers import RecordingSink, wait_for
+from helpers import STOP_WITHIN_S, RecordingSink, wait_for
 
 from geotweets_desktop.core.backoff import Backoff
 from geotweets_desktop.core.rules import is_ours
@@ -37,10 +37,6 @@ FAST = {
     "http_max": 0.4,
     "rate_limit_start": 0.2,
 }
-# Stop must end the source within this: far under every wait it has to cut
-# short below (X's 20 s keep-alive gap, a 60 s back-off, a minute of silence),
-# far over what even a busy machine needs to wake a thread and close a socket.
-STOP_WITHIN_S = 10.0
 
 
 class Running:

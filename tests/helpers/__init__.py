@@ -13,6 +13,14 @@
 
 from .clocks import FakeClock, VirtualClock
 from .sinks import RecordingSink
-from .waits import WAIT_TIMEOUT_S, wait_for, wait_until
+from .waits import STOP_WITHIN_S, WAIT_TIMEOUT_S, wait_for, wait_until
 
-__all__ = ["WAIT_TIMEOUT_S", "FakeClock", "RecordingSink", "VirtualClock", "wait_for", "wait_until"]
+__all__ = [
+    "STOP_WITHIN_S",
+    "WAIT_TIMEOUT_S",
+    "FakeClock",
+    "RecordingSink",
+    "VirtualClock",
+    "wait_for",
+    "wait_until",
+]

@@ -14,6 +14,11 @@ from collections.abc import Callable
 #: How long a condition may take before the test fails. Generous on purpose:
 #: it only costs time when something is already wrong.
 WAIT_TIMEOUT_S = 30.0
+#: Stop must end a stream within this. Far under every wait that Stop has to
+#: cut short in the tests (X's 20 s keep-alive gap, a 60 s back-off, a
+#: minute of silence), far over what a busy machine needs to wake a thread
+#: and close a socket. The figure itself is measured by bench/stop_latency.py.
+STOP_WITHIN_S = 10.0
 _POLL_S = 0.005
 
 
