@@ -37,6 +37,7 @@ from fake_x import (
     payloads,
     split_post,
 )
+from helpers import WAIT_TIMEOUT_S
 
 FREE_PLAN_TOKEN = "free-plan-token"
 TWEEPY_HOST = "https://api.twitter.com"
@@ -704,7 +705,7 @@ def test_tweepy_streams_from_the_fake(fake: FakeX) -> None:
         assert fake.wait_until(lambda: bool(received))
     finally:
         client.disconnect()
-        thread.join(timeout=3)
+        thread.join(timeout=WAIT_TIMEOUT_S)
     assert not thread.is_alive()
     (response,) = received
     assert response.data.geo["coordinates"]["coordinates"] == [-9.1393, 38.7223]

@@ -285,7 +285,7 @@ def test_network_down_past_the_limit_ends_with_a_reason(monkeypatch: pytest.Monk
     run = Running(
         XStreamSource(["rain"], DEFAULT_TOKEN, backoff=Backoff(**FAST), network_give_up_s=0.5)
     )
-    wait_for(lambda: "error" in run.sink.states, timeout=5)
+    wait_for(lambda: "error" in run.sink.states)
     assert "Could not reach X" in run.sink.last.message
     run.thread.join(2)
     assert not run.thread.is_alive()

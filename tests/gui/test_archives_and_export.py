@@ -44,7 +44,7 @@ def test_an_archive_replays_with_a_term_filter_and_reports_bad_lines(
     assert window.status.progress.isVisible() or not window.controller.running
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
     # 30 posts, a third of them "sunny" (no match): 20 drawn, in rain's colour.
-    qtbot.waitUntil(lambda: page.stats()["points"] == 20, timeout=5_000)
+    qtbot.waitUntil(lambda: page.stats()["points"] == 20, timeout=20_000)
     assert page.stats()["termCounts"] == {"rain": 20}
     state = window.status.state_label.text()
     assert "Replayed archive.jsonl.gz" in state and "30 posts read" in state
@@ -75,7 +75,7 @@ def test_a_paced_replay_can_be_paused_and_resumed(
     assert page.stats()["points"] == held, "posts kept coming while paused"
     window.pause_button.click()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
-    qtbot.waitUntil(lambda: page.stats()["points"] == 30, timeout=5_000)
+    qtbot.waitUntil(lambda: page.stats()["points"] == 30, timeout=20_000)
 
 
 def test_a_replay_faster_than_the_window_holds_only_a_few_batches_in_memory(

@@ -50,7 +50,7 @@ def test_demo_for_two_terms_draws_both_colours_and_counts_match_the_store(
     )
     window.controller.stop()
     expected = stored_term_counts(session_id)
-    qtbot.waitUntil(lambda: page.stats()["termCounts"] == dict(expected), timeout=5_000)
+    qtbot.waitUntil(lambda: page.stats()["termCounts"] == dict(expected), timeout=20_000)
     stats = page.stats()
     # Markers of both colours are on the page, one per located post.
     assert set(stats["colors"]) >= {TERM_COLORS[0], TERM_COLORS[1]}
@@ -97,9 +97,9 @@ def test_stop_and_clear_do_what_they_say(qtbot: Any, window: Any, page: Any) -> 
     qtbot.wait(1500)
     assert stored_count(session_id) == stored
     assert "stopped" in window.status.state_label.text()
-    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=20_000)
     window.clear_button.click()
-    qtbot.waitUntil(lambda: page.stats()["points"] == 0, timeout=5_000)
+    qtbot.waitUntil(lambda: page.stats()["points"] == 0, timeout=20_000)
     assert stored_count(session_id) == stored, "Clear must not delete stored posts"
 
 

@@ -94,7 +94,7 @@ def test_a_usage_limit_stops_the_stream_and_says_why(qtbot: Any, fake: FakeX, wi
         fake.push(payloads.point_post(text=f"rain {i}"), matches="rain has:geo")
     qtbot.waitUntil(lambda: not window.controller.running, timeout=10_000)
     assert "limit reached: 2 posts" in window.status.state_label.text()
-    qtbot.waitUntil(lambda: fake.open_streams == 0, timeout=5_000)
+    qtbot.waitUntil(lambda: fake.open_streams == 0, timeout=20_000)
 
 
 def test_the_token_never_reaches_logs_settings_or_the_store(
