@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import wait_for
 
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 
@@ -101,14 +102,14 @@ def _start_demo(out: Path, data_dir: Path) -> subprocess.Popen[str]:
 
 
 def _wait_for_posts(proc: subprocess.Popen[str], db: Path, at_least_s: float) -> None:
+    """Until collect has run `at_least_s` and stored posts (it must not exit meanwhile)."""
     started = time.monotonic()
-    deadline = started + 60
-    while time.monotonic() < deadline:
+
+    def ready() -> bool:
         assert proc.poll() is None, f"collect exited early: {proc.communicate()}"
-        if time.monotonic() - started >= at_least_s and _post_count(db) > 0:
-            return
-        time.sleep(0.1)
-    pytest.fail("collect wrote no posts within 60 s")
+        return time.monotonic() - started >= at_least_s and _post_count(db) > 0
+
+    wait_for(ready, timeout=60, what="collect to store posts")
 
 
 def test_collect_for_three_seconds(tmp_path: Path, data_dir: Path) -> None:

@@ -350,14 +350,9 @@ def _biggest_log_while_writing(path: Path, batches: int = 200) -> int:
 def test_the_log_starts_over_while_posts_keep_coming(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Without catching up, the same writes grew the log past 40 MiB on an idle
+    # machine; how far depends on how the writer and the checkpointer happen
+    # to take turns (a busy machine stopped at 38), so that is no test.
     monkeypatch.setattr(wal_checkpointer, "CATCH_UP_FRAMES", 256)  # 4 MiB
     biggest = _biggest_log_while_writing(tmp_path / "short.db")
     assert biggest < 24 << 20, f"the log grew to {biggest / 2**20:.0f} MiB"
-
-
-def test_without_catching_up_the_log_would_keep_growing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The case above without catching up: shows what the first one guards against."""
-    monkeypatch.setattr(wal_checkpointer, "CATCH_UP_FRAMES", 1 << 40)
-    assert _biggest_log_while_writing(tmp_path / "long.db") > 40 << 20
