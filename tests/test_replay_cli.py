@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import csv
-import gc
 import gzip
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +25,8 @@ SUMMARY = re.compile(
 )
 
 
-@pytest.fixture(autouse=True)
-def restore_process_state() -> Iterator[None]:
-    """collect installs SIGINT/SIGTERM handlers and freezes the GC: undo both."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-    gc.unfreeze()
+# collect installs SIGINT/SIGTERM handlers and freezes the GC (see conftest.py).
+pytestmark = pytest.mark.usefixtures("restore_process_state")
 
 
 def archive(tmp_path: Path, *, gz: bool = False) -> Path:

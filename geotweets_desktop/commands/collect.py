@@ -22,6 +22,7 @@ from pathlib import Path
 from types import FrameType
 
 from geotweets_desktop.commands import bulk_replay
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
@@ -53,12 +54,15 @@ class _QueueSink:
         self.queue.put(event)
 
 
-def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | None:
+def _make_source(
+    terms: list[str], *, x: bool, search: bool, located_only: bool, areas: list[Area]
+) -> Source | None:
     if not x:
         from geotweets_desktop.sources.demo import DemoSource
 
         return DemoSource(terms)
     from geotweets_desktop import credentials
+    from geotweets_desktop.sources.x_search import XRecentSearchSource
     from geotweets_desktop.sources.x_stream import XStreamSource
 
     token, origin = credentials.resolve_token()
@@ -70,9 +74,21 @@ def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | N
         )
         return None
     print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
-    return XStreamSource(
-        terms, token, located_only=located_only, network_give_up_s=NETWORK_GIVE_UP_S
-    )
+    if search:
+        source: XStreamSource | XRecentSearchSource = XRecentSearchSource(
+            terms, token, located_only=located_only, areas=areas
+        )
+    else:
+        source = XStreamSource(
+            terms,
+            token,
+            located_only=located_only,
+            areas=areas,
+            network_give_up_s=NETWORK_GIVE_UP_S,
+        )
+    if areas:
+        print(f"geotweets collect: {source.following_summary()}", file=sys.stderr)
+    return source
 
 
 def collect(
@@ -80,6 +96,8 @@ def collect(
     *,
     demo: bool,
     x: bool = False,
+    search: bool = False,
+    areas: Sequence[Area] = (),
     replay: str | None = None,
     speed: float | None = None,
     located_only: bool = True,
@@ -93,11 +111,18 @@ def collect(
             file=sys.stderr,
         )
         return 2
-    if not terms and not replay:
+    if areas and not (x or replay):
+        print("geotweets collect: areas work with --x or --replay.", file=sys.stderr)
+        return 2
+    if not terms and not replay and not (x and areas):
         print(
-            "geotweets collect: --term is required (optional only with --replay).",
+            "geotweets collect: --term is required (optional with --replay, and with --x "
+            "and an area).",
             file=sys.stderr,
         )
+        return 2
+    if search and not x:
+        print("geotweets collect: --search goes with --x.", file=sys.stderr)
         return 2
     path = Path(out) if out else store_path()
     if path.suffix.lower() not in EXPORT_SUFFIXES:
@@ -111,10 +136,12 @@ def collect(
         if not Path(replay).is_file():
             print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
             return 2
-        source: Source | None = ReplaySource(replay, parsed, speed=speed)
+        source: Source | None = ReplaySource(replay, parsed, speed=speed, areas=areas)
         _settle_for_volume()
     else:
-        source = _make_source(parsed, x=x, located_only=located_only)
+        source = _make_source(
+            parsed, x=x, search=search, located_only=located_only, areas=list(areas)
+        )
     if source is None:
         return 2
     if path.suffix.lower() == ".db":
@@ -158,12 +185,14 @@ def _collect_into(
         isinstance(source, ReplaySource)
         and source.speed is None
         and duration is None
+        and not source.areas
         and bulk_replay.available()
     ):
         # As fast as possible: reader processes feed this one (see bulk_replay.py).
         return _bulk_collect_into(source, path, max_posts)
     store = SessionStore(path)
-    session_id = store.start_session(source.label, source.terms, source.synthetic)
+    areas = list(getattr(source, "areas", ()))
+    session_id = store.start_session(source.label, source.terms, source.synthetic, areas)
     sink = _QueueSink()
     stop = threading.Event()
 

@@ -18,13 +18,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
 from geotweets_desktop.core.wal_checkpointer import WalCheckpointer
 
 # 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
 # (text payloads) open unchanged and are marked 2.
-SCHEMA_VERSION = 2
+# 3: sessions keep the areas they followed; older files gain the column (no areas).
+SCHEMA_VERSION = 3
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -35,7 +37,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     terms TEXT NOT NULL,            -- JSON list of the terms searched
     synthetic INTEGER NOT NULL,     -- 1 for the offline demo
     started_at TEXT NOT NULL,       -- ISO 8601, UTC
-    ended_at TEXT                   -- NULL while running or after a crash
+    ended_at TEXT,                  -- NULL while running or after a crash
+    areas TEXT NOT NULL DEFAULT '[]' -- JSON list of the areas followed (core/area/model.py)
 );
 CREATE TABLE IF NOT EXISTS posts (
     rowid INTEGER PRIMARY KEY,
@@ -68,6 +71,7 @@ class SessionInfo:
     ended_at: datetime | None
     received: int
     located: int
+    areas: tuple[Area, ...] = ()
 
     @property
     def interrupted(self) -> bool:
@@ -104,6 +108,7 @@ class SessionStore:
         self._db.executescript(_SCHEMA)
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is None or int(row[0]) < SCHEMA_VERSION:
+            self._add_missing_columns()
             self._db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -118,16 +123,31 @@ class SessionStore:
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path)
 
+    def _add_missing_columns(self) -> None:
+        """Bring a file made by an older version up to this schema."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
+        if "areas" not in columns:
+            self._db.execute("ALTER TABLE sessions ADD COLUMN areas TEXT NOT NULL DEFAULT '[]'")
+
     def close(self) -> None:
         self._checkpointer.close()
         # Fold the log into the file, so a closed store is one tidy file.
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         self._db.close()
 
-    def start_session(self, source: str, terms: Sequence[str], synthetic: bool) -> int:
+    def start_session(
+        self, source: str, terms: Sequence[str], synthetic: bool, areas: Sequence[Area] = ()
+    ) -> int:
         cur = self._db.execute(
-            "INSERT INTO sessions (source, terms, synthetic, started_at) VALUES (?, ?, ?, ?)",
-            (source, json.dumps(list(terms), ensure_ascii=False), int(synthetic), _now_iso()),
+            "INSERT INTO sessions (source, terms, synthetic, started_at, areas)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                source,
+                json.dumps(list(terms), ensure_ascii=False),
+                int(synthetic),
+                _now_iso(),
+                json.dumps([area.to_json() for area in areas], ensure_ascii=False),
+            ),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
@@ -257,7 +277,8 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
 _SESSIONS = (
     "SELECT s.id, s.source, s.terms, s.synthetic, s.started_at, s.ended_at,"
     " (SELECT count(*) FROM posts p WHERE p.session_id = s.id),"
-    " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL)"
+    " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL),"
+    " s.areas"
     " FROM sessions s"
 )
 
@@ -311,4 +332,20 @@ def _session_info(row: tuple[object, ...]) -> SessionInfo:
         ended_at=datetime.fromisoformat(str(row[5])) if row[5] else None,
         received=int(row[6]),  # type: ignore[call-overload]
         located=int(row[7]),  # type: ignore[call-overload]
+        areas=_stored_areas(str(row[8])),
     )
+
+
+def _stored_areas(text: str) -> tuple[Area, ...]:
+    """The areas of a session; one damaged by hand is left out, not fatal."""
+    try:
+        stored = json.loads(text)
+    except ValueError:
+        return ()
+    areas = []
+    for obj in stored if isinstance(stored, list) else []:
+        try:
+            areas.append(area_from_json(obj))
+        except AreaError:
+            continue
+    return tuple(areas)

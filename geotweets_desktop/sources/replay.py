@@ -16,7 +16,8 @@ speeds send each post on time.
 
 Terms: a post is kept when its text matches at least one term as X would
 (`core.term_match`), and its `terms` are the ones it matches; with no terms
-every post passes. Progress goes to `sink.status` a few times a second; the
+every post passes. Areas: a post is kept only when it lies in one of them
+(`core.area.inside`). Progress goes to `sink.status` a few times a second; the
 last status is a summary (posts read, matched, located by kind, bad lines).
 
 Time: `clock` says what time it is and `wait(condition, timeout)` (the shape
@@ -34,6 +35,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from geotweets_desktop.core.archive import ArchiveReader
+from geotweets_desktop.core.area.inside import post_inside
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.geolocate import ProfileMatcher
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
@@ -70,6 +73,7 @@ class ReplaySource:
         terms: Sequence[str] = (),
         *,
         speed: float | None = None,
+        areas: Sequence[Area] = (),
         batch_size: int = BATCH_SIZE,
         batch_seconds: float = BATCH_SECONDS,
         progress_seconds: float = PROGRESS_SECONDS,
@@ -79,6 +83,7 @@ class ReplaySource:
     ) -> None:
         self.path = Path(path)
         self.terms = list(terms)
+        self.areas = list(areas)
         self.label = f"Replay: {self.path.name}"
         self.speed = speed
         self.reader = ArchiveReader(self.path, profile_matcher)
@@ -133,6 +138,7 @@ class ReplaySource:
 
     def _play(self, posts: Iterator[Post], sink: Sink) -> None:
         matcher = self._matcher if self.terms else None
+        areas = self.areas
         clock = self._clock
         speed = self.speed
         batch: list[Post] = []
@@ -145,14 +151,13 @@ class ReplaySource:
         for post in posts:
             if self._stopped:
                 break
-            if matcher is not None:
-                found = matcher.matching(post.text)
-                if not found:
-                    if clock() - last_progress >= self._progress_seconds:
-                        last_progress = clock()
-                        sink.status(StatusEvent("live", self.progress()))
-                    continue
-                post.terms = found
+            found = matcher.matching(post.text) if matcher is not None else post.terms
+            if (matcher is not None and not found) or (areas and not post_inside(post, areas)):
+                if clock() - last_progress >= self._progress_seconds:
+                    last_progress = clock()
+                    sink.status(StatusEvent("live", self.progress()))
+                continue
+            post.terms = found
             if speed is not None:
                 moment = post.created_at.timestamp()
                 if first_time is None:
@@ -232,7 +237,7 @@ class ReplaySource:
         name = self.path.name
         text = f"Replayed {name}" if self.finished else f"Replay of {name} stopped"
         text += f": {reader.posts_read:,} posts read"
-        if self.terms:
+        if self.terms or self.areas:
             text += f", {self.matched:,} matched"
         elif self.matched != reader.posts_read:
             text += f", {self.matched:,} sent"

@@ -5,6 +5,11 @@ the last one seen (`since_id`), at a steady interval, and slows down to
 what the rate-limit headers allow: when `x-rate-limit-remaining` reaches 0
 the next poll waits for `x-rate-limit-reset`. One query ORs every term; each
 post's terms are found by matching its text as X would.
+
+Following areas, the query carries their shapes too (core/area/rules.py);
+an area needing more than a 512-character query fits is asked in several
+queries, each with its own `since_id`, one after the other in each poll.
+With no terms, a post is labelled with the areas it lies in.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from typing import Any
 import requests
 import tweepy
 
+from geotweets_desktop.core.area.inside import post_inside
+from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.area.rules import following_summary, search_queries
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, post_from_v2
 from geotweets_desktop.core.post import Post
@@ -48,16 +56,35 @@ class XRecentSearchSource:
         bearer_token: str,
         *,
         located_only: bool = True,
+        areas: list[Area] | None = None,
         interval_s: float = POLL_INTERVAL_S,
     ) -> None:
-        self.terms = list(terms)
-        self.query = search_query(self.terms, located_only)
+        self.areas = list(areas or [])
+        self.terms = list(terms) or [area.label for area in self.areas]
+        self._has_terms = bool(terms)
+        if self.areas:
+            planned = search_queries(list(terms), self.areas)
+            self.queries, self._shapes = planned.texts, planned.shapes
+        else:
+            self.queries, self._shapes = [search_query(self.terms, located_only)], 0
         self.interval_s = interval_s
-        self.since_id: str | None = None
-        self._matcher = TermMatcher(self.terms)
+        # The newest post seen, per query.
+        self.since_ids: list[str | None] = [None] * len(self.queries)
+        self._matcher = TermMatcher(list(terms)) if terms else None
         self._client = tweepy.Client(bearer_token, return_type=requests.Response)
         self._client.session = RebasedSession()
         self._stop = threading.Event()
+
+    def following_summary(self) -> str:
+        """The queries and shapes the areas take, and X's limit (see FollowsAreas)."""
+        return following_summary(
+            len(self.areas),
+            len(self.queries),
+            self._shapes,
+            stream=False,
+            rule_budget=0,
+            terms=self._has_terms,
+        )
 
     def stop(self) -> None:
         self._stop.set()
@@ -72,10 +99,15 @@ class XRecentSearchSource:
 
     def _poll_loop(self, sink: Sink) -> None:
         sink.status(StatusEvent("connecting", "Asking X for recent posts"))
+        turn = 0
         while not self._stop.is_set():
+            index = turn % len(self.queries)
             try:
                 response = self._client.search_recent_tweets(
-                    self.query, since_id=self.since_id, max_results=MAX_RESULTS, **STREAM_FIELDS
+                    self.queries[index],
+                    since_id=self.since_ids[index],
+                    max_results=MAX_RESULTS,
+                    **STREAM_FIELDS,
                 )
             except tweepy.Unauthorized:
                 sink.status(
@@ -103,9 +135,12 @@ class XRecentSearchSource:
             except requests.RequestException as exc:
                 self._wait(sink, NETWORK_RETRY_S, f"network error ({type(exc).__name__})")
                 continue
-            posts = self._posts_from(response.json())
+            posts = self._posts_from(response.json(), index)
             if posts:
                 sink.posts(posts)
+            turn += 1
+            if turn % len(self.queries):
+                continue  # the next query of this poll
             wait = self.interval_s
             if response.headers.get("x-rate-limit-remaining") == "0":
                 reset = response.headers.get("x-rate-limit-reset")
@@ -113,13 +148,13 @@ class XRecentSearchSource:
             sink.status(StatusEvent("live", f"{len(posts)} new, next poll in {wait:.0f} s"))
             self._stop.wait(wait)
 
-    def _posts_from(self, page: Any) -> list[Post]:
+    def _posts_from(self, page: Any, index: int) -> list[Post]:
         """One response page: `data` is a list, `includes` shared by all of its posts."""
         if not isinstance(page, dict):
             return []
         newest = (page.get("meta") or {}).get("newest_id")
         if newest:
-            self.since_id = str(newest)
+            self.since_ids[index] = str(newest)
         includes = page.get("includes") or {}
         posts: list[Post] = []
         for data in reversed(page.get("data") or []):  # X sends newest first
@@ -130,9 +165,14 @@ class XRecentSearchSource:
             except PayloadError as exc:
                 log.warning("skipped a search result: %s", exc)
                 continue
-            post.terms = self._matcher.matching(post.text)
+            post.terms = self._labels(post)
             posts.append(post)
         return posts
+
+    def _labels(self, post: Post) -> tuple[str, ...]:
+        if self._matcher is not None:
+            return self._matcher.matching(post.text)
+        return tuple(area.label for area in self.areas if post_inside(post, [area]))
 
     def _wait(self, sink: Sink, seconds: float, reason: str) -> None:
         sink.status(StatusEvent("reconnecting", reason, retry_in=seconds))

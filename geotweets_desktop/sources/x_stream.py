@@ -32,13 +32,20 @@ import tweepy
 
 from geotweets_desktop.core.archive.records import RecordError
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
+from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.area.rules import following_summary
 from geotweets_desktop.core.backoff import Backoff
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, post_from_v2
 from geotweets_desktop.core.rules import term_from_tag
 from geotweets_desktop.sources.base import Sink, StatusEvent
 from geotweets_desktop.sources.x_api import STREAM_FIELDS, RebasedSession, error_detail
-from geotweets_desktop.sources.x_rules import RuleError, replace_rules
+from geotweets_desktop.sources.x_rules import (
+    DEFAULT_RULE_BUDGET,
+    RuleError,
+    plan_rules,
+    replace_rules,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +80,21 @@ class XStreamSource:
         bearer_token: str,
         *,
         located_only: bool = True,
+        areas: list[Area] | None = None,
+        rule_budget: int = DEFAULT_RULE_BUDGET,
         backoff: Backoff | None = None,
         network_give_up_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.terms = list(terms)
+        self.areas = list(areas or [])
+        self._has_terms = bool(terms)
+        # With no terms, each area's posts are labelled with the area.
+        self.terms = list(terms) or [area.label for area in self.areas]
         self.located_only = located_only
+        # Planned now, so an area too large or terms too long are refused
+        # before anything starts (AreaError, RuleError).
+        self.plan = plan_rules(list(terms), located_only, self.areas)
+        self.rule_budget = rule_budget
         self.session_key = uuid.uuid4().hex[:8]
         self.malformed_lines = 0
         self._token = bearer_token
@@ -90,6 +106,17 @@ class XStreamSource:
         self._response: requests.Response | None = None
         self._sink: Sink | None = None
 
+    def following_summary(self) -> str:
+        """The rules and shapes the areas take, and X's limits (see FollowsAreas)."""
+        return following_summary(
+            len(self.areas),
+            len(self.plan.rules),
+            self.plan.shapes,
+            stream=True,
+            rule_budget=self.rule_budget,
+            terms=self._has_terms,
+        )
+
     # -- the Source interface -----------------------------------------------------
 
     def stop(self) -> None:
@@ -100,9 +127,10 @@ class XStreamSource:
         self._sink = sink
         client = GeoStreamingClient(self._token, self)
         try:
-            sink.status(StatusEvent("connecting", "Setting up the search rules"))
+            setting_up = self.following_summary() if self.areas else "Setting up the search rules"
+            sink.status(StatusEvent("connecting", setting_up))
             if not self._with_network_retries(
-                lambda: replace_rules(client, self.session_key, self.terms, self.located_only)
+                lambda: replace_rules(client, self.session_key, self.plan, self.rule_budget)
             ):
                 return
             client.filter(**STREAM_FIELDS)

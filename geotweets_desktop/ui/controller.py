@@ -86,7 +86,9 @@ class SessionController(QObject):
         self.terms = list(source.terms)
         self.source_label = source.label
         self.synthetic = source.synthetic
-        self.session_id = self.store.start_session(source.label, self.terms, source.synthetic)
+        self.session_id = self.store.start_session(
+            source.label, self.terms, source.synthetic, getattr(source, "areas", ())
+        )
         self.stats = LiveStats()
         self._configure_page()
         self.clear()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from . import geo_match
 from .errors import invalid_request
 from .fields import split_csv
 
@@ -54,6 +55,10 @@ class RuleBook:
                 matched.append(entry)
         return matched
 
+    def matching(self, post: dict[str, Any]) -> list[dict[str, str]]:
+        """The rules whose values match the post as X reads them (geo_match.py)."""
+        return geo_match.matching_rules(self._rules.values(), post)
+
     def _rule_problem(self, value: Any, seen: dict[str, str]) -> dict[str, Any] | None:
         if not isinstance(value, str) or not value.strip():
             return {
@@ -69,6 +74,14 @@ class RuleBook:
                     f"Rule is too long: {len(value)} characters, "
                     f"at most {self.max_rule_length} are allowed"
                 ],
+                "title": "UnprocessableEntity",
+                "type": "https://api.twitter.com/2/problems/invalid-rules",
+            }
+        geo_problem = geo_match.problem(value)
+        if geo_problem is not None:
+            return {
+                "value": value,
+                "details": [geo_problem],
                 "title": "UnprocessableEntity",
                 "type": "https://api.twitter.com/2/problems/invalid-rules",
             }

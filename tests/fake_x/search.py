@@ -9,15 +9,19 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from . import geo_match
 from .errors import invalid_request
 
 Shape = Callable[[dict[str, Any], dict[str, str]], dict[str, Any]]
 
 
 class RecentSearch:
-    def __init__(self, shape: Shape) -> None:
-        """`shape(post, query)` trims a post to the fields the query asked for."""
+    def __init__(self, shape: Shape, *, match_queries: bool, max_query_length: int) -> None:
+        """`shape(post, query)` trims a post to the fields the query asked for;
+        see `FakeX` for the rest."""
         self._shape = shape
+        self._match_queries = match_queries
+        self._max_query_length = max_query_length
         self._posts: list[dict[str, Any]] = []
         self._next_tokens: dict[str, int] = {}
 
@@ -48,6 +52,11 @@ class RecentSearch:
                     name, [query[name]], f"The `{name}` query parameter value is not valid"
                 )
         posts = sorted(self._posts, key=lambda p: int(p["data"]["id"]), reverse=True)
+        if self._match_queries:
+            refused = self._query_problem(query["query"])
+            if refused is not None:
+                return 400, refused
+            posts = [p for p in posts if geo_match.matches(query["query"], p)]
         if "since_id" in query:
             posts = [p for p in posts if int(p["data"]["id"]) > int(query["since_id"])]
         if "until_id" in query:
@@ -83,3 +92,14 @@ class RecentSearch:
             meta["next_token"] = token
         result["meta"] = meta
         return 200, result
+
+    def _query_problem(self, text: str) -> dict[str, Any] | None:
+        if len(text) > self._max_query_length:
+            return invalid_request(
+                "query",
+                [text],
+                f"There were errors processing your request: Query length {len(text)} "
+                f"exceeds the maximum of {self._max_query_length} characters",
+            )
+        problem = geo_match.problem(text)
+        return None if problem is None else invalid_request("query", [text], problem)

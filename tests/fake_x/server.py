@@ -66,6 +66,9 @@ class FakeX:
     honour_fields: trim posts to the requested `tweet.fields`, `user.fields`,
         `place.fields` and `expansions`, as X does. Fields X does not know pass
         through untouched.
+    match_queries: recent search returns only the posts its query matches (as
+        geo_match.py reads it) and refuses queries over `max_query_length`
+        (512) or that X could not read; by default it returns every post.
     """
 
     def __init__(
@@ -83,6 +86,8 @@ class FakeX:
         max_stream_connections: int = 1,
         atomic_rule_batches: bool = False,
         honour_fields: bool = True,
+        match_queries: bool = False,
+        max_query_length: int = 512,
     ) -> None:
         self.tokens = frozenset(tokens)
         self.no_stream_access_tokens = frozenset(no_stream_access_tokens)
@@ -105,7 +110,9 @@ class FakeX:
         )
         self._events: deque[Step] = deque()
         self._scripts: deque[list[Step]] = deque()
-        self._recent_search = RecentSearch(self._shape)
+        self._recent_search = RecentSearch(
+            self._shape, match_queries=match_queries, max_query_length=max_query_length
+        )
 
         self._open_streams = 0
         self._stream_connections = 0
@@ -185,13 +192,17 @@ class FakeX:
 
     # --- stream -----------------------------------------------------------------
 
-    def push(self, post: dict[str, Any], *, matches: str | Iterable[str]) -> None:
+    def push(self, post: dict[str, Any], *, matches: str | Iterable[str] | None) -> None:
         """Queue a post for the stream (the open connection, else the next one).
 
         `matches` names the rules it matches, by value or tag; at delivery the
         fake fills `matching_rules` with those rules' current ids and tags, and
-        drops the post if none of them exists any more.
+        drops the post if none of them exists any more. `None`: the rules that
+        match it as X reads them (words, phrases, the geo operators; geo_match.py).
         """
+        if matches is None:
+            self.inject(SendPost(copy.deepcopy(post), by_query=True))
+            return
         names = (matches,) if isinstance(matches, str) else tuple(matches)
         self.inject(SendPost(copy.deepcopy(post), names))
 

@@ -45,6 +45,8 @@ class SendPost(Step):
     split_delay: float = 0.1
     #: Send the matching rules without their `tag`.
     untagged: bool = False
+    #: Match the post against the rules' values as X would (geo_match.py).
+    by_query: bool = False
 
 
 @dataclass

@@ -175,6 +175,8 @@ class StreamResponse:
         with fake._cond:
             if step.matching_rules is not None:
                 rules = copy.deepcopy(step.matching_rules)
+            elif step.by_query:
+                rules = fake._rulebook.matching(step.post)
             else:
                 rules = fake._rulebook.resolve(step.matches)
             if not rules:
