@@ -15,8 +15,9 @@ served in a background thread:
 Everything a test sets up goes through `FakeX` (see its docstring); this module
 holds its state and its public knobs and counters. The rooms behind it:
 `plumbing` (server, sockets, routing), `stream` (the stream endpoint), `rules`,
-`search`, `fields` (trimming posts to the fields asked for), `rate_limits`,
-`errors` (X's error bodies) and `steps` (scripted stream behaviour).
+`search`, `geo_match` (X's query language), `fields` (trimming posts to the
+fields asked for), `rate_limits`, `errors` (X's error bodies) and `steps`
+(scripted stream behaviour).
 """
 
 from __future__ import annotations
