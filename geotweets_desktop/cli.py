@@ -56,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--replay",
         metavar="FILE",
-        help="replay an archive on the map (X API v2 or v1.1 JSON lines, twarc2, a JSON "
-        "array; gzip or plain); --term filters it",
+        help="replay an archive on the map (X API v2 stream lines or responses, twarc2, "
+        "v1.1 statuses or search responses; JSON lines, an array or pretty-printed JSON; "
+        "gzip or plain); --term filters it",
     )
     parser.add_argument(
         "--speed",
@@ -125,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     col.add_argument(
         "--replay",
         metavar="FILE",
-        help="replay an archive (X API v2 or v1.1 JSON lines, twarc2, a JSON array; gzip or plain)",
+        help="replay an archive (X API v2 stream lines or responses, twarc2, v1.1 statuses "
+        "or search responses; JSON lines, an array or pretty-printed JSON; gzip or plain)",
     )
     col.add_argument(
         "--speed",

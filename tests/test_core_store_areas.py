@@ -62,7 +62,7 @@ def test_a_store_from_before_areas_opens_with_no_areas_and_is_migrated(tmp_path:
         store.close()
     with contextlib.closing(sqlite3.connect(path)) as db:
         (version,) = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    assert version == str(SCHEMA_VERSION) == "3"
+    assert version == str(SCHEMA_VERSION) == "4"
 
 
 def test_an_area_damaged_by_hand_is_left_out(tmp_path: Path) -> None:
@@ -85,3 +85,17 @@ def test_an_area_damaged_by_hand_is_left_out(tmp_path: Path) -> None:
         assert info is not None and info.areas == (parse_bbox("0,0,1,1"),)
     finally:
         store.close()
+
+
+def test_a_store_from_before_derived_times_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "three.db"
+    SessionStore(path).close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("ALTER TABLE posts DROP COLUMN time_from_id")
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        db.commit()
+    store = SessionStore(path)
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(posts)")}
+    assert "time_from_id" in columns

@@ -26,7 +26,8 @@ from geotweets_desktop.core.wal_checkpointer import WalCheckpointer
 # 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
 # (text payloads) open unchanged and are marked 2.
 # 3: sessions keep the areas they followed; older files gain the column (no areas).
-SCHEMA_VERSION = 3
+# 4: posts.time_from_id; older files gain the column (0) when opened.
+SCHEMA_VERSION = 4
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -44,7 +45,7 @@ CREATE TABLE IF NOT EXISTS posts (
     rowid INTEGER PRIMARY KEY,
     session_id INTEGER NOT NULL REFERENCES sessions(id),
     post_id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,       -- ISO 8601, UTC; '' when the post carries no time
     received_at REAL NOT NULL,      -- Unix time the app got it
     author_name TEXT NOT NULL,
     author_handle TEXT NOT NULL,
@@ -56,6 +57,7 @@ CREATE TABLE IF NOT EXISTS posts (
     radius_m REAL,
     place_label TEXT,
     raw BLOB NOT NULL,              -- the payload as received, LZ4 (raw_codec.py)
+    time_from_id INTEGER NOT NULL DEFAULT 0,  -- 1: created_at worked out from the post id
     UNIQUE (session_id, post_id)
 );
 """
@@ -128,6 +130,9 @@ class SessionStore:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
         if "areas" not in columns:
             self._db.execute("ALTER TABLE sessions ADD COLUMN areas TEXT NOT NULL DEFAULT '[]'")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(posts)")}
+        if "time_from_id" not in columns:
+            self._db.execute("ALTER TABLE posts ADD COLUMN time_from_id INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self._checkpointer.close()
@@ -194,6 +199,15 @@ class SessionStore:
         row = self._db.execute(_SESSIONS + " WHERE s.id = ?", (session_id,)).fetchone()
         return _session_info(row) if row is not None else None
 
+    def located_by_kind(self, session_id: int) -> dict[str, int]:
+        """How many of a session's posts were located each way (exact, place, profile)."""
+        rows = self._db.execute(
+            "SELECT kind, count(*) FROM posts WHERE session_id = ? AND kind IS NOT NULL"
+            " GROUP BY kind",
+            (session_id,),
+        )
+        return {str(kind): int(count) for kind, count in rows}
+
     def posts_received_since(self, since: float, source_prefix: str) -> int:
         """Posts stored after `since` (Unix time) by sessions whose source starts so."""
         (count,) = self._db.execute(
@@ -250,7 +264,8 @@ class _Transaction:
 
 _POST_COLUMNS = (
     "p.post_id, p.created_at, p.text, p.author_name, p.author_handle, p.terms,"
-    " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.raw, p.lang, s.synthetic"
+    " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.raw, p.lang, s.synthetic,"
+    " p.time_from_id"
 )
 
 
@@ -262,7 +277,7 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
     )
     return Post(
         id=str(row[0]),
-        created_at=datetime.fromisoformat(str(row[1])),
+        created_at=datetime.fromisoformat(str(row[1])) if row[1] else None,
         text=str(row[2]),
         author_name=str(row[3]),
         author_handle=str(row[4]),
@@ -271,6 +286,7 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
         raw=unpack(row[11]),
         lang=str(row[12]),
         synthetic=bool(row[13]),
+        time_from_id=bool(row[14]),
     )
 
 
@@ -284,8 +300,8 @@ _SESSIONS = (
 
 _INSERT = (
     "INSERT OR IGNORE INTO posts (session_id, post_id, created_at, received_at, author_name,"
-    " author_handle, text, lang, terms, lon, lat, kind, radius_m, place_label, raw)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " author_handle, text, lang, terms, lon, lat, kind, radius_m, place_label, raw,"
+    " time_from_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -295,7 +311,7 @@ def post_row(session_id: int, post: Post, received_at: float) -> tuple[Any, ...]
     return (
         session_id,
         post.id,
-        post.created_at.isoformat(),
+        post.created_at.isoformat() if post.created_at is not None else "",
         received_at,
         post.author_name,
         post.author_handle,
@@ -308,6 +324,7 @@ def post_row(session_id: int, post: Post, received_at: float) -> tuple[Any, ...]
         loc.radius_m if loc else None,
         loc.label if loc else None,
         pack(post.raw),
+        int(post.time_from_id),
     )
 
 

@@ -14,16 +14,25 @@ list is sent at the latest when it holds `batch_size` posts or has waited
 `batch_seconds`, so "max" speed sends big, infrequent batches and slow
 speeds send each post on time.
 
+A post with no known time (see core/post_time.py) is sent at once, like
+one out of order.
+
 Terms: a post is kept when its text matches at least one term as X would
 (`core.term_match`), and its `terms` are the ones it matches; with no terms
 every post passes. Areas: a post is kept only when it lies in one of them
 (`core.area.inside`). Progress goes to `sink.status` a few times a second; the
+<<<<<<< HEAD
 last status is a summary (posts read, matched, located by kind, bad lines).
 
 Time: `clock` says what time it is and `wait(condition, timeout)` (the shape
 of `threading.Condition.wait`, `timeout` in clock seconds, None for "until
 notified") is how the source waits; tests pass a virtual clock's pair, so
 pacing is checked exactly and a busy machine cannot make it late.
+=======
+last status is a summary (posts read, matched, located by kind, bad lines,
+notices by kind, and where reading stopped if it stopped early). A file
+holding nothing this app reads ends with an error status instead.
+>>>>>>> main
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from geotweets_desktop.core.archive import ArchiveReader
+from geotweets_desktop.core.archive.summary import reading_text
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import locate_profile
@@ -134,6 +144,9 @@ class ReplaySource:
             return
         finally:
             posts.close()
+        if self.finished and not self.reader.recognised:
+            sink.status(StatusEvent("error", self.reader.not_an_archive() or self.summary()))
+            return
         sink.status(StatusEvent("stopped", self.summary()))
 
     def _play(self, posts: Iterator[Post], sink: Sink) -> None:
@@ -158,7 +171,7 @@ class ReplaySource:
                     sink.status(StatusEvent("live", self.progress()))
                 continue
             post.terms = found
-            if speed is not None:
+            if speed is not None and post.created_at is not None:
                 moment = post.created_at.timestamp()
                 if first_time is None:
                     first_time = previous = moment
@@ -241,7 +254,8 @@ class ReplaySource:
             text += f", {self.matched:,} matched"
         elif self.matched != reader.posts_read:
             text += f", {self.matched:,} sent"
-        text += f", {located:,} located ({by_kind}), {reader.bad_records:,} bad lines"
-        if reader.notices:
-            text += f", {reader.notices:,} notices skipped"
-        return text
+        stopped = str(reader.stopped) if reader.stopped else None
+        reading = reading_text(
+            reader.bad_records, reader.posts_with_faults, reader.notices, stopped
+        )
+        return f"{text}, {located:,} located ({by_kind}), {reading}"

@@ -17,14 +17,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from typing import Any
 
 import requests
 import tweepy
 
+from geotweets_desktop.core.archive.records import V2_NOTICE_KIND
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.area.rules import following_summary, search_queries
+from geotweets_desktop.core.coordinates import short
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, post_from_v2
 from geotweets_desktop.core.post import Post
@@ -71,6 +74,8 @@ class XRecentSearchSource:
         # The newest post seen, per query.
         self.since_ids: list[str | None] = [None] * len(self.queries)
         self._matcher = TermMatcher(list(terms)) if terms else None
+        self.bad_records = 0
+        self.notices: Counter[str] = Counter()
         self._client = tweepy.Client(bearer_token, return_type=requests.Response)
         self._client.session = RebasedSession()
         self._stop = threading.Event()
@@ -135,7 +140,7 @@ class XRecentSearchSource:
             except requests.RequestException as exc:
                 self._wait(sink, NETWORK_RETRY_S, f"network error ({type(exc).__name__})")
                 continue
-            posts = self._posts_from(response.json(), index)
+            posts = self.posts_from_page(_json_of(response), index)
             if posts:
                 sink.posts(posts)
             turn += 1
@@ -144,30 +149,48 @@ class XRecentSearchSource:
             wait = self.interval_s
             if response.headers.get("x-rate-limit-remaining") == "0":
                 reset = response.headers.get("x-rate-limit-reset")
-                wait = max(wait, _until(int(reset) if reset else None, wait))
+                wait = max(wait, _until(int(reset) if reset and reset.isdigit() else None, wait))
             sink.status(StatusEvent("live", f"{len(posts)} new, next poll in {wait:.0f} s"))
             self._stop.wait(wait)
 
-    def _posts_from(self, page: Any, index: int) -> list[Post]:
-        """One response page: `data` is a list, `includes` shared by all of its posts."""
+    def posts_from_page(self, page: Any, index: int = 0) -> list[Post]:
+        """One response page of query `index`: `data` is a list, `includes`
+        shared by all of its posts. Never raises: an odd page or post is
+        counted in `bad_records`."""
         if not isinstance(page, dict):
+            self.bad_records += 1
             return []
-        newest = (page.get("meta") or {}).get("newest_id")
-        if newest:
-            self.since_ids[index] = str(newest)
-        includes = page.get("includes") or {}
+        meta = page.get("meta")
+        newest = meta.get("newest_id") if isinstance(meta, dict) else None
+        if isinstance(newest, str) and newest.isdigit():
+            self.since_ids[index] = newest
+        if "errors" in page:
+            self.notices[V2_NOTICE_KIND] += 1
+        includes = page.get("includes")
+        if not isinstance(includes, dict):
+            includes = {}
+        found = page.get("data")
         posts: list[Post] = []
-        for data in reversed(page.get("data") or []):  # X sends newest first
+        for data in reversed(found) if isinstance(found, list) else ():  # newest first
             try:
                 post = post_from_v2(
                     {"data": data, "includes": includes}, lambda _tag: None, locate_profile
                 )
             except PayloadError as exc:
-                log.warning("skipped a search result: %s", exc)
+                self._bad_record(str(exc))
+                continue
+            except Exception as exc:  # one post's fault must not end the polling
+                self._bad_record(f"unexpected fault ({type(exc).__name__})")
                 continue
             post.terms = self._labels(post)
             posts.append(post)
+        if found is not None and not isinstance(found, list):
+            self._bad_record(f"data is not a list: {short(found)}")
         return posts
+
+    def _bad_record(self, reason: str) -> None:
+        self.bad_records += 1
+        log.warning("skipped a search result: %s", reason)
 
     def _labels(self, post: Post) -> tuple[str, ...]:
         if self._matcher is not None:
@@ -177,6 +200,14 @@ class XRecentSearchSource:
     def _wait(self, sink: Sink, seconds: float, reason: str) -> None:
         sink.status(StatusEvent("reconnecting", reason, retry_in=seconds))
         self._stop.wait(seconds)
+
+
+def _json_of(response: requests.Response) -> Any:
+    """The response body as JSON, or None when it is not JSON at all."""
+    try:
+        return response.json()
+    except (ValueError, RecursionError):  # requests' JSONDecodeError is a ValueError
+        return None
 
 
 def _until(reset_epoch: int | None, fallback: float) -> float:

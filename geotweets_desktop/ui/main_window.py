@@ -334,7 +334,8 @@ class MainWindow(QMainWindow):
             box = QMessageBox(
                 QMessageBox.Icon.Information,
                 "Archive replayed",
-                f"{source.summary()}\n\nSkipped records are listed below; the rest loaded.",
+                f"{source.summary()}\n\nSkipped records, and parts left out of posts that were"
+                " kept, are listed below; the rest loaded.",
                 QMessageBox.StandardButton.Ok,
                 self,
             )
