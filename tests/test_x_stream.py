@@ -132,8 +132,8 @@ def test_long_posts_and_reposts_arrive_whole_and_unescaped(fake: FakeX, start: A
     ]
     for obj in (long_post, repost):
         fake.push(obj, matches="rain has:geo")
-    wait_for(lambda: len(run.sink.got()) == 2)
-    whole, reposted = run.sink.got()
+    wait_for(lambda: len(run.sink.received) == 2)
+    whole, reposted = run.sink.received
     assert whole.text == long_text.replace("&amp;", "&") and len(whole.text) > 280
     assert reposted.text == "RT @someone_else: rain <3 cut short no more, the original"
 
