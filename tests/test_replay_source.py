@@ -153,14 +153,30 @@ def test_speed_10_and_1(tmp_path: Path) -> None:
         assert gaps(sink.arrivals) == pytest.approx(expected)
 
 
-def test_out_of_order_posts_are_sent_at_once(tmp_path: Path) -> None:
+def test_out_of_order_posts_are_played_in_time_order(tmp_path: Path) -> None:
     path = archive(tmp_path, [0.0, 10.0, 5.0, 10.1])
     clock = VirtualClock()
     sink = RecordingSink(clock)
     paced(path, clock, speed=100).run(sink)
-    assert len(sink.received) == 4
-    # The post dated 5 s goes out with the one before it, not 50 ms later.
-    assert gaps(sink.arrivals) == pytest.approx([0.1, 0.0, 0.001])
+    assert [p.created_at for p in sink.received] == [stamp_time(s) for s in (0, 5, 10, 10.1)]
+    assert gaps(sink.arrivals) == pytest.approx([0.05, 0.05, 0.001])
+
+
+def test_a_newest_first_archive_is_paced_oldest_first(tmp_path: Path) -> None:
+    """Search results (and twarc2 captures of them) come newest first: played
+    in file order, every post would be "late" and the replay over at once."""
+    path = archive(tmp_path, [3.0, 2.0, 1.0, 0.0])
+    clock = VirtualClock()
+    source = paced(path, clock, speed=10)
+    sink = RecordingSink(clock)
+    source.run(sink)
+    assert [p.id[-1] for p in sink.received] == ["3", "2", "1", "0"]
+    assert gaps(sink.arrivals) == pytest.approx([0.1, 0.1, 0.1])  # 3 s of archive at 10x
+    assert source.fraction == 1.0 and source.finished
+
+
+def stamp_time(seconds: float) -> datetime:
+    return START + timedelta(seconds=seconds)
 
 
 def test_a_wild_timestamp_does_not_stall_the_replay(tmp_path: Path) -> None:

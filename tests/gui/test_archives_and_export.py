@@ -54,7 +54,7 @@ def test_an_archive_replays_with_a_term_filter_and_reports_bad_lines(
     box.close()
     session = window.store.session(window.controller.session_id)
     assert session.received == 20 and session.ended_at is not None
-    assert not window.pause_button.isEnabled()
+    assert not window.search.pause_button.isEnabled()
 
 
 def test_a_paced_replay_can_be_paused_and_resumed(
@@ -63,8 +63,8 @@ def test_a_paced_replay_can_be_paused_and_resumed(
     # Posts one second apart, replayed at 10x: about 3 s in all.
     window.start_replay(make_archive(tmp_path, gap_s=1), [], 10.0)
     qtbot.waitUntil(lambda: page.stats()["points"] >= 3, timeout=10_000)
-    assert window.pause_button.isEnabled()
-    window.pause_button.click()
+    assert window.search.pause_button.isEnabled()
+    window.search.pause_button.click()
     source = window.controller.source
     assert source.paused
     # Whatever the replay sent before the pause reaches the map (every post
@@ -73,7 +73,7 @@ def test_a_paced_replay_can_be_paused_and_resumed(
     held = page.stats()["points"]
     qtbot.wait(800)
     assert page.stats()["points"] == held, "posts kept coming while paused"
-    window.pause_button.click()
+    window.search.pause_button.click()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
     qtbot.waitUntil(lambda: page.stats()["points"] == 30, timeout=20_000)
 

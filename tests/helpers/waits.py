@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 #: How long a condition may take before the test fails. Generous on purpose:
 #: it only costs time when something is already wrong.
@@ -21,20 +22,27 @@ WAIT_TIMEOUT_S = 30.0
 STOP_WITHIN_S = 10.0
 _POLL_S = 0.005
 
+T = TypeVar("T")
+
+
+def _poll(predicate: Callable[[], T], timeout: float) -> T:
+    """Call `predicate` until its result is true or `timeout` passes; that last result."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result or time.monotonic() >= deadline:
+            return result
+        time.sleep(_POLL_S)
+
 
 def wait_until(predicate: Callable[[], object], timeout: float = WAIT_TIMEOUT_S) -> bool:
     """Poll `predicate` until it is true (returns True) or `timeout` passes (False)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() >= deadline:
-            return bool(predicate())
-        time.sleep(_POLL_S)
-    return True
+    return bool(_poll(predicate, timeout))
 
 
-def wait_for(
-    predicate: Callable[[], object], timeout: float = WAIT_TIMEOUT_S, what: str = ""
-) -> None:
-    """`wait_until`, failing the test with `what` (or the predicate) if it times out."""
-    if not wait_until(predicate, timeout):
+def wait_for(predicate: Callable[[], T], timeout: float = WAIT_TIMEOUT_S, what: str = "") -> T:
+    """`predicate`'s first true result; fails the test with `what` if none comes in time."""
+    result = _poll(predicate, timeout)
+    if not result:
         raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+    return result
