@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from archive_samples import MELBOURNE_BBOX, SYDNEY, v1_status, v2_line, write_lines
 
@@ -151,6 +152,20 @@ def test_replay_into_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert rows[4]["lon"] == rows[4]["lat"] == rows[6]["lon"] == ""
 
 
+def test_replay_into_geoparquet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.parquet"
+    code, stdout, _ = run("--replay", str(archive(tmp_path)), "--out", str(out), capsys=capsys)
+    assert code == 0
+    assert Path(summary(stdout)["path"]) == out
+    with duckdb.connect() as db:
+        rows = db.execute(
+            "SELECT text, ST_AsText(geometry) FROM read_parquet(?) ORDER BY id", [str(out)]
+        ).fetchall()
+    assert len(rows) == 7  # every post, as in the CSV
+    assert ("RTL مطر and rain", "POINT (151.2 -33.87)") in rows
+    assert ("nothing located, rain", None) in rows
+
+
 def test_replay_into_the_apps_own_store_by_default(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], data_dir: Path
 ) -> None:
@@ -179,7 +194,7 @@ def test_speed_option(tmp_path: Path, capsys: pytest.CaptureFixture[str], speed:
     [
         (["--demo", "--replay", "x.jsonl"], "choose one source"),
         (["--replay", "MISSING"], "no such file"),
-        (["--replay", "ARCHIVE", "--out", "out.txt"], "write a .geojson, .csv, .db file"),
+        (["--replay", "ARCHIVE", "--out", "out.txt"], "write a .geojson, .csv, .parquet, .db file"),
         (["--demo"], "--term is required"),
         (["--replay", "ARCHIVE", "--term", '"unclosed'], "closing quote"),
     ],
@@ -359,3 +374,33 @@ def test_a_cut_gzip_keeps_the_posts_before_the_cut_and_says_where_reading_stoppe
         assert store.sessions()[0].received == kept
     finally:
         store.close()
+
+
+def test_exports_keep_what_the_archive_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whole unescaped text, the place of an exact point, a point beyond the
+    map's 85.05°, the antimeridian box's centre, a time taken from the id."""
+    archive = str(ARCHIVES / "v1_search_response.json")
+    geojson, table = tmp_path / "o.geojson", tmp_path / "o.csv"
+    for out in (geojson, table):
+        code, _, _ = run("--replay", archive, "--out", str(out), capsys=capsys)
+        assert code == 0
+    features = {
+        f["properties"]["id"]: f
+        for f in json.loads(geojson.read_text(encoding="utf-8"))["features"]
+    }
+    lisbon = features["1050000000000000101"]
+    assert lisbon["geometry"]["coordinates"] == [-9.14, 38.72]
+    assert lisbon["properties"]["place_label"] == "Lisbon, Portugal"
+    assert lisbon["properties"]["text"].startswith(
+        "A made-up long post about the rain & the river <3"
+    )
+    assert features["1050000000000000105"]["geometry"]["coordinates"] == [15.6, 88.5]
+    assert features["1050000000000000104"]["geometry"]["coordinates"] == [179.0, -17.5]
+    with open(table, encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert rows["1050000000000000106"]["time_from_id"] == "true"
+    assert rows["1050000000000000106"]["created_at"].startswith("2018-10-10T")
+    assert rows["1050000000000000101"]["time_from_id"] == "false"
+    assert len(rows["1050000000000000101"]["text"]) > 280

@@ -72,6 +72,7 @@ class SessionController(QObject):
         self._beat.timeout.connect(self._flush_soon)
         self._beat.start()
         bridge.postRequested.connect(self._show_post)
+        bridge.postsRequested.connect(self._list_posts)
         bridge.postLinkRequested.connect(self._open_post)
 
     # -- streams -------------------------------------------------------------
@@ -293,6 +294,10 @@ class SessionController(QObject):
 
     def _configure_page(self) -> None:
         self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)
+
+    def _list_posts(self, keys: list[int]) -> None:
+        found = [(key, post) for key in keys if (post := self.store.post(key)) is not None]
+        self.bridge.list_posts(keys, found)
 
     def _show_post(self, key: int) -> None:
         post = self.store.post(key)

@@ -109,7 +109,7 @@ def test_export_a_session_from_the_window(
     window.start_replay(make_archive(tmp_path), [], None)
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
     session_id = window.controller.session_id
-    for name in ("out.geojson", "out.csv", "out.db"):
+    for name in ("out.geojson", "out.csv", "out.parquet", "out.db"):
         dialog = ExportDialog(window.store.path, window.store.sessions(), session_id, window)
         assert dialog.session_combo.currentData() == session_id
         dialog.coarsen_combo.setCurrentIndex(dialog.coarsen_combo.findData("10km"))
