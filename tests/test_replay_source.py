@@ -339,7 +339,7 @@ def test_a_fault_mid_replay_keeps_what_came_before_and_says_where(tmp_path: Path
     )
     sink = FailingSink()
     ReplaySource(path, batch_size=1, profile_matcher=None).run(sink)
-    assert [p.id for p in sink.all_posts] == ["1860000000000000000", "1860000000000000001"]
+    assert [p.id for p in sink.received] == ["1860000000000000000", "1860000000000000001"]
     assert sink.last.state == "error"
     assert sink.last.message.endswith(
         "stopped at line 3: unexpected fault (RuntimeError: made-up fault while storing)"
@@ -353,7 +353,7 @@ def test_a_file_that_is_no_archive_ends_the_replay_with_an_error(tmp_path: Path)
     ReplaySource(path, profile_matcher=None).run(sink)
     assert sink.last.state == "error"
     assert sink.last.message.startswith("notes.txt is not an archive of posts (line 1: ")
-    assert sink.all_posts == []
+    assert sink.received == []
 
 
 def test_a_paced_replay_plays_posts_with_no_time_at_once(tmp_path: Path) -> None:
@@ -369,5 +369,5 @@ def test_a_paced_replay_plays_posts_with_no_time_at_once(tmp_path: Path) -> None
     ReplaySource(write_lines(tmp_path / "a.jsonl", records), speed=100, profile_matcher=None).run(
         sink
     )
-    assert [p.text for p in sink.all_posts] == ["no time, an id from 2006", "first", "second"]
+    assert [p.text for p in sink.received] == ["no time, an id from 2006", "first", "second"]
     assert sink.last.state == "stopped"

@@ -278,9 +278,9 @@ def test_an_error_line_that_does_not_end_the_stream_is_a_notice(fake: FakeX, sta
         malformed_line(json.dumps(error)),
         SendPost(payloads.point_post(text="rain after the notice"), ("rain has:geo",)),
     )
-    wait_for(lambda: len(run.sink.got()) == 1)
+    wait_for(lambda: len(run.sink.received) == 1)
     assert run.source.notices == {"errors": 1} and run.source.malformed_lines == 0
-    assert run.sink.last().message == "Receiving posts · notices: 1 errors"
+    assert run.sink.last.message == "Receiving posts · notices: 1 errors"
     assert fake.stream_connections == 1  # no reconnect was needed
 
 
