@@ -64,17 +64,17 @@ def display() -> Iterator[str]:
     manager = None
     try:
         wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 20, "Xvfb")
-        manager = subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL)
-        wait_for(
-            lambda: (
-                subprocess.run(
-                    ["xdotool", "get_num_desktops"], env=env, capture_output=True
-                ).returncode
-                == 0
-            ),
-            20,
-            "openbox to manage the screen",
-        )
+
+        def managed() -> bool:
+            # On a busy machine openbox has been seen to give up on a display
+            # that had only just come up: start it again until it holds.
+            nonlocal manager
+            if manager is None or manager.poll() is not None:
+                manager = subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL)
+            desktops = subprocess.run(["xdotool", "get_num_desktops"], env=env, capture_output=True)
+            return desktops.returncode == 0
+
+        wait_for(managed, 20, "openbox to manage the screen")
         yield name
     finally:
         for process in (manager, server):

@@ -8,10 +8,11 @@
   instead of sleeping and hoping;
 - `clocks.FakeClock`: a clock the test moves by hand, for the `clock=`
   parameter the sources and the live figures accept; `clocks.VirtualClock`
-  also stands for a source's waits, so pacing is exact and instant.
+  also stands for a source's waits, so pacing is exact and instant;
+  `clocks.TakingTurns` lets a background thread run only when the test says.
 """
 
-from .clocks import FakeClock, VirtualClock
+from .clocks import FakeClock, TakingTurns, VirtualClock
 from .sinks import RecordingSink
 from .waits import STOP_WITHIN_S, WAIT_TIMEOUT_S, wait_for, wait_until
 
@@ -20,6 +21,7 @@ __all__ = [
     "WAIT_TIMEOUT_S",
     "FakeClock",
     "RecordingSink",
+    "TakingTurns",
     "VirtualClock",
     "wait_for",
     "wait_until",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import threading
 
+from .waits import WAIT_TIMEOUT_S
+
 
 class FakeClock:
     """Stands for `time.monotonic`; the test moves it by hand."""
@@ -50,3 +52,39 @@ class VirtualClock(FakeClock):
             return condition.wait()
         finally:
             self.parked.clear()
+
+
+class TakingTurns:
+    """Virtual time for a thread that waits on an event between rounds of work
+    (`wait(event, seconds)`, the shape of `threading.Event.wait`).
+
+    The thread runs only when `advance()` brings the time it asked for, and
+    `advance()` returns once it is waiting again: the test and the thread take
+    turns, so what the thread finds each time is the same on any machine.
+    `intervals` lists every wait the thread asked for.
+    """
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.intervals: list[float] = []
+        self._cond = threading.Condition()
+        self._due: float | None = None  # None while the thread is working
+
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        with self._cond:
+            self.intervals.append(seconds)
+            self._due = self.now + seconds
+            self._cond.notify_all()
+            while not event.is_set() and self.now < self._due:
+                self._cond.wait(0.01)  # event.set() does not notify this condition
+            self._due = None
+            return event.is_set()
+
+    def advance(self, seconds: float) -> None:
+        with self._cond:
+            self.now += seconds
+            self._cond.notify_all()
+            waiting = self._cond.wait_for(
+                lambda: self._due is not None and self._due > self.now, WAIT_TIMEOUT_S
+            )
+        assert waiting, "the thread never came back to wait"
