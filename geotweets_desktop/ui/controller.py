@@ -39,6 +39,7 @@ class SessionController(QObject):
     sourceFinished = Signal(object)  # the Source that ended by itself
     statsChanged = Signal()
     sessionChanged = Signal()
+    noticed = Signal(str)  # a passing message for the user (the status bar shows it)
 
     def __init__(self, store: SessionStore, bridge: MapBridge, parent: QObject | None = None):
         super().__init__(parent)
@@ -306,8 +307,8 @@ class SessionController(QObject):
 
     def _open_post(self, key: int) -> None:
         post = self.store.post(key)
-        if post is not None and post.url:
-            QDesktopServices.openUrl(QUrl(post.url))
+        if post is not None and post.url and not QDesktopServices.openUrl(QUrl(post.url)):
+            self.noticed.emit(f"No web browser could be opened for {post.url}")
 
     def _set_state(self, event: StatusEvent) -> None:
         self.state = event

@@ -115,6 +115,9 @@ def test_posts_on_one_place_show_a_count_and_a_click_lists_them_all(
     assert page.eval("document.querySelector('.gt-popup .gt-text').textContent").startswith(
         "rain in Nairobi, report"
     )
+    where = page.eval("document.querySelector('.gt-popup .gt-where').textContent")
+    # "Located by place: …" in lower case, and the size kept on one line.
+    assert where.startswith("Located by place") and "\u00a0km)" in where, where
 
 
 def legend(page: Any) -> dict[str, Any]:
