@@ -6,7 +6,6 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from geotweets_desktop import APP_NAME, __version__
@@ -204,21 +203,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _prepare_qt_environment(args: argparse.Namespace) -> None:
-    """Settings that must be in place before Qt starts."""
-    headless_display = sys.platform.startswith("linux") and not (
+def _needs_offscreen(args: argparse.Namespace) -> bool:
+    """No display to show a window on (a server, CI): draw offscreen instead."""
+    no_display = sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     )
-    if headless_display and "QT_QPA_PLATFORM" not in os.environ:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        if not (args.self_check or args.screenshot):
-            log.warning("no display found: running offscreen, so no window is shown")
+    if not no_display or "QT_QPA_PLATFORM" in os.environ:
+        return False
+    if not (args.self_check or args.screenshot):
+        log.warning("no display found: running offscreen, so no window is shown")
+    return True
+
+
+def _allow_webengine_as_root() -> None:
+    # Chromium refuses to start its sandbox as root, and QtWebEngine takes
+    # this switch only from the environment.
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium refuses to start its sandbox as root.
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    if args.self_check and "GEOTWEETS_DATA_DIR" not in os.environ:
-        # The self-check must not touch the user's sessions or settings.
-        os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-self-check-")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,10 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.replay and not Path(args.replay).is_file():
             print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)
             return 2
-        _prepare_qt_environment(args)
+        _allow_webengine_as_root()
         from geotweets_desktop.ui.app import run_app
 
-        return run_app(args)
+        return run_app(args, offscreen=_needs_offscreen(args))
     except (TermError, AreaError) as exc:
         print(f"geotweets: {exc}", file=sys.stderr)
         return 2

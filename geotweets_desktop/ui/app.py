@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
+import tempfile
 from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from geotweets_desktop import APP_NAME, __version__
+from geotweets_desktop import APP_NAME, __version__, startup
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.paths import store_path
@@ -25,12 +25,12 @@ log = logging.getLogger(__name__)
 SCREENSHOT_SETTLE_MS = 1500
 
 
-def create_application() -> QApplication:
-    # Hand the interpreter lock over more often than the default 5 ms, so a busy
-    # stream thread cannot hold up the GUI thread for long (see bench/live_latency.py).
-    sys.setswitchinterval(0.001)
+def create_application(*, offscreen: bool = False) -> QApplication:
+    """The application; `offscreen` draws into memory (no display needed)."""
+    startup.prepare_window_process()
     register_scheme()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    argv = sys.argv[:1] + (["-platform", "offscreen"] if offscreen else [])
+    app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("GeoTweets")
@@ -54,7 +54,7 @@ def dispose(window: QWidget) -> None:
     shiboken6.delete(window)
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: argparse.Namespace, *, offscreen: bool = False) -> int:
     from geotweets_desktop.ui.main_window import MainWindow
 
     # Bad input ends here, before any window exists: tearing QtWebEngine down
@@ -62,11 +62,11 @@ def run_app(args: argparse.Namespace) -> int:
     terms = parse_terms(args.term) if args.term else None
     if args.x and not args.replay and not terms and not args.areas:
         raise TermError("--x needs a --term or an area (--bbox, --around, --place).")
-    app = create_application()
-    settings = AppSettings()
-    if args.offline:
-        os.environ["GEOTWEETS_TILE_URL"] = ""
-    store = SessionStore(store_path())
+    app = create_application(offscreen=offscreen)
+    # The self-check must not touch the user's sessions or settings.
+    folder = Path(tempfile.mkdtemp(prefix="geotweets-self-check-")) if args.self_check else None
+    settings = AppSettings(folder, offline=args.offline)
+    store = SessionStore(store_path(folder))
     window = MainWindow(store, settings)
     if args.screenshot or args.self_check:
         window.resize(1280, 800)  # the same picture whatever the last session's size
