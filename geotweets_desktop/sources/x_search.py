@@ -24,7 +24,7 @@ import requests
 import tweepy
 
 from geotweets_desktop.core.archive.records import V2_NOTICE_KIND
-from geotweets_desktop.core.archive.summary import notices_text
+from geotweets_desktop.core.archive.summary import live_text
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.area.rules import following_summary, search_queries
@@ -194,14 +194,8 @@ class XRecentSearchSource:
         return posts
 
     def _live_message(self, new: int, wait: float) -> str:
-        """`3 new, next poll in 15 s`, and what X sent besides posts so far."""
-        parts = [f"{new} new, next poll in {wait:.0f} s"]
-        if self.notices:
-            parts.append(notices_text(self.notices))
-        if self.bad_records:
-            plural = "result" if self.bad_records == 1 else "results"
-            parts.append(f"{self.bad_records:,} bad {plural} skipped")
-        return " · ".join(parts)
+        head = f"{new} new, next poll in {wait:.0f} s"
+        return live_text(head, self.notices, self.bad_records, "result")
 
     def _bad_record(self, reason: str) -> None:
         self.bad_records += 1

@@ -32,7 +32,7 @@ import requests
 import tweepy
 
 from geotweets_desktop.core.archive.records import V2_NOTICE_KIND
-from geotweets_desktop.core.archive.summary import notices_text
+from geotweets_desktop.core.archive.summary import live_text
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.area.rules import following_summary
@@ -258,14 +258,7 @@ class XStreamSource:
         sink.status(StatusEvent("live", self._live_message()))
 
     def _live_message(self) -> str:
-        """`Receiving posts`, and what X sent besides posts so far, for the window."""
-        parts = ["Receiving posts"]
-        if self.notices:
-            parts.append(notices_text(self.notices))
-        if self.malformed_lines:
-            plural = "line" if self.malformed_lines == 1 else "lines"
-            parts.append(f"{self.malformed_lines:,} bad {plural} skipped")
-        return " · ".join(parts)
+        return live_text("Receiving posts", self.notices, self.malformed_lines, "line")
 
     def _term_for_tag(self, tag: str) -> str | None:
         return term_from_tag(tag, self.session_key)

@@ -24,10 +24,7 @@
     const text = el("p", "gt-text", post.text);
     text.dir = "auto";
     box.appendChild(text);
-    const when = new Date(post.created_at);
-    let time = !post.created_at ? "Time unknown" : isNaN(when) ? post.created_at : when.toLocaleString();
-    if (post.time_from_id) time += " (from the post id)";
-    box.appendChild(el("div", "gt-meta gt-time", time));
+    box.appendChild(el("div", "gt-meta gt-time", window.GeoTweetsDom.postTime(post)));
     const kind = kinds[post.kind] || { name: "unknown", label: "Unknown" };
     // "Located by exact point", not "Located by Exact point".
     let where = kind.label.charAt(0).toLowerCase() + kind.label.slice(1);

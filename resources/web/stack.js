@@ -43,7 +43,7 @@
     }
 
     /* Python's answer: {keys, posts: [{key, author_name, author_handle, text,
-     * created_at, terms}]}. An answer to an earlier page is ignored. */
+     * created_at, time_from_id, terms}]}. An answer to an earlier page is ignored. */
     showPage(answer) {
       if (String(answer.keys) !== String(this._asked)) return;
       this._render(answer.posts, false);
@@ -68,8 +68,7 @@
           swatch.title = term.term;
           head.appendChild(swatch);
         });
-        const when = new Date(post.created_at);
-        const time = isNaN(when) ? post.created_at : when.toLocaleString();
+        const time = window.GeoTweetsDom.postTime(post);
         head.appendChild(el("span", "gt-stack-author", (post.author_name || "(no name)") + " · " + time));
         row.appendChild(head);
         const text = el("div", "gt-stack-text", post.text);

@@ -162,7 +162,8 @@ class MapBridge(QObject):
                             "author_name": post.author_name,
                             "author_handle": post.author_handle,
                             "text": post.text,
-                            "created_at": post.created_at.isoformat(),
+                            "created_at": post.created_at.isoformat() if post.created_at else "",
+                            "time_from_id": post.time_from_id,
                             "terms": [index[t] for t in post.terms if t in index],
                         }
                         for key, post in posts
