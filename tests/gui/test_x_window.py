@@ -165,6 +165,4 @@ def test_x_notices_and_repeated_posts_show_in_the_status_bar(
     )
     figures = window.status.figures_label.text()
     assert figures.startswith("received 1 · located 1 · 1 duplicates skipped · notices: 1 errors")
-    qtbot.waitUntil(
-        lambda: "notices: 1 errors" in window.status.state_label.text(), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: "notices: 1 errors" in window.status.state_label.text(), timeout=10_000)
