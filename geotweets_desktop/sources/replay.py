@@ -42,7 +42,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -300,6 +300,11 @@ class ReplaySource:
             return self.reader.not_an_archive()
         except OSError as exc:
             return f"cannot read {self.path}: {exc.strerror or exc}"
+
+    @property
+    def notices(self) -> Mapping[str, int]:
+        """X's notices met in the file so far, by kind."""
+        return self.reader.notices
 
     def archive_report(self) -> ArchiveReport:
         reader = self.reader
