@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -16,8 +15,6 @@ from geotweets_desktop.commands.area_options import (
     attach_area_values,
 )
 from geotweets_desktop.paths import data_dir
-
-log = logging.getLogger("geotweets")
 
 
 def _positive(value: str) -> float:
@@ -203,25 +200,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _needs_offscreen(args: argparse.Namespace) -> bool:
-    """No display to show a window on (a server, CI): draw offscreen instead."""
-    no_display = sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    )
-    if not no_display or "QT_QPA_PLATFORM" in os.environ:
-        return False
-    if not (args.self_check or args.screenshot):
-        log.warning("no display found: running offscreen, so no window is shown")
-    return True
-
-
-def _allow_webengine_as_root() -> None:
-    # Chromium refuses to start its sandbox as root, and QtWebEngine takes
-    # this switch only from the environment.
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(attach_area_values(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
@@ -265,10 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.replay and not Path(args.replay).is_file():
             print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)
             return 2
-        _allow_webengine_as_root()
         from geotweets_desktop.ui.app import run_app
 
-        return run_app(args, offscreen=_needs_offscreen(args))
+        return run_app(args)
     except (TermError, AreaError) as exc:
         print(f"geotweets: {exc}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +24,25 @@ log = logging.getLogger(__name__)
 
 # After the page says it is ready, give it this long to paint before a screenshot.
 SCREENSHOT_SETTLE_MS = 1500
+
+
+def _needs_offscreen(args: argparse.Namespace) -> bool:
+    """No display to show a window on (a server, CI): draw offscreen instead."""
+    no_display = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if not no_display or "QT_QPA_PLATFORM" in os.environ:
+        return False
+    if not (args.self_check or args.screenshot):
+        log.warning("no display found: running offscreen, so no window is shown")
+    return True
+
+
+def _allow_webengine_as_root() -> None:
+    # Chromium refuses to start its sandbox as root, and QtWebEngine takes
+    # this switch only from the environment.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
 def create_application(*, offscreen: bool = False) -> QApplication:
@@ -54,10 +74,17 @@ def dispose(window: QWidget) -> None:
     shiboken6.delete(window)
 
 
-def run_app(args: argparse.Namespace, *, offscreen: bool = False) -> int:
+def run_app(args: argparse.Namespace) -> int:
+    """The window for the command-line options; the exit status."""
     from geotweets_desktop.ui.main_window import MainWindow
 
-    app = create_application(offscreen=offscreen)
+    # Bad input ends here, before any window exists: tearing QtWebEngine down
+    # while its page is still starting once crashed the process on the way out.
+    terms = parse_terms(args.term) if args.term else None
+    if args.x and not args.replay and not terms and not args.areas:
+        raise TermError("--x needs a --term or an area (--bbox, --around, --place).")
+    _allow_webengine_as_root()
+    app = create_application(offscreen=_needs_offscreen(args))
     # The self-check must not touch the user's sessions or settings.
     folder = Path(tempfile.mkdtemp(prefix="geotweets-self-check-")) if args.self_check else None
     settings = AppSettings(folder, offline=args.offline)
@@ -83,13 +110,10 @@ def run_app(args: argparse.Namespace, *, offscreen: bool = False) -> int:
             result["code"] = 1
         window.close()
 
-    terms = parse_terms(args.term) if args.term else None
     window.areas = list(args.areas)
     if args.replay:
         window.start_replay(Path(args.replay), terms or [], args.speed)
     elif args.x:
-        if not terms and not args.areas:
-            raise TermError("--x needs a --term or an area (--bbox, --around, --place).")
         window.start_x_stream(terms or [])
     elif args.demo:
         window.start_demo(terms)
