@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from geotweets_desktop.core.gazetteer import gazetteer
+from geotweets_desktop.core.post import LOCATION_KINDS
 from geotweets_desktop.core.store import SessionStore
-
-KINDS = ("exact", "place", "profile")
 
 
 def made_up_points(n: int, seed: int = 1) -> list[tuple[float, float, str]]:
@@ -27,7 +26,7 @@ def made_up_points(n: int, seed: int = 1) -> list[tuple[float, float, str]]:
     for city in chosen:
         lon = max(-180.0, min(180.0, city.lon + rng.gauss(0, 0.15)))
         lat = max(-85.0, min(85.0, city.lat + rng.gauss(0, 0.1)))
-        out.append((lon, lat, KINDS[rng.randrange(3)]))
+        out.append((lon, lat, LOCATION_KINDS[rng.randrange(len(LOCATION_KINDS))]))
     return out
 
 

@@ -37,7 +37,7 @@ from bench.common import Driver, make_session_store, process_tree_rss_mb  # noqa
 
 PAN_JS = """
 (() => {
-  const map = GeoTweets.app.map;
+  const map = GeoTweets.map;
   window.__frames = window.__frames || [];
   const t0 = performance.now();
   %s
@@ -52,7 +52,7 @@ PAN_JS = """
 
 NAIVE_JS = """
 (() => {
-  const map = GeoTweets.app.map;
+  const map = GeoTweets.map;
   const renderer = L.canvas();
   const group = L.layerGroup();
   const pts = GeoTweets.points();
@@ -61,7 +61,7 @@ NAIVE_JS = """
     const ll = map.unproject([pts.xy[2 * i], pts.xy[2 * i + 1]], 0);
     group.addLayer(L.circleMarker(ll, {renderer: renderer, radius: 4}));
   }
-  GeoTweets.app.map.removeLayer(GeoTweets.app.layer);
+  GeoTweets.map.removeLayer(GeoTweets.pointsLayer);
   group.addTo(map);
   window.__naive = group;
   return n;
@@ -127,7 +127,7 @@ def main() -> int:
 
     pans = [f"map.panBy([{d}, {d // 2}], {{animate: false}});" for d in ([200, -200] * args.pans)]
     for zoom in (2, 4, 5, 7):
-        js(f"GeoTweets.app.map.setView([30, 10], {zoom}, {{animate: false}}); true")
+        js(f"GeoTweets.map.setView([30, 10], {zoom}, {{animate: false}}); true")
         wait(lambda: True)
         mode = json.loads(js("JSON.stringify(GeoTweets.lastDraw().mode)"))
         report(f"pan redraw at zoom {zoom} ({mode}), {session.located:,} points", frames(pans))
@@ -137,16 +137,16 @@ def main() -> int:
     for z in [3, 4, 5, 6] * 2:
         js(
             "(() => { window.__tiles = 0; const t0 = performance.now();"
-            " GeoTweets.app.basemap.once('load', () => {"
+            " GeoTweets.basemap.once('load', () => {"
             " window.__tiles = performance.now() - t0; });"
-            f" GeoTweets.app.map.setZoom({z}, {{animate: false}}); return true; }})()"
+            f" GeoTweets.map.setZoom({z}, {{animate: false}}); return true; }})()"
         )
         wait(lambda: js("window.__tiles") > 0)
         tiles.append(float(js("window.__tiles")))
     report("zoom until every offline basemap tile is drawn", tiles)
 
     # Click to popup: real mouse clicks at points' pixels.
-    js("GeoTweets.app.map.setView([48.85, 2.35], 9, {animate: false}); true")
+    js("GeoTweets.map.setView([48.85, 2.35], 9, {animate: false}); true")
     latencies = []
     target = window.map_view.focusProxy() or window.map_view
     for _ in range(10):
@@ -154,7 +154,7 @@ def main() -> int:
         if index < 0:
             break
         x, y = json.loads(js(f"JSON.stringify(GeoTweets.pointPixel({index}))"))
-        js("GeoTweets.app.map.closePopup(); window.__popupAt = 0; true")
+        js("GeoTweets.map.closePopup(); window.__popupAt = 0; true")
         started = time.perf_counter()
         QTest.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
         wait(lambda: js("!!document.querySelector('.gt-popup')"), timeout=10)
@@ -168,7 +168,7 @@ def main() -> int:
     )
 
     # The naive way, same page, same data: one Leaflet circleMarker per post.
-    js("GeoTweets.app.map.setView([30, 10], 4, {animate: false}); true")
+    js("GeoTweets.map.setView([30, 10], 4, {animate: false}); true")
     t = time.perf_counter()
     n = js(NAIVE_JS % args.naive)
     print(f"naive: {n:,} L.circleMarker layers added in {time.perf_counter() - t:.1f} s")

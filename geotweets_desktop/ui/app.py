@@ -97,7 +97,9 @@ def run_app(args: argparse.Namespace) -> int:
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), finish)
     elif args.screenshot:
-        window.map_view.pageReady.connect(lambda: QTimer.singleShot(SCREENSHOT_SETTLE_MS, finish))
+        window.map_view.bridge.ready.connect(
+            lambda: QTimer.singleShot(SCREENSHOT_SETTLE_MS, finish)
+        )
     window.closed.connect(app.quit)
     app.exec()
     dispose(window)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -23,8 +22,7 @@ from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import Source, StatusEvent
-from geotweets_desktop.ui.map.bridge import MapBridge, points_payload
-from geotweets_desktop.ui.palette import term_colors
+from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.worker import StreamRunner
 
 log = logging.getLogger(__name__)
@@ -54,7 +52,6 @@ class SessionController(QObject):
         self.stats.stop()
         self.state = StatusEvent("stopped", "Ready")
         self.usage: UsageMeter | None = None
-        self._term_index: dict[str, int] = {}
         self._token = 0
         self._runner: StreamRunner | None = None
         self._lingering: list[StreamRunner] = []
@@ -74,8 +71,6 @@ class SessionController(QObject):
         self._beat.start()
         bridge.postRequested.connect(self._show_post)
         bridge.postLinkRequested.connect(self._open_post)
-        self._unsent: list[StoredPoint] = []
-        bridge.ready.connect(self._on_page_ready)
 
     # -- streams -------------------------------------------------------------
 
@@ -169,8 +164,7 @@ class SessionController(QObject):
     def clear(self) -> None:
         """Clear the map; what is stored stays stored."""
         self._replay = None
-        self._unsent = []
-        self.bridge.pointsCleared.emit()
+        self.bridge.clear_points()
 
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
@@ -240,7 +234,7 @@ class SessionController(QObject):
                 for key, p in added
                 if p.location is not None
             ]
-            self._send_points(points)
+            self.bridge.add_points(points)
             if self.usage is not None:
                 self.usage.add(len(added))
             self.statsChanged.emit()
@@ -255,57 +249,17 @@ class SessionController(QObject):
             if chunk is None:
                 self._replay = None
             else:
-                self._send_points(chunk)
-
-    def _send_points(self, points: list[StoredPoint]) -> None:
-        if not self.bridge.is_ready:  # sent when the page says it is ready
-            self._unsent.extend(points)
-        elif points:
-            self.bridge.send("pointsAdded", points_payload(points, self._term_index))
+                self.bridge.add_points(chunk)
 
     # -- page ------------------------------------------------------------------
 
-    def _on_page_ready(self) -> None:
-        self._configure_page()
-        unsent, self._unsent = self._unsent, []
-        self._send_points(unsent)
-
     def _configure_page(self) -> None:
-        self._term_index = {t: i for i, t in enumerate(self.terms)}
-        self.bridge.send(
-            "configure",
-            {
-                "terms": term_colors(self.terms),
-                "synthetic": self.synthetic,
-                "sourceLabel": self.source_label,
-                "tileUrl": self.bridge.tile_url,
-            },
-        )
-
-    def post_details(self, key: int) -> dict[str, Any] | None:
-        post = self.store.post(key)
-        if post is None or post.location is None:
-            return None
-        loc = post.location
-        return {
-            "key": key,
-            "author_name": post.author_name,
-            "author_handle": post.author_handle,
-            "text": post.text,
-            "created_at": post.created_at.isoformat(),
-            "kind": loc.kind,
-            "place_label": loc.label,
-            "radius_m": loc.radius_m,
-            "lon": loc.lon,
-            "lat": loc.lat,
-            "url": post.url,
-            "synthetic": post.synthetic,
-        }
+        self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)
 
     def _show_post(self, key: int) -> None:
-        details = self.post_details(key)
-        if details is not None:
-            self.bridge.send("postShown", details)
+        post = self.store.post(key)
+        if post is not None:
+            self.bridge.show_post(key, post)
 
     def _open_post(self, key: int) -> None:
         post = self.store.post(key)

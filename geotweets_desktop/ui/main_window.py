@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = SessionStatusBar(self.controller, self)
         self.setStatusBar(self.status)
-        self.map_view.pageReady.connect(
+        self.map_view.bridge.ready.connect(
             lambda: threading.Thread(
                 target=_settle_after_start_up, name="gazetteer-warm-up", daemon=True
             ).start()

@@ -81,7 +81,7 @@ class SelfCheck:
         if self.window.map_view.bridge.is_ready:
             self._on_page_ready()
         else:
-            self.window.map_view.pageReady.connect(self._on_page_ready)
+            self.window.map_view.bridge.ready.connect(self._on_page_ready)
         QTimer.singleShot(int(TIMEOUT_S * 1000), self._poll)
 
     def _on_page_ready(self) -> None:

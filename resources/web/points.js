@@ -1,4 +1,6 @@
-/* Every post's point, kept in typed arrays with a grid index, drawn on one canvas.
+/* The points layer: every post's point, kept in typed arrays with a grid
+ * index, drawn on one canvas. A Leaflet layer that owns its data, its counts
+ * and its redraw scheduling; the page feeds it and listens to its events.
  *
  * Built for a million points on a CPU-only machine:
  * - Points live in growable typed arrays (no object, DOM node or Leaflet
@@ -10,6 +12,10 @@
  *   dominant term); zoomed in, the points of the cells in view are drawn,
  *   as styled circles when few, as pixels written straight into one
  *   ImageData when many. Clicks are hit-tested through the grid too.
+ *
+ * Events: "configure" (new terms or kinds), "countschange" (per-term and
+ * per-kind counts moved), "pointsadded" {keys}, "redraw" {ms, mode} after
+ * every drawing, "pointclick" {index, key} when a click hits a point.
  */
 (function () {
   "use strict";
@@ -17,22 +23,22 @@
   const GRID = 1024; // cells per axis; a cell is 0.25 px at zoom 0
   const CELL = 256 / GRID; // cell size in zoom-0 pixels
   const MAX_TERMS = 16; // term slots per cell (the last one is "no term")
-  const NO_TERM = 255;
-  const KINDS = ["exact", "place", "profile"];
-  const VECTOR_LIMIT = 12000; // more points in view than this: pixels, not circles
-  const DENSITY_MAX_CELL_PX = 4; // cells this small on screen: draw counts, not points
-  const HIT_RADIUS_PX = 8;
+  const NO_TERM = 255; // also caps the terms a point can name: its term is a byte
+  const NO_TERM_COLOR = "#555555";
 
   function termSlot(term) {
     return term === NO_TERM ? MAX_TERMS - 1 : Math.min(term, MAX_TERMS - 2);
   }
 
+  /* The points and their grid. `kindCount` sizes the per-cell kind counts:
+   * a kind is a small integer below it, checked by the layer before push. */
   class PointIndex {
-    constructor() {
+    constructor(kindCount) {
+      this.kindCount = kindCount;
       this.count = 0;
       this.capacity = 0;
       this.head = new Int32Array(GRID * GRID).fill(-1);
-      this.kindCounts = new Uint32Array(GRID * GRID * 3);
+      this.kindCounts = new Uint32Array(GRID * GRID * kindCount);
       this.termCounts = new Uint16Array(GRID * GRID * MAX_TERMS); // saturates at 65535
       this.dominant = new Uint8Array(GRID * GRID); // term slot with the most posts
       // The cells holding any point, so a redraw can skip the empty (most) ones.
@@ -43,22 +49,17 @@
 
     _grow(capacity) {
       const n = this.count;
-      const grow = function (Type, prev) {
-        const next = new Type(capacity);
-        if (prev) next.set(prev.subarray(0, n));
+      const grow = function (Type, prev, width) {
+        const next = new Type(capacity * width);
+        if (prev) next.set(prev.subarray(0, n * width));
         return next;
       };
-      const growPairs = function (prev) {
-        const next = new Float64Array(capacity * 2);
-        if (prev) next.set(prev.subarray(0, n * 2));
-        return next;
-      };
-      this.key = grow(Float64Array, this.key);
+      this.key = grow(Float64Array, this.key, 1);
       // x, y interleaved: one cache line serves both when a redraw jumps around.
-      this.xy = growPairs(this.xy);
-      this.term = grow(Uint8Array, this.term);
-      this.kind = grow(Uint8Array, this.kind);
-      this.next = grow(Int32Array, this.next);
+      this.xy = grow(Float64Array, this.xy, 2);
+      this.term = grow(Uint8Array, this.term, 1);
+      this.kind = grow(Uint8Array, this.kind, 1);
+      this.next = grow(Int32Array, this.next, 1);
       this.capacity = capacity;
     }
 
@@ -76,7 +77,7 @@
       if (this.head[cell] === -1) this.cells[this.cellCount++] = cell;
       this.next[i] = this.head[cell];
       this.head[cell] = i;
-      this.kindCounts[cell * 3 + kind] += 1;
+      this.kindCounts[cell * this.kindCount + kind] += 1;
       const slot = termSlot(term);
       const base = cell * MAX_TERMS;
       if (this.termCounts[base + slot] < 65535) this.termCounts[base + slot] += 1;
@@ -105,13 +106,34 @@
     return ((alpha << 24) | (c.b << 16) | (c.g << 8) | c.r) >>> 0;
   }
 
-  /* The layer: one canvas, a little larger than the view so a drag shows no
-   * blank edge before the redraw at its end. */
-  const PointLayer = L.Layer.extend({
-    options: { padding: 0.15, pane: "overlayPane" },
+  function isCode(value, limit) {
+    return Number.isInteger(value) && value >= 0 && value < limit;
+  }
 
-    initialize: function (state) {
-      this._state = state;
+  /* One canvas, a little larger than the view so a drag shows no blank edge
+   * before the redraw at its end. */
+  const PointLayer = L.Layer.extend({
+    options: {
+      pane: "overlayPane",
+      padding: 0.15,
+      vectorLimit: 12000, // more points in view than this: pixels, not circles
+      densityMaxCellPx: 4, // cells this small on screen: draw counts, not points
+      hitRadiusPx: 8,
+    },
+
+    initialize: function (options) {
+      L.setOptions(this, options);
+      this._terms = []; // [{term, color}]
+      this._kinds = []; // [{name, label}]; a point's kind is an index into it
+      this._kindVisible = [];
+      this._termCounts = [];
+      this._kindCounts = [];
+      this._points = null; // made when the kinds are known (configure)
+      this._framePending = false;
+      this._countsChanged = false;
+      this.drawMode = "";
+      this.lastRedrawMs = 0;
+      this.redraws = 0;
     },
 
     onAdd: function (map) {
@@ -120,12 +142,114 @@
       // A zoom or a pan ends with one moveend; redrawing on zoomend or
       // viewreset as well would draw the same frame two or three times.
       map.on("moveend resize", this.redraw, this);
+      map.on("click", this._onMapClick, this);
       this.redraw();
     },
 
     onRemove: function (map) {
       map.off("moveend resize", this.redraw, this);
+      map.off("click", this._onMapClick, this);
       L.DomUtil.remove(this._canvas);
+    },
+
+    // -- data ------------------------------------------------------------------
+
+    /* The session's terms (their colours) and the table of location kinds.
+     * Term counts start again; the points stay unless the kinds change. */
+    configure: function (terms, kinds) {
+      this._terms = terms.slice(0, NO_TERM);
+      this._termCounts = this._terms.map(function () { return 0; });
+      if (!this._points || this._points.kindCount !== kinds.length) {
+        this._points = new PointIndex(kinds.length);
+        this._kindCounts = kinds.map(function () { return 0; });
+        this._kindVisible = kinds.map(function () { return true; });
+      }
+      this._kinds = kinds.slice();
+      this.fire("configure");
+      this.fire("countschange");
+      this.redraw();
+      return this;
+    },
+
+    /* A batch in columns: {key, lon, lat, kind, terms}. A point whose kind or
+     * position the layer cannot read is left out (and said so), never counted. */
+    addPoints: function (batch) {
+      const points = this._points;
+      if (!points) {
+        console.warn("points arrived before the map was configured; not drawn");
+        return this;
+      }
+      const project = window.GeoTweetsBasemap.project;
+      const kindCount = this._kinds.length;
+      const termCount = this._terms.length;
+      let skipped = 0;
+      for (let i = 0; i < batch.key.length; i++) {
+        const kind = batch.kind[i];
+        const lon = batch.lon[i];
+        const lat = batch.lat[i];
+        if (!isCode(kind, kindCount) || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+          skipped += 1;
+          continue;
+        }
+        const xy = project(lon, lat);
+        const terms = Array.isArray(batch.terms[i]) ? batch.terms[i] : [];
+        let first = NO_TERM;
+        for (const t of terms) {
+          if (!isCode(t, termCount)) continue;
+          if (first === NO_TERM) first = t;
+          this._termCounts[t] += 1;
+        }
+        points.push(batch.key[i], xy[0], xy[1], first, kind);
+        this._kindCounts[kind] += 1;
+      }
+      if (skipped) console.warn(skipped + " points with an unknown kind or position not drawn");
+      this._countsChanged = true;
+      this.fire("pointsadded", { keys: batch.key });
+      this._scheduleRedraw();
+      return this;
+    },
+
+    clearPoints: function () {
+      if (this._points) this._points.clear();
+      this._termCounts = this._terms.map(function () { return 0; });
+      this._kindCounts = this._kinds.map(function () { return 0; });
+      this.redraw();
+      this.fire("countschange");
+      return this;
+    },
+
+    setKindVisible: function (kind, visible) {
+      if (!isCode(kind, this._kinds.length)) return this;
+      this._kindVisible[kind] = visible;
+      this.redraw();
+      return this;
+    },
+
+    terms: function () { return this._terms; },
+    kinds: function () { return this._kinds; },
+    kindVisible: function (kind) { return this._kindVisible[kind] === true; },
+    termCounts: function () { return this._termCounts; },
+    kindCounts: function () { return this._kindCounts; },
+    pointCount: function () { return this._points ? this._points.count : 0; },
+    /* The typed arrays themselves (read-only use: tests and benchmarks). */
+    points: function () { return this._points; },
+    keyAt: function (index) { return this._points.key[index]; },
+
+    // -- drawing -----------------------------------------------------------------
+
+    /* New points are drawn once per animation frame, however many batches came. */
+    _scheduleRedraw: function () {
+      if (this._framePending) return;
+      this._framePending = true;
+      const self = this;
+      requestAnimationFrame(function () {
+        self._framePending = false;
+        self.redraw();
+        if (self._countsChanged) {
+          self._countsChanged = false;
+          self.fire("countschange");
+        }
+      });
     },
 
     /* Where the canvas is and what it shows, in world pixels at this zoom. */
@@ -150,7 +274,7 @@
     },
 
     redraw: function () {
-      if (!this._map) return;
+      if (!this._map) return this;
       const started = performance.now();
       const f = this._frame();
       const canvas = this._canvas;
@@ -163,28 +287,31 @@
       L.DomUtil.setPosition(canvas, f.topLeft);
       const ctx = canvas.getContext("2d");
       ctx.clearRect(0, 0, f.width, f.height);
-      const st = this._state;
-      const visible = this._visibleCount(f);
-      const cellPx = CELL * f.scale;
-      if (visible <= VECTOR_LIMIT) {
-        st.drawMode = "circles";
-        this._drawCircles(ctx, f);
-      } else if (cellPx <= DENSITY_MAX_CELL_PX) {
-        st.drawMode = "density";
-        this._drawDensity(ctx, f);
-      } else {
-        st.drawMode = "pixels";
-        this._drawPixels(ctx, f);
+      if (this._points) {
+        const visible = this._visibleCount(f);
+        const cellPx = CELL * f.scale;
+        if (visible <= this.options.vectorLimit) {
+          this.drawMode = "circles";
+          this._drawCircles(ctx, f);
+        } else if (cellPx <= this.options.densityMaxCellPx) {
+          this.drawMode = "density";
+          this._drawDensity(ctx, f);
+        } else {
+          this.drawMode = "pixels";
+          this._drawPixels(ctx, f);
+        }
       }
-      st.lastRedrawMs = performance.now() - started;
-      st.redraws += 1;
+      this.lastRedrawMs = performance.now() - started;
+      this.redraws += 1;
+      this.fire("redraw", { ms: this.lastRedrawMs, mode: this.drawMode });
+      return this;
     },
 
     /* Calls fn(cell, copyOffsetPx) for every non-empty grid cell the canvas
      * shows, across the world copies left and right. Walks the rectangle of
      * cells in view, or the list of non-empty cells when that is shorter. */
     _eachCell: function (f, fn) {
-      const pts = this._state.points;
+      const pts = this._points;
       const cellPx = CELL * f.scale;
       const y0 = Math.max(0, Math.floor(f.oy / cellPx));
       const y1 = Math.min(GRID - 1, Math.floor((f.oy + f.height) / cellPx));
@@ -213,33 +340,53 @@
       }
     },
 
+    /* The codes of the kinds switched on. */
+    _shownKinds: function () {
+      const shown = [];
+      for (let k = 0; k < this._kinds.length; k++) if (this._kindVisible[k]) shown.push(k);
+      return shown;
+    },
+
+    /* Posts of the shown kinds in a cell, for each cell: a function of the cell. */
+    _shownCounter: function () {
+      const counts = this._points.kindCounts;
+      const stride = this._points.kindCount;
+      const shown = this._shownKinds();
+      return function (cell) {
+        const base = cell * stride;
+        let n = 0;
+        for (let s = 0; s < shown.length; s++) n += counts[base + shown[s]];
+        return n;
+      };
+    },
+
     _visibleCount: function (f) {
-      const st = this._state;
-      const counts = st.points.kindCounts;
-      const vis = st.kindVisible;
+      const countOf = this._shownCounter();
       let total = 0;
       this._eachCell(f, function (cell) {
-        const base = cell * 3;
-        if (vis[0]) total += counts[base];
-        if (vis[1]) total += counts[base + 1];
-        if (vis[2]) total += counts[base + 2];
+        total += countOf(cell);
       });
       return total;
     },
 
+    _termColor: function (term) {
+      return term === NO_TERM || !this._terms[term] ? NO_TERM_COLOR : this._terms[term].color;
+    },
+
     _drawCircles: function (ctx, f) {
-      const st = this._state;
-      const pts = st.points;
+      const pts = this._points;
+      const visible = this._kindVisible;
+      const kindCount = this._kinds.length;
       const radius = f.zoom >= 6 ? 5 : 4;
       const paths = new Map();
       const scale = f.scale;
       this._eachCell(f, function (cell, shift) {
         for (let i = pts.head[cell]; i !== -1; i = pts.next[i]) {
           const kind = pts.kind[i];
-          if (!st.kindVisible[kind]) continue;
+          if (!visible[kind]) continue;
           const px = pts.xy[2 * i] * scale + shift - f.ox;
           const py = pts.xy[2 * i + 1] * scale - f.oy;
-          const id = pts.term[i] * 4 + kind;
+          const id = pts.term[i] * kindCount + kind;
           let path = paths.get(id);
           if (!path) {
             path = new Path2D();
@@ -251,9 +398,8 @@
       });
       // One path per (term, kind): a handful of fills instead of one per point.
       for (const [id, path] of paths) {
-        const term = Math.floor(id / 4);
-        const kind = KINDS[id % 4];
-        const color = term === NO_TERM ? "#555555" : st.terms[term].color;
+        const color = this._termColor(Math.floor(id / kindCount));
+        const kind = this._kinds[id % kindCount].name;
         if (kind === "profile") {
           // Profile text is the least certain kind: a hollow ring.
           ctx.lineWidth = 2;
@@ -272,19 +418,17 @@
     },
 
     _palette: function (alpha) {
-      const st = this._state;
       const colors = new Uint32Array(MAX_TERMS);
       for (let t = 0; t < MAX_TERMS; t++) {
-        const term = st.terms[t];
-        colors[t] = abgr(parseColor(term && t < MAX_TERMS - 1 ? term.color : "#555555"), alpha);
+        const color = t < MAX_TERMS - 1 ? this._termColor(t) : NO_TERM_COLOR;
+        colors[t] = abgr(parseColor(color), alpha);
       }
       return colors;
     },
 
     /* Many points: a 3 x 3 pixel square each, written into one ImageData. */
     _drawPixels: function (ctx, f) {
-      const st = this._state;
-      const pts = st.points;
+      const pts = this._points;
       const w = f.width;
       const h = f.height;
       const image = ctx.createImageData(w, h);
@@ -293,7 +437,7 @@
       const slots = this._palette(255);
       const colorOf = new Uint32Array(256);
       for (let t = 0; t < 256; t++) colorOf[t] = slots[termSlot(t)];
-      const shown = Uint8Array.from(st.kindVisible, Number);
+      const shown = Uint8Array.from(this._kindVisible, Number);
       const xy = pts.xy;
       const next = pts.next;
       const head = pts.head;
@@ -323,23 +467,19 @@
     /* Zoomed out with many points: each cell's count, in its dominant term's
      * colour, more opaque where there are more posts. */
     _drawDensity: function (ctx, f) {
-      const st = this._state;
-      const pts = st.points;
+      const pts = this._points;
       const w = f.width;
       const h = f.height;
       const cellPx = CELL * f.scale;
       const size = Math.max(2, Math.ceil(cellPx));
       const image = ctx.createImageData(w, h);
       const buf = new Uint32Array(image.data.buffer);
-      const vis = st.kindVisible;
-      const kindCounts = pts.kindCounts;
+      const countOf = this._shownCounter();
       const dominant = pts.dominant;
       const levels = [];
       for (let a = 0; a < 8; a++) levels.push(this._palette(110 + a * 20));
       this._eachCell(f, function (cell, shift) {
-        const k = cell * 3;
-        const n = (vis[0] ? kindCounts[k] : 0) + (vis[1] ? kindCounts[k + 1] : 0) +
-          (vis[2] ? kindCounts[k + 2] : 0);
+        const n = countOf(cell);
         if (n === 0) return;
         const level = Math.min(7, Math.floor(Math.log2(n)));
         const c = levels[level][dominant[cell]];
@@ -355,26 +495,35 @@
       ctx.putImageData(image, 0, 0);
     },
 
+    // -- clicks ------------------------------------------------------------------
+
+    _onMapClick: function (event) {
+      const index = this.hitTest(event.containerPoint);
+      if (index >= 0) this.fire("pointclick", { index: index, key: this.keyAt(index) });
+    },
+
     /* The index of the visible point nearest a container point, or -1. */
     hitTest: function (containerPoint) {
+      const pts = this._points;
+      if (!pts) return -1;
       const map = this._map;
-      const st = this._state;
-      const pts = st.points;
+      const visible = this._kindVisible;
+      const radiusPx = this.options.hitRadiusPx;
       const scale = Math.pow(2, map.getZoom());
       const worldWidth = 256 * scale;
       const world = map.containerPointToLayerPoint(containerPoint).add(map.getPixelOrigin());
       const wx = ((world.x % worldWidth) + worldWidth) % worldWidth;
       const cellPx = CELL * scale;
-      const reach = Math.ceil(HIT_RADIUS_PX / cellPx);
+      const reach = Math.ceil(radiusPx / cellPx);
       const cx = Math.floor(wx / cellPx);
       const cy = Math.floor(world.y / cellPx);
       let best = -1;
-      let bestDist = HIT_RADIUS_PX * HIT_RADIUS_PX;
+      let bestDist = radiusPx * radiusPx;
       for (let y = Math.max(0, cy - reach); y <= Math.min(GRID - 1, cy + reach); y++) {
         for (let dx = -reach; dx <= reach; dx++) {
           const x = (((cx + dx) % GRID) + GRID) % GRID;
           for (let i = pts.head[y * GRID + x]; i !== -1; i = pts.next[i]) {
-            if (!st.kindVisible[pts.kind[i]]) continue;
+            if (!visible[pts.kind[i]]) continue;
             let ddx = pts.xy[2 * i] * scale - wx;
             if (ddx > worldWidth / 2) ddx -= worldWidth;
             if (ddx < -worldWidth / 2) ddx += worldWidth;
@@ -392,5 +541,5 @@
     },
   });
 
-  window.GeoTweetsPoints = { PointIndex: PointIndex, PointLayer: PointLayer, NO_TERM: NO_TERM };
+  window.GeoTweetsPoints = { PointLayer: PointLayer };
 })();

@@ -69,11 +69,11 @@ def test_200k_points_are_counted_drawn_and_hit_tested(qtbot: Any, window: Any, p
     assert stats["kindCounts"] == {"exact": 1, "place": N - 1, "profile": 0}
 
     # Zoomed out with this many points the page draws density, not points.
-    page.eval("GeoTweets.app.map.setView([20, 0], 2, {animate: false}); true")
+    page.eval("GeoTweets.map.setView([20, 0], 2, {animate: false}); true")
     qtbot.waitUntil(lambda: page.eval("GeoTweets.lastDraw().mode") == "density", timeout=5_000)
 
     # Zoomed in on the lonely post: a real click at its pixel finds it, through the grid.
-    page.eval(f"GeoTweets.app.map.setView([{LONELY[1]}, {LONELY[0]}], 8, {{animate: false}}); true")
+    page.eval(f"GeoTweets.map.setView([{LONELY[1]}, {LONELY[0]}], 8, {{animate: false}}); true")
     index = N - 1
     x, y = json.loads(page.eval(f"JSON.stringify(GeoTweets.pointPixel({index}))"))
     assert 0 < x < 1280 and 0 < y < 800
@@ -83,7 +83,7 @@ def test_200k_points_are_counted_drawn_and_hit_tested(qtbot: Any, window: Any, p
     text = page.eval("document.querySelector('.gt-popup .gt-text').textContent")
     assert text == "the lonely post in the South Pacific"
     # A click on empty sea opens nothing.
-    page.eval("GeoTweets.app.map.closePopup(); true")
+    page.eval("GeoTweets.map.closePopup(); true")
     QTest.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(round(x) + 200, round(y)))
     qtbot.wait(300)
     assert not page.eval("!!document.querySelector('.gt-popup')")

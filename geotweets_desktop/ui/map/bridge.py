@@ -1,18 +1,42 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
-Python -> page: signals carrying JSON strings (never JavaScript source).
-Page -> Python: slots the page calls with plain values.
+Python -> page: one method per message (`configure`, `add_points`,
+`clear_points`, `show_post`). Each emits the signal the page listens to,
+carrying JSON text (never JavaScript source). Messages sent before the page
+is ready are held: the latest configuration and the points since the last
+clear are delivered, in that order, when it says it is.
+
+Page -> Python: three slots the page calls with plain values, re-emitted
+as Qt signals: `ready`, `postRequested`, `postLinkRequested`.
+
+Location kinds travel as small integers, their index in
+`core.post.LOCATION_KINDS`; the page learns that table (names and labels)
+from the configure message, so it is written down only once.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
+from geotweets_desktop.ui.palette import term_colors
+
+log = logging.getLogger(__name__)
+
+# How the legend and the popups name each kind.
+KIND_LABELS: dict[LocationKind, str] = {
+    "exact": "Exact point",
+    "place": "Place",
+    "profile": "Profile text",
+}
+KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KINDS)}
+KIND_TABLE = [{"name": kind, "label": KIND_LABELS[kind]} for kind in LOCATION_KINDS]
 
 
 def to_json(value: Any) -> str:
@@ -21,20 +45,9 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
-def points_payload(points: Sequence[StoredPoint], term_index: dict[str, int]) -> dict[str, Any]:
-    """Columns, not objects: smaller JSON and a tight loop in the page."""
-    return {
-        "key": [p.key for p in points],
-        "lon": [p.lon for p in points],
-        "lat": [p.lat for p in points],
-        "kind": [p.kind for p in points],
-        "terms": [[term_index[t] for t in p.terms if t in term_index] for p in points],
-    }
-
-
 class MapBridge(QObject):
-    # Python -> page (JSON text).
-    configure = Signal(str)
+    # The wire to the page (JSON text). Python code calls the methods below.
+    configured = Signal(str)
     pointsAdded = Signal(str)
     pointsCleared = Signal()
     postShown = Signal(str)
@@ -48,13 +61,98 @@ class MapBridge(QObject):
         super().__init__(parent)
         self.tile_url = tile_url
         self.is_ready = False
+        self._term_index: dict[str, int] = {}
+        self._held_configuration: str | None = None
+        self._held_points: list[str] = []
+        # The page learns the tile server and the tables even before a session.
+        self.configure([], synthetic=False, source_label="")
 
-    def send(self, signal_name: str, payload: Any) -> None:
-        getattr(self, signal_name).emit(to_json(payload))
+    # -- Python -> page --------------------------------------------------------
+
+    def configure(self, terms: Sequence[str], *, synthetic: bool, source_label: str) -> None:
+        """What the session searches for (each term's colour), where its posts
+        come from, and the tables the page needs to read later messages."""
+        self._term_index = {t: i for i, t in enumerate(terms)}
+        message = to_json(
+            {
+                "terms": term_colors(list(terms)),
+                "kinds": KIND_TABLE,
+                "synthetic": synthetic,
+                "sourceLabel": source_label,
+                "tileUrl": self.tile_url,
+            }
+        )
+        if self.is_ready:
+            self.configured.emit(message)
+        else:
+            self._held_configuration = message
+
+    def add_points(self, points: Sequence[StoredPoint]) -> None:
+        """Columns, not objects: smaller JSON and a tight loop in the page.
+        A point of a kind the table does not know (a store written by another
+        version) stays stored but is not drawn."""
+        known = [p for p in points if p.kind in KIND_CODES]
+        if len(known) < len(points):
+            log.warning(
+                "%d points with an unknown location kind are not drawn", len(points) - len(known)
+            )
+        if not known:
+            return
+        index = self._term_index
+        message = to_json(
+            {
+                "key": [p.key for p in known],
+                "lon": [p.lon for p in known],
+                "lat": [p.lat for p in known],
+                "kind": [KIND_CODES[p.kind] for p in known],
+                "terms": [[index[t] for t in p.terms if t in index] for p in known],
+            }
+        )
+        if self.is_ready:
+            self.pointsAdded.emit(message)
+        else:
+            self._held_points.append(message)
+
+    def clear_points(self) -> None:
+        self._held_points = []
+        if self.is_ready:
+            self.pointsCleared.emit()
+
+    def show_post(self, key: int, post: Post) -> None:
+        """The popup of one located post; the page sets every field as text."""
+        loc = post.location
+        if loc is None:
+            return
+        self.postShown.emit(
+            to_json(
+                {
+                    "key": key,
+                    "author_name": post.author_name,
+                    "author_handle": post.author_handle,
+                    "text": post.text,
+                    "created_at": post.created_at.isoformat(),
+                    "kind": KIND_CODES.get(loc.kind, -1),
+                    "place_label": loc.label,
+                    "radius_m": loc.radius_m,
+                    "lon": loc.lon,
+                    "lat": loc.lat,
+                    "url": post.url,
+                    "synthetic": post.synthetic,
+                }
+            )
+        )
+
+    # -- page -> Python --------------------------------------------------------
 
     @Slot()
-    def pageReady(self) -> None:
+    def reportReady(self) -> None:
         self.is_ready = True
+        if self._held_configuration is not None:
+            self.configured.emit(self._held_configuration)
+            self._held_configuration = None
+        held, self._held_points = self._held_points, []
+        for message in held:
+            self.pointsAdded.emit(message)
         self.ready.emit()
 
     @Slot(float)

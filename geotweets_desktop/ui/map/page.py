@@ -1,7 +1,8 @@
 """The map page's HTML, generated with folium from local assets only.
 
-folium writes the Leaflet map; our own scripts (basemap.js, map.js) hook
-into it through `L.Map.addInitHook`, so no JavaScript is generated from
+folium writes the Leaflet map; our own scripts (map.js, which puts the
+layers and controls of the other files on it, and test_hooks.js) hook into
+it through `L.Map.addInitHook`, so no JavaScript is generated from
 Python strings. Every URL is relative to `geotweets://app/`, which the
 scheme handler serves from the shipped resources.
 """
@@ -36,8 +37,12 @@ def map_page_html() -> bytes:
         ("qwebchannel", "qwebchannel.js"),
         ("topojson", "vendor/topojson-client/topojson-client.min.js"),
         ("basemap", "static/basemap.js"),
+        ("dom", "static/dom.js"),
         ("points", "static/points.js"),
+        ("legend", "static/legend.js"),
+        ("popup", "static/popup.js"),
         ("geotweets", "static/map.js"),
+        ("test_hooks", "static/test_hooks.js"),
     ):
         root.html.add_child(JavascriptLink(url), name=name)
     return root.render().encode("utf-8")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 
-from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
@@ -91,8 +91,6 @@ def web_profile(tile_url: str) -> tuple[QWebEngineProfile, NetworkGuard]:
 class MapView(QWebEngineView):
     """The map, with `bridge` as its only data channel."""
 
-    pageReady = Signal()
-
     def __init__(self, tile_url: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         profile, self.guard = web_profile(tile_url)
@@ -109,5 +107,4 @@ class MapView(QWebEngineView):
         self._channel = QWebChannel(self)
         self._channel.registerObject("bridge", self.bridge)
         self.map_page.setWebChannel(self._channel)
-        self.bridge.ready.connect(self.pageReady)
         self.setUrl(QUrl(PAGE_URL))

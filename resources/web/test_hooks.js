@@ -1,0 +1,124 @@
+/* Hooks for the tests, the benchmarks and `geotweets --self-check`, and for
+ * nothing else: `window.GeoTweets` reads what the page holds and draws, and
+ * acts as a user would. The app's own scripts never call it.
+ *
+ * Loaded after map.js, so the points layer is on the map when this file's
+ * init hook runs; the basemap is added later, once its data has loaded. */
+(function () {
+  "use strict";
+
+  const hooks = {
+    map: null,
+    pointsLayer: null,
+    basemap: null,
+    basemapDrawnAt: 0,
+  };
+
+  /* Latency tracing for benchmarks: when on, each point's key and the time
+   * (epoch ms) of the redraw that first drew it. */
+  const trace = { on: false, pending: [], drawn: [] };
+
+  function now() {
+    return performance.timeOrigin + performance.now();
+  }
+
+  function watch(map) {
+    hooks.map = map;
+    map.eachLayer(function (layer) {
+      if (layer instanceof window.GeoTweetsPoints.PointLayer) hooks.pointsLayer = layer;
+    });
+    hooks.pointsLayer.on("pointsadded", function (event) {
+      if (trace.on) trace.pending.push(event.keys);
+    });
+    hooks.pointsLayer.on("redraw", function () {
+      if (!trace.pending.length) return;
+      const at = now();
+      for (const keys of trace.pending) for (const k of keys) trace.drawn.push(k, at);
+      trace.pending = [];
+    });
+    map.on("layeradd", function (event) {
+      if (!(event.layer instanceof window.GeoTweetsBasemap.OfflineBasemap)) return;
+      hooks.basemap = event.layer;
+      event.layer.once("load", function () {
+        hooks.basemapDrawnAt = now();
+      });
+    });
+  }
+
+  /* A summary for tests and the self-check: what the page holds and draws. */
+  function stats() {
+    const layer = hooks.pointsLayer;
+    const pts = layer.points();
+    const terms = layer.terms();
+    const colors = {};
+    for (let i = 0; i < layer.pointCount(); i++) {
+      const term = terms[pts.term[i]];
+      const color = term ? term.color : "none";
+      colors[color] = (colors[color] || 0) + 1;
+    }
+    const termCounts = {};
+    terms.forEach(function (term, i) { termCounts[term.term] = layer.termCounts()[i]; });
+    const kindCounts = {};
+    layer.kinds().forEach(function (kind, k) { kindCounts[kind.name] = layer.kindCounts()[k]; });
+    return {
+      points: layer.pointCount(),
+      colors: colors,
+      termCounts: termCounts,
+      kindCounts: kindCounts,
+      redraws: layer.redraws,
+      drawMode: layer.drawMode,
+      lastRedrawMs: layer.lastRedrawMs,
+      basemapTiles: document.querySelectorAll(".gt-basemap canvas").length,
+      basemapDrawnAt: hooks.basemapDrawnAt,
+    };
+  }
+
+  /* Open the popup of the n-th point, as a click on it would. */
+  function openPointAt(index) {
+    hooks.pointsLayer.fire("pointclick", { index: index, key: hooks.pointsLayer.keyAt(index) });
+    return true;
+  }
+
+  /* Container pixel of the n-th point, for tests that click it. */
+  function pointPixel(index) {
+    const map = hooks.map;
+    const scale = Math.pow(2, map.getZoom());
+    const xy = hooks.pointsLayer.points().xy;
+    const world = L.point(xy[2 * index] * scale, xy[2 * index + 1] * scale);
+    const p = map.layerPointToContainerPoint(world.subtract(map.getPixelOrigin()));
+    return [p.x, p.y];
+  }
+
+  /* A point inside the view, away from its edges, or -1. */
+  function visiblePointIndex() {
+    const count = hooks.pointsLayer.pointCount();
+    const size = hooks.map.getSize();
+    const start = Math.floor(Math.random() * count);
+    for (let n = 0; n < count; n++) {
+      const i = (start + n) % count;
+      const xy = pointPixel(i);
+      if (xy[0] > 60 && xy[1] > 60 && xy[0] < size.x - 300 && xy[1] < size.y - 60) return i;
+    }
+    return -1;
+  }
+
+  window.GeoTweets = {
+    get map() { return hooks.map; },
+    get pointsLayer() { return hooks.pointsLayer; },
+    get basemap() { return hooks.basemap; },
+    stats: stats,
+    openPointAt: openPointAt,
+    pointPixel: pointPixel,
+    visiblePointIndex: visiblePointIndex,
+    points: function () { return hooks.pointsLayer.points(); },
+    lastDraw: function () {
+      return { ms: hooks.pointsLayer.lastRedrawMs, mode: hooks.pointsLayer.drawMode };
+    },
+    startTrace: function () { trace.on = true; trace.drawn = []; return true; },
+    takeTrace: function () { const out = trace.drawn; trace.drawn = []; return out; },
+  };
+
+  L.Map.addInitHook(function () {
+    watch(this);
+  });
+})();

@@ -1,0 +1,146 @@
+"""The typed bridge: one message per method, held until the page is ready, and
+location kinds as codes from the one table in `core.post` — which no bad code
+on the wire can turn into someone else's counts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from geotweets_desktop.core.post import LOCATION_KINDS, Location, Post
+from geotweets_desktop.core.store import StoredPoint
+from geotweets_desktop.ui.map.bridge import MapBridge, to_json
+
+pytestmark = pytest.mark.gui
+
+
+def record(bridge: MapBridge) -> list[tuple[str, Any]]:
+    """Every message the page would receive, in order, decoded."""
+    seen: list[tuple[str, Any]] = []
+    bridge.configured.connect(lambda m: seen.append(("configured", json.loads(m))))
+    bridge.pointsAdded.connect(lambda m: seen.append(("pointsAdded", json.loads(m))))
+    bridge.pointsCleared.connect(lambda: seen.append(("pointsCleared", None)))
+    bridge.postShown.connect(lambda m: seen.append(("postShown", json.loads(m))))
+    return seen
+
+
+def test_the_page_learns_the_kind_table_and_points_carry_its_codes(qapp: Any) -> None:
+    bridge = MapBridge(tile_url="")
+    seen = record(bridge)
+    bridge.reportReady()
+    bridge.configure(["rain", "sun"], synthetic=False, source_label="Recorded")
+    bridge.add_points(
+        [
+            StoredPoint(1, 10.0, 20.0, "profile", ("sun",)),
+            StoredPoint(2, 11.0, 21.0, "exact", ("rain", "not searched")),
+        ]
+    )
+    # The first message is the configuration every page gets when it is ready.
+    assert [name for name, _ in seen] == ["configured", "configured", "pointsAdded"]
+    (_, config), (_, points) = seen[1:]
+    assert [k["name"] for k in config["kinds"]] == list(LOCATION_KINDS)
+    assert points["kind"] == [LOCATION_KINDS.index("profile"), LOCATION_KINDS.index("exact")]
+    assert points["terms"] == [[1], [0]]
+
+
+def test_messages_sent_before_the_page_is_ready_wait_for_it(qapp: Any) -> None:
+    bridge = MapBridge(tile_url="")
+    seen = record(bridge)
+    ready: list[bool] = []
+    bridge.ready.connect(lambda: ready.append(bridge.is_ready))
+    bridge.configure(["old"], synthetic=True, source_label="first")
+    bridge.add_points([StoredPoint(1, 0.0, 0.0, "exact", ("old",))])
+    bridge.clear_points()
+    bridge.configure(["new"], synthetic=False, source_label="second")
+    bridge.add_points([StoredPoint(2, 1.0, 1.0, "place", ("new",))])
+    assert seen == []
+    bridge.reportReady()
+    assert ready == [True]
+    assert [name for name, _ in seen] == ["configured", "pointsAdded"]
+    assert seen[0][1]["sourceLabel"] == "second"
+    assert seen[1][1]["key"] == [2]
+
+
+def test_a_point_of_an_unknown_kind_is_not_sent(qapp: Any) -> None:
+    bridge = MapBridge(tile_url="")
+    seen = record(bridge)
+    bridge.reportReady()
+    bridge.configure(["rain"], synthetic=False, source_label="")
+    bridge.add_points([StoredPoint(7, 5.0, 5.0, "satellite", ("rain",))])
+    bridge.add_points(
+        [StoredPoint(8, 5.0, 5.0, "satellite", ("rain",)), StoredPoint(9, 5.0, 5.0, "place", ())]
+    )
+    assert [(name, msg["key"]) for name, msg in seen[2:]] == [("pointsAdded", [9])]
+
+
+CELL_COUNTS_JS = """JSON.stringify((() => {
+  const pts = GeoTweets.points();
+  const all = Array.from(pts.kindCounts);
+  return {total: all.reduce((a, b) => a + b, 0), nonZero: all.filter(n => n > 0)};
+})())"""
+
+
+def test_unknown_codes_on_the_wire_cannot_corrupt_the_counts(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    window.map_view.bridge.configure(["rain"], synthetic=False, source_label="Recorded")
+    exact, profile = LOCATION_KINDS.index("exact"), LOCATION_KINDS.index("profile")
+    # Every point at one spot: a bad kind that indexed its cell's counts would
+    # land in this cell's or its neighbour's slots.
+    bad_kinds: list[Any] = [-1, len(LOCATION_KINDS), 1.5, "place", None, 255]
+    kinds = [exact, *bad_kinds, profile]
+    n = len(kinds)
+    window.map_view.bridge.pointsAdded.emit(
+        to_json(
+            {
+                "key": list(range(1, n + 1)),
+                "lon": [13.4] * n,
+                "lat": [52.5] * n,
+                "kind": kinds,
+                "terms": [[0]] * (n - 1) + [[9, -1, "0"]],  # the last names no known term
+            }
+        )
+    )
+    qtbot.waitUntil(lambda: page.stats()["points"] == 2, timeout=5_000)
+    qtbot.wait(100)  # any later (wrong) count would have come with the same message
+    stats = page.stats()
+    assert stats["points"] == 2
+    assert stats["kindCounts"] == {"exact": 1, "place": 0, "profile": 1}
+    assert stats["termCounts"] == {"rain": 1}
+    cells = json.loads(page.eval(CELL_COUNTS_JS))
+    assert cells == {"total": 2, "nonZero": [1, 1]}
+    legend = page.eval(
+        "[...document.querySelectorAll('.gt-kind .gt-count')].map(n => n.textContent).join()"
+    )
+    assert legend == "1,0,1"
+
+
+def test_a_stored_post_of_an_unknown_kind_leaves_the_rest_of_its_session_intact(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    store = window.store
+    session_id = store.start_session("Another tool", ["rain"], synthetic=False)
+
+    def post(i: int, kind: str) -> Post:
+        return Post(
+            id=str(1_800_000_000_000_000_000 + i),
+            created_at=datetime(2026, 11, 29, 9, 0, i, tzinfo=UTC),
+            text=f"post {i}",
+            author_name="Ann",
+            author_handle="ann",
+            terms=("rain",),
+            # Written by a newer version, say: a kind this one does not know.
+            location=Location(lon=i, lat=i, kind=kind, radius_m=0),  # type: ignore[arg-type]
+            raw="{}",
+        )
+
+    store.add_posts(session_id, [post(1, "exact"), post(2, "satellite"), post(3, "place")])
+    store.end_session(session_id)
+    window.controller.open_session(store.session(session_id))
+    qtbot.waitUntil(lambda: page.stats()["points"] == 2, timeout=10_000)
+    stats = page.stats()
+    assert stats["kindCounts"] == {"exact": 1, "place": 1, "profile": 0}
+    assert stats["termCounts"] == {"rain": 2}
