@@ -7,16 +7,19 @@
 #   make frozen        one-folder build in dist/geotweets/
 #   make frozen-check  the frozen app's --self-check (offscreen; given a D-Bus session
 #                      with gnome-keyring, it must find that keyring)
+#   make dist          the archive users install: dist/geotweets-<version>-linux-<arch>.tar.gz
 #
-# Variables: PYTHON (interpreter that creates .venv), PYTEST_ARGS (e.g. -k gazetteer).
+# Variables: PYTHON (interpreter that creates .venv), PYTEST_ARGS (e.g. -k gazetteer),
+# FROZEN (the app frozen-check runs, e.g. one unpacked from the archive).
 
 PYTHON ?= python3
 PYTEST_ARGS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 FROZEN := dist/geotweets/geotweets
+VERSION = $(shell $(BIN)/python -c 'from geotweets_desktop import __version__; print(__version__)')
 
-.PHONY: setup run test lint frozen frozen-check clean
+.PHONY: setup run test lint frozen frozen-check dist clean
 
 # Stamps make a repeated `make setup` a no-op until pyproject.toml or the npm
 # lock file changes. npm goes first: the package build (hatchling) checks that
@@ -79,6 +82,11 @@ frozen-check:
 	else \
 	  $(FROZEN) --self-check; \
 	fi
+
+# The spec renders the icons into build/icons/ (packaging/icons.py).
+dist: frozen
+	packaging/linux/make_archive.sh dist/geotweets resources/icons/geotweets.svg \
+	  build/icons/geotweets.png $(VERSION) dist
 
 clean:
 	rm -rf build dist
