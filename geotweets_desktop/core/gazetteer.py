@@ -478,12 +478,17 @@ class Gazetteer:
         self, places: list[admin_regions.ExtractPlace]
     ) -> dict[str, list[tuple[float, float]]]:
         """Small places by folded name: (lon, lat) of each, for `_locality`."""
-        names = [p.city for p in places]
+        # Most names are plain ASCII words, their key the name in lower case;
+        # only the others go through the (slower) folding.
+        keys = [p.city.lower() if _PLAIN_ASCII.fullmatch(p.city) else None for p in places]
+        others = [i for i, key in enumerate(keys) if key is None]
+        for i, key in zip(others, _name_keys([places[i].city for i in others]), strict=True):
+            keys[i] = key
         index: dict[str, list[tuple[float, float]]] = {}
-        for place, key in zip(places, _name_keys(names), strict=True):
-            if key is None or len(key) < 4 or key in _ALT_DENY or key in place_names.FILLERS:
-                continue
-            index.setdefault(key, []).append((place.longitude, place.latitude))
+        deny = _ALT_DENY | place_names.FILLERS
+        for place, key in zip(places, keys, strict=True):
+            if key is not None and len(key) >= 4 and key not in deny:
+                index.setdefault(key, []).append((place.longitude, place.latitude))
         return index
 
     def _add_nicknames(self) -> None:
