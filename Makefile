@@ -3,7 +3,7 @@
 #   make setup         .venv with the app and dev tools, plus the web libraries (npm)
 #   make run           start the app with the offline demo
 #   make test          pytest, offscreen, inside a private D-Bus session with a keyring
-#   make lint          ruff check, ruff format --check, mypy
+#   make lint          ruff check, ruff format --check, mypy, eslint (the map page's scripts)
 #   make frozen        one-folder build in dist/geotweets/
 #   make frozen-check  the frozen app's --self-check (offscreen; given a D-Bus session
 #                      with gnome-keyring, it must find that keyring)
@@ -66,6 +66,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd resources && node_modules/.bin/eslint .
 
 frozen: setup
 	$(BIN)/pyinstaller --noconfirm --log-level WARN geotweets.spec

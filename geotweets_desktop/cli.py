@@ -10,6 +10,12 @@ import tempfile
 from pathlib import Path
 
 from geotweets_desktop import APP_NAME, __version__
+from geotweets_desktop.commands.area_options import (
+    add_area_options,
+    add_place_options,
+    areas_from_args,
+    attach_area_values,
+)
 from geotweets_desktop.paths import data_dir
 
 log = logging.getLogger("geotweets")
@@ -50,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--replay",
         metavar="FILE",
-        help="replay an archive on the map (X API v2 or v1.1 JSON lines, twarc2, a JSON "
-        "array; gzip or plain); --term filters it",
+        help="replay an archive on the map (X API v2 stream lines or responses, twarc2, "
+        "v1.1 statuses or search responses; JSON lines, an array or pretty-printed JSON; "
+        "gzip or plain); --term filters it",
     )
     parser.add_argument(
         "--speed",
@@ -90,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not load online map tiles (the offline basemap is always shown)",
     )
+    add_area_options(parser, "with --x: follow it (terms optional)")
+    add_place_options(parser)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     col = sub.add_parser(
@@ -104,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the live X filtered stream (token from the keyring or X_BEARER_TOKEN)",
     )
     col.add_argument(
+        "--search",
+        action="store_true",
+        help="with --x: poll X's recent search instead of the filtered stream "
+        "(for plans without stream access)",
+    )
+    col.add_argument(
         "--all-posts",
         action="store_true",
         help="with --x: also posts without a place or point (X bills every post)",
@@ -111,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     col.add_argument(
         "--replay",
         metavar="FILE",
-        help="replay an archive (X API v2 or v1.1 JSON lines, twarc2, a JSON array; gzip or plain)",
+        help="replay an archive (X API v2 stream lines or responses, twarc2, v1.1 statuses "
+        "or search responses; JSON lines, an array or pretty-printed JSON; gzip or plain)",
     )
     col.add_argument(
         "--speed",
@@ -127,8 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="T",
         help="a search term; repeat for several (required except with --replay, "
-        "where it filters the archive)",
+        "where it filters the archive, and with --x and an area)",
     )
+    add_area_options(
+        col, "with --x: follow it; with --replay: keep only posts in it (all areas together)"
+    )
+    add_place_options(col)
     col.add_argument(
         "--duration",
         type=_positive,
@@ -171,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--drop-authors", action="store_true", help="leave out author names and handles"
     )
+    add_area_options(exp, "keep only the posts located in it (in any of the areas given)")
     return parser
 
 
@@ -192,14 +213,16 @@ def _prepare_qt_environment(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(attach_area_values(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from geotweets_desktop.core.area.model import AreaError
     from geotweets_desktop.core.terms import TermError
 
     try:
+        args.areas = areas_from_args(args)
         if args.command == "collect":
             from geotweets_desktop.commands.collect import collect
 
@@ -207,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
                 args.term,
                 demo=args.demo,
                 x=args.x,
+                search=args.search,
+                areas=args.areas,
                 replay=args.replay,
                 speed=args.speed,
                 located_only=not args.all_posts,
@@ -224,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                 coarsen=args.coarsen,
                 drop_authors=args.drop_authors,
                 all_sessions=args.all_sessions,
+                areas=args.areas,
             )
         if args.replay and not Path(args.replay).is_file():
             print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)
@@ -232,6 +258,6 @@ def main(argv: list[str] | None = None) -> int:
         from geotweets_desktop.ui.app import run_app
 
         return run_app(args)
-    except TermError as exc:
+    except (TermError, AreaError) as exc:
         print(f"geotweets: {exc}", file=sys.stderr)
         return 2

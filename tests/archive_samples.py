@@ -188,6 +188,87 @@ def v1_status(
     return status
 
 
+# One of each notice X puts among posts, in the documented shapes (v1.1
+# streaming message types; a v2 stream's error line). All values made up.
+NOTICES: dict[str, dict[str, Any]] = {
+    "delete": {
+        "delete": {
+            "status": {
+                "id": 1050000000000000001,
+                "id_str": "1050000000000000001",
+                "user_id": 800001,
+                "user_id_str": "800001",
+            },
+            "timestamp_ms": "1700000000000",
+        }
+    },
+    "scrub_geo": {
+        "scrub_geo": {
+            "user_id": 800001,
+            "user_id_str": "800001",
+            "up_to_status_id": 1050000000000000009,
+            "up_to_status_id_str": "1050000000000000009",
+        }
+    },
+    "limit": {"limit": {"track": 12, "timestamp_ms": "1700000000001"}},
+    "status_withheld": {
+        "status_withheld": {
+            "id": 1050000000000000002,
+            "user_id": 800002,
+            "withheld_in_countries": ["DE", "AR"],
+            "timestamp_ms": "1700000000002",
+        }
+    },
+    "user_withheld": {"user_withheld": {"id": 800003, "withheld_in_countries": ["DE"]}},
+    "warning": {
+        "warning": {
+            "code": "FALLING_BEHIND",
+            "message": "Your connection is falling behind and messages are being queued.",
+            "percent_full": 60,
+        }
+    },
+    "disconnect": {
+        "disconnect": {"code": 4, "stream_name": "made-up-stream", "reason": "made-up reason"}
+    },
+    "errors": {
+        "errors": [
+            {
+                "title": "operational-disconnect",
+                "disconnect_type": "UpstreamOperationalDisconnect",
+                "detail": "This stream has been disconnected upstream for operational reasons.",
+                "type": "https://api.x.com/2/problems/operational-disconnect",
+            }
+        ]
+    },
+}
+
+
+def v1_search_response(statuses: list[dict[str, Any]]) -> dict[str, Any]:
+    """A v1.1 `search/tweets` response saved whole, as tweepy's or python-twitter's
+    raw JSON is saved."""
+    ids = [int(s["id_str"]) for s in statuses]
+    return {
+        "statuses": statuses,
+        "search_metadata": {
+            "completed_in": 0.021,
+            "max_id": max(ids, default=0),
+            "max_id_str": str(max(ids, default=0)),
+            "query": "rain",
+            "refresh_url": "?since_id=1&q=rain&include_entities=1",
+            "count": len(statuses),
+            "since_id": 0,
+            "since_id_str": "0",
+        },
+    }
+
+
+def v2_response(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """A v2 search response saved whole: the twarc2 page without `__twarc`."""
+    page = twarc_page(lines)
+    del page["__twarc"]
+    return page
+
+
 def box_ring(west: float, south: float, east: float, north: float) -> list[list[float]]:
     """A v1.1 bounding-box ring: south-west, south-east, north-east, north-west."""
     return [[west, south], [east, south], [east, north], [west, north]]
@@ -201,6 +282,13 @@ def write_lines(path: Path, records: Iterable[Any | bytes], *, compress: bool = 
     """One record a line (bytes are written as they are, for damaged lines)."""
     body = b"".join((r if isinstance(r, bytes) else encode(r)) + b"\n" for r in records)
     path.write_bytes(gzip.compress(body) if compress else body)
+    return path
+
+
+def write_pretty(path: Path, records: list[Any], *, indent: int = 2) -> Path:
+    """Records pretty-printed one after another, as `jq .` writes them."""
+    body = "".join(json.dumps(r, ensure_ascii=False, indent=indent) + "\n" for r in records)
+    path.write_text(body, encoding="utf-8")
     return path
 
 

@@ -3,7 +3,10 @@ no online tiles (the network is not part of any test)."""
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,3 +23,14 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "geotweets-data"
     monkeypatch.setenv("GEOTWEETS_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def restore_process_state() -> Iterator[None]:
+    """For tests that run `collect` in this process: it installs SIGINT/SIGTERM
+    handlers and freezes the garbage collector; undo both."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    gc.unfreeze()

@@ -1,4 +1,8 @@
-"""Damaged archives: every fault is reported by line and reason, skipped, and the rest loads."""
+"""Damaged archives: every fault is reported by line and reason, and the rest loads.
+
+A record that cannot be a post is skipped; a post with a damaged part (a
+point, a place box) is kept without that part, and the part is reported.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import Any
 import pytest
 from archive_samples import (
     MELBOURNE_BBOX,
+    NOTICES,
     SYDNEY,
     box_ring,
     twarc_page,
@@ -20,7 +25,7 @@ from archive_samples import (
 )
 
 from geotweets_desktop.core.archive import MAX_KEPT_PROBLEMS, ArchiveReader, Problem
-from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.post import Location, Post
 
 
 def read(path: Path) -> tuple[ArchiveReader, list[Post]]:
@@ -45,6 +50,23 @@ def assert_only_line_3(reader: ArchiveReader, posts: list[Post], *reason_words: 
     for word in reason_words:
         assert word in problem.reason, problem.reason
     assert str(problem).startswith("line 3: ")
+    return problem
+
+
+def assert_line_3_kept_without_a_part(
+    reader: ArchiveReader, posts: list[Post], *reason_words: str
+) -> Problem:
+    """The post of line 3 is kept (unlocated: it has nothing else) and its
+    damaged part is reported, as a part of a kept post, not a bad line."""
+    assert [p.text for p in posts][:2] == ["good post 1", "good post 2"]
+    assert len(posts) == 4 and posts[3].text == "good post 4"
+    assert posts[2].location is None
+    assert reader.bad_records == 0 and reader.posts_with_faults == 1
+    [problem] = reader.problems
+    assert problem.line == 3 and problem.kept
+    for word in reason_words:
+        assert word in problem.reason, problem.reason
+    assert str(problem).startswith("line 3: ") and str(problem).endswith("(post kept)")
     return problem
 
 
@@ -94,15 +116,16 @@ def test_missing_id_or_text(tmp_path: Path, bad: dict[str, Any], words: tuple[st
         (v2_line("1860000000000000701", point=[200.0, 10.0]), ("longitude out of range", "200")),
         (v2_line("1860000000000000702", point=[10.0, -91.0]), ("latitude out of range",)),
         (v2_line("1860000000000000703", point=[10.0]), ("not a [lon, lat] pair",)),
-        (v2_line("1860000000000000704", point=["10", "20"]), ("not numbers",)),
-        (v2_line("1860000000000000705", point=[True, 20]), ("not numbers",)),
+        (v2_line("1860000000000000704", point=["10", "20"]), ("not finite numbers",)),
+        (v2_line("1860000000000000705", point=[True, 20]), ("not finite numbers",)),
         (v2_line("1860000000000000706", bbox=[200.0, -37.9, 145.1, -37.7]), ("place box",)),
+        (v2_line("1860000000000000711", bbox=[144.9, -37.9, 145.1]), ("place box",)),
         (v2_line("1860000000000000707", bbox=[144.9, -37.7, 145.1, -37.9]), ("south above",)),
         (v1_status("1050000000000000708", coordinates=[200.0, 10.0]), ("longitude out of range",)),
         # v1.1 geo is [lat, lon]: 95 is the latitude here, and out of range.
         (v1_status("1050000000000000709", geo=[95.0, 10.0]), ("geo", "latitude out of range")),
         (
-            v1_status("1050000000000000710", polygon=box_ring(144.9, -37.9, 245.1, -37.7)),
+            v1_status("1050000000000000710", polygon=box_ring(144.9, -37.9, 600.0, -37.7)),
             ("place box", "longitude out of range"),
         ),
     ],
@@ -113,6 +136,7 @@ def test_missing_id_or_text(tmp_path: Path, bad: dict[str, Any], words: tuple[st
         "strings",
         "bool",
         "v2-box",
+        "v2-box-three-numbers",
         "v2-box-upside-down",
         "v1-lon-200",
         "v1-geo-lat-95",
@@ -123,7 +147,22 @@ def test_out_of_range_coordinates(
     tmp_path: Path, bad: dict[str, Any], words: tuple[str, ...]
 ) -> None:
     reader, posts = one_bad_line(tmp_path, bad)
-    assert_only_line_3(reader, posts, *words)
+    assert_line_3_kept_without_a_part(reader, posts, *words)
+
+
+def test_a_damaged_point_gives_way_to_the_place_then_the_profile(tmp_path: Path) -> None:
+    with_place = v2_line("1860000000000000730", point=[200.0, 1.0], bbox=MELBOURNE_BBOX)
+    with_profile = v1_status("1050000000000000731", coordinates=[1.0, 95.0], profile="Somewhere")
+    reader = ArchiveReader(
+        write_lines(tmp_path / "a.jsonl", [with_place, with_profile]),
+        profile_matcher=lambda text: Location(1.0, 2.0, "profile", 25_000.0, text),
+    )
+    place, profile = list(reader.posts())
+    assert place.location is not None and place.location.kind == "place"
+    assert (place.location.lon, place.location.lat) == pytest.approx((145.0, -37.8))
+    assert profile.location is not None and profile.location.kind == "profile"
+    assert [(p.line, p.kept) for p in reader.problems] == [(1, True), (2, True)]
+    assert "point ignored (longitude out of range: 200.0)" in reader.problems[0].reason
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
@@ -132,13 +171,13 @@ def test_nan_and_infinity_coordinates(tmp_path: Path, value: str) -> None:
     line = json.dumps(v2_line("1860000000000000720", point=[151.2, -33.87]))
     line = line.replace("-33.87", value)
     reader, posts = one_bad_line(tmp_path, line.encode())
-    assert_only_line_3(reader, posts, "not finite")
+    assert_line_3_kept_without_a_part(reader, posts, "not finite")
 
 
 def test_nan_in_a_v1_geo(tmp_path: Path) -> None:
     line = json.dumps(v1_status("1050000000000000721", geo=[1.5, 2.5])).replace("1.5", "NaN")
     reader, posts = one_bad_line(tmp_path, line.encode())
-    assert_only_line_3(reader, posts, "not finite")
+    assert_line_3_kept_without_a_part(reader, posts, "not finite")
 
 
 def test_a_bad_post_inside_a_twarc_page_skips_only_that_post(tmp_path: Path) -> None:
@@ -146,21 +185,26 @@ def test_a_bad_post_inside_a_twarc_page_skips_only_that_post(tmp_path: Path) -> 
     del page["data"][1]["text"]
     page["data"][2]["geo"]["coordinates"]["coordinates"] = [151.2, 123.0]
     reader, posts = read(write_lines(tmp_path / "p.jsonl", [good(0), page]))
-    assert [p.text for p in posts] == ["good post 0", "good post 1"]
-    assert [(p.line, p.reason) for p in reader.problems] == [
-        (2, "post 2 of the page: post 1860000000000000002 without text"),
-        (2, "post 3 of the page: latitude out of range: 123.0"),
+    assert [p.text for p in posts] == ["good post 0", "good post 1", "good post 3"]
+    assert [(p.line, p.reason, p.kept) for p in reader.problems] == [
+        (2, "post 2 of the page: post 1860000000000000002 without text", False),
+        (2, "post 3 of the page: point ignored (latitude out of range: 123.0)", True),
     ]
+    assert reader.bad_records == 1 and reader.posts_with_faults == 1
 
 
-def test_notices_are_counted_not_reported(tmp_path: Path) -> None:
-    notices = [
-        {"delete": {"status": {"id_str": "1050000000000000001", "user_id_str": "9"}}},
-        {"limit": {"track": 12, "timestamp_ms": "1700000000000"}},
-        {"errors": [{"title": "operational-disconnect", "detail": "made-up"}]},
-    ]
+def test_notices_are_counted_by_kind_not_reported(tmp_path: Path) -> None:
+    notices = [NOTICES["delete"], NOTICES["limit"], NOTICES["errors"], NOTICES["limit"]]
     reader, posts = read(write_lines(tmp_path / "a.jsonl", [good(1), *notices, good(2)]))
-    assert len(posts) == 2 and reader.problems == [] and reader.notices == 3
+    assert len(posts) == 2 and reader.problems == [] and reader.bad_records == 0
+    assert reader.notices == {"delete": 1, "limit": 2, "errors": 1}
+
+
+@pytest.mark.parametrize("kind", sorted(NOTICES))
+def test_each_notice_kind_is_a_notice(tmp_path: Path, kind: str) -> None:
+    reader, posts = read(write_lines(tmp_path / "a.jsonl", [NOTICES[kind], good(1)]))
+    assert len(posts) == 1 and reader.problems == []
+    assert reader.notices == {kind: 1}
 
 
 def test_blank_lines_and_a_byte_order_mark_are_fine(tmp_path: Path) -> None:
@@ -204,16 +248,28 @@ def test_every_kind_of_damage_in_one_file(tmp_path: Path) -> None:
         v2_line("1860000000000000705", point=[200.0, 1.0]),
         json.dumps(v2_line("1860000000000000706", point=[1.0, 2.5])).replace("2.5", "NaN").encode(),
         v1_status("1050000000000000707", geo=[-33.87, 151.2]),
-        good(8),
+        {"data": {"id": "1860000000000000708", "text": "odd includes"}, "includes": {"users": 7}},
+        good(9),
     ]
     reader, posts = read(write_lines(tmp_path / "a.jsonl", lines))
     assert [p.id for p in posts] == [
         "1860000000000000001",
+        "1860000000000000705",
+        "1860000000000000706",
         "1050000000000000707",
-        "1860000000000000008",
+        "1860000000000000708",
+        "1860000000000000009",
     ]
-    assert [p.line for p in reader.problems] == [2, 3, 4, 5, 6]
-    assert reader.posts_read == 3 and reader.bad_records == 5
+    assert [(p.line, p.kept) for p in reader.problems] == [
+        (2, False),
+        (3, False),
+        (4, False),
+        (5, True),
+        (6, True),
+        (8, True),
+    ]
+    assert reader.problems[-1].reason == "includes.users ignored (not a list: 7)"
+    assert reader.posts_read == 6 and reader.bad_records == 3 and reader.posts_with_faults == 3
 
 
 # -- truncated and damaged gzip ---------------------------------------------
@@ -302,9 +358,14 @@ def test_bad_items_in_an_array_are_skipped_one_by_one(tmp_path: Path) -> None:
     items[2]["coordinates"] = {"type": "Point", "coordinates": [181.0, 0.0]}
     items.insert(3, "not an object")
     reader, posts = read(write_array(tmp_path / "a.json", items))
-    assert [p.text for p in posts] == ["status 0", "status 3"]
-    assert [(p.line, p.unit) for p in reader.problems] == [(2, "item"), (3, "item"), (4, "item")]
+    assert [p.text for p in posts] == ["status 0", "status 2", "status 3"]
+    assert [(p.line, p.unit, p.kept) for p in reader.problems] == [
+        (2, "item", False),
+        (3, "item", True),
+        (4, "item", False),
+    ]
     assert str(reader.problems[0]) == "item 2: post without an id"
+    assert str(reader.problems[2]) == "item 4: not a JSON object but a string"
 
 
 def test_an_array_with_latin1_bytes(tmp_path: Path) -> None:
@@ -323,9 +384,9 @@ def test_an_array_with_nan_reports_that_item(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text(json.dumps(items))  # stdlib writes NaN
     reader, posts = read(path)
-    assert [p.text for p in posts] == ["s0", "s2"]
+    assert [p.text for p in posts] == ["s0", "s1", "s2"]
     [problem] = reader.problems
-    assert problem.line == 2 and "not finite" in problem.reason
+    assert problem.line == 2 and problem.kept and "not finite" in problem.reason
 
 
 def test_an_array_of_twarc_pages_and_v2_lines(tmp_path: Path) -> None:

@@ -172,7 +172,8 @@ def test_a_twarc_page_gives_each_post_its_own_author(tmp_path: Path) -> None:
 def test_twarc_page_without_posts_is_neither_a_post_nor_a_problem(tmp_path: Path) -> None:
     empty = {"meta": {"result_count": 0}, "__twarc": {"version": "2"}}
     reader, posts = read(write_lines(tmp_path / "p.jsonl", [empty, _v2_lines()[0]]))
-    assert len(posts) == 1 and reader.problems == [] and reader.notices == 1
+    assert len(posts) == 1 and reader.problems == [] and not reader.notices
+    assert reader.empty_responses == 1
 
 
 # -- coordinate order -------------------------------------------------------
@@ -213,7 +214,10 @@ def test_v1_coordinates_win_over_geo_and_place(tmp_path: Path) -> None:
         polygon=box_ring(*MELBOURNE_BBOX),
     )
     _, [post] = read(write_lines(tmp_path / "a.jsonl", [status]))
-    assert post.location == Location(lon=2.35, lat=48.85, kind="exact", radius_m=0.0)
+    # The point wins; the place still names where it is.
+    assert post.location == Location(
+        lon=2.35, lat=48.85, kind="exact", radius_m=0.0, label="Invented Place, Nowhere"
+    )
 
 
 def test_v1_polygon_corner_order_does_not_matter(tmp_path: Path) -> None:

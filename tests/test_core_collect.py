@@ -20,7 +20,8 @@ from geotweets_desktop.core.store import SessionStore
 pytestmark = pytest.mark.slow
 
 SUMMARY = re.compile(
-    r"^session (?P<id>\d+): (?P<received>\d+) posts, (?P<located>\d+) located "
+    r"^session (?P<id>\d+): (?P<received>\d+) posts, (?P<duplicates>\d+) duplicates skipped, "
+    r"(?P<located>\d+) located "
     r"\(exact (?P<exact>\d+), place (?P<place>\d+), profile (?P<profile>\d+)\) -> (?P<path>.+)$"
 )
 TERMS = ("rain", "sun")

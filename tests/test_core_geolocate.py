@@ -145,6 +145,33 @@ def test_bbox_radius_covers_every_corner_to_within_one_percent() -> None:
         assert loc.radius_m >= farthest * 0.99
 
 
+@pytest.mark.parametrize(
+    ("bbox", "centre_lon"),
+    [
+        ([177, -19, 181, -16], 179.0),  # east edge run past 180 instead of wrapping
+        ([179, 0, 183, 2], -179.0),  # ... with the centre east of 180
+        ([-183, 0, -179, 2], 179.0),  # west edge run past -180
+        ([170, 0, 190, 2], 180.0),
+    ],
+)
+def test_antimeridian_boxes_written_with_a_longitude_past_180(
+    bbox: list[float], centre_lon: float
+) -> None:
+    loc = place_from_bbox(bbox)
+    assert loc is not None
+    assert loc.lon == pytest.approx(centre_lon)
+    assert -180 <= loc.lon <= 180
+    # As narrow as the box, not the width of the world.
+    assert loc.radius_m < 1_200_000
+
+
+def test_a_box_at_the_pole_and_points_beyond_web_mercator() -> None:
+    loc = place_from_bbox([-180, 80, 180, 90])
+    assert loc is not None and (loc.lon, loc.lat) == (0.0, 85.0)
+    point = exact_from_point([15.6, 89.9])
+    assert point is not None and point.lat == 89.9
+
+
 def test_bbox_is_not_read_as_south_west_north_east() -> None:
     # London: [west, south, east, north]. Read in the wrong order the centre would
     # land at lat -0.09 (in the Gulf of Guinea) or the box would be rejected.
@@ -189,7 +216,9 @@ def test_degenerate_box_is_a_point_with_zero_radius() -> None:
     [
         [0, 10, 1, 9],  # south above north
         [0, -91, 1, 0],
-        [0, 0, 181, 1],
+        [0, 0, 361, 1],  # past ±180 by more than one turn
+        [-190, 0, 175, 1],  # wider than the world
+        [0, 0, 200, 1, 2],
         [math.nan, 0, 1, 1],
         [0, 0, 1, math.inf],
         [True, 0, 1, 1],
@@ -246,7 +275,10 @@ def test_exact_point_wins_over_place_and_profile() -> None:
         author=user(location="Paris, France"),
     )
     loc = _locate(obj, matcher)
-    assert loc == Location(lon=151.2, lat=-33.87, kind="exact", radius_m=0.0)
+    # The place box is not used, but the place's name is kept with the point.
+    assert loc == Location(
+        lon=151.2, lat=-33.87, kind="exact", radius_m=0.0, label="Melbourne, Victoria"
+    )
     assert matcher.calls == []
 
 

@@ -24,8 +24,9 @@ from fixtures_v2 import (
 
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.gazetteer import locate_profile
-from geotweets_desktop.core.payload import PayloadError, parse_time, post_from_v2
+from geotweets_desktop.core.payload import PayloadError, post_from_v2
 from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.core.post_time import parse_iso_time
 
 
 def test_full_realistic_object() -> None:
@@ -40,7 +41,10 @@ def test_full_realistic_object() -> None:
     # Only our own session's tags name terms: the untagged rule, another tool's tag
     # and another GeoTweets session's tag are all ignored.
     assert post.terms == ("rain", "#wind")
-    assert post.location == Location(lon=151.2, lat=-33.87, kind="exact", radius_m=0.0)
+    # The exact point wins and keeps the name of the place the post also named.
+    assert post.location == Location(
+        lon=151.2, lat=-33.87, kind="exact", radius_m=0.0, label="Sydney, New South Wales"
+    )
     assert post.synthetic is False
     assert post.url == f"https://x.com/testy_example/status/{POST_ID}"
 
@@ -217,30 +221,28 @@ def test_empty_text_is_still_a_post() -> None:
 
 
 def test_created_at_is_parsed_as_utc() -> None:
-    t = parse_time(CREATED_AT)
+    t = parse_iso_time(CREATED_AT)
     assert t == datetime(2026, 11, 28, 16, 49, 56, tzinfo=UTC)
     assert t.utcoffset() == timedelta(0)
 
 
 def test_created_at_with_milliseconds_and_offset() -> None:
-    assert parse_time("2026-11-28T18:49:56.250+02:00") == datetime(
+    assert parse_iso_time("2026-11-28T18:49:56.250+02:00") == datetime(
         2026, 11, 28, 16, 49, 56, 250000, tzinfo=UTC
     )
 
 
 @pytest.mark.parametrize("value", [None, "", "yesterday", "2026-13-45T99:00:00Z", 1764348596])
-def test_absent_or_broken_created_at_falls_back_to_now(value: Any) -> None:
-    before = datetime.now(UTC)
-    t = parse_time(value)
-    after = datetime.now(UTC)
-    assert before <= t <= after
-    assert t.tzinfo is not None
+def test_absent_or_broken_created_at_is_no_time(value: Any) -> None:
+    assert parse_iso_time(value) is None
 
 
-def test_post_without_created_at_is_stamped_now() -> None:
-    before = datetime.now(UTC)
+def test_post_without_created_at_takes_its_time_from_its_id() -> None:
+    # (1862000000000000001 >> 22) + 1288834974657 ms after the Unix epoch.
     post = post_from_v2(stream_object(created_at=None), term_for_tag)
-    assert before <= post.created_at <= datetime.now(UTC)
+    assert post.created_at == datetime(2024, 11, 28, 5, 6, 8, 944000, tzinfo=UTC)
+    assert post.time_from_id
+    assert not post_from_v2(stream_object(), term_for_tag).time_from_id
 
 
 # --- text and raw are kept exactly --------------------------------------------

@@ -166,6 +166,7 @@ def test_csv_round_trips_every_text_and_keeps_unlocated_posts(store: Any, tmp_pa
         "place_label",
         "coarse",
         "url",
+        "time_from_id",
     ]
     assert (rows[0]["lon"], rows[0]["lat"]) == ("151.2093", "-33.8688")
     assert rows[3]["lon"] == rows[3]["lat"] == rows[3]["location_kind"] == ""
@@ -175,7 +176,7 @@ def test_csv_round_trips_every_text_and_keeps_unlocated_posts(store: Any, tmp_pa
     with open(out, encoding="utf-8", newline="") as handle:
         records = list(csv.reader(handle))
     assert len(records) == 1 + len(HOSTILE_TEXTS)
-    assert {len(r) for r in records} == {14}
+    assert {len(r) for r in records} == {15}
 
 
 @pytest.mark.parametrize(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import csv
-import gc
 import gzip
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +19,20 @@ from geotweets_desktop.cli import main
 from geotweets_desktop.core.store import SessionStore
 
 SUMMARY = re.compile(
-    r"^session (?P<id>\d+): (?P<read>\d+) posts read, (?P<kept>\d+) kept, (?P<located>\d+) "
+    r"^session (?P<id>\d+): (?P<read>\d+) posts read, (?P<kept>\d+) kept, "
+    r"(?P<duplicates>\d+) duplicates skipped, (?P<located>\d+) "
     r"located \(exact (?P<exact>\d+), place (?P<place>\d+), profile (?P<profile>\d+)\), "
-    r"(?P<bad>\d+) bad lines -> (?P<path>.+)$"
+    r"(?P<bad>\d+) bad lines(?P<more>[,;] .*)? -> (?P<path>.+)$"
 )
 
 
-@pytest.fixture(autouse=True)
-def restore_process_state() -> Iterator[None]:
-    """collect installs SIGINT/SIGTERM handlers and freezes the GC: undo both."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-    gc.unfreeze()
+# collect installs SIGINT/SIGTERM handlers and freezes the GC (see conftest.py).
+pytestmark = pytest.mark.usefixtures("restore_process_state")
 
 
 def archive(tmp_path: Path, *, gz: bool = False) -> Path:
-    """Six made-up posts (three kinds of location, one unlocated), two bad lines."""
+    """Seven made-up posts (three kinds of location, unlocated ones, one with a
+    point out of range that is kept without it), one bad line."""
     records: list[Any] = [
         v2_line("1860000000000000001", "rain over the harbour ☔", point=list(SYDNEY)),
         v2_line("1860000000000000002", "#storm warning", bbox=MELBOURNE_BBOX),
@@ -78,21 +71,23 @@ def test_replay_into_a_db(tmp_path: Path, capsys: pytest.CaptureFixture[str], gz
     assert code == 0, stderr
     figures = summary(stdout)
     assert Path(figures["path"]) == out
-    assert (figures["read"], figures["kept"], figures["located"]) == ("6", "6", "4")
+    assert (figures["read"], figures["kept"], figures["located"]) == ("7", "7", "4")
     assert (figures["exact"], figures["place"], figures["profile"], figures["bad"]) == (
         "2",
         "1",
         "1",
-        "2",
+        "1",
     )
+    assert figures["duplicates"] == "0"
+    assert figures["more"] == ", 1 post kept without a damaged part"
     assert "line 3: broken JSON" in stderr
-    assert "line 6: longitude out of range" in stderr
+    assert "line 6: point ignored (longitude out of range: 200.0) (post kept)" in stderr
     store = SessionStore(out)
     try:
         [info] = store.sessions()
         assert info.source.startswith("Replay: made-up.jsonl")
         assert info.synthetic is False and info.terms == ()
-        assert (info.received, info.located) == (6, 4)
+        assert (info.received, info.located) == (7, 4)
         assert info.ended_at is not None
         posts = [p for chunk in store.iter_posts(info.id) for p in chunk]
         assert posts[0].location is not None
@@ -117,7 +112,7 @@ def test_replay_with_terms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     )
     assert code == 0
     figures = summary(stdout)
-    assert (figures["read"], figures["kept"]) == ("6", "5")
+    assert (figures["read"], figures["kept"]) == ("7", "5")
     store = SessionStore(out)
     [info] = store.sessions()
     assert info.terms == ("rain", "#storm")
@@ -150,10 +145,10 @@ def test_replay_into_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert Path(summary(stdout)["path"]) == out
     with open(out, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 6
+    assert len(rows) == 7
     assert rows[2]["text"] == "heavy rain\nin two lines"
-    assert rows[4]["text"] == "RTL مطر and rain"
-    assert rows[5]["lon"] == rows[5]["lat"] == ""
+    assert rows[5]["text"] == "RTL مطر and rain"
+    assert rows[4]["lon"] == rows[4]["lat"] == rows[6]["lon"] == ""
 
 
 def test_replay_into_the_apps_own_store_by_default(
@@ -245,3 +240,122 @@ def test_collect_replay_as_a_separate_process(tmp_path: Path) -> None:
         "5000",
         "0",
     )
+
+
+# -- data we did not write ----------------------------------------------------------
+
+ARCHIVES = Path(__file__).parent / "data" / "archives"
+SPEEDS = ["max", "100"]  # forked readers, and the source on a thread
+
+
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_one_odd_value_never_ends_a_replay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], speed: str
+) -> None:
+    odd = v2_line("1860000000000000012", "users is a number")
+    odd["includes"]["users"] = 12
+    path = write_lines(
+        tmp_path / "odd.jsonl",
+        [v2_line("1860000000000000011"), odd, v2_line("1860000000000000013")],
+    )
+    out = tmp_path / "o.db"
+    code, stdout, stderr = run(
+        "--replay", str(path), "--speed", speed, "--out", str(out), capsys=capsys
+    )
+    assert code == 0, stderr
+    figures = summary(stdout)
+    assert (figures["read"], figures["kept"], figures["bad"]) == ("3", "3", "0")
+    assert "line 2: includes.users ignored (not a list: 12) (post kept)" in stderr
+    store = SessionStore(out)
+    try:
+        [info] = store.sessions()
+        assert info.received == 3
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_a_post_delivered_twice_is_counted_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], speed: str
+) -> None:
+    posts = [v2_line(f"186000000000000002{i}", f"rain {i}", point=list(SYDNEY)) for i in range(4)]
+    records = [*posts, posts[1], posts[3], posts[1]]  # a stream and a file both repeat
+    path = write_lines(tmp_path / "twice.jsonl", records)
+    out = tmp_path / "o.geojson"
+    code, stdout, _ = run("--replay", str(path), "--speed", speed, "--out", str(out), capsys=capsys)
+    assert code == 0
+    figures = summary(stdout)
+    assert (figures["read"], figures["kept"], figures["duplicates"]) == ("7", "4", "3")
+    assert (figures["located"], figures["exact"]) == ("4", "4")
+    assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == 4
+
+
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_notices_are_counted_by_kind_in_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], speed: str
+) -> None:
+    code, stdout, stderr = run(
+        "--replay",
+        str(ARCHIVES / "notices.jsonl"),
+        "--speed",
+        speed,
+        "--out",
+        str(tmp_path / "o.db"),
+        capsys=capsys,
+    )
+    assert code == 0 and stderr == ""
+    assert summary(stdout)["more"] == (
+        ", notices: 1 delete, 1 scrub_geo, 1 limit, 1 status_withheld, 1 user_withheld,"
+        " 1 warning, 1 disconnect, 1 errors"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["v1_search_response.json", "v2_response.json", "jq_concatenated.json"]
+)
+def test_every_shape_replays(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    code, stdout, stderr = run(
+        "--replay", str(ARCHIVES / name), "--out", str(tmp_path / "o.csv"), capsys=capsys
+    )
+    assert code == 0 and stderr == ""
+    figures = summary(stdout)
+    assert int(figures["kept"]) == int(figures["read"]) >= 3 and figures["bad"] == "0"
+
+
+@pytest.mark.parametrize("out_name", ["o.db", "o.geojson"])
+def test_a_file_that_is_no_archive_is_exit_2_and_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data_dir: Path, out_name: str
+) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("id,text\n1,hello\n", encoding="utf-8")
+    out = tmp_path / out_name
+    code, stdout, stderr = run("--replay", str(path), "--out", str(out), capsys=capsys)
+    assert code == 2 and stdout == ""
+    [line] = stderr.strip().splitlines()
+    assert line.startswith("geotweets collect: notes.csv is not an archive of posts (line 1: ")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_a_cut_gzip_keeps_the_posts_before_the_cut_and_says_where_reading_stopped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], speed: str
+) -> None:
+    lines = [v2_line(f"186000000{i:010d}", f"rain {i} {i * 7919 % 100003:x}") for i in range(3000)]
+    whole = gzip.compress(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    out = tmp_path / "o.db"
+    code, stdout, _ = run("--replay", str(path), "--speed", speed, "--out", str(out), capsys=capsys)
+    assert code == 0
+    figures = summary(stdout)
+    kept = int(figures["kept"])
+    assert 500 < kept < 3000 and figures["read"] == figures["kept"]
+    assert figures["more"] == (
+        f"; reading stopped at line {kept + 1}: the gzip data ends early (truncated file);"
+        " the rest is lost"
+    )
+    store = SessionStore(out)
+    try:
+        assert store.sessions()[0].received == kept
+    finally:
+        store.close()

@@ -137,13 +137,13 @@ def test_summary_counts_kinds_and_bad_lines(tmp_path: Path) -> None:
     sink = RecordingSink()
     source = ReplaySource(path, profile_matcher=lambda t: Location(1.0, 2.0, "profile", 25_000.0))
     source.run(sink)
-    assert len(sink.all_posts) == 3
+    assert len(sink.all_posts) == 4
     assert sink.last.message == (
-        "Replayed mixed.jsonl: 3 posts read, 3 located (exact 1, place 1, profile 1),"
-        " 2 bad lines, 1 notices skipped"
+        "Replayed mixed.jsonl: 4 posts read, 3 located (exact 1, place 1, profile 1),"
+        " 1 bad lines, 1 post kept without a damaged part, notices: 1 delete"
     )
-    assert source.reader.bad_records == 2
-    assert [p.line for p in source.reader.problems] == [3, 5]
+    assert source.reader.bad_records == 1
+    assert [(p.line, p.kept) for p in source.reader.problems] == [(3, False), (5, True)]
 
 
 def test_speed_100_on_posts_one_second_apart_gives_about_10_ms_gaps(tmp_path: Path) -> None:

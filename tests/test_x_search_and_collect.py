@@ -14,8 +14,12 @@ from typing import Any
 import pytest
 from fake_x import DEFAULT_TOKEN, FakeX, payloads
 
+from geotweets_desktop.core.area.model import parse_around
+from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.sources.base import StatusEvent
 from geotweets_desktop.sources.x_search import XRecentSearchSource, search_query
+
+LISBON_AROUND = "-9.14,38.72,15"
 
 
 class Sink:
@@ -64,7 +68,7 @@ def test_recent_search_polls_with_since_id_and_assigns_terms(
     assert queries[0]["query"] == "(rain OR sun) has:geo"
     assert "since_id" not in queries[0]
     assert queries[-1]["since_id"] == payloads.post_id_of(first)  # the poll that found `second`
-    assert source.since_id == payloads.post_id_of(second)  # where the next poll starts
+    assert source.since_ids == [payloads.post_id_of(second)]  # where the next poll starts
     assert [p.terms for p in sink.got] == [("rain",), ("rain", "sun")]
     lisbon = sink.got[0].location
     assert (lisbon.lon, lisbon.lat) == (-9.14, 38.72)
@@ -100,35 +104,29 @@ def test_a_wrong_token_ends_the_search_with_a_reason(monkeypatch: pytest.MonkeyP
     assert "rejected the token" in sink.events[-1].message
 
 
+def collect_process(fake: FakeX, data_dir: Path, *args: str) -> subprocess.Popen[str]:
+    env = dict(
+        os.environ,
+        GEOTWEETS_X_API_URL=fake.base_url,
+        X_BEARER_TOKEN=DEFAULT_TOKEN,
+        GEOTWEETS_DATA_DIR=str(data_dir),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "geotweets_desktop", "collect", "--x", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
 @pytest.mark.slow
 def test_collect_x_writes_correct_geojson(tmp_path: Path, data_dir: Path) -> None:
     out = tmp_path / "live.geojson"
     with FakeX(keepalive_interval=0.2) as fake:
-        env = dict(
-            os.environ,
-            GEOTWEETS_X_API_URL=fake.base_url,
-            X_BEARER_TOKEN=DEFAULT_TOKEN,
-            GEOTWEETS_DATA_DIR=str(data_dir),
-            PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        )
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "geotweets_desktop",
-                "collect",
-                "--x",
-                "--term",
-                "rain",
-                "--duration",
-                "4",
-                "--out",
-                str(out),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
+        process = collect_process(
+            fake, data_dir, "--term", "rain", "--duration", "4", "--out", str(out)
         )
         assert fake.wait_until(lambda: fake.open_streams == 1, timeout=15)
         fake.push(
@@ -149,3 +147,71 @@ def test_collect_x_writes_correct_geojson(tmp_path: Path, data_dir: Path) -> Non
     assert sydney["properties"]["location_kind"] == "exact"
     assert by_text["rain in Nairobi"]["properties"]["location_kind"] == "place"
     assert DEFAULT_TOKEN.encode() not in out.read_bytes()
+
+
+@pytest.mark.slow
+def test_collect_follows_an_area_on_the_stream(tmp_path: Path, data_dir: Path) -> None:
+    out = tmp_path / "lisbon.db"
+    with FakeX(keepalive_interval=0.2) as fake:
+        process = collect_process(
+            fake, data_dir, "--around", LISBON_AROUND, "--max-posts", "2", "--out", str(out)
+        )
+        assert fake.wait_until(lambda: fake.open_streams == 1, timeout=60)
+        assert [rule["value"] for rule in fake.rules] == ["point_radius:[-9.14 38.72 15km]"]
+        for post in (
+            payloads.post(point=(2.35, 48.86), text="Paris, far outside"),
+            payloads.point_post(-9.15, 38.73, text="on the quay"),
+            payloads.place_post(payloads.place(payloads.PORTUGAL), text="somewhere in Portugal"),
+            payloads.place_post(payloads.place(payloads.LISBON), text="tagged Lisbon"),
+        ):
+            fake.push(post, matches=None)
+        stdout, stderr = process.communicate(timeout=60)
+        assert len(fake.dropped_post_ids) == 2
+    assert process.returncode == 0, stderr
+    assert (
+        "Following 1 area: 1 stream rule holding 1 X shape (X's limits: 1,024 characters "
+        "a rule, 1,000 rules for the account). With no terms X sends every post made there: "
+        "up to 250 a second, each one billed." in stderr
+    )
+    store = SessionStore(out)
+    (session,) = store.sessions()
+    (posts,) = store.iter_posts(session.id)
+    store.close()
+    assert [post.text for post in posts] == ["on the quay", "tagged Lisbon"]
+    assert session.areas == (parse_around(LISBON_AROUND),)
+    assert stdout.startswith("session 1: 2 posts")
+
+
+@pytest.mark.slow
+def test_collect_follows_an_area_with_recent_search(tmp_path: Path, data_dir: Path) -> None:
+    out = tmp_path / "lisbon.geojson"
+    with FakeX(match_queries=True) as fake:
+        fake.add_search_posts(
+            payloads.post(point=(2.35, 48.86), text="flood in Paris"),
+            payloads.point_post(-9.15, 38.73, text="flood on the quay"),
+            payloads.point_post(-9.14, 38.72, text="sunny on the quay"),
+            payloads.place_post(payloads.place(payloads.LISBON), text="flood, tagged Lisbon"),
+        )
+        process = collect_process(
+            fake,
+            data_dir,
+            "--search",
+            "--term",
+            "flood",
+            "--bbox",
+            "-9.3,38.6,-9.0,38.85",
+            "--max-posts",
+            "2",
+            "--out",
+            str(out),
+        )
+        _, stderr = process.communicate(timeout=60)
+        queries = [request["query"] for request in fake.search_requests]
+    assert process.returncode == 0, stderr
+    assert queries == ["flood bounding_box:[-9.3 38.6 -9 38.85]"]
+    assert "Following 1 area: 1 search query holding 1 X shape" in stderr
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert sorted(f["properties"]["text"] for f in features) == [
+        "flood on the quay",
+        "flood, tagged Lisbon",
+    ]

@@ -151,8 +151,30 @@ def test_asks_x_for_the_fields_that_carry_location(fake: FakeX, start: Any) -> N
     query = fake.stream_requests[-1]
     assert {"geo", "created_at", "author_id"} <= set(query["tweet.fields"].split(","))
     assert {"geo.place_id", "author_id"} <= set(query["expansions"].split(","))
+    # The whole text: a long post's note, a repost's original.
+    assert {"note_tweet", "referenced_tweets"} <= set(query["tweet.fields"].split(","))
+    assert "referenced_tweets.id" in query["expansions"].split(",")
     assert {"geo", "full_name"} <= set(query["place.fields"].split(","))
     assert "location" in query["user.fields"].split(",")
+
+
+def test_long_posts_and_reposts_arrive_whole_and_unescaped(fake: FakeX, start: Any) -> None:
+    run = start(["rain"])
+    live(run, fake)
+    long_text = "rain &amp; more rain " * 20
+    long_post = payloads.bare_post(text=long_text[:270] + "…")
+    long_post["data"]["note_tweet"] = {"text": long_text}
+    repost = payloads.bare_post(text="RT @someone_else: rain &lt;3 cut sh…")
+    repost["data"]["referenced_tweets"] = [{"type": "retweeted", "id": "1862000000000000777"}]
+    repost["includes"]["tweets"] = [
+        {"id": "1862000000000000777", "text": "rain &lt;3 cut short no more, the original"}
+    ]
+    for obj in (long_post, repost):
+        fake.push(obj, matches="rain has:geo")
+    wait_for(lambda: len(run.sink.got()) == 2)
+    whole, reposted = run.sink.got()
+    assert whole.text == long_text.replace("&amp;", "&") and len(whole.text) > 280
+    assert reposted.text == "RT @someone_else: rain <3 cut short no more, the original"
 
 
 def test_rules_are_ours_only_and_other_tools_rules_survive(fake: FakeX, start: Any) -> None:

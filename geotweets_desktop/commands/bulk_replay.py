@@ -26,7 +26,7 @@ import os
 import pickle
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -49,11 +49,14 @@ Part = tuple[int, int | None]  # byte range [start, end); (0, None) is the whole
 @dataclass
 class BulkResult:
     posts_read: int = 0
-    kept: int = 0
-    added: int = 0
-    kinds: Counter[str] = field(default_factory=Counter)
+    kept: int = 0  # posts that matched the terms
+    added: int = 0  # of those, new in the session (the rest repeated an id)
+    kinds: Counter[str] = field(default_factory=Counter)  # of the new posts
     bad_records: int = 0
+    posts_with_faults: int = 0
+    notices: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    stopped: str | None = None  # where and why reading ended before the end of the file
     error: str | None = None
 
 
@@ -119,21 +122,35 @@ def bulk_replay(
             summary = _store_part(pipes[number % readers], store, result, max_posts)
             if summary is None:  # the limit was reached, or a reader failed
                 break
-            for line, reason, unit in summary["problems"]:
+            for line, reason, unit, kept in summary["problems"]:
                 if len(result.problems) < MAX_KEPT_PROBLEMS:
                     shift = lines_before if unit == "line" else 0
-                    result.problems.append(str(Problem(line + shift, reason, unit)))
-            lines_before += summary["lines"]
+                    result.problems.append(str(Problem(line + shift, reason, unit, kept)))
             result.posts_read += summary["posts_read"]
             result.bad_records += summary["bad_records"]
+            result.posts_with_faults += summary["posts_with_faults"]
+            result.notices.update(summary["notices"])
+            if summary["stopped"] is not None:
+                line, reason, unit, fatal = summary["stopped"]
+                shift = lines_before if unit == "line" else 0
+                result.stopped = str(Problem(line + shift, reason, unit))
+                if fatal:
+                    result.error = f"reading stopped at {result.stopped}"
+                break
+            lines_before += summary["lines"]
     except EOFError:
-        result.error = "the archive reader stopped unexpectedly"
+        result.error = (
+            f"the archive reader stopped unexpectedly after line {lines_before}"
+            " (the posts before it are stored)"
+        )
     finally:
         for pipe in pipes:
             pipe.close()
         for process in processes:
             process.terminate()
             process.join()
+    # Counted in the store, where a repeated post is one row.
+    result.kinds.update(store.located_by_kind(session_id))
     return result
 
 
@@ -150,11 +167,10 @@ def _store_part(
             return payload
         rows = payload
         if max_posts is not None:
-            rows = rows[: max(0, max_posts - result.kept)]
+            rows = rows[: max(0, max_posts - result.added)]
         result.added += store.add_rows(rows)
         result.kept += len(rows)
-        result.kinds.update(row[11] for row in rows if row[11] is not None)
-        if max_posts is not None and result.kept >= max_posts:
+        if max_posts is not None and result.added >= max_posts:
             return None
 
 
@@ -169,7 +185,8 @@ def _read(
     try:
         for start, end in parts:
             posts = reader.posts() if end is None else reader.posts_between(start, end)
-            _send_part(reader, posts, matcher, session_id, out)
+            if not _send_part(reader, posts, matcher, session_id, out):
+                break  # reading stopped: what came after cannot be trusted to follow on
     except BrokenPipeError:
         pass  # the main process stopped listening (a limit, Ctrl+C)
     except OSError as exc:
@@ -180,29 +197,49 @@ def _read(
 
 def _send_part(
     reader: ArchiveReader,
-    posts: Iterator[Post],
+    posts: Generator[Post, None, None],
     matcher: TermMatcher,
     session_id: int,
     out: Connection,
-) -> None:
+) -> bool:
+    """Send one part's rows in batches, then its summary; False when reading
+    stopped inside the part (the rows before are sent all the same)."""
     now = time.time()
     batch: list[tuple[Any, ...]] = []
-    for post in posts:
-        if matcher.terms:
-            post.terms = matcher.matching(post.text)
-            if not post.terms:
-                continue
-        batch.append(post_row(session_id, post, now))
-        if len(batch) >= BATCH:
-            out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
-            batch = []
-            now = time.time()
+    fatal: str | None = None
+    try:
+        for post in posts:
+            if matcher.terms:
+                post.terms = matcher.matching(post.text)
+                if not post.terms:
+                    continue
+            batch.append(post_row(session_id, post, now))
+            if len(batch) >= BATCH:
+                out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
+                batch = []
+                now = time.time()
+    except OSError:
+        raise  # the file or the pipe: _read says which
+    except Exception as exc:  # a fault here must not lose the rows read before it
+        posts.close()  # sets reader.lines_read to the line it stopped at
+        fatal = f"unexpected fault ({type(exc).__name__}: {exc})"
     if batch:
         out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
+    stopped = reader.stopped
     summary = {
         "lines": reader.lines_read,
         "posts_read": reader.posts_read,
         "bad_records": reader.bad_records,
-        "problems": [(p.line, p.reason, p.unit) for p in reader.problems],
+        "posts_with_faults": reader.posts_with_faults,
+        "notices": dict(reader.notices),
+        "problems": [(p.line, p.reason, p.unit, p.kept) for p in reader.problems],
+        "stopped": (
+            (reader.lines_read, fatal, "line", True)
+            if fatal is not None
+            else (stopped.line, stopped.reason, stopped.unit, False)
+            if stopped is not None
+            else None
+        ),
     }
     out.send_bytes(pickle.dumps(("done", summary)))
+    return summary["stopped"] is None

@@ -22,9 +22,11 @@ from pathlib import Path
 from types import FrameType
 
 from geotweets_desktop.commands import bulk_replay
+from geotweets_desktop.core.archive.summary import notices_text, reading_text
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
 from geotweets_desktop.core.live_stats import LiveStats
-from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.post import LOCATION_KINDS, Post
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import parse_terms
 from geotweets_desktop.paths import store_path
@@ -53,12 +55,15 @@ class _QueueSink:
         self.queue.put(event)
 
 
-def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | None:
+def _make_source(
+    terms: list[str], *, x: bool, search: bool, located_only: bool, areas: list[Area]
+) -> Source | None:
     if not x:
         from geotweets_desktop.sources.demo import DemoSource
 
         return DemoSource(terms)
     from geotweets_desktop import credentials
+    from geotweets_desktop.sources.x_search import XRecentSearchSource
     from geotweets_desktop.sources.x_stream import XStreamSource
 
     token, origin = credentials.resolve_token()
@@ -70,9 +75,21 @@ def _make_source(terms: list[str], *, x: bool, located_only: bool) -> Source | N
         )
         return None
     print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
-    return XStreamSource(
-        terms, token, located_only=located_only, network_give_up_s=NETWORK_GIVE_UP_S
-    )
+    if search:
+        source: XStreamSource | XRecentSearchSource = XRecentSearchSource(
+            terms, token, located_only=located_only, areas=areas
+        )
+    else:
+        source = XStreamSource(
+            terms,
+            token,
+            located_only=located_only,
+            areas=areas,
+            network_give_up_s=NETWORK_GIVE_UP_S,
+        )
+    if areas:
+        print(f"geotweets collect: {source.following_summary()}", file=sys.stderr)
+    return source
 
 
 def collect(
@@ -80,6 +97,8 @@ def collect(
     *,
     demo: bool,
     x: bool = False,
+    search: bool = False,
+    areas: Sequence[Area] = (),
     replay: str | None = None,
     speed: float | None = None,
     located_only: bool = True,
@@ -93,11 +112,18 @@ def collect(
             file=sys.stderr,
         )
         return 2
-    if not terms and not replay:
+    if areas and not (x or replay):
+        print("geotweets collect: areas work with --x or --replay.", file=sys.stderr)
+        return 2
+    if not terms and not replay and not (x and areas):
         print(
-            "geotweets collect: --term is required (optional only with --replay).",
+            "geotweets collect: --term is required (optional with --replay, and with --x "
+            "and an area).",
             file=sys.stderr,
         )
+        return 2
+    if search and not x:
+        print("geotweets collect: --search goes with --x.", file=sys.stderr)
         return 2
     path = Path(out) if out else store_path()
     if path.suffix.lower() not in EXPORT_SUFFIXES:
@@ -111,10 +137,20 @@ def collect(
         if not Path(replay).is_file():
             print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
             return 2
-        source: Source | None = ReplaySource(replay, parsed, speed=speed)
+        replay_source = ReplaySource(replay, parsed, speed=speed, areas=areas)
+        try:
+            not_an_archive = replay_source.reader.not_an_archive()
+        except OSError as exc:
+            not_an_archive = f"cannot read {replay}: {exc.strerror or exc}"
+        if not_an_archive:
+            print(f"geotweets collect: {not_an_archive}", file=sys.stderr)
+            return 2
+        source: Source | None = replay_source
         _settle_for_volume()
     else:
-        source = _make_source(parsed, x=x, located_only=located_only)
+        source = _make_source(
+            parsed, x=x, search=search, located_only=located_only, areas=list(areas)
+        )
     if source is None:
         return 2
     if path.suffix.lower() == ".db":
@@ -158,12 +194,14 @@ def _collect_into(
         isinstance(source, ReplaySource)
         and source.speed is None
         and duration is None
+        and not source.areas
         and bulk_replay.available()
     ):
         # As fast as possible: reader processes feed this one (see bulk_replay.py).
         return _bulk_collect_into(source, path, max_posts)
     store = SessionStore(path)
-    session_id = store.start_session(source.label, source.terms, source.synthetic)
+    areas = list(getattr(source, "areas", ()))
+    session_id = store.start_session(source.label, source.terms, source.synthetic, areas)
     sink = _QueueSink()
     stop = threading.Event()
 
@@ -197,7 +235,7 @@ def _collect_into(
                 batch = batch[: max(0, max_posts - stats.received)]
             with sink.writing:
                 added = store.add_posts(session_id, batch)
-            stats.add(batch)
+            stats.add((post for _, post in added), duplicates=len(batch) - len(added))
             kinds.update(p.location.kind for _, p in added if p.location)
             if max_posts is not None and stats.received >= max_posts:
                 break
@@ -210,15 +248,23 @@ def _collect_into(
         worker.join(timeout=2)
         store.end_session(session_id)
         store.close()
-    by_kind = ", ".join(f"{k} {kinds[k]}" for k in ("exact", "place", "profile"))
-    summary = f"session {session_id}: {stats.received} posts, {stats.located} located ({by_kind})"
+    duplicates = f"{stats.duplicates} duplicates skipped"
+    located = f"{stats.located} located ({_by_kind(kinds)})"
     reader = getattr(source, "reader", None)
     if reader is not None:  # a replay: what the file held, and what was wrong with it
+        stopped = str(reader.stopped) if reader.stopped else None
+        reading = reading_text(
+            reader.bad_records, reader.posts_with_faults, reader.notices, stopped
+        )
         summary = (
             f"session {session_id}: {reader.posts_read} posts read, {stats.received} kept, "
-            f"{stats.located} located ({by_kind}), {reader.bad_records} bad lines"
+            f"{duplicates}, {located}, {reading}"
         )
         _report_problems(reader.problems, reader.bad_records)
+    else:
+        notices = notices_text(getattr(source, "notices", {}))
+        summary = f"session {session_id}: {stats.received} posts, {duplicates}, {located}"
+        summary += f", {notices}" if notices else ""
     if error:
         print(f"geotweets collect: {error}", file=sys.stderr)
         return 1, session_id, summary
@@ -236,10 +282,13 @@ def _bulk_collect_into(
         store.end_session(session_id)
         store.close()
     kinds = result.kinds
-    by_kind = ", ".join(f"{k} {kinds[k]}" for k in ("exact", "place", "profile"))
+    reading = reading_text(
+        result.bad_records, result.posts_with_faults, result.notices, result.stopped
+    )
     summary = (
-        f"session {session_id}: {result.posts_read} posts read, {result.kept} kept, "
-        f"{sum(kinds.values())} located ({by_kind}), {result.bad_records} bad lines"
+        f"session {session_id}: {result.posts_read} posts read, {result.added} kept, "
+        f"{result.kept - result.added} duplicates skipped, "
+        f"{sum(kinds.values())} located ({_by_kind(kinds)}), {reading}"
     )
     _report_problems(result.problems, result.bad_records)
     if result.error:
@@ -248,9 +297,14 @@ def _bulk_collect_into(
     return 0, session_id, summary
 
 
+def _by_kind(kinds: Counter[str]) -> str:
+    return ", ".join(f"{k} {kinds[k]}" for k in LOCATION_KINDS)
+
+
 def _report_problems(problems: Sequence[object], total: int, show: int = 5) -> None:
-    """The first few bad lines of a replayed file, one a line on stderr."""
+    """The first few problems of a replayed file, one a line on stderr."""
     for problem in problems[:show]:
         print(f"geotweets collect: {problem}", file=sys.stderr)
-    if total > show:
-        print(f"geotweets collect: ... and {total - show} more bad lines", file=sys.stderr)
+    if len(problems) > show or total > show:
+        more = max(len(problems), total) - show
+        print(f"geotweets collect: ... and {more} more problems", file=sys.stderr)

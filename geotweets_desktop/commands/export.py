@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import ExportError, Privacy, export_session
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.paths import store_path
@@ -52,6 +54,7 @@ def run_export(
     coarsen: str | None = None,
     drop_authors: bool = False,
     all_sessions: bool = False,
+    areas: Sequence[Area] = (),
 ) -> int:
     privacy = Privacy(coarsen=coarsen, drop_authors=drop_authors)
     as_path = Path(session_or_db)
@@ -77,7 +80,7 @@ def run_export(
                     return _fail(f"{as_path}: holds no sessions")
                 session_id = sessions[0].id
         try:
-            result = export_session(store, session_id, Path(out), privacy)
+            result = export_session(store, session_id, Path(out), privacy, areas)
         finally:
             store.close()
     except ExportError as exc:
@@ -85,6 +88,8 @@ def run_export(
     except OSError as exc:
         return _fail(f"cannot write {out}: {exc.strerror or exc}")
     extra = f" ({result.left_out} unlocated posts left out)" if result.left_out else ""
+    if result.outside_areas:
+        extra += f" ({result.outside_areas} posts outside the areas left out)"
     which = "all sessions" if session_id is None else f"session {session_id}"
     print(f"{which}: {result.written} posts -> {result.path}{extra}")
     return 0

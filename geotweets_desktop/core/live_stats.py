@@ -18,12 +18,16 @@ class LiveStats:
         self.stopped: float | None = None
         self.received = 0
         self.located = 0
+        # Posts delivered again (same id) and not counted twice: streams and files repeat.
+        self.duplicates = 0
         # (time, posts) per batch, not a time per post: at thousands of posts
         # a second a per-post deque held a million floats, and every full
         # garbage collection walked them all (20-30 ms with the GUI stalled).
         self._arrivals: deque[tuple[float, int]] = deque()
 
-    def add(self, posts: Iterable[Post]) -> None:
+    def add(self, posts: Iterable[Post], duplicates: int = 0) -> None:
+        """Count the new posts of a batch and how many repeats were left out of it."""
+        self.duplicates += duplicates
         count = 0
         for post in posts:
             count += 1

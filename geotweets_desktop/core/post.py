@@ -38,7 +38,9 @@ class Location:
 @dataclass(slots=True)
 class Post:
     id: str
-    created_at: datetime
+    # None when the post carries no time at all (no `created_at`, an id from
+    # before ids held the time): the time of reading would be a lie.
+    created_at: datetime | None
     text: str
     author_name: str
     author_handle: str
@@ -49,6 +51,8 @@ class Post:
     raw: str | bytes
     lang: str = ""
     synthetic: bool = False
+    # True when `created_at` was worked out from the post id (see post_time.py).
+    time_from_id: bool = False
 
     @property
     def url(self) -> str:

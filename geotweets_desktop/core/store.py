@@ -18,13 +18,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
 from geotweets_desktop.core.wal_checkpointer import WalCheckpointer
 
 # 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
 # (text payloads) open unchanged and are marked 2.
-SCHEMA_VERSION = 2
+# 3: sessions keep the areas they followed; older files gain the column (no areas).
+# 4: posts.time_from_id; older files gain the column (0) when opened.
+SCHEMA_VERSION = 4
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -35,13 +38,14 @@ CREATE TABLE IF NOT EXISTS sessions (
     terms TEXT NOT NULL,            -- JSON list of the terms searched
     synthetic INTEGER NOT NULL,     -- 1 for the offline demo
     started_at TEXT NOT NULL,       -- ISO 8601, UTC
-    ended_at TEXT                   -- NULL while running or after a crash
+    ended_at TEXT,                  -- NULL while running or after a crash
+    areas TEXT NOT NULL DEFAULT '[]' -- JSON list of the areas followed (core/area/model.py)
 );
 CREATE TABLE IF NOT EXISTS posts (
     rowid INTEGER PRIMARY KEY,
     session_id INTEGER NOT NULL REFERENCES sessions(id),
     post_id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,       -- ISO 8601, UTC; '' when the post carries no time
     received_at REAL NOT NULL,      -- Unix time the app got it
     author_name TEXT NOT NULL,
     author_handle TEXT NOT NULL,
@@ -53,6 +57,7 @@ CREATE TABLE IF NOT EXISTS posts (
     radius_m REAL,
     place_label TEXT,
     raw BLOB NOT NULL,              -- the payload as received, LZ4 (raw_codec.py)
+    time_from_id INTEGER NOT NULL DEFAULT 0,  -- 1: created_at worked out from the post id
     UNIQUE (session_id, post_id)
 );
 """
@@ -68,6 +73,7 @@ class SessionInfo:
     ended_at: datetime | None
     received: int
     located: int
+    areas: tuple[Area, ...] = ()
 
     @property
     def interrupted(self) -> bool:
@@ -104,6 +110,7 @@ class SessionStore:
         self._db.executescript(_SCHEMA)
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is None or int(row[0]) < SCHEMA_VERSION:
+            self._add_missing_columns()
             self._db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -118,16 +125,34 @@ class SessionStore:
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path)
 
+    def _add_missing_columns(self) -> None:
+        """Bring a file made by an older version up to this schema."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
+        if "areas" not in columns:
+            self._db.execute("ALTER TABLE sessions ADD COLUMN areas TEXT NOT NULL DEFAULT '[]'")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(posts)")}
+        if "time_from_id" not in columns:
+            self._db.execute("ALTER TABLE posts ADD COLUMN time_from_id INTEGER NOT NULL DEFAULT 0")
+
     def close(self) -> None:
         self._checkpointer.close()
         # Fold the log into the file, so a closed store is one tidy file.
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         self._db.close()
 
-    def start_session(self, source: str, terms: Sequence[str], synthetic: bool) -> int:
+    def start_session(
+        self, source: str, terms: Sequence[str], synthetic: bool, areas: Sequence[Area] = ()
+    ) -> int:
         cur = self._db.execute(
-            "INSERT INTO sessions (source, terms, synthetic, started_at) VALUES (?, ?, ?, ?)",
-            (source, json.dumps(list(terms), ensure_ascii=False), int(synthetic), _now_iso()),
+            "INSERT INTO sessions (source, terms, synthetic, started_at, areas)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                source,
+                json.dumps(list(terms), ensure_ascii=False),
+                int(synthetic),
+                _now_iso(),
+                json.dumps([area.to_json() for area in areas], ensure_ascii=False),
+            ),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
@@ -173,6 +198,15 @@ class SessionStore:
         """One session, counting only its own posts (not every session's)."""
         row = self._db.execute(_SESSIONS + " WHERE s.id = ?", (session_id,)).fetchone()
         return _session_info(row) if row is not None else None
+
+    def located_by_kind(self, session_id: int) -> dict[str, int]:
+        """How many of a session's posts were located each way (exact, place, profile)."""
+        rows = self._db.execute(
+            "SELECT kind, count(*) FROM posts WHERE session_id = ? AND kind IS NOT NULL"
+            " GROUP BY kind",
+            (session_id,),
+        )
+        return {str(kind): int(count) for kind, count in rows}
 
     def posts_received_since(self, since: float, source_prefix: str) -> int:
         """Posts stored after `since` (Unix time) by sessions whose source starts so."""
@@ -230,7 +264,8 @@ class _Transaction:
 
 _POST_COLUMNS = (
     "p.post_id, p.created_at, p.text, p.author_name, p.author_handle, p.terms,"
-    " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.raw, p.lang, s.synthetic"
+    " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.raw, p.lang, s.synthetic,"
+    " p.time_from_id"
 )
 
 
@@ -242,7 +277,7 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
     )
     return Post(
         id=str(row[0]),
-        created_at=datetime.fromisoformat(str(row[1])),
+        created_at=datetime.fromisoformat(str(row[1])) if row[1] else None,
         text=str(row[2]),
         author_name=str(row[3]),
         author_handle=str(row[4]),
@@ -251,20 +286,22 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
         raw=unpack(row[11]),
         lang=str(row[12]),
         synthetic=bool(row[13]),
+        time_from_id=bool(row[14]),
     )
 
 
 _SESSIONS = (
     "SELECT s.id, s.source, s.terms, s.synthetic, s.started_at, s.ended_at,"
     " (SELECT count(*) FROM posts p WHERE p.session_id = s.id),"
-    " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL)"
+    " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL),"
+    " s.areas"
     " FROM sessions s"
 )
 
 _INSERT = (
     "INSERT OR IGNORE INTO posts (session_id, post_id, created_at, received_at, author_name,"
-    " author_handle, text, lang, terms, lon, lat, kind, radius_m, place_label, raw)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " author_handle, text, lang, terms, lon, lat, kind, radius_m, place_label, raw,"
+    " time_from_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -274,7 +311,7 @@ def post_row(session_id: int, post: Post, received_at: float) -> tuple[Any, ...]
     return (
         session_id,
         post.id,
-        post.created_at.isoformat(),
+        post.created_at.isoformat() if post.created_at is not None else "",
         received_at,
         post.author_name,
         post.author_handle,
@@ -287,6 +324,7 @@ def post_row(session_id: int, post: Post, received_at: float) -> tuple[Any, ...]
         loc.radius_m if loc else None,
         loc.label if loc else None,
         pack(post.raw),
+        int(post.time_from_id),
     )
 
 
@@ -311,4 +349,20 @@ def _session_info(row: tuple[object, ...]) -> SessionInfo:
         ended_at=datetime.fromisoformat(str(row[5])) if row[5] else None,
         received=int(row[6]),  # type: ignore[call-overload]
         located=int(row[7]),  # type: ignore[call-overload]
+        areas=_stored_areas(str(row[8])),
     )
+
+
+def _stored_areas(text: str) -> tuple[Area, ...]:
+    """The areas of a session; one damaged by hand is left out, not fatal."""
+    try:
+        stored = json.loads(text)
+    except ValueError:
+        return ()
+    areas = []
+    for obj in stored if isinstance(stored, list) else []:
+        try:
+            areas.append(area_from_json(obj))
+        except AreaError:
+            continue
+    return tuple(areas)

@@ -14,10 +14,16 @@ list is sent at the latest when it holds `batch_size` posts or has waited
 `batch_seconds`, so "max" speed sends big, infrequent batches and slow
 speeds send each post on time.
 
+A post with no known time (see core/post_time.py) is sent at once, like
+one out of order.
+
 Terms: a post is kept when its text matches at least one term as X would
 (`core.term_match`), and its `terms` are the ones it matches; with no terms
-every post passes. Progress goes to `sink.status` a few times a second; the
-last status is a summary (posts read, matched, located by kind, bad lines).
+every post passes. Areas: a post is kept only when it lies in one of them
+(`core.area.inside`). Progress goes to `sink.status` a few times a second; the
+last status is a summary (posts read, matched, located by kind, bad lines,
+notices by kind, and where reading stopped if it stopped early). A file
+holding nothing this app reads ends with an error status instead.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from geotweets_desktop.core.archive import ArchiveReader
+from geotweets_desktop.core.archive.summary import reading_text
+from geotweets_desktop.core.area.inside import post_inside
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.geolocate import ProfileMatcher
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
@@ -63,6 +72,7 @@ class ReplaySource:
         terms: Sequence[str] = (),
         *,
         speed: float | None = None,
+        areas: Sequence[Area] = (),
         batch_size: int = BATCH_SIZE,
         batch_seconds: float = BATCH_SECONDS,
         progress_seconds: float = PROGRESS_SECONDS,
@@ -71,6 +81,7 @@ class ReplaySource:
     ) -> None:
         self.path = Path(path)
         self.terms = list(terms)
+        self.areas = list(areas)
         self.label = f"Replay: {self.path.name}"
         self.speed = speed
         self.reader = ArchiveReader(self.path, profile_matcher)
@@ -120,10 +131,14 @@ class ReplaySource:
             return
         finally:
             posts.close()
+        if self.finished and not self.reader.recognised:
+            sink.status(StatusEvent("error", self.reader.not_an_archive() or self.summary()))
+            return
         sink.status(StatusEvent("stopped", self.summary()))
 
     def _play(self, posts: Iterator[Post], sink: Sink) -> None:
         matcher = self._matcher if self.terms else None
+        areas = self.areas
         clock = self._clock
         speed = self.speed
         batch: list[Post] = []
@@ -136,15 +151,14 @@ class ReplaySource:
         for post in posts:
             if self._stopped:
                 break
-            if matcher is not None:
-                found = matcher.matching(post.text)
-                if not found:
-                    if clock() - last_progress >= self._progress_seconds:
-                        last_progress = clock()
-                        sink.status(StatusEvent("live", self.progress()))
-                    continue
-                post.terms = found
-            if speed is not None:
+            found = matcher.matching(post.text) if matcher is not None else post.terms
+            if (matcher is not None and not found) or (areas and not post_inside(post, areas)):
+                if clock() - last_progress >= self._progress_seconds:
+                    last_progress = clock()
+                    sink.status(StatusEvent("live", self.progress()))
+                continue
+            post.terms = found
+            if speed is not None and post.created_at is not None:
                 moment = post.created_at.timestamp()
                 if first_time is None:
                     first_time = previous = moment
@@ -223,11 +237,12 @@ class ReplaySource:
         name = self.path.name
         text = f"Replayed {name}" if self.finished else f"Replay of {name} stopped"
         text += f": {reader.posts_read:,} posts read"
-        if self.terms:
+        if self.terms or self.areas:
             text += f", {self.matched:,} matched"
         elif self.matched != reader.posts_read:
             text += f", {self.matched:,} sent"
-        text += f", {located:,} located ({by_kind}), {reader.bad_records:,} bad lines"
-        if reader.notices:
-            text += f", {reader.notices:,} notices skipped"
-        return text
+        stopped = str(reader.stopped) if reader.stopped else None
+        reading = reading_text(
+            reader.bad_records, reader.posts_with_faults, reader.notices, stopped
+        )
+        return f"{text}, {located:,} located ({by_kind}), {reading}"

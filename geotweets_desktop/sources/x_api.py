@@ -23,10 +23,12 @@ DEFAULT_API_URL = "https://api.x.com"
 TWEEPY_HOST = "https://api.twitter.com"
 USER_AGENT = f"GeoTweetsDesktop/{__version__}"
 
-# What a post must carry for us to locate it (X sends none of this unless asked).
+# What a post must carry for us to locate it and show its whole text (X
+# sends none of this unless asked): a long post's text is in `note_tweet`,
+# a repost's original in `includes.tweets` (the `referenced_tweets.id` expansion).
 STREAM_FIELDS: dict[str, list[str]] = {
-    "tweet_fields": ["geo", "created_at", "lang", "author_id"],
-    "expansions": ["geo.place_id", "author_id"],
+    "tweet_fields": ["geo", "created_at", "lang", "author_id", "note_tweet", "referenced_tweets"],
+    "expansions": ["geo.place_id", "author_id", "referenced_tweets.id"],
     "place_fields": ["full_name", "geo", "country_code", "place_type"],
     "user_fields": ["username", "name", "location"],
 }

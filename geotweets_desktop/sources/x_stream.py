@@ -24,21 +24,30 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import requests
 import tweepy
 
-from geotweets_desktop.core.archive.records import RecordError
+from geotweets_desktop.core.archive.records import V2_NOTICE_KIND
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
+from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.area.rules import following_summary
 from geotweets_desktop.core.backoff import Backoff
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, post_from_v2
 from geotweets_desktop.core.rules import term_from_tag
+from geotweets_desktop.core.x_text import storable
 from geotweets_desktop.sources.base import Sink, StatusEvent
 from geotweets_desktop.sources.x_api import STREAM_FIELDS, RebasedSession, error_detail
-from geotweets_desktop.sources.x_rules import RuleError, replace_rules
+from geotweets_desktop.sources.x_rules import (
+    DEFAULT_RULE_BUDGET,
+    RuleError,
+    plan_rules,
+    replace_rules,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +82,25 @@ class XStreamSource:
         bearer_token: str,
         *,
         located_only: bool = True,
+        areas: list[Area] | None = None,
+        rule_budget: int = DEFAULT_RULE_BUDGET,
         backoff: Backoff | None = None,
         network_give_up_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.terms = list(terms)
+        self.areas = list(areas or [])
+        self._has_terms = bool(terms)
+        # With no terms, each area's posts are labelled with the area.
+        self.terms = list(terms) or [area.label for area in self.areas]
         self.located_only = located_only
+        # Planned now, so an area too large or terms too long are refused
+        # before anything starts (AreaError, RuleError).
+        self.plan = plan_rules(list(terms), located_only, self.areas)
+        self.rule_budget = rule_budget
         self.session_key = uuid.uuid4().hex[:8]
         self.malformed_lines = 0
+        # X's error lines that did not end the stream, by kind (as archives count them).
+        self.notices: Counter[str] = Counter()
         self._token = bearer_token
         self._backoff = backoff or Backoff()
         self._give_up_s = network_give_up_s
@@ -89,6 +109,17 @@ class XStreamSource:
         self._lock = threading.Lock()
         self._response: requests.Response | None = None
         self._sink: Sink | None = None
+
+    def following_summary(self) -> str:
+        """The rules and shapes the areas take, and X's limits (see FollowsAreas)."""
+        return following_summary(
+            len(self.areas),
+            len(self.plan.rules),
+            self.plan.shapes,
+            stream=True,
+            rule_budget=self.rule_budget,
+            terms=self._has_terms,
+        )
 
     # -- the Source interface -----------------------------------------------------
 
@@ -100,9 +131,10 @@ class XStreamSource:
         self._sink = sink
         client = GeoStreamingClient(self._token, self)
         try:
-            sink.status(StatusEvent("connecting", "Setting up the search rules"))
+            setting_up = self.following_summary() if self.areas else "Setting up the search rules"
+            sink.status(StatusEvent("connecting", setting_up))
             if not self._with_network_retries(
-                lambda: replace_rules(client, self.session_key, self.terms, self.located_only)
+                lambda: replace_rules(client, self.session_key, self.plan, self.rule_budget)
             ):
                 return
             client.filter(**STREAM_FIELDS)
@@ -168,7 +200,7 @@ class XStreamSource:
                     return "stopped"
                 if not line:
                     continue  # keep-alive
-                reason = self._handle_line(line, sink)
+                reason = self.handle_line(line, sink)
                 if reason:
                     return reason
         except (requests.RequestException, OSError, AttributeError) as exc:
@@ -178,42 +210,49 @@ class XStreamSource:
             return f"connection lost ({type(exc).__name__})"
         return "connection closed by X"
 
-    def _handle_line(self, line: bytes, sink: Sink) -> str | None:
+    def handle_line(self, line: bytes, sink: Sink) -> str | None:
+        """Hand the line's post to the sink, count it as a notice or a bad line;
+        return why the stream ends when X says it does. Never raises: an odd
+        line is one bad line, never the end of the stream."""
         # Nearly every line is a plain post: the typed decoder reads only the
         # fields we use (about 7 µs for a 4.5 KB post, against 60 µs and more
         # for json.loads), so a burst of thousands a second leaves the window
         # its share of the interpreter lock. Anything unusual (errors, damaged
         # geo, odd types) is left to the general path below, which names it.
-        try:
-            post = fast_stream_post(line, locate_profile, self._term_for_tag)
-        except RecordError:
-            post = None
+        post = fast_stream_post(line, locate_profile, self._term_for_tag)
         if post is not None:
             sink.posts([post])
             return None
         try:
-            obj = json.loads(line)
-        except ValueError:
-            self.malformed_lines += 1
-            log.warning("skipped a malformed stream line (%d bytes)", len(line))
+            text = line.decode("utf-8")
+            obj = json.loads(text)
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            self._bad_line(f"not JSON ({type(exc).__name__})", len(line))
             return None
         if not isinstance(obj, dict):
-            self.malformed_lines += 1
+            self._bad_line("not a JSON object", len(line))
             return None
-        if "data" not in obj and obj.get("errors"):
+        if "data" not in obj and "errors" in obj:
+            self.notices[V2_NOTICE_KIND] += 1
             title = error_detail_from_obj(obj)
-            if "operational-disconnect" in title or "disconnect" in title.lower():
+            if "disconnect" in title.lower():
                 return "stopped by X (operational disconnect)"
             log.warning("X sent an error in the stream: %s", title)
             return None
         try:
-            post = post_from_v2(obj, self._term_for_tag, locate_profile, raw=line.decode())
+            post = post_from_v2(obj, self._term_for_tag, locate_profile, raw=storable(text))
         except PayloadError as exc:
-            self.malformed_lines += 1
-            log.warning("skipped a stream line: %s", exc)
+            self._bad_line(str(exc), len(line))
+            return None
+        except Exception as exc:  # one line's fault must not end the stream
+            self._bad_line(f"unexpected fault ({type(exc).__name__})", len(line))
             return None
         sink.posts([post])
         return None
+
+    def _bad_line(self, reason: str, size: int) -> None:
+        self.malformed_lines += 1
+        log.warning("skipped a stream line of %d bytes: %s", size, reason)
 
     def _term_for_tag(self, tag: str) -> str | None:
         return term_from_tag(tag, self.session_key)
@@ -299,7 +338,9 @@ def error_detail_from_obj(obj: dict[str, Any]) -> str:
     errors = obj.get("errors")
     if isinstance(errors, list) and errors and isinstance(errors[0], dict):
         first = errors[0]
-        return str(first.get("title") or first.get("detail") or "")
+        for key in ("title", "detail"):
+            if isinstance(first.get(key), str) and first[key]:
+                return str(first[key])
     return ""
 
 

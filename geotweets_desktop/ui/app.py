@@ -87,12 +87,13 @@ def run_app(args: argparse.Namespace) -> int:
         window.close()
 
     terms = parse_terms(args.term) if args.term else None
+    window.areas = list(args.areas)
     if args.replay:
         window.start_replay(Path(args.replay), terms or [], args.speed)
     elif args.x:
-        if not terms:
-            raise TermError("--x needs at least one --term to search for.")
-        window.start_x_stream(terms)
+        if not terms and not args.areas:
+            raise TermError("--x needs a --term or an area (--bbox, --around, --place).")
+        window.start_x_stream(terms or [])
     elif args.demo:
         window.start_demo(terms)
     elif terms:

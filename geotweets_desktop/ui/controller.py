@@ -86,7 +86,9 @@ class SessionController(QObject):
         self.terms = list(source.terms)
         self.source_label = source.label
         self.synthetic = source.synthetic
-        self.session_id = self.store.start_session(source.label, self.terms, source.synthetic)
+        self.session_id = self.store.start_session(
+            source.label, self.terms, source.synthetic, getattr(source, "areas", ())
+        )
         self.stats = LiveStats()
         self._configure_page()
         self.clear()
@@ -228,7 +230,7 @@ class SessionController(QObject):
         if self._pending and self.session_id is not None:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
             added = self.store.add_posts(self.session_id, batch)
-            self.stats.add(batch)
+            self.stats.add((post for _, post in added), duplicates=len(batch) - len(added))
             points = [
                 StoredPoint(key, p.location.lon, p.location.lat, p.location.kind, p.terms)
                 for key, p in added

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from geotweets_desktop import APP_NAME, credentials
+from geotweets_desktop.core.area.model import Area, AreaError
 from geotweets_desktop.core.gazetteer import gazetteer
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
@@ -34,6 +35,7 @@ from geotweets_desktop.paths import resources_dir
 from geotweets_desktop.sources.base import Source
 from geotweets_desktop.sources.demo import DemoSource
 from geotweets_desktop.sources.replay import ReplaySource
+from geotweets_desktop.sources.x_rules import RuleError
 from geotweets_desktop.sources.x_search import XRecentSearchSource
 from geotweets_desktop.sources.x_stream import XStreamSource
 from geotweets_desktop.ui.controller import SessionController
@@ -71,6 +73,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.store = store
+        # The areas X searches and replays follow (see core/area).
+        self.areas: list[Area] = []
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "geotweets.svg")))
         self.resize(1280, 800)
@@ -211,13 +215,15 @@ class MainWindow(QMainWindow):
 
     def start_search(self) -> bool:
         """Start the chosen source for the typed terms; False (and a message) if invalid."""
+        kind = self.source_combo.currentData()
         try:
-            terms = parse_terms(self.terms_edit.text())
+            following = bool(self.areas) and kind != SOURCE_DEMO
+            text = self.terms_edit.text()
+            terms = [] if following and not text.strip() else parse_terms(text)
         except TermError as exc:
             QMessageBox.warning(self, "Search terms", str(exc))
             return False
         self.settings.last_terms = self.terms_edit.text()
-        kind = self.source_combo.currentData()
         self.settings.source = kind
         self.settings.located_only = self.located_only_check.isChecked()
         if kind == SOURCE_DEMO:
@@ -230,12 +236,17 @@ class MainWindow(QMainWindow):
             if token is None:
                 return False
         source: Source
-        if kind == SOURCE_X_STREAM:
-            source = XStreamSource(terms, token, located_only=self.located_only_check.isChecked())
-        else:
-            source = XRecentSearchSource(
-                terms, token, located_only=self.located_only_check.isChecked()
-            )
+        located_only = self.located_only_check.isChecked()
+        try:
+            if kind == SOURCE_X_STREAM:
+                source = XStreamSource(terms, token, located_only=located_only, areas=self.areas)
+            else:
+                source = XRecentSearchSource(
+                    terms, token, located_only=located_only, areas=self.areas
+                )
+        except (AreaError, RuleError) as exc:
+            QMessageBox.warning(self, "Areas", str(exc))
+            return False
         source.label = f"{source.label} (token from {origin})"
         self.controller.start(source, self._usage_meter())
         return True
@@ -248,7 +259,10 @@ class MainWindow(QMainWindow):
             posts_earlier_today=self.store.posts_received_since(midnight, "X "),
         )
 
-    def start_x_stream(self, terms: list[str]) -> bool:
+    def start_x_stream(self, terms: list[str], areas: list[Area] | None = None) -> bool:
+        """Start the live stream for `terms` (and `areas`, kept for later searches)."""
+        if areas is not None:
+            self.areas = list(areas)
         self.terms_edit.setText(", ".join(terms))
         self.source_combo.setCurrentIndex(self.source_combo.findData(SOURCE_X_STREAM))
         return self.start_search()
@@ -313,14 +327,15 @@ class MainWindow(QMainWindow):
 
     def start_replay(self, path: Path, terms: list[str], speed: float | None) -> None:
         self.welcome.hide()
-        self.controller.start(ReplaySource(path, terms, speed=speed))
+        self.controller.start(ReplaySource(path, terms, speed=speed, areas=self.areas))
 
     def _source_finished(self, source: object) -> None:
         if isinstance(source, ReplaySource) and source.reader.problems:
             box = QMessageBox(
                 QMessageBox.Icon.Information,
                 "Archive replayed",
-                f"{source.summary()}\n\nSkipped records are listed below; the rest loaded.",
+                f"{source.summary()}\n\nSkipped records, and parts left out of posts that were"
+                " kept, are listed below; the rest loaded.",
                 QMessageBox.StandardButton.Ok,
                 self,
             )

@@ -150,5 +150,5 @@
     },
   });
 
-  window.GeoTweetsBasemap = { OfflineBasemap: OfflineBasemap, project: project };
+  window.GeoTweetsBasemap = { OfflineBasemap: OfflineBasemap, project: project, MAX_LAT: MAX_LAT };
 })();

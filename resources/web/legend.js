@@ -23,14 +23,14 @@
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       this._box = box;
-      this._points.on("configure", this._render, this);
+      this._points.on("configure beyondchange", this._render, this);
       this._points.on("countschange", this._updateCounts, this);
       this._render();
       return box;
     },
 
     onRemove: function () {
-      this._points.off("configure", this._render, this);
+      this._points.off("configure beyondchange", this._render, this);
       this._points.off("countschange", this._updateCounts, this);
       this._box = null;
     },
@@ -85,6 +85,11 @@
         return count;
       });
       box.appendChild(kinds);
+      const beyond = points.beyondMap();
+      if (beyond) {
+        const posts = beyond === 1 ? "1 post is" : beyond + " posts are";
+        box.appendChild(el("div", "gt-beyond", posts + " nearer a pole than the map reaches (85°)"));
+      }
     },
 
     _updateCounts: function () {

@@ -128,6 +128,7 @@
       this._kindVisible = [];
       this._termCounts = [];
       this._kindCounts = [];
+      this._beyondMap = 0; // located posts too near a pole for the projection
       this._points = null; // made when the kinds are known (configure)
       this._framePending = false;
       this._countsChanged = false;
@@ -180,15 +181,23 @@
         return this;
       }
       const project = window.GeoTweetsBasemap.project;
+      const maxLat = window.GeoTweetsBasemap.MAX_LAT;
       const kindCount = this._kinds.length;
       const termCount = this._terms.length;
       let skipped = 0;
+      let beyond = 0;
       for (let i = 0; i < batch.key.length; i++) {
         const kind = batch.kind[i];
         const lon = batch.lon[i];
         const lat = batch.lat[i];
         if (!isCode(kind, kindCount) || !Number.isFinite(lon) || !Number.isFinite(lat)) {
           skipped += 1;
+          continue;
+        }
+        // Web Mercator ends at ±85.05°: a post nearer a pole is real and
+        // stored, but no marker could show it, so it is counted apart.
+        if (Math.abs(lat) > maxLat) {
+          beyond += 1;
           continue;
         }
         const xy = project(lon, lat);
@@ -203,6 +212,10 @@
         this._kindCounts[kind] += 1;
       }
       if (skipped) console.warn(skipped + " points with an unknown kind or position not drawn");
+      if (beyond) {
+        this._beyondMap += beyond;
+        this.fire("beyondchange");
+      }
       this._countsChanged = true;
       this.fire("pointsadded", { keys: batch.key });
       this._scheduleRedraw();
@@ -211,6 +224,8 @@
 
     clearPoints: function () {
       if (this._points) this._points.clear();
+      this._beyondMap = 0;
+      this.fire("beyondchange");
       this._termCounts = this._terms.map(function () { return 0; });
       this._kindCounts = this._kinds.map(function () { return 0; });
       this.redraw();
@@ -231,6 +246,8 @@
     termCounts: function () { return this._termCounts; },
     kindCounts: function () { return this._kindCounts; },
     pointCount: function () { return this._points ? this._points.count : 0; },
+    /* Posts located nearer a pole than the map reaches: not drawn, not counted above. */
+    beyondMap: function () { return this._beyondMap; },
     /* The typed arrays themselves (read-only use: tests and benchmarks). */
     points: function () { return this._points; },
     keyAt: function (index) { return this._points.key[index]; },

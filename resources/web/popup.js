@@ -23,7 +23,9 @@
     text.dir = "auto";
     box.appendChild(text);
     const when = new Date(post.created_at);
-    box.appendChild(el("div", "gt-meta", isNaN(when) ? post.created_at : when.toLocaleString()));
+    let time = !post.created_at ? "Time unknown" : isNaN(when) ? post.created_at : when.toLocaleString();
+    if (post.time_from_id) time += " (from the post id)";
+    box.appendChild(el("div", "gt-meta gt-time", time));
     const kind = kinds[post.kind] || { name: "unknown", label: "Unknown" };
     let where = kind.label;
     if (post.place_label) where += ": " + post.place_label;

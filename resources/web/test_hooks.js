@@ -65,6 +65,7 @@
       colors: colors,
       termCounts: termCounts,
       kindCounts: kindCounts,
+      beyondMap: layer.beyondMap(),
       redraws: layer.redraws,
       drawMode: layer.drawMode,
       lastRedrawMs: layer.lastRedrawMs,

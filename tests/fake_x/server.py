@@ -37,6 +37,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from . import geo_match
+
 STREAM_PATH = "/2/tweets/search/stream"
 RULES_PATH = "/2/tweets/search/stream/rules"
 SEARCH_PATH = "/2/tweets/search/recent"
@@ -225,6 +227,8 @@ class SendPost(Step):
     split_delay: float = 0.1
     #: Send the matching rules without their `tag`.
     untagged: bool = False
+    #: Match the post against the rules' values as X would (geo_match.py).
+    by_query: bool = False
 
 
 @dataclass
@@ -349,6 +353,9 @@ class FakeX:
     honour_fields: trim posts to the requested `tweet.fields`, `user.fields`,
         `place.fields` and `expansions`, as X does. Fields X does not know pass
         through untouched.
+    match_queries: recent search returns only the posts its query matches (as
+        geo_match.py reads it) and refuses queries over `max_query_length`
+        (512) or that X could not read; by default it returns every post.
     """
 
     def __init__(
@@ -366,6 +373,8 @@ class FakeX:
         max_stream_connections: int = 1,
         atomic_rule_batches: bool = False,
         honour_fields: bool = True,
+        match_queries: bool = False,
+        max_query_length: int = 512,
     ) -> None:
         self.tokens = frozenset(tokens)
         self.no_stream_access_tokens = frozenset(no_stream_access_tokens)
@@ -375,6 +384,8 @@ class FakeX:
         self.max_stream_connections = max_stream_connections
         self.atomic_rule_batches = atomic_rule_batches
         self.honour_fields = honour_fields
+        self.match_queries = match_queries
+        self.max_query_length = max_query_length
         self._rate_settings = {
             "search": (search_rate_limit, search_rate_window),
             "rules": (rules_rate_limit, 900.0),
@@ -474,13 +485,17 @@ class FakeX:
 
     # --- stream -----------------------------------------------------------------
 
-    def push(self, post: dict[str, Any], *, matches: str | Iterable[str]) -> None:
+    def push(self, post: dict[str, Any], *, matches: str | Iterable[str] | None) -> None:
         """Queue a post for the stream (the open connection, else the next one).
 
         `matches` names the rules it matches, by value or tag; at delivery the
         fake fills `matching_rules` with those rules' current ids and tags, and
-        drops the post if none of them exists any more.
+        drops the post if none of them exists any more. `None`: the rules that
+        match it as X reads them (words, phrases, the geo operators; geo_match.py).
         """
+        if matches is None:
+            self.inject(SendPost(copy.deepcopy(post), by_query=True))
+            return
         names = (matches,) if isinstance(matches, str) else tuple(matches)
         self.inject(SendPost(copy.deepcopy(post), names))
 
@@ -659,6 +674,14 @@ class FakeX:
                 "title": "UnprocessableEntity",
                 "type": "https://api.twitter.com/2/problems/invalid-rules",
             }
+        geo_problem = geo_match.problem(value)
+        if geo_problem is not None:
+            return {
+                "value": value,
+                "details": [geo_problem],
+                "title": "UnprocessableEntity",
+                "type": "https://api.twitter.com/2/problems/invalid-rules",
+            }
         if not _has_standalone_operator(value):
             return {
                 "value": value,
@@ -821,6 +844,11 @@ class FakeX:
                     name, [query[name]], f"The `{name}` query parameter value is not valid"
                 )
         posts = sorted(self._search_posts, key=lambda p: int(p["data"]["id"]), reverse=True)
+        if self.match_queries:
+            refused = self._query_problem(query["query"])
+            if refused is not None:
+                return 400, refused
+            posts = [p for p in posts if geo_match.matches(query["query"], p)]
         if "since_id" in query:
             posts = [p for p in posts if int(p["data"]["id"]) > int(query["since_id"])]
         if "until_id" in query:
@@ -856,6 +884,17 @@ class FakeX:
             meta["next_token"] = token
         result["meta"] = meta
         return 200, result
+
+    def _query_problem(self, text: str) -> dict[str, Any] | None:
+        if len(text) > self.max_query_length:
+            return invalid_request(
+                "query",
+                [text],
+                f"There were errors processing your request: Query length {len(text)} "
+                f"exceeds the maximum of {self.max_query_length} characters",
+            )
+        problem = geo_match.problem(text)
+        return None if problem is None else invalid_request("query", [text], problem)
 
     # shaping ---------------------------------------------------------------------
 
@@ -1242,6 +1281,8 @@ class _Handler(BaseHTTPRequestHandler):
         with fake._cond:
             if step.matching_rules is not None:
                 rules = copy.deepcopy(step.matching_rules)
+            elif step.by_query:
+                rules = geo_match.matching_rules(fake._rules.values(), step.post)
             else:
                 rules = fake._resolve_rules(step.matches)
             if not rules:

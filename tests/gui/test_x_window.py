@@ -12,6 +12,7 @@ import pytest
 from fake_x import DEFAULT_TOKEN, FakeX, payloads
 from keyring.backends import fail
 
+from geotweets_desktop.core.area.model import parse_around
 from geotweets_desktop.core.usage import UsageLimits
 from geotweets_desktop.ui.main_window import SOURCE_X_STREAM
 
@@ -122,3 +123,25 @@ def test_the_token_never_reaches_logs_settings_or_the_store(
         if path.is_file():
             assert DEFAULT_TOKEN.encode() not in path.read_bytes(), f"the token is in {path}"
     assert DEFAULT_TOKEN not in window.status.source_label.text()
+
+
+def test_the_window_follows_an_area_with_no_terms(
+    qtbot: Any, fake: FakeX, window: Any, page: Any
+) -> None:
+    lisbon = parse_around("-9.14,38.72,15")
+    seen: list[str] = []
+    window.controller.statusChanged.connect(lambda event: seen.append(event.message))
+    assert window.start_x_stream([], [lisbon])
+    qtbot.waitUntil(
+        lambda: window.controller.state.state == "live" and fake.open_streams == 1, timeout=15_000
+    )
+    assert [rule["value"] for rule in fake.rules] == ["point_radius:[-9.14 38.72 15km]"]
+    assert any("1 stream rule holding 1 X shape" in message for message in seen)
+    assert any("up to 250 a second" in message for message in seen)
+    fake.push(payloads.post(point=(2.35, 48.86), text="Paris"), matches=None)
+    fake.push(payloads.point_post(-9.15, 38.73, text="on the quay"), matches=None)
+    qtbot.waitUntil(lambda: page.stats()["points"] == 1, timeout=10_000)
+    assert page.stats()["termCounts"] == {lisbon.label: 1}
+    session = window.store.session(window.controller.session_id)
+    assert session.areas == (lisbon,)
+    assert len(fake.dropped_post_ids) == 1

@@ -10,8 +10,8 @@ few seconds.
 The result must equal what the general path (`v2.post_from_stream_line`)
 makes of the same line, and the general path stays the judge of anything
 unusual: a line this decoder cannot type (a number where a string belongs,
-a twarc2 page, NaN, broken JSON) returns None here and is read again there,
-which then names the fault.
+a twarc2 page, NaN, broken JSON) or whose point or place box is damaged
+returns None here and is read again there, which then names the fault.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from functools import lru_cache
 
 import msgspec
 
-from geotweets_desktop.core.archive.checks import bad_bbox, bad_point
-from geotweets_desktop.core.archive.v1 import RecordError
+from geotweets_desktop.core.coordinates import box_fault, point_fault
 from geotweets_desktop.core.geolocate import ProfileMatcher, exact_from_point, place_from_bbox
-from geotweets_desktop.core.payload import parse_time, terms_for_tags
+from geotweets_desktop.core.payload import terms_for_tags
 from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.core.post_time import parse_iso_time, post_time
+from geotweets_desktop.core.x_text import shown_text
 
 
 class _Point(msgspec.Struct):
@@ -37,6 +38,15 @@ class _Geo(msgspec.Struct):
     place_id: str | None = None
 
 
+class _Note(msgspec.Struct):
+    text: str
+
+
+class _Reference(msgspec.Struct):
+    type: str | None = None
+    id: str | None = None
+
+
 class _Data(msgspec.Struct):
     id: str
     text: str
@@ -44,6 +54,16 @@ class _Data(msgspec.Struct):
     author_id: str | None = None
     lang: str | None = None
     geo: _Geo | None = None
+    note_tweet: _Note | None = None
+    referenced_tweets: list[_Reference] | None = None
+
+
+class _Tweet(msgspec.Struct):
+    """A post in `includes.tweets` (the original of a repost)."""
+
+    id: str | None = None
+    text: str | None = None
+    note_tweet: _Note | None = None
 
 
 class _User(msgspec.Struct):
@@ -60,12 +80,14 @@ class _PlaceGeo(msgspec.Struct):
 class _Place(msgspec.Struct):
     id: str | None = None
     full_name: str | None = None
+    name: str | None = None
     geo: _PlaceGeo | None = None
 
 
 class _Includes(msgspec.Struct):
     users: list[_User] = msgspec.field(default_factory=list)
     places: list[_Place] = msgspec.field(default_factory=list)
+    tweets: list[_Tweet] = msgspec.field(default_factory=list)
 
 
 class _Rule(msgspec.Struct):
@@ -92,11 +114,10 @@ def fast_stream_post(
     With `term_for_tag` (a live stream), the post's terms are those its
     `matching_rules` tags name, as `payload.post_from_v2` makes them; without
     it (an archive) they are left empty for the caller to match.
-    Raises RecordError, like the general path, for a damaged point or box.
     """
     try:
         parsed = _decode(line)
-    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         return None
     data = parsed.data
     if data is None or not data.id:
@@ -108,7 +129,10 @@ def fast_stream_post(
     except UnicodeDecodeError:
         return None
     includes = parsed.includes or _NO_INCLUDES
-    location = _locate(data, includes)
+    try:
+        location = _locate(data, includes)
+    except _Damaged:
+        return None
     author = None
     if data.author_id is not None:
         for user in includes.users:
@@ -124,17 +148,36 @@ def fast_stream_post(
         if term_for_tag is not None
         else ()
     )
+    created_at, from_id = post_time(parse_iso_time(data.created_at), data.id)
     return Post(
         id=data.id,
-        created_at=parse_time(data.created_at),
-        text=data.text,
+        created_at=created_at,
+        text=shown_text(
+            data.note_tweet.text if data.note_tweet else data.text, _reposted(data, includes)
+        ),
         author_name=(author.name or "") if author else "",
         author_handle=(author.username or "") if author else "",
         terms=terms,
         location=location,
         raw=raw,
         lang=data.lang or "",
+        time_from_id=from_id,
     )
+
+
+def _reposted(data: _Data, includes: _Includes) -> str | None:
+    """The whole text of the original, when the post is a repost of one at hand."""
+    for reference in data.referenced_tweets or ():
+        if reference.type == "retweeted":
+            for tweet in includes.tweets:
+                if tweet.id == reference.id and tweet.id is not None:
+                    return tweet.note_tweet.text if tweet.note_tweet else tweet.text
+            return None
+    return None
+
+
+class _Damaged(Exception):
+    """The post's point or place box is damaged: a case for the general path."""
 
 
 def _locate(data: _Data, includes: _Includes) -> Location | None:
@@ -142,26 +185,21 @@ def _locate(data: _Data, includes: _Includes) -> Location | None:
     if geo is None:
         return None
     point = geo.coordinates.coordinates if geo.coordinates is not None else None
-    if point is not None:
-        reason = bad_point(point)
-        if reason:
-            raise RecordError(reason)
+    if point is not None and point_fault(point) is not None:
+        raise _Damaged
     place_bbox: list[float] | None = None
     place_name = ""
     if geo.place_id:
         for place in includes.places:
             if place.id == geo.place_id:
+                place_name = place.full_name or place.name or ""
                 if place.geo is not None and place.geo.bbox is not None:
-                    reason = bad_bbox(place.geo.bbox)
-                    if reason:
-                        raise RecordError(reason)
+                    if box_fault(place.geo.bbox) is not None:
+                        raise _Damaged
                     place_bbox = place.geo.bbox
-                    place_name = place.full_name or ""
                 break
     if point is not None:
-        found = exact_from_point(point)
-        if found is not None:
-            return found
+        return exact_from_point(point, place_name)
     if place_bbox is not None:
         return _place(tuple(place_bbox), place_name)
     return None

@@ -3,7 +3,9 @@
 Quoting is the csv module's (RFC 4180 style): a field with a comma, a quote
 or a line break is quoted, quotes doubled, so multi-line post text survives.
 Unlocated posts are rows too, with empty lon/lat. `terms` joins a post's
-matched terms with "; "; `coarse` is `true` or `false`.
+matched terms with "; "; `coarse` and `time_from_id` (the time was worked
+out from the post id) are `true` or `false`; `created_at` is empty for a
+post that carries no time.
 
 Post text is written by strangers. A spreadsheet reads a cell that starts
 with `=`, `+`, `-`, `@`, a tab or a carriage return as a formula, which can
@@ -38,6 +40,7 @@ COLUMNS = (
     "place_label",
     "coarse",
     "url",
+    "time_from_id",
 )
 
 
@@ -69,6 +72,8 @@ def write_csv(posts: Iterable[Post], out: IO[str], privacy: Privacy) -> tuple[in
         location = export_location(post, privacy)
         props = properties(post, location, privacy)
         props["terms"] = "; ".join(post.terms)
+        props["created_at"] = props["created_at"] or ""
+        props["time_from_id"] = "true" if post.time_from_id else "false"
         props["lon"] = round(location.lon, COORDINATE_DECIMALS) if location else ""
         props["lat"] = round(location.lat, COORDINATE_DECIMALS) if location else ""
         if location is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export.privacy import Privacy, snap
 from geotweets_desktop.core.store import SCHEMA_VERSION, SessionStore
 
@@ -51,6 +52,26 @@ def copy_sessions(
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("VACUUM")
         return copied
+    finally:
+        db.close()
+
+
+def keep_only_inside(path: Path, areas: list[Area]) -> int:
+    """Delete the posts of the copy at `path` that lie in none of `areas`
+    (unlocated ones too); return how many went. The copy is vacuumed again."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.create_function(
+            "gt_inside",
+            2,
+            lambda lon, lat: any(area.contains(lon, lat) for area in areas),
+            deterministic=True,
+        )
+        removed = db.execute(
+            "DELETE FROM posts WHERE lon IS NULL OR NOT gt_inside(lon, lat)"
+        ).rowcount
+        db.execute("VACUUM")
+        return removed
     finally:
         db.close()
 

@@ -20,8 +20,10 @@ def export_location(post: Post, privacy: Privacy) -> Location | None:
     return location
 
 
-def iso_time(post: Post) -> str:
-    """`2018-10-10T20:19:24Z`: ISO 8601 in UTC."""
+def iso_time(post: Post) -> str | None:
+    """`2018-10-10T20:19:24Z`: ISO 8601 in UTC; None for a post with no known time."""
+    if post.created_at is None:
+        return None
     return post.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -40,6 +42,7 @@ def properties(post: Post, location: Location | None, privacy: Privacy) -> dict[
     props.update(
         text=post.text,
         created_at=iso_time(post),
+        time_from_id=post.time_from_id,
         lang=post.lang,
         terms=list(post.terms),
         location_kind=location.kind if location else None,
