@@ -282,6 +282,25 @@ def _may_name_region(key: str) -> bool:
     return not all(w in place_names.FILLERS or w in _GENERIC_REGION_WORDS for w in key.split())
 
 
+def _index_localities(
+    places: list[admin_regions.ExtractPlace],
+) -> dict[str, tuple[tuple[float, float], ...]]:
+    """Small places by folded name: (lon, lat) of each, for `Gazetteer._locality`."""
+    # Most names are plain ASCII words, their key the name in lower case;
+    # only the others go through the (slower) folding.
+    keys = [p.city.lower() if _PLAIN_ASCII.fullmatch(p.city) else None for p in places]
+    others = [i for i, key in enumerate(keys) if key is None]
+    for i, key in zip(others, _name_keys([places[i].city for i in others]), strict=True):
+        keys[i] = key
+    index: dict[str, list[tuple[float, float]]] = {}
+    deny = _ALT_DENY | place_names.FILLERS
+    for place, key in zip(places, keys, strict=True):
+        if key is not None and len(key) >= 4 and key not in deny:
+            index.setdefault(key, []).append((place.longitude, place.latitude))
+    # Tuples hold only floats: the garbage collector stops walking them.
+    return {key: tuple(points) for key, points in index.items()}
+
+
 def _by_population(city: City) -> int:
     return -city.population
 
@@ -365,7 +384,9 @@ class Gazetteer:
         self._region_names.update(admin1)  # GeoNames' English names label regions
         self._add_states(cache.get_us_states())
         self._add_admin1_regions(admin1)
-        self._localities = self._index_localities(admin_regions.localities(places))
+        # Localities are read on first need (see `_locality_index`).
+        self._localities: dict[str, tuple[tuple[float, float], ...]] | None = None
+        self._localities_lock = threading.Lock()
         self._add_nicknames()
         # Continents and the like: known, so "North America" is not Northern + USA,
         # but too wide to place anyone.
@@ -473,23 +494,6 @@ class Gazetteer:
                     del found[1:]
             for written, region in found:
                 self._add_region_name(written, region)
-
-    def _index_localities(
-        self, places: list[admin_regions.ExtractPlace]
-    ) -> dict[str, list[tuple[float, float]]]:
-        """Small places by folded name: (lon, lat) of each, for `_locality`."""
-        # Most names are plain ASCII words, their key the name in lower case;
-        # only the others go through the (slower) folding.
-        keys = [p.city.lower() if _PLAIN_ASCII.fullmatch(p.city) else None for p in places]
-        others = [i for i, key in enumerate(keys) if key is None]
-        for i, key in zip(others, _name_keys([places[i].city for i in others]), strict=True):
-            keys[i] = key
-        index: dict[str, list[tuple[float, float]]] = {}
-        deny = _ALT_DENY | place_names.FILLERS
-        for place, key in zip(places, keys, strict=True):
-            if key is not None and len(key) >= 4 and key not in deny:
-                index.setdefault(key, []).append((place.longitude, place.latitude))
-        return index
 
     def _add_nicknames(self) -> None:
         own_names = set(self._own_key.values())
@@ -640,18 +644,36 @@ class Gazetteer:
             return None  # "Texas & Paris", "London and Paris": two places
         return mentions
 
+    def load_localities(self) -> None:
+        """Index the small places now, not when a text first needs them."""
+        self._locality_index()
+
+    def _locality_index(self) -> dict[str, tuple[tuple[float, float], ...]]:
+        """Small places by folded name, built when first needed.
+
+        A third of a second and some 30 MB that start-up (the demo, a replay
+        of posts with no profile text) need not wait for.
+        """
+        with self._localities_lock:
+            if self._localities is None:
+                self._localities = _index_localities(
+                    admin_regions.localities(admin_regions.read_places())
+                )
+            return self._localities
+
     def _locality(self, words: list[Word], start: int) -> _Mention | None:
         """The longest small place's name at `start` ("earls court"), as a hint.
 
         A locality never answers on its own; beside a city it must lie within
         `SAME_PLACE_M` of it ("london- earls court sw5" is London).
         """
+        index = self._locality_index()
         for end in range(min(len(words), start + MAX_LOCALITY_WORDS), start, -1):
             key = " ".join(w[0] for w in words[start:end])
-            near = self._localities.get(key)
+            near = index.get(key)
             if near is not None:
                 written = " ".join(w[1] for w in words[start:end])
-                return _Mention(key, written, [], [], [], hint_only=True, near=tuple(near))
+                return _Mention(key, written, [], [], [], hint_only=True, near=near)
         return None
 
     def _add_unprefixed(self, mention: _Mention) -> None:
