@@ -8,6 +8,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,20 @@ def made_up_points(n: int, seed: int = 1) -> list[tuple[float, float, str]]:
     return out
 
 
-def make_session_store(path: Path, n: int, terms: tuple[str, ...] = ("rain", "sun")) -> int:
-    """A session of n located made-up posts, written straight into the store's tables."""
+def make_session_store(
+    path: Path,
+    n: int,
+    terms: tuple[str, ...] = ("rain", "sun"),
+    *,
+    days: int = 0,
+    unlocated_every: int = 0,
+) -> int:
+    """A session of n made-up posts, written straight into the store's tables.
+
+    All at one moment, or spread evenly over `days` days; all located, or
+    every `unlocated_every`-th post without a place."""
+    start = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    step = timedelta(days=days) / n if days else timedelta(0)
     store = SessionStore(path)
     session_id = store.start_session("Benchmark (synthetic)", list(terms), synthetic=True)
     store.end_session(session_id)
@@ -42,17 +55,18 @@ def make_session_store(path: Path, n: int, terms: tuple[str, ...] = ("rain", "su
         (
             session_id,
             str(10**18 + i),
-            "2026-11-28T12:00:00+00:00",
+            (start + step * i).isoformat(),
             0.0,
             "Bench (demo)",
             "bench",
             f"made-up post {i}",
             "und",
             term_json[i % len(terms)],
-            lon,
-            lat,
-            kind,
-            1000.0,
+            *(
+                (None, None, None, None)
+                if unlocated_every and i % unlocated_every == 0
+                else (lon, lat, kind, 1000.0)
+            ),
             "",
             "{}",
         )

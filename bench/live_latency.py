@@ -119,7 +119,7 @@ def main() -> int:
 
     from bench.common import Driver, process_tree_rss_mb
     from geotweets_desktop.paths import store_path
-    from geotweets_desktop.ui.main_window import SOURCE_X_STREAM
+    from geotweets_desktop.ui.search_bar import SOURCE_X_STREAM
 
     keyring.set_keyring(fail.Keyring())  # the token comes from X_BEARER_TOKEN
     # The gazetteer is built once at start-up (in the background in the app);
@@ -142,8 +142,8 @@ def main() -> int:
     wait, js = driver.wait, driver.js
 
     js("GeoTweets.startTrace()")
-    window.source_combo.setCurrentIndex(window.source_combo.findData(SOURCE_X_STREAM))
-    window.terms_edit.setText(TERM)
+    window.search.choose_source(SOURCE_X_STREAM)
+    window.search.terms_edit.setText(TERM)
     window.start_search()
     # Event-loop lag is measured in the steady state, from the moment the stream is live.
     wait(lambda: window.controller.state.state == "live")

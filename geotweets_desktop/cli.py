@@ -159,12 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     col.add_argument(
         "--out",
         metavar="PATH",
-        help="session store to write (.db), or an export (.geojson, .csv); "
+        help="session store to write (.db), or an export (.geojson, .csv, .parquet); "
         "default: the app's own store",
     )
     exp = sub.add_parser(
         "export",
-        help="write a stored session to GeoJSON, CSV or a new .db",
+        help="write a stored session to GeoJSON, CSV, GeoParquet or a new .db",
         description="Write a stored session to a file; the format follows the --out suffix.",
     )
     exp.add_argument(
@@ -173,7 +173,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="a session id in the app's store, or a session-store .db file",
     )
     exp.add_argument(
-        "--out", required=True, metavar="PATH", help="file to write: .geojson, .csv or .db"
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="file to write: .geojson, .csv, .parquet (GeoParquet 1.1) or .db; "
+        "with --partition, a new or empty folder",
+    )
+    exp.add_argument(
+        "--partition",
+        choices=("day",),
+        help="write GeoParquet files into hive-style date=YYYY-MM-DD/ folders under --out",
     )
     exp.add_argument(
         "--session", type=int, metavar="ID", help="with a .db file: this session (default: latest)"
@@ -250,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                 drop_authors=args.drop_authors,
                 all_sessions=args.all_sessions,
                 areas=args.areas,
+                partition=args.partition,
             )
         if args.replay and not Path(args.replay).is_file():
             print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)

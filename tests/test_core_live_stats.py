@@ -151,3 +151,32 @@ def test_a_million_posts_in_big_batches_keep_the_rate_window_small(clock: FakeCl
 )
 def test_format_elapsed(seconds: float, shown: str) -> None:
     assert format_elapsed(seconds) == shown
+
+
+def test_the_clock_stops_while_paused_and_goes_on_after() -> None:
+    clock = FakeClock()
+    stats = LiveStats(clock)
+    clock.advance(10)
+    stats.pause()
+    clock.advance(60)
+    assert stats.elapsed == 10
+    stats.resume()
+    clock.advance(5)
+    assert stats.elapsed == 15
+    stats.pause()
+    clock.advance(30)
+    stats.stop()  # stopped while paused: the pause does not count either
+    clock.advance(30)
+    assert stats.elapsed == 15
+
+
+def test_reset_counts_starts_the_figures_again_but_not_the_clock() -> None:
+    clock = FakeClock()
+    stats = LiveStats(clock)
+    stats.add(_batch(10, 4))
+    clock.advance(20)
+    stats.reset_counts()
+    assert (stats.received, stats.located, stats.per_minute) == (0, 0, 0)
+    assert stats.elapsed == 20
+    stats.add(_batch(3, 1))
+    assert (stats.received, stats.located) == (3, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from geotweets_desktop.core.terms import (
@@ -127,3 +129,27 @@ def test_quotes_must_wrap_the_whole_phrase(term: str) -> None:
 
 def test_one_bad_term_rejects_the_whole_input() -> None:
     assert "has no letters or digits" in _error("rain, !!!, snow")
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("rain OR snow", "type rain, snow instead of OR"),
+        ("-rain", "Leaving words out (-word) is not supported"),
+        ("storm -rain", "Leaving words out (-word) is not supported"),
+        ("from:nasa", "X operators such as from: are not supported"),
+        ("rain lang:en", "X operators such as lang: are not supported"),
+        ("(rain snow)", "Brackets are not supported"),
+    ],
+)
+def test_x_query_syntax_is_refused_with_a_sentence_saying_what_works(typed: str, says: str) -> None:
+    with pytest.raises(TermError, match=re.escape(says)):
+        parse_terms(typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ['"rain OR snow"', '"time: now"', "well-known", "12:30", "rain wind", "Oregon, ORcas"],
+)
+def test_text_that_only_looks_like_query_syntax_is_a_term(typed: str) -> None:
+    assert parse_terms(typed)

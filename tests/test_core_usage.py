@@ -22,9 +22,29 @@ def test_counts_and_cost_for_the_session_and_the_day() -> None:
     assert (meter.session_posts, meter.today_posts) == (100, 300)
     assert meter.session_cost == pytest.approx(0.5)
     assert meter.today_cost == pytest.approx(1.5)
-    assert meter.summary() == (
-        "100 posts this session, 300 today · ≈ $0.50 (today $1.50) at $0.005/post"
+    assert meter.summary() == "100 posts this session ≈ $0.50 · today 300 ≈ $1.50"
+
+
+def test_the_summary_names_the_limits_that_will_stop_the_session() -> None:
+    meter = UsageMeter(limits=UsageLimits(max_posts=1))
+    assert meter.summary() == "0 posts this session ≈ $0.00 · today 0 ≈ $0.00 · stops at 1 post"
+    limits = UsageLimits(max_posts=20, max_cost=1, max_minutes=30, max_month_posts=10_000)
+    assert limits.describe() == "20 posts, $1.00, 30 min or 10,000 posts this month"
+    assert UsageLimits().describe() == ""
+
+
+def test_the_monthly_cap_counts_earlier_sessions_this_month() -> None:
+    meter = UsageMeter(
+        price_per_post=0.01,
+        limits=UsageLimits(max_month_posts=1_000),
+        posts_earlier_today=100,
+        posts_earlier_this_month=990,
     )
+    assert (meter.month_posts, meter.month_cost) == (990, pytest.approx(9.9))
+    meter.add(9)
+    assert meter.limit_reached() is None
+    meter.add(1)
+    assert meter.limit_reached() == "monthly cap reached: 1,000 posts"
 
 
 def test_no_limits_never_stop() -> None:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from archive_samples import MELBOURNE_BBOX, SYDNEY, v1_status, v2_line, write_lines
 
@@ -151,6 +152,20 @@ def test_replay_into_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert rows[4]["lon"] == rows[4]["lat"] == rows[6]["lon"] == ""
 
 
+def test_replay_into_geoparquet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.parquet"
+    code, stdout, _ = run("--replay", str(archive(tmp_path)), "--out", str(out), capsys=capsys)
+    assert code == 0
+    assert Path(summary(stdout)["path"]) == out
+    with duckdb.connect() as db:
+        rows = db.execute(
+            "SELECT text, ST_AsText(geometry) FROM read_parquet(?) ORDER BY id", [str(out)]
+        ).fetchall()
+    assert len(rows) == 7  # every post, as in the CSV
+    assert ("RTL مطر and rain", "POINT (151.2 -33.87)") in rows
+    assert ("nothing located, rain", None) in rows
+
+
 def test_replay_into_the_apps_own_store_by_default(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], data_dir: Path
 ) -> None:
@@ -179,7 +194,7 @@ def test_speed_option(tmp_path: Path, capsys: pytest.CaptureFixture[str], speed:
     [
         (["--demo", "--replay", "x.jsonl"], "choose one source"),
         (["--replay", "MISSING"], "no such file"),
-        (["--replay", "ARCHIVE", "--out", "out.txt"], "write a .geojson, .csv, .db file"),
+        (["--replay", "ARCHIVE", "--out", "out.txt"], "write a .geojson, .csv, .parquet, .db file"),
         (["--demo"], "--term is required"),
         (["--replay", "ARCHIVE", "--term", '"unclosed'], "closing quote"),
     ],

@@ -171,13 +171,30 @@ def test_speed_10_and_1(tmp_path: Path) -> None:
         assert arrivals[-1] - arrivals[0] == pytest.approx(expected, abs=0.08 + expected * 0.3)
 
 
-def test_out_of_order_posts_are_sent_at_once(tmp_path: Path) -> None:
+def test_out_of_order_posts_are_played_in_time_order(tmp_path: Path) -> None:
     path = archive(tmp_path, [0.0, 10.0, 5.0, 10.1])
     sink = RecordingSink()
     began = time.monotonic()
     ReplaySource(path, speed=100, profile_matcher=no_profile).run(sink)
-    assert len(sink.all_posts) == 4
+    assert [p.created_at for p in sink.all_posts] == [stamp_time(s) for s in (0, 5, 10, 10.1)]
     assert time.monotonic() - began < 0.6
+
+
+def test_a_newest_first_archive_is_paced_oldest_first(tmp_path: Path) -> None:
+    """Search results (and twarc2 captures of them) come newest first: played
+    in file order, every post would be "late" and the replay over at once."""
+    path = archive(tmp_path, [3.0, 2.0, 1.0, 0.0])
+    source = ReplaySource(path, speed=10, profile_matcher=no_profile)
+    sink = RecordingSink()
+    source.run(sink)
+    assert [p.id[-1] for p in sink.all_posts] == ["3", "2", "1", "0"]
+    arrivals = [at for at, batch in sink.batches for _ in batch]
+    assert arrivals[-1] - arrivals[0] >= 0.25  # 3 s of archive at 10x; never sooner
+    assert source.fraction == 1.0 and source.finished
+
+
+def stamp_time(seconds: float) -> datetime:
+    return START + timedelta(seconds=seconds)
 
 
 def test_a_wild_timestamp_does_not_stall_the_replay(tmp_path: Path) -> None:

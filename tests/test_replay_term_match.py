@@ -41,6 +41,9 @@ from geotweets_desktop.core.term_match import TermMatcher, matches, matching_ter
         ('"heavy rain"', "heavy, rain", True),
         ('"heavy rain"', "heavy\n  rain", True),
         ('"heavy rain"', "heavy rainfall", False),
+        ("heavy rain", "rain, and heavy at that", True),  # unquoted: both words, any order
+        ("heavy rain", "heavy rainfall", False),
+        ("heavy rain", "heavy snow", False),
         ('"heavy rain"', "rain heavy", False),
         ('"heavy rain"', "heavy snow and rain", False),
         ('"heavy rain"', "top-heavy rain", True),

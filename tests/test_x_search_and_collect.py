@@ -44,6 +44,8 @@ def wait_for(predicate: Any, timeout: float = 10.0) -> None:
 def test_search_query_ors_the_terms_and_asks_for_located_posts() -> None:
     assert search_query(["rain"], True) == "rain has:geo"
     assert search_query(["rain", '"heat wave"'], False) == '(rain OR "heat wave")'
+    # Words in one term are an AND of them: kept together apart from the others.
+    assert search_query(["rain wind", "snow"], True) == "((rain wind) OR snow) has:geo"
 
 
 def test_recent_search_polls_with_since_id_and_assigns_terms(

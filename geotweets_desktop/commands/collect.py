@@ -4,8 +4,8 @@ For scripts and servers. The source runs on a thread; the main thread
 stores what arrives every 200 ms, so a kill loses at most that much. An
 archive replayed as fast as possible is read by forked processes instead,
 one a core (see bulk_replay.py). SIGINT and SIGTERM end the run cleanly. `--out` ending
-in `.geojson` or `.csv` collects into a temporary session store and exports
-it at the end.
+in `.geojson`, `.csv` or `.parquet` collects into a temporary session store
+and exports it at the end.
 """
 
 from __future__ import annotations

@@ -55,6 +55,7 @@ def run_export(
     drop_authors: bool = False,
     all_sessions: bool = False,
     areas: Sequence[Area] = (),
+    partition: str | None = None,
 ) -> int:
     privacy = Privacy(coarsen=coarsen, drop_authors=drop_authors)
     as_path = Path(session_or_db)
@@ -70,7 +71,7 @@ def run_export(
             store = _open_store(as_path)
             session_id = session
             if all_sessions:
-                if session is not None or Path(out).suffix.lower() != ".db":
+                if session is not None or partition or Path(out).suffix.lower() != ".db":
                     store.close()
                     return _fail("--all-sessions copies a whole store: only to a .db file")
             elif session_id is None:
@@ -80,7 +81,9 @@ def run_export(
                     return _fail(f"{as_path}: holds no sessions")
                 session_id = sessions[0].id
         try:
-            result = export_session(store, session_id, Path(out), privacy, areas)
+            result = export_session(
+                store, session_id, Path(out), privacy, areas, partition=partition
+            )
         finally:
             store.close()
     except ExportError as exc:

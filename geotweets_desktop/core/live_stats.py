@@ -16,6 +16,8 @@ class LiveStats:
         self._clock = clock
         self.started = clock()
         self.stopped: float | None = None
+        self._paused_at: float | None = None
+        self._paused_for = 0.0  # seconds spent paused, left out of `elapsed`
         self.received = 0
         self.located = 0
         # Posts delivered again (same id) and not counted twice: streams and files repeat.
@@ -39,16 +41,39 @@ class LiveStats:
 
     def stop(self) -> None:
         if self.stopped is None:
+            self.resume()
             self.stopped = self._clock()
+
+    def pause(self) -> None:
+        """The clock stops until `resume` (a paused replay is not elapsing)."""
+        if self._paused_at is None and self.stopped is None:
+            self._paused_at = self._clock()
+
+    def resume(self) -> None:
+        if self._paused_at is not None:
+            self._paused_for += self._clock() - self._paused_at
+            self._paused_at = None
+
+    def reset_counts(self) -> None:
+        """Counts start again from nothing (the user cleared the map); the clock runs on."""
+        self.received = 0
+        self.located = 0
+        self._arrivals.clear()
+
+    def _now(self) -> float:
+        for moment in (self.stopped, self._paused_at):
+            if moment is not None:
+                return moment
+        return self._clock()
 
     @property
     def elapsed(self) -> float:
-        return (self.stopped if self.stopped is not None else self._clock()) - self.started
+        return self._now() - self.started - self._paused_for
 
     @property
     def per_minute(self) -> float:
         """Posts received in the last minute (scaled up while the session is younger)."""
-        now = self.stopped if self.stopped is not None else self._clock()
+        now = self._now()
         while self._arrivals and self._arrivals[0][0] < now - RATE_WINDOW_S:
             self._arrivals.popleft()
         window = min(RATE_WINDOW_S, max(self.elapsed, 1.0))

@@ -13,6 +13,8 @@ whole token. So, for each kind of term:
 - `"heavy rain"` matches the words in that order with only spaces or
   punctuation between them ("heavy rain", "Heavy, rain"), never
   "heavy rainfall".
+- `heavy rain` (no quotes) matches a post that has both words, anywhere and
+  in any order: X reads a space between keywords as AND.
 
 Scripts written without spaces between words (Chinese, Japanese, Thai, ...)
 have no word edges to find, so a term edge that is such a character matches
@@ -79,20 +81,32 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(lead + body + tail, re.IGNORECASE)
 
 
+def _keywords(term: str) -> list[str]:
+    """The keywords that must all match: one, or each word of an unquoted term."""
+    if term.startswith('"'):
+        return [term]
+    return term.split() or [term]
+
+
 class TermMatcher:
     """Matches texts against a fixed list of terms; build once, call per post."""
 
     def __init__(self, terms: Sequence[str]) -> None:
         self.terms: tuple[str, ...] = tuple(terms)
         self._patterns = [
-            (term, term_pattern(unicodedata.normalize("NFC", term)).search) for term in self.terms
+            (term, [term_pattern(k).search for k in _keywords(unicodedata.normalize("NFC", term))])
+            for term in self.terms
         ]
 
     def matching(self, text: str) -> tuple[str, ...]:
         """The terms `text` matches, in the order the terms were given."""
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        return tuple(term for term, search in self._patterns if search(text) is not None)
+        return tuple(
+            term
+            for term, searches in self._patterns
+            if all(search(text) is not None for search in searches)
+        )
 
     def __call__(self, text: str) -> bool:
         return bool(self.matching(text))

@@ -2,15 +2,27 @@
 
 Several terms are separated by commas; a comma inside double quotes belongs to
 a quoted phrase (`"rain, heavy"`). Terms keep the syntax X understands: a
-word, a `#hashtag`, an `@mention`, or a `"quoted phrase"`.
+word, a `#hashtag`, an `@mention`, or a `"quoted phrase"`; several words in
+one term (`rain wind`) must all be in a post, as X reads a space (AND).
+
+Other X query syntax is refused with a sentence saying what to type instead,
+rather than sent on: the window, the demo and replays match terms themselves
+(`core.term_match`) and would not treat `OR`, `-rain` or `from:nasa` the way
+X does, so the same search would show different posts from different sources.
 """
 
 from __future__ import annotations
+
+import re
 
 MAX_TERMS = 10
 # X's filtered-stream limit for one rule is 1,024 characters; the rule adds
 # operators around the term, so the term itself must leave room for them.
 MAX_TERM_LENGTH = 200
+
+
+SUPPORTED = 'Each term is a word, #hashtag, @mention or "quoted phrase"'
+_OPERATOR = re.compile(r"(?:^|\s)([A-Za-z_]+):\S")
 
 
 class TermError(ValueError):
@@ -71,3 +83,26 @@ def _validate(term: str) -> None:
         raise TermError(f"Quotes must wrap a whole phrase: {term}")
     if body in {"", "#", "@"} or not any(ch.isalnum() for ch in body):
         raise TermError(f"{term!r} has no letters or digits to search for.")
+    if not term.startswith('"'):
+        _refuse_query_syntax(term)
+
+
+def _refuse_query_syntax(term: str) -> None:
+    """X operators the app cannot honour everywhere get a sentence, not a search."""
+    words = term.split()
+    if "OR" in words:
+        alternatives = ", ".join(w for w in words if w != "OR")
+        raise TermError(
+            f"Terms separated by commas already match any of them: type {alternatives} "
+            "instead of OR."
+        )
+    if any(w.startswith("-") and len(w) > 1 for w in words):
+        raise TermError(
+            f"Leaving words out (-word) is not supported. {SUPPORTED}; words in one "
+            "term must all be in a post."
+        )
+    operator = _OPERATOR.search(term)
+    if operator is not None:
+        raise TermError(f"X operators such as {operator.group(1)}: are not supported. {SUPPORTED}.")
+    if any(ch in term for ch in "()"):
+        raise TermError(f"Brackets are not supported. {SUPPORTED}, separated by commas.")

@@ -9,7 +9,7 @@ second), closing any connection it holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from geotweets_desktop.core.post import Post
 
@@ -39,3 +39,12 @@ class Source(Protocol):
     def run(self, sink: Sink) -> None: ...
 
     def stop(self) -> None: ...
+
+
+@runtime_checkable
+class Pausable(Protocol):
+    """A source that can hold its posts back and go on later (an archive replay)."""
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...

@@ -2,12 +2,14 @@
 
 Pace: each post is due `(its created_at - the first post's created_at) / speed`
 after the start, so gaps in the archive play back `speed` times faster
-(`speed=None` is "max": as fast as the file can be read). A post whose time
-is earlier than the one before it (archives are not always sorted) is sent
-at once. Time spent paused pushes the whole schedule back. A jump of more
-than `MAX_GAP_S` between two consecutive posts (forwards: the collector was
-off overnight; or either way: a broken timestamp) is closed up rather than
-waited out, so one bad date cannot stall a replay for years.
+(`speed=None` is "max": as fast as the file can be read). A paced replay
+reads the whole archive first and plays it in time order: archives are not
+always sorted, and search results come newest first (a twarc2 capture of
+recent search is in reverse time order from its first page to its last), so
+played in file order it would be over in an instant. Time spent paused
+pushes the whole schedule back. A jump of more than `MAX_GAP_S` between two
+consecutive posts (the collector was off overnight, or a broken timestamp)
+is closed up rather than waited out, so one bad date cannot stall a replay for years.
 
 Batches: posts that fall due together go to `sink.posts` as one list, and a
 list is sent at the latest when it holds `batch_size` posts or has waited
@@ -31,7 +33,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from geotweets_desktop.core.archive import ArchiveReader
@@ -97,6 +99,8 @@ class ReplaySource:
         self.matched = 0
         self.kinds: Counter[str] = Counter()
         self.finished = False  # True once the whole file was played
+        self._to_play: int | None = None  # posts a paced replay holds, once read
+        self._taken = 0  # posts played or passed over by the term filter
 
     # -- control, from any thread --------------------------------------------
 
@@ -119,13 +123,26 @@ class ReplaySource:
     def paused(self) -> bool:
         return self._paused
 
+    @property
+    def fraction(self) -> float:
+        """How far the replay is, 0 to 1: the part of the file read, or, for a
+        paced replay (which reads it all first), the part of its posts played."""
+        if self._to_play is None:
+            return self.reader.fraction
+        return self._taken / self._to_play if self._to_play else 1.0
+
     # -- the stream, on the worker thread -----------------------------------
 
     def run(self, sink: Sink) -> None:
         sink.status(StatusEvent("connecting", f"Opening {self.path.name}"))
         posts = self.reader.posts()
         try:
-            self._play(posts, sink)
+            if self.speed is None:
+                self._play(posts, sink)
+            else:
+                in_order = self._read_all(posts, sink)
+                if in_order is not None:
+                    self._play(in_order, sink)
         except OSError as exc:
             sink.status(StatusEvent("error", f"Cannot read {self.path}: {exc.strerror or exc}"))
             return
@@ -136,7 +153,23 @@ class ReplaySource:
             return
         sink.status(StatusEvent("stopped", self.summary()))
 
-    def _play(self, posts: Iterator[Post], sink: Sink) -> None:
+    def _read_all(self, posts: Iterable[Post], sink: Sink) -> list[Post] | None:
+        """Every post of the archive in time order (None: stopped meanwhile)."""
+        kept: list[Post] = []
+        last_progress = self._clock()
+        for post in posts:
+            if self._stopped:
+                return None
+            kept.append(post)
+            if self._clock() - last_progress >= self._progress_seconds:
+                last_progress = self._clock()
+                read = f"Reading {self.path.name}: {len(kept):,} posts"
+                sink.status(StatusEvent("connecting", read))
+        kept.sort(key=lambda post: post.created_at)  # stable: equal times keep file order
+        self._to_play = len(kept)
+        return kept
+
+    def _play(self, posts: Iterable[Post], sink: Sink) -> None:
         matcher = self._matcher if self.terms else None
         areas = self.areas
         clock = self._clock
@@ -151,6 +184,7 @@ class ReplaySource:
         for post in posts:
             if self._stopped:
                 break
+            self._taken += 1
             found = matcher.matching(post.text) if matcher is not None else post.terms
             if (matcher is not None and not found) or (areas and not post_inside(post, areas)):
                 if clock() - last_progress >= self._progress_seconds:
@@ -218,7 +252,7 @@ class ReplaySource:
 
     def progress(self) -> str:
         reader = self.reader
-        percent = 100.0 * reader.fraction
+        percent = 100.0 * self.fraction
         text = (
             f"Replaying {self.path.name}: {percent:.0f}% · {reader.posts_read:,} posts read"
             f" · {self.matched:,} shown"

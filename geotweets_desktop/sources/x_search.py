@@ -43,7 +43,11 @@ NETWORK_RETRY_S = 5.0
 
 
 def search_query(terms: list[str], located_only: bool) -> str:
-    query = " OR ".join(terms)
+    # A term of several words is an AND of them; brackets keep it whole.
+    grouped = [
+        f"({t})" if len(terms) > 1 and " " in t and not t.startswith('"') else t for t in terms
+    ]
+    query = " OR ".join(grouped)
     if len(terms) > 1:
         query = f"({query})"
     return f"{query} has:geo" if located_only else query

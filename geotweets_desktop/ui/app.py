@@ -97,7 +97,7 @@ def run_app(args: argparse.Namespace) -> int:
     elif args.demo:
         window.start_demo(terms)
     elif terms:
-        window.terms_edit.setText(", ".join(terms))
+        window.search.terms_edit.setText(", ".join(terms))
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), finish)
     elif args.screenshot:

@@ -21,7 +21,7 @@ from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
-from geotweets_desktop.sources.base import Source, StatusEvent
+from geotweets_desktop.sources.base import Pausable, Source, StatusEvent
 from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.worker import StreamRunner
 
@@ -46,6 +46,8 @@ class SessionController(QObject):
         self.bridge = bridge
         self.session_id: int | None = None
         self.source_label = ""
+        self.source_detail = ""  # more about the source than its label: a path, a token's origin
+        self.paused = False
         self.synthetic = False
         self.terms: list[str] = []
         self.stats = LiveStats()
@@ -74,17 +76,19 @@ class SessionController(QObject):
 
     # -- streams -------------------------------------------------------------
 
-    def start(self, source: Source, usage: UsageMeter | None = None) -> None:
+    def start(self, source: Source, usage: UsageMeter | None = None, detail: str = "") -> None:
         """Start a new session with `source`, stopping the current one first.
 
         `usage` meters a paid source (posts, estimated cost) and stops the
-        session when one of its limits is reached.
+        session when one of its limits is reached. `detail` is shown with the
+        source's label (the whole path of an archive, where a token came from).
         """
         self.stop()
         self.usage = usage
         self._token += 1
         self.terms = list(source.terms)
         self.source_label = source.label
+        self.source_detail = detail
         self.synthetic = source.synthetic
         self.session_id = self.store.start_session(
             source.label, self.terms, source.synthetic, getattr(source, "areas", ())
@@ -97,12 +101,14 @@ class SessionController(QObject):
         runner.worker.statusChanged.connect(self._on_status)
         runner.worker.finished.connect(self._on_source_finished)
         self._runner = runner
-        self._set_state(StatusEvent("starting", "Starting"))
+        limits = usage.limits_text() if usage is not None else ""
+        self._set_state(StatusEvent("starting", f"stops at {limits}" if limits else ""))
         runner.start()
         self.sessionChanged.emit()
 
-    def stop(self, reason: str = "Stopped") -> None:
+    def stop(self, reason: str = "") -> None:
         """Stop the stream (within about a second) and save what it sent."""
+        self.paused = False
         runner, self._runner = self._runner, None
         if runner is not None:
             if not runner.stop():
@@ -129,6 +135,24 @@ class SessionController(QObject):
         return len(self._pending) + waiting
 
     @property
+    def can_pause(self) -> bool:
+        return isinstance(self.source, Pausable)
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume the running source; the session's clock stops meanwhile."""
+        source = self.source
+        if not isinstance(source, Pausable) or paused == self.paused:
+            return
+        self.paused = paused
+        if paused:
+            source.pause()
+            self.stats.pause()
+        else:
+            source.resume()
+            self.stats.resume()
+        self.statusChanged.emit(self.state)
+
+    @property
     def source(self) -> Source | None:
         """The running source, for what only some sources offer (pause, progress)."""
         return self._runner.source if self._runner is not None else None
@@ -142,6 +166,7 @@ class SessionController(QObject):
             return
         self._runner = None
         self._token += 1
+        self.paused = False
         if not runner.stop():
             self._lingering.append(runner)
         self._pending.extend(runner.worker.take())
@@ -168,6 +193,13 @@ class SessionController(QObject):
         self._replay = None
         self.bridge.clear_points()
 
+    def clear_counts_and_map(self) -> None:
+        """What Clear does: the map and the status bar's counts start again
+        from nothing (the session goes on; what is stored stays stored)."""
+        self.clear()
+        self.stats.reset_counts()
+        self.statsChanged.emit()
+
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
         self.stop()
@@ -175,6 +207,10 @@ class SessionController(QObject):
         self.session_id = session.id
         self.terms = list(session.terms)
         self.source_label = f"{session.source} · session {session.id}"
+        self.source_detail = (
+            f"Stored session {session.id}, started "
+            + session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        )
         self.synthetic = session.synthetic
         self.stats = LiveStats()
         self.stats.received = session.received
@@ -245,7 +281,7 @@ class SessionController(QObject):
         if self.usage is not None and self.running:
             reason = self.usage.limit_reached()
             if reason is not None:
-                self.stop(f"Stopped: {reason}")
+                self.stop(reason)
         if self._replay is not None:
             chunk = next(self._replay, None)
             if chunk is None:

@@ -11,16 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +24,7 @@ from PySide6.QtWidgets import (
 from geotweets_desktop import APP_NAME, credentials
 from geotweets_desktop.core.area.model import Area, AreaError
 from geotweets_desktop.core.gazetteer import gazetteer
-from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.paths import resources_dir
@@ -45,14 +41,17 @@ from geotweets_desktop.ui.dialogs.export import ExportDialog
 from geotweets_desktop.ui.dialogs.sessions import SessionsDialog
 from geotweets_desktop.ui.dialogs.usage import UsageLimitsDialog
 from geotweets_desktop.ui.map.view import MapView
+from geotweets_desktop.ui.search_bar import (
+    SOURCE_ARCHIVE,
+    SOURCE_DEMO,
+    SOURCE_SESSION,
+    SOURCE_X_STREAM,
+    SearchBar,
+)
 from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.status_bar import SessionStatusBar
 
 log = logging.getLogger(__name__)
-
-SOURCE_DEMO = "demo"
-SOURCE_X_STREAM = "x-stream"
-SOURCE_X_SEARCH = "x-search"
 
 
 def _settle_after_start_up() -> None:
@@ -81,15 +80,19 @@ class MainWindow(QMainWindow):
         if settings.window_geometry is not None:
             self.restoreGeometry(settings.window_geometry)
 
+        self._archive: tuple[Path, float | None] | None = None  # the last one replayed
+        self._reopened: SessionInfo | None = None  # the last stored session opened
         self.map_view = MapView(settings.tile_url, self)
         self.controller = SessionController(store, self.map_view.bridge, self)
-        self._build_toolbar()
+        self.search = SearchBar(self)
+        self._connect_search_bar()
         self._build_menus()
         self.welcome = self._build_welcome()
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.search)
         layout.addWidget(self.welcome)
         layout.addWidget(self.map_view, 1)
         self.setCentralWidget(central)
@@ -104,60 +107,26 @@ class MainWindow(QMainWindow):
         self.controller.statusChanged.connect(self._update_buttons)
         self.controller.sourceFinished.connect(self._source_finished)
         self._update_buttons()
+        self.search.terms_edit.setFocus()
 
     # -- building --------------------------------------------------------------
 
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Search", self)
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        self.source_combo = QComboBox(bar)
-        self.source_combo.addItem("Demo (synthetic, offline)", SOURCE_DEMO)
-        self.source_combo.addItem("X live stream", SOURCE_X_STREAM)
-        self.source_combo.addItem("X recent search (polling)", SOURCE_X_SEARCH)
-        self.source_combo.setItemData(
-            2,
-            "For X plans without filtered-stream access: polls recent posts",
-            Qt.ItemDataRole.ToolTipRole,
-        )
-        self.source_combo.setToolTip("Where posts come from")
-        index = self.source_combo.findData(self.settings.source)
-        self.source_combo.setCurrentIndex(max(index, 0))
-        bar.addWidget(QLabel(" Source: "))
-        bar.addWidget(self.source_combo)
-        self.located_only_check = QCheckBox("Only located posts (cheaper)", bar)
-        self.located_only_check.setChecked(self.settings.located_only)
-        self.located_only_check.setToolTip(
-            "Ask X only for posts that carry a place or a point (has:geo). X bills every "
-            "post it delivers, and posts without a location can only be placed from the "
-            "author's profile text, if at all."
-        )
-        bar.addWidget(self.located_only_check)
-        self.source_combo.currentIndexChanged.connect(self._source_changed)
-        self._source_changed()
-        bar.addWidget(QLabel("  Terms: "))
-        self.terms_edit = QLineEdit(self.settings.last_terms, bar)
-        self.terms_edit.setPlaceholderText(
-            'Words, #hashtags or "quoted phrases", separated by commas'
-        )
-        self.terms_edit.setClearButtonEnabled(True)
-        self.terms_edit.setMinimumWidth(280)
-        self.terms_edit.returnPressed.connect(self.start_search)
-        bar.addWidget(self.terms_edit)
-        self.start_button = QPushButton("Start", bar)
-        self.start_button.setDefault(True)
-        self.start_button.clicked.connect(self.start_search)
-        self.stop_button = QPushButton("Stop", bar)
-        self.stop_button.clicked.connect(lambda: self.controller.stop())
-        self.pause_button = QPushButton("Pause", bar)
-        self.pause_button.setCheckable(True)
-        self.pause_button.setToolTip("Pause or resume an archive replay")
-        self.pause_button.toggled.connect(self._pause_toggled)
-        self.clear_button = QPushButton("Clear", bar)
-        self.clear_button.setToolTip("Clear the map (stored posts are kept)")
-        self.clear_button.clicked.connect(self.controller.clear)
-        for button in (self.start_button, self.stop_button, self.pause_button, self.clear_button):
-            bar.addWidget(button)
+    def _connect_search_bar(self) -> None:
+        bar = self.search
+        bar.choose_source(self.settings.source)
+        bar.located_only_check.setChecked(self.settings.located_only)
+        bar.terms_edit.setText(self.settings.last_terms)
+        bar.terms_edit.returnPressed.connect(self.start_search)
+        bar.start_button.clicked.connect(self.start_search)
+        bar.stop_button.clicked.connect(lambda: self.controller.stop())
+        bar.pause_button.toggled.connect(self._pause_toggled)
+        bar.clear_button.clicked.connect(self.controller.clear_counts_and_map)
+        # Stop is always at hand, wherever the focus is (the map, a field).
+        stop = QAction("Stop", self)
+        stop.setShortcut(QKeySequence("Ctrl+."))
+        stop.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        stop.triggered.connect(lambda: self.controller.stop())
+        self.addAction(stop)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -214,19 +183,32 @@ class MainWindow(QMainWindow):
     # -- actions ---------------------------------------------------------------
 
     def start_search(self) -> bool:
-        """Start the chosen source for the typed terms; False (and a message) if invalid."""
-        kind = self.source_combo.currentData()
+        """Start what the source box names for the typed terms; False (and a
+        sentence next to the terms) when that cannot be done."""
+        bar = self.search
+        kind = bar.source_kind
+        if kind == SOURCE_SESSION and self._reopened is not None:
+            self.open_session(self._reopened)
+            return True
+        text = bar.terms_edit.text()
         try:
+            # An archive, or areas followed, need no terms: every post then counts.
             following = bool(self.areas) and kind != SOURCE_DEMO
-            text = self.terms_edit.text()
-            terms = [] if following and not text.strip() else parse_terms(text)
+            no_terms_needed = kind == SOURCE_ARCHIVE or following
+            terms = [] if no_terms_needed and not text.strip() else parse_terms(text)
         except TermError as exc:
-            QMessageBox.warning(self, "Search terms", str(exc))
+            bar.show_error(str(exc))
             return False
-        self.settings.last_terms = self.terms_edit.text()
+        bar.show_error("")
+        if kind == SOURCE_ARCHIVE and self._archive is not None:
+            path, speed = self._archive
+            self.start_replay(path, terms, speed)
+            return True
+        self.settings.last_terms = text
         self.settings.source = kind
-        self.settings.located_only = self.located_only_check.isChecked()
+        self.settings.located_only = bar.located_only_check.isChecked()
         if kind == SOURCE_DEMO:
+            self.welcome.hide()
             self.controller.start(DemoSource(terms))
             return True
         token, origin = credentials.resolve_token()
@@ -234,9 +216,10 @@ class MainWindow(QMainWindow):
             self.show_credentials()
             token, origin = credentials.resolve_token()
             if token is None:
+                bar.show_error("Live posts from X need a Bearer token: Settings → X credentials…")
                 return False
         source: Source
-        located_only = self.located_only_check.isChecked()
+        located_only = bar.located_only_check.isChecked()
         try:
             if kind == SOURCE_X_STREAM:
                 source = XStreamSource(terms, token, located_only=located_only, areas=self.areas)
@@ -245,48 +228,65 @@ class MainWindow(QMainWindow):
                     terms, token, located_only=located_only, areas=self.areas
                 )
         except (AreaError, RuleError) as exc:
-            QMessageBox.warning(self, "Areas", str(exc))
+            bar.show_error(str(exc))
             return False
-        source.label = f"{source.label} (token from {origin})"
-        self.controller.start(source, self._usage_meter())
+        self.welcome.hide()
+        self.controller.start(source, self._usage_meter(), detail=f"Token from {origin}")
         return True
 
     def _usage_meter(self) -> UsageMeter:
-        midnight = datetime.combine(date.today(), datetime.min.time()).timestamp()
+        today = date.today()
+        midnight = datetime.combine(today, datetime.min.time()).timestamp()
+        month_start = datetime.combine(today.replace(day=1), datetime.min.time()).timestamp()
         return UsageMeter(
             price_per_post=self.settings.price_per_post,
             limits=self.settings.usage_limits,
             posts_earlier_today=self.store.posts_received_since(midnight, "X "),
+            posts_earlier_this_month=self.store.posts_received_since(month_start, "X "),
         )
 
     def start_x_stream(self, terms: list[str], areas: list[Area] | None = None) -> bool:
         """Start the live stream for `terms` (and `areas`, kept for later searches)."""
         if areas is not None:
             self.areas = list(areas)
-        self.terms_edit.setText(", ".join(terms))
-        self.source_combo.setCurrentIndex(self.source_combo.findData(SOURCE_X_STREAM))
+        self.search.terms_edit.setText(", ".join(terms))
+        self.search.choose_source(SOURCE_X_STREAM)
         return self.start_search()
 
     def show_usage_limits(self) -> None:
-        UsageLimitsDialog(self.settings, self).exec()
+        UsageLimitsDialog(self.settings, self._usage_meter(), self).exec()
 
     def start_demo(self, terms: list[str] | None = None) -> bool:
         if terms:
-            self.terms_edit.setText(", ".join(terms))
-        self.source_combo.setCurrentIndex(self.source_combo.findData(SOURCE_DEMO))
-        self.welcome.hide()
+            self.search.terms_edit.setText(", ".join(terms))
+        self.search.choose_source(SOURCE_DEMO)
         return self.start_search()
 
     def show_sessions(self) -> None:
         dialog = SessionsDialog(self.store.sessions(), self)
         if dialog.exec() and (session := dialog.selected()) is not None:
-            self.welcome.hide()
-            self.controller.open_session(session)
+            self.open_session(session)
+
+    def open_session(self, session: SessionInfo) -> None:
+        self.welcome.hide()
+        self._reopened = session
+        started = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.search.show_playing(
+            SOURCE_SESSION,
+            f"Session {session.id}: {session.source}",
+            f"Stored session {session.id}: {session.source}, started {started}",
+            list(session.terms),
+        )
+        self.controller.open_session(session)
 
     def show_credentials(self) -> None:
-        if CredentialsDialog(self).exec():
-            no_token = credentials.load_token() is None
-            self.welcome.setVisible(no_token and not self.controller.running)
+        CredentialsDialog(self).exec()
+        self._show_welcome_if_no_token()
+
+    def _show_welcome_if_no_token(self) -> None:
+        """The first-run banner stays only while there is nothing to stream with."""
+        no_token = credentials.resolve_token()[0] is None
+        self.welcome.setVisible(no_token and not self.controller.running)
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -296,38 +296,34 @@ class MainWindow(QMainWindow):
             "Map data © OpenStreetMap contributors; offline basemap from Natural Earth.",
         )
 
-    def _source_changed(self, *_args: object) -> None:
-        # The demo makes its own locations; has:geo only means something to X.
-        self.located_only_check.setEnabled(self.source_combo.currentData() != SOURCE_DEMO)
-
     def _update_buttons(self, *_args: object) -> None:
-        self.stop_button.setEnabled(self.controller.running)
-        replaying = isinstance(self.controller.source, ReplaySource)
-        self.pause_button.setEnabled(replaying)
-        if not replaying and self.pause_button.isChecked():
-            self.pause_button.blockSignals(True)
-            self.pause_button.setChecked(False)
-            self.pause_button.blockSignals(False)
+        bar = self.search
+        bar.stop_button.setEnabled(self.controller.running)
+        can_pause = self.controller.can_pause
+        bar.pause_button.setEnabled(can_pause)
+        if not can_pause and bar.pause_button.isChecked():
+            bar.pause_button.blockSignals(True)
+            bar.pause_button.setChecked(False)
+            bar.pause_button.blockSignals(False)
+            bar.pause_button.setText("Pause")
 
     def _pause_toggled(self, paused: bool) -> None:
-        source = self.controller.source
-        if isinstance(source, ReplaySource):
-            if paused:
-                source.pause()
-            else:
-                source.resume()
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.controller.set_paused(paused)
+        self.search.pause_button.setText("Resume" if paused else "Pause")
 
     # -- archives and export -----------------------------------------------------
 
     def open_archive(self) -> None:
-        dialog = ArchiveDialog(self)
+        dialog = ArchiveDialog(self.settings, self)
         if dialog.exec():
             self.start_replay(dialog.path, dialog.terms, dialog.speed)
 
     def start_replay(self, path: Path, terms: list[str], speed: float | None) -> None:
         self.welcome.hide()
-        self.controller.start(ReplaySource(path, terms, speed=speed, areas=self.areas))
+        self._archive = (path, speed)
+        self.search.show_playing(SOURCE_ARCHIVE, f"Archive: {path.name}", str(path), terms)
+        replay = ReplaySource(path, terms, speed=speed, areas=self.areas)
+        self.controller.start(replay, detail=str(path))
 
     def _source_finished(self, source: object) -> None:
         if isinstance(source, ReplaySource) and source.reader.problems:

@@ -3,7 +3,9 @@
 Loads the map page, sends a batch of demo posts through the same worker,
 controller and bridge a real stream uses, then asks the page what it drew.
 Exit 0 when the page drew every located post over the offline basemap with
-no JavaScript error; 1 with the reason otherwise. The last line also names
+no JavaScript error and the batch exported as GeoParquet reads back whole
+(a build that lost pyarrow's libraries fails here); 1 with the reason
+otherwise. The last line also names
 the keyring a token would be kept in (looked up, never written), so a
 packaged build that lost keyring's backends shows "keyring: none".
 """
@@ -13,13 +15,17 @@ from __future__ import annotations
 import json
 import random
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
+import pyarrow.parquet as pq
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from geotweets_desktop import credentials
+from geotweets_desktop.core.export import export_session
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.payload import post_from_v2
 from geotweets_desktop.core.post import Post
@@ -109,12 +115,17 @@ class SelfCheck:
             and stats["basemapDrawnAt"] > 0
             and stats["redraws"] > 0
         ):
+            exported = self._exported_rows()
+            if exported != BATCH:
+                self._finish(1, f"the GeoParquet export holds {exported} of {BATCH} posts")
+                return
             self._finish(
                 0,
                 f"{stats['points']} points drawn over {stats['basemapTiles']} basemap tiles, "
                 f"no page errors; page ready {self._map_ready_s:.2f} s and map drawn "
                 f"{stats['basemapDrawnAt'] / 1000 - process_start_epoch():.2f} s "
-                f"after the process started; keyring: {credentials.keyring_description()}",
+                f"after the process started; {exported} posts exported as GeoParquet; "
+                f"keyring: {credentials.keyring_description()}",
             )
         elif time.monotonic() > self._deadline:
             self._finish(
@@ -124,6 +135,15 @@ class SelfCheck:
             )
         else:
             QTimer.singleShot(POLL_MS, self._poll)
+
+    def _exported_rows(self) -> int:
+        """Export the batch's session as GeoParquet and count the rows read back."""
+        session_id = self.window.controller.session_id
+        assert session_id is not None
+        with tempfile.TemporaryDirectory(prefix="geotweets-self-check-") as scratch:
+            out = Path(scratch) / "self-check.parquet"
+            export_session(self.window.store, session_id, out)
+            return int(pq.read_metadata(out).num_rows)
 
     def _finish(self, code: int, message: str) -> None:
         self.exit_code = code

@@ -100,13 +100,33 @@ class AppSettings:
         posts = int(self._float("usage/max_posts", 0))
         cost = self._float("usage/max_cost", 0)
         minutes = self._float("usage/max_minutes", 0)
-        return UsageLimits(posts or None, cost or None, minutes or None)
+        month_posts = int(self._float("usage/max_month_posts", 0))
+        return UsageLimits(posts or None, cost or None, minutes or None, month_posts or None)
 
     @usage_limits.setter
     def usage_limits(self, limits: UsageLimits) -> None:
         self._s.setValue("usage/max_posts", limits.max_posts or 0)
         self._s.setValue("usage/max_cost", limits.max_cost or 0)
         self._s.setValue("usage/max_minutes", limits.max_minutes or 0)
+        self._s.setValue("usage/max_month_posts", limits.max_month_posts or 0)
+
+    @property
+    def archive_folder(self) -> str:
+        """Where the last archive was opened from (empty: the current folder)."""
+        return self._str("archive/folder", "")
+
+    @archive_folder.setter
+    def archive_folder(self, value: str) -> None:
+        self._s.setValue("archive/folder", value)
+
+    @property
+    def replay_pace(self) -> str:
+        """The pace last chosen for a replay, as the archive dialog names it."""
+        return self._str("archive/pace", "")
+
+    @replay_pace.setter
+    def replay_pace(self, value: str) -> None:
+        self._s.setValue("archive/pace", value)
 
     @property
     def window_geometry(self) -> QByteArray | None:

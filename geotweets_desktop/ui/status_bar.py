@@ -1,13 +1,19 @@
-"""The status bar: source, connection state and live figures, always current."""
+"""The status bar: source, connection state and live figures, always current.
+
+Every text here can be long (a file name, a server's message, a billed
+stream's figures): each label shows what fits, with the whole text in its
+tooltip, so the status bar never widens the window.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtWidgets import QProgressBar, QStatusBar, QWidget
 
 from geotweets_desktop.core.live_stats import format_elapsed
 from geotweets_desktop.sources.base import StatusEvent
 from geotweets_desktop.ui.controller import SessionController
+from geotweets_desktop.ui.elided_label import ElidedLabel
 
 _STATE_WORDS = {
     "starting": "starting…",
@@ -23,19 +29,20 @@ class SessionStatusBar(QStatusBar):
     def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
-        self.source_label = QLabel()
-        self.state_label = QLabel()
-        self.figures_label = QLabel()
+        # A file name keeps its start and its end ("Replay: twarc-…-2026.jsonl").
+        self.source_label = ElidedLabel(Qt.TextElideMode.ElideMiddle)
+        self.state_label = ElidedLabel()
+        self.figures_label = ElidedLabel()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(160)
         self.progress.setTextVisible(False)
         self.progress.setVisible(False)
-        self.usage_label = QLabel()
-        self.usage_label.setToolTip("Estimated from the price per post in Settings → X usage")
-        # Plain text: messages may quote what a server sent.
-        for label in (self.source_label, self.state_label, self.figures_label, self.usage_label):
-            label.setTextFormat(Qt.TextFormat.PlainText)
+        self.usage_label = ElidedLabel()
+        self.usage_label.set_tooltip(
+            "Posts this session and today, and their estimated cost (price per post in "
+            "Settings → X usage and limits)"
+        )
         font = self.source_label.font()
         font.setBold(True)
         self.source_label.setFont(font)
@@ -56,17 +63,21 @@ class SessionStatusBar(QStatusBar):
         c = self._controller
         source = c.source_label or "No source"
         self.source_label.setText(source)
+        self.source_label.set_tooltip(c.source_detail)
         event: StatusEvent = c.state
-        words = _STATE_WORDS.get(event.state, event.state)
+        words = "paused" if c.paused else _STATE_WORDS.get(event.state, event.state)
         if event.retry_in is not None:
             words += f" in {event.retry_in:.0f} s"
-        detail = f" — {event.message}" if event.message else ""
+        message = event.message
+        same = message.rstrip(".…").casefold() == words.rstrip(".…").casefold()
+        detail = f" — {message}" if message and not same else ""
         self.state_label.setText(f"{words}{detail}")
         self.state_label.setProperty("state", event.state)
-        reader = getattr(c.source, "reader", None)  # an archive replay reports progress
-        self.progress.setVisible(reader is not None)
-        if reader is not None:
-            self.progress.setValue(round(1000 * reader.fraction))
+        fraction = getattr(c.source, "fraction", None)  # an archive replay reports progress
+        self.progress.setVisible(fraction is not None)
+        if fraction is not None:
+            self.progress.setValue(round(1000 * fraction))
+            self.progress.setToolTip(f"{100 * fraction:.0f}% of the archive played")
         self.usage_label.setVisible(c.usage is not None)
         if c.usage is not None:
             self.usage_label.setText(c.usage.summary())

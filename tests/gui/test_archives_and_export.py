@@ -54,7 +54,7 @@ def test_an_archive_replays_with_a_term_filter_and_reports_bad_lines(
     box.close()
     session = window.store.session(window.controller.session_id)
     assert session.received == 20 and session.ended_at is not None
-    assert not window.pause_button.isEnabled()
+    assert not window.search.pause_button.isEnabled()
 
 
 def test_a_paced_replay_can_be_paused_and_resumed(
@@ -63,14 +63,14 @@ def test_a_paced_replay_can_be_paused_and_resumed(
     # Posts one second apart, replayed at 10x: about 3 s in all.
     window.start_replay(make_archive(tmp_path, gap_s=1), [], 10.0)
     qtbot.waitUntil(lambda: page.stats()["points"] >= 3, timeout=10_000)
-    assert window.pause_button.isEnabled()
-    window.pause_button.click()
+    assert window.search.pause_button.isEnabled()
+    window.search.pause_button.click()
     assert window.controller.source.paused
     qtbot.wait(400)
     held = page.stats()["points"]
     qtbot.wait(800)
     assert page.stats()["points"] == held, "posts kept coming while paused"
-    window.pause_button.click()
+    window.search.pause_button.click()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
     qtbot.waitUntil(lambda: page.stats()["points"] == 30, timeout=5_000)
 
@@ -106,7 +106,7 @@ def test_export_a_session_from_the_window(
     window.start_replay(make_archive(tmp_path), [], None)
     qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
     session_id = window.controller.session_id
-    for name in ("out.geojson", "out.csv", "out.db"):
+    for name in ("out.geojson", "out.csv", "out.parquet", "out.db"):
         dialog = ExportDialog(window.store.path, window.store.sessions(), session_id, window)
         assert dialog.session_combo.currentData() == session_id
         dialog.coarsen_combo.setCurrentIndex(dialog.coarsen_combo.findData("10km"))

@@ -87,17 +87,17 @@ def test_stop_and_clear_do_what_they_say(qtbot: Any, window: Any, page: Any) -> 
     window.start_demo(["rain"])
     session_id = window.controller.session_id
     qtbot.waitUntil(lambda: stored_count(session_id) >= 3, timeout=20_000)
-    assert window.stop_button.isEnabled()
+    assert window.search.stop_button.isEnabled()
     started = time.monotonic()
-    window.stop_button.click()
+    window.search.stop_button.click()
     assert time.monotonic() - started < 1.0
-    assert not window.stop_button.isEnabled()
+    assert not window.search.stop_button.isEnabled()
     stored = stored_count(session_id)
     qtbot.wait(1500)
     assert stored_count(session_id) == stored
     assert "stopped" in window.status.state_label.text()
     qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=5_000)
-    window.clear_button.click()
+    window.search.clear_button.click()
     qtbot.waitUntil(lambda: page.stats()["points"] == 0, timeout=5_000)
     assert stored_count(session_id) == stored, "Clear must not delete stored posts"
 

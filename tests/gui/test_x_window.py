@@ -14,7 +14,7 @@ from keyring.backends import fail
 
 from geotweets_desktop.core.area.model import parse_around
 from geotweets_desktop.core.usage import UsageLimits
-from geotweets_desktop.ui.main_window import SOURCE_X_STREAM
+from geotweets_desktop.ui.search_bar import SOURCE_X_STREAM
 
 pytestmark = pytest.mark.gui
 
@@ -31,8 +31,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeX]:
 
 
 def start_x(window: Any, terms: str) -> None:
-    window.source_combo.setCurrentIndex(window.source_combo.findData(SOURCE_X_STREAM))
-    window.terms_edit.setText(terms)
+    window.search.choose_source(SOURCE_X_STREAM)
+    window.search.terms_edit.setText(terms)
     assert window.start_search()
 
 
@@ -44,7 +44,8 @@ def test_live_posts_reach_the_store_and_the_map(
         lambda: window.controller.state.state == "live" and fake.open_streams == 1, timeout=10_000
     )
     assert "live" in window.status.state_label.text()
-    assert "X_BEARER_TOKEN environment variable" in window.status.source_label.text()
+    assert "X_BEARER_TOKEN environment variable" in window.status.source_label.toolTip()
+    assert window.status.source_label.text() == "X filtered stream"
     fake.push(
         payloads.point_post(-74.006, 40.7128, text="rain in New York"), matches="rain has:geo"
     )

@@ -1,9 +1,11 @@
-"""Export a stored session: GeoJSON (`.geojson`), CSV (`.csv`) or a session store (`.db`).
+"""Export a stored session: GeoJSON (`.geojson`), CSV (`.csv`), GeoParquet
+(`.parquet`, or a folder of them a day) or a session store (`.db`).
 
 `export_session(store, session_id, out, privacy, areas)` picks the format
-from the suffix of `out`, writes to a temporary file beside it and renames it
-into place, so a failed export never leaves half a file under the real name.
-With areas, only the posts located inside one of them are written
+from the suffix of `out` (with `partition="day"`, `out` is a folder of
+GeoParquet files), writes to a temporary file or folder beside it and renames
+it into place, so a failed export never leaves half a file under the real
+name. With areas, only the posts located inside one of them are written
 (`core/area/inside.py`).
 """
 
@@ -11,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,16 +31,24 @@ from geotweets_desktop.core.export.privacy import COARSEN_STEPS, Privacy
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore
 
-EXPORT_SUFFIXES = (".geojson", ".csv", ".db")
+EXPORT_SUFFIXES = (".geojson", ".csv", ".parquet", ".db")
+PARTITIONS = ("day",)  # GeoParquet files in date=YYYY-MM-DD/ folders (partitioned.py)
 
 __all__ = [
     "COARSEN_STEPS",
     "EXPORT_SUFFIXES",
+    "PARTITIONS",
     "ExportError",
     "ExportResult",
     "Privacy",
+    "Progress",
     "export_session",
 ]
+
+
+# Told how many posts have been written so far, after each chunk (from the
+# exporting thread).
+Progress = Callable[[int], None]
 
 
 class ExportError(ValueError):
@@ -58,16 +69,22 @@ def export_session(
     out: Path,
     privacy: Privacy | None = None,
     areas: Sequence[Area] = (),
+    *,
+    partition: str | None = None,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Write session `session_id` of `store` to `out`; None copies every session
     (only for `.db`). Raises ExportError for a bad request, OSError for disk faults."""
     privacy = privacy or Privacy()
     suffix = out.suffix.lower()
-    if suffix not in EXPORT_SUFFIXES:
+    if partition is not None:
+        _check_folder(out, partition)
+    elif suffix not in EXPORT_SUFFIXES:
         raise ExportError(
             f"{out.name}: cannot tell the format; use one of {', '.join(EXPORT_SUFFIXES)}"
+            " (or a folder with a partition)"
         )
-    if session_id is None and suffix != ".db":
+    if session_id is None and (suffix != ".db" or partition is not None):
         raise ExportError("choose a session: only a .db export can hold them all")
     if session_id is not None and store.session(session_id) is None:
         raise ExportError(f"no session {session_id} in {store.path}")
@@ -78,7 +95,7 @@ def export_session(
     _remove(part)
     outside = 0
     try:
-        if suffix == ".db":
+        if suffix == ".db" and partition is None:
             try:
                 written, _sessions = copy_sessions(store.path, part, session_id, privacy)
                 if areas:
@@ -89,15 +106,25 @@ def export_session(
             left_out = 0
         else:
             assert session_id is not None
-            posts: Iterable[Post] = (
-                post for chunk in store.iter_posts(session_id) for post in chunk
-            )
-            if areas:
-                counted = _Outside(posts, list(areas))
-                written, left_out = _write_text_format(suffix, counted, part, privacy)
-                outside = counted.outside
+            # GeoParquet goes by time, so row-group statistics prune time ranges.
+            by_time = partition is not None or suffix == ".parquet"
+            chunks = store.iter_posts(session_id, by_time=by_time, raw=False)
+            posts: Iterable[Post] = _counted(chunks, progress)
+            counted = _Outside(posts, list(areas)) if areas else None
+            if counted is not None:
+                posts = counted
+            if partition is not None:
+                # pyarrow is imported only for a GeoParquet export: it costs the
+                # window's start and every other command a few hundred ms.
+                from geotweets_desktop.core.export.partitioned import write_partitioned
+
+                part.mkdir()
+                written, left_out = write_partitioned(posts, part, privacy)
+                with contextlib.suppress(FileNotFoundError):
+                    out.rmdir()  # empty, as _check_folder made sure
             else:
-                written, left_out = _write_text_format(suffix, posts, part, privacy)
+                written, left_out = _write_file_format(suffix, posts, part, privacy)
+            outside = counted.outside if counted is not None else 0
         os.replace(part, out)
     finally:
         _remove(part)
@@ -120,9 +147,29 @@ class _Outside:
                 self.outside += 1
 
 
-def _write_text_format(
+def _check_folder(out: Path, partition: str) -> None:
+    if partition not in PARTITIONS:
+        raise ExportError(f"cannot partition by {partition!r}; use one of {', '.join(PARTITIONS)}")
+    if out.is_file() or (out.is_dir() and any(out.iterdir())):
+        raise ExportError(f"{out}: a partitioned export needs a new or empty folder")
+
+
+def _counted(chunks: Iterable[list[Post]], progress: Progress | None) -> Iterator[Post]:
+    done = 0
+    for chunk in chunks:
+        yield from chunk
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+
+
+def _write_file_format(
     suffix: str, posts: Iterable[Post], part: Path, privacy: Privacy
 ) -> tuple[int, int]:
+    if suffix == ".parquet":
+        from geotweets_desktop.core.export.geoparquet import write_geoparquet
+
+        return write_geoparquet(posts, part, privacy)
     if suffix == ".geojson":
         with open(part, "wb") as out:
             return write_geojson(posts, out, privacy)
@@ -131,6 +178,8 @@ def _write_text_format(
 
 
 def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
     for extra in ("", "-journal", "-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             path.with_name(path.name + extra).unlink()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,12 +14,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QWidget,
 )
 
 from geotweets_desktop.core.terms import TermError, parse_terms
+from geotweets_desktop.ui.settings import AppSettings
 
 ARCHIVE_FILTER = "Post archives (*.jsonl *.json *.ndjson *.gz *.txt);;All files (*)"
 SPEEDS = (
@@ -30,8 +31,9 @@ SPEEDS = (
 
 
 class ArchiveDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, path: str = "") -> None:
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._settings = settings
         self.setWindowTitle("Open archive")
         self.setMinimumWidth(520)
         form = QFormLayout(self)
@@ -42,7 +44,7 @@ class ArchiveDialog(QDialog):
         note.setWordWrap(True)
         form.addRow(note)
         row = QHBoxLayout()
-        self.path_edit = QLineEdit(path, self)
+        self.path_edit = QLineEdit(self)
         browse = QPushButton("Choose…", self)
         browse.clicked.connect(self._browse)
         row.addWidget(self.path_edit, 1)
@@ -54,7 +56,16 @@ class ArchiveDialog(QDialog):
         self.speed_combo = QComboBox(self)
         for label, speed in SPEEDS:
             self.speed_combo.addItem(label, speed)
+        self.speed_combo.setCurrentIndex(max(0, self.speed_combo.findText(settings.replay_pace)))
         form.addRow("Pace", self.speed_combo)
+        # What is wrong with the file or the terms, said here rather than in a box.
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("archiveError")
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # quotes a path, terms
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("#archiveError { color: #b3261e; }")
+        self.error_label.hide()
+        form.addRow(self.error_label)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -64,22 +75,29 @@ class ArchiveDialog(QDialog):
         self.terms: list[str] = []
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open archive", "", ARCHIVE_FILTER)
+        folder = self._settings.archive_folder
+        path, _ = QFileDialog.getOpenFileName(self, "Open archive", folder, ARCHIVE_FILTER)
         if path:
             self.path_edit.setText(path)
 
     def _accept(self) -> None:
-        path = Path(self.path_edit.text().strip())
+        path = self.path
         if not path.is_file():
-            QMessageBox.warning(self, "Open archive", f"There is no file at {path}.")
+            self._show_error(f"There is no file at {path}.")
             return
         text = self.terms_edit.text().strip()
         try:
             self.terms = parse_terms(text) if text else []
         except TermError as exc:
-            QMessageBox.warning(self, "Open archive", str(exc))
+            self._show_error(str(exc))
             return
+        self._settings.archive_folder = str(path.parent)
+        self._settings.replay_pace = self.speed_combo.currentText()
         self.accept()
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
 
     @property
     def path(self) -> Path:

@@ -1,8 +1,10 @@
 """Enter, check, replace or forget the X Bearer token (kept in the OS keyring).
 
-The token is checked against X as soon as it is saved, in a background
-thread, and the dialog says plainly whether it works, lacks stream access,
-or was rejected. The token itself is never shown, logged or put in a message.
+A token typed here is checked with X first, in a background thread, and kept
+only if X did not reject it: in the keyring, or, on a computer without one,
+in memory for this session. The dialog says once, before anything is typed,
+where the token will live, and names its button for what it will do. The
+token itself is never shown, logged or put in a message.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -36,12 +37,26 @@ class CredentialsDialog(QDialog):
         self._pending: Future[TokenCheck] | None = None
         self.last_check: TokenCheck | None = None
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        self._has_keyring = credentials.keyring_available()
+        if self._has_keyring:
+            where = (
+                "It will be kept in your system keyring "
+                f"({credentials.keyring_description()}), never in a file."
+            )
+            action = "Check and save"
+        else:
+            where = (
+                "This computer has no system keyring, so the token cannot be saved: it "
+                "will be used for this session only and forgotten when the app closes."
+            )
+            action = "Check and use for this session"
+        self.intro_label = QLabel(
             "Paste the Bearer token of your X developer app (developer.x.com → your app → "
-            "Keys and tokens). It is kept in your system keyring, never in a file."
+            f"Keys and tokens). {where}",
+            self,
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        self.intro_label.setWordWrap(True)
+        layout.addWidget(self.intro_label)
         self.token_edit = QLineEdit(self)
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText("Bearer token")
@@ -54,55 +69,58 @@ class CredentialsDialog(QDialog):
         self.check_label.setWordWrap(True)
         layout.addWidget(self.check_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.save_button = QPushButton("Save and check", self)
+        self.save_button = QPushButton(action, self)
+        self.save_button.setDefault(True)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.check_button = QPushButton("Check stored token", self)
+        self.check_button = QPushButton("Check the token in use", self)
         buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.forget_button = QPushButton("Forget token", self)
         buttons.addButton(self.forget_button, QDialogButtonBox.ButtonRole.ResetRole)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)
         self.save_button.clicked.connect(self._save)
         self.check_button.clicked.connect(self._check_stored)
         self.forget_button.clicked.connect(self._forget)
         buttons.rejected.connect(self.accept)
         layout.addWidget(buttons)
+        self._typed: str | None = None  # being checked; kept only if X does not reject it
         self._show_state()
 
     def _show_state(self) -> None:
         token, origin = credentials.resolve_token()
-        if not credentials.keyring_available():
-            text = (
-                "No system keyring was found on this computer, so a token cannot be saved: "
-                "one you enter is used for this session only and forgotten when the app closes."
-            )
-        elif token:
-            text = f"A token is in use, from {origin}."
-        else:
-            text = "No token is stored yet."
-        self.state_label.setText(text)
+        self.state_label.setText(
+            f"A token is in use, from {origin}." if token else "No token is in use yet."
+        )
         self.forget_button.setEnabled(
             credentials.load_token() is not None or credentials.SessionOnlyToken.value is not None
         )
-        self.check_button.setEnabled(token is not None)
+        self.check_button.setEnabled(token is not None and self._pending is None)
 
     def _save(self) -> None:
         token = self.token_edit.text().strip()
-        if not token:
-            QMessageBox.warning(self, "X credentials", "Paste a token first.")
+        if self._pending is not None:
             return
-        try:
-            credentials.save_token(token)
-        except credentials.NoKeyringError as exc:
-            answer = QMessageBox.question(
-                self,
-                "No keyring",
-                f"{exc}\n\nUse the token for this session only? It will not be saved.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            credentials.SessionOnlyToken.value = token
-        self.token_edit.clear()
-        self._show_state()
+        if not token:
+            self.check_label.setText("Paste a token first.")
+            return
+        self._typed = token
         self._start_check(token)
+
+    def _keep(self, token: str, result: TokenCheck) -> str:
+        """Keep a token X did not reject; the words that say where it went."""
+        if self._has_keyring:
+            try:
+                credentials.save_token(token)
+            except credentials.NoKeyringError as exc:
+                credentials.SessionOnlyToken.value = token
+                return f"{exc} It is used for this session only."
+            where = "Saved in your system keyring."
+        else:
+            credentials.SessionOnlyToken.value = token
+            where = "In use for this session only."
+        if result.valid is None:
+            where += " It will be checked again when a stream starts."
+        return where
 
     def _check_stored(self) -> None:
         token, _origin = credentials.resolve_token()
@@ -126,7 +144,15 @@ class CredentialsDialog(QDialog):
         self._pending = None
         self.last_check = result
         mark = {True: "✔", False: "✘", None: "?"}[result.valid]
-        self.check_label.setText(f"{mark} {result.message}")
+        text = f"{mark} {result.message}"
+        typed, self._typed = self._typed, None
+        if typed is not None:
+            if result.valid is False:
+                text += " The token was not kept."
+            else:
+                text += " " + self._keep(typed, result)
+                self.token_edit.clear()
+        self.check_label.setText(text)
         self.save_button.setEnabled(True)
         self._show_state()
 

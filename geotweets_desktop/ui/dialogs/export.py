@@ -1,8 +1,10 @@
-"""Export a session (the current one or any stored one) as GeoJSON, CSV or a database.
+"""Export a session (the current one or any stored one) as GeoJSON, CSV, GeoParquet
+or a database.
 
 The export runs on a background thread with its own read-only use of the
-store, so a large session does not freeze the window; a busy indicator shows
-meanwhile.
+store, so a large session does not freeze the window; a progress bar counts
+the posts written meanwhile (a busy indicator for a database copy, done by
+SQLite in one statement).
 """
 
 from __future__ import annotations
@@ -24,23 +26,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geotweets_desktop.core.export import ExportError, ExportResult, Privacy, export_session
+from geotweets_desktop.core.export import (
+    ExportError,
+    ExportResult,
+    Privacy,
+    Progress,
+    export_session,
+)
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 
 FORMATS = (
     ("GeoJSON (RFC 7946)", ".geojson", "GeoJSON (*.geojson)"),
     ("CSV (UTF-8, a row a post)", ".csv", "CSV (*.csv)"),
+    ("GeoParquet 1.1 (DuckDB, Spark, BigQuery…)", ".parquet", "GeoParquet (*.parquet)"),
     ("Session database (SQLite)", ".db", "SQLite database (*.db)"),
 )
 COARSENING = (("Exact points", None), ("About 1 km", "1km"), ("About 10 km", "10km"))
 _POLL_MS = 100
 
 
-def run_export(store_path: Path, session_id: int, out: Path, privacy: Privacy) -> ExportResult:
+def run_export(
+    store_path: Path, session_id: int, out: Path, privacy: Privacy, progress: Progress
+) -> ExportResult:
     """One export, on whatever thread calls it (with its own store connection)."""
     store = SessionStore(store_path)
     try:
-        return export_session(store, session_id, out, privacy)
+        return export_session(store, session_id, out, privacy, progress=progress)
     finally:
         store.close()
 
@@ -60,6 +71,8 @@ class ExportDialog(QDialog):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
         self._pending: Future[ExportResult] | None = None
         self._progress: QProgressDialog | None = None
+        self._posts = {s.id: s.received for s in sessions}
+        self._done = 0  # posts written, set by the export thread
         self.result_: ExportResult | None = None
         form = QFormLayout(self)
         self.session_combo = QComboBox(self)
@@ -107,19 +120,28 @@ class ExportDialog(QDialog):
     def start(self, session_id: int, out: Path) -> None:
         """Export in the background; the dialog closes when it is done."""
         self.export_button.setEnabled(False)
-        self._progress = QProgressDialog(f"Exporting to {out.name}…", "", 0, 0, self)
+        # A database copy reports nothing until it is done: a busy indicator then.
+        total = 0 if out.suffix.lower() == ".db" else self._posts.get(session_id, 0)
+        self._done = 0
+        self._progress = QProgressDialog(f"Exporting to {out.name}…", "", 0, total, self)
         self._progress.setCancelButton(None)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.show()
         self._pending = self._executor.submit(
-            run_export, self._store_path, session_id, out, self.privacy()
+            run_export, self._store_path, session_id, out, self.privacy(), self._set_done
         )
         QTimer.singleShot(_POLL_MS, self._poll)
+
+    def _set_done(self, posts: int) -> None:
+        """Called on the export thread; read by _poll on the GUI thread."""
+        self._done = posts
 
     def _poll(self) -> None:
         if self._pending is None:
             return
         if not self._pending.done():
+            if self._progress is not None and self._progress.maximum():
+                self._progress.setValue(min(self._done, self._progress.maximum() - 1))
             QTimer.singleShot(_POLL_MS, self._poll)
             return
         future, self._pending = self._pending, None

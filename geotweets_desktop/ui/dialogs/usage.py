@@ -1,4 +1,5 @@
-"""Set the price per post used for cost estimates, and the limits that stop a live session."""
+"""Set the price per post used for cost estimates, and the limits that stop a live
+session; today's and this month's use are shown beside them."""
 
 from __future__ import annotations
 
@@ -12,22 +13,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geotweets_desktop.core.usage import UsageLimits
+from geotweets_desktop.core.usage import UsageLimits, UsageMeter
 from geotweets_desktop.ui.settings import AppSettings
+
+NO_LIMIT = "no limit"
 
 
 class UsageLimitsDialog(QDialog):
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: AppSettings, usage: UsageMeter, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("X usage and limits")
         self._settings = settings
         form = QFormLayout(self)
         note = QLabel(
             "X bills each post it delivers on pay-per-use plans. The estimate uses the "
-            "price below; a limit stops the live session when reached (0 = no limit)."
+            "price below; a limit stops the live session when it is reached."
         )
         note.setWordWrap(True)
         form.addRow(note)
+        self.used_label = QLabel(
+            f"Today: {usage.today_posts:,} posts ≈ ${usage.today_cost:,.2f}\n"
+            f"This month: {usage.month_posts:,} posts ≈ ${usage.month_cost:,.2f}",
+            self,
+        )
+        form.addRow("Used so far", self.used_label)
         self.price = QDoubleSpinBox(self)
         self.price.setDecimals(4)
         self.price.setRange(0, 1)
@@ -36,20 +47,26 @@ class UsageLimitsDialog(QDialog):
         self.price.setValue(settings.price_per_post)
         form.addRow("Price per post", self.price)
         limits = settings.usage_limits
-        self.max_posts = QSpinBox(self)
-        self.max_posts.setRange(0, 10_000_000)
-        self.max_posts.setValue(limits.max_posts or 0)
-        form.addRow("Stop after posts", self.max_posts)
+        # Zero is shown as "no limit", not as a limit of nothing.
+        self.max_posts = self._count_box(10_000_000, limits.max_posts)
+        form.addRow("Stop a session after", self.max_posts)
         self.max_cost = QDoubleSpinBox(self)
         self.max_cost.setRange(0, 100_000)
         self.max_cost.setPrefix("$ ")
+        self.max_cost.setSpecialValueText(NO_LIMIT)
         self.max_cost.setValue(limits.max_cost or 0)
-        form.addRow("Stop after cost", self.max_cost)
+        form.addRow("Stop a session at cost", self.max_cost)
         self.max_minutes = QSpinBox(self)
         self.max_minutes.setRange(0, 7 * 24 * 60)
         self.max_minutes.setSuffix(" min")
+        self.max_minutes.setSpecialValueText(NO_LIMIT)
         self.max_minutes.setValue(int(limits.max_minutes or 0))
-        form.addRow("Stop after time", self.max_minutes)
+        form.addRow("Stop a session after time", self.max_minutes)
+        self.max_month_posts = self._count_box(100_000_000, limits.max_month_posts)
+        self.max_month_posts.setToolTip(
+            "Counts every X session this calendar month, like the post caps of X's plans"
+        )
+        form.addRow("Monthly cap", self.max_month_posts)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -57,11 +74,21 @@ class UsageLimitsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def _count_box(self, maximum: int, value: int | None) -> QSpinBox:
+        box = QSpinBox(self)
+        box.setRange(0, maximum)
+        box.setSuffix(" posts")
+        box.setSingleStep(100)
+        box.setSpecialValueText(NO_LIMIT)
+        box.setValue(value or 0)
+        return box
+
     def _save(self) -> None:
         self._settings.price_per_post = self.price.value()
         self._settings.usage_limits = UsageLimits(
             self.max_posts.value() or None,
             self.max_cost.value() or None,
             self.max_minutes.value() or None,
+            self.max_month_posts.value() or None,
         )
         self.accept()

@@ -1,0 +1,208 @@
+"""The window on a real X server (Xvfb) with a window manager (openbox), as users run it.
+
+Offscreen, nothing resizes a window but the program itself; under a window
+manager a widget that asks for more room gets it, which is how a long status
+text once pushed the window past the screen's edge. Skipped when Xvfb,
+openbox or xdotool are missing, unless GEOTWEETS_REQUIRE_XVFB=1 (CI sets it).
+GEOTWEETS_XVFB_DISPLAY picks the display number (otherwise Xvfb finds a free
+one); GEOTWEETS_XVFB_SCREENSHOTS names a folder to keep the screenshots in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.gui, pytest.mark.xvfb]
+
+TOOLS = ("Xvfb", "openbox", "xdotool")
+SCREEN = (1440, 900)
+START_TIMEOUT_S = 90.0
+PROBE = Path(__file__).with_name("window_probe.py")
+
+
+def _tools_or_skip() -> None:
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if not missing:
+        return
+    reason = f"needs {', '.join(missing)} (Debian: xvfb openbox xdotool)"
+    if os.environ.get("GEOTWEETS_REQUIRE_XVFB") == "1":
+        pytest.fail(f"GEOTWEETS_REQUIRE_XVFB=1 but this machine lacks them: {reason}")
+    pytest.skip(reason)
+
+
+def _wait_for(condition: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """An Xvfb screen with openbox managing its windows."""
+    _tools_or_skip()
+    size = f"{SCREEN[0]}x{SCREEN[1]}x24"
+    number = os.environ.get("GEOTWEETS_XVFB_DISPLAY", "").lstrip(":")
+    read_fd, write_fd = os.pipe()
+    args = ["Xvfb", "-screen", "0", size, "-nolisten", "tcp"]
+    args += [f":{number}"] if number else ["-displayfd", str(write_fd)]
+    server = subprocess.Popen(args, pass_fds=(write_fd,), stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    if not number:
+        with os.fdopen(read_fd) as told:
+            number = told.readline().strip()
+    else:
+        os.close(read_fd)
+    name = f":{number}"
+    env = {**os.environ, "DISPLAY": name}
+    manager = None
+    try:
+        _wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 20, "Xvfb")
+        manager = subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL)
+        _wait_for(
+            lambda: (
+                subprocess.run(
+                    ["xdotool", "get_num_desktops"], env=env, capture_output=True
+                ).returncode
+                == 0
+            ),
+            20,
+            "openbox to manage the screen",
+        )
+        yield name
+    finally:
+        for process in (manager, server):
+            if process is not None:
+                process.terminate()
+                process.wait(10)
+
+
+class RealWindow:
+    """The probe process (tests/gui/window_probe.py) and its window."""
+
+    def __init__(self, display: str, data_dir: Path) -> None:
+        self.env = {
+            **os.environ,
+            "DISPLAY": display,
+            "QT_QPA_PLATFORM": "xcb",
+            "GEOTWEETS_DATA_DIR": str(data_dir),
+        }
+        self.log = data_dir.with_name("window.log")
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(PROBE)],
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
+        self._lines: queue.Queue[str] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        assert self._next_line(START_TIMEOUT_S) == "ready"
+        self.id = _wait_for(self._find, 20, "the window to be mapped")
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line.strip())
+
+    def _next_line(self, timeout: float) -> str:
+        try:
+            return self._lines.get(timeout=timeout)
+        except queue.Empty:
+            said = self.log.read_text(errors="replace")[-2000:]
+            raise AssertionError(f"the window process did not answer; it said:\n{said}") from None
+
+    def _find(self) -> str:
+        found = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--pid", str(self.process.pid)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        ids = found.stdout.split()
+        return ids[-1] if ids else ""
+
+    def ask(self, command: str = "state") -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        answer: dict[str, Any] = json.loads(self._next_line(30))
+        return answer
+
+    def resize(self, width: int, height: int) -> None:
+        """As a user would: through the window manager."""
+        subprocess.run(
+            ["xdotool", "windowsize", self.id, str(width), str(height)], env=self.env, check=True
+        )
+        _wait_for(
+            lambda: (s := self.ask())["width"] == width and s["height"] == height,
+            10,
+            f"the window manager to make it {width} x {height}",
+        )
+
+    def screenshot(self, path: Path) -> None:
+        if shutil.which("import") is None:
+            return
+        x, y, width, height = self.ask()["frame"]
+        subprocess.run(
+            ["import", "-window", "root", "-crop", f"{width}x{height}+{x}+{y}", str(path)],
+            env=self.env,
+            check=True,
+        )
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(10)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (900, 600)])
+def test_the_real_window_keeps_its_size_and_its_buttons(
+    display: str, tmp_path: Path, width: int, height: int
+) -> None:
+    window = RealWindow(display, tmp_path / "data")
+    try:
+        window.resize(width, height)
+        _wait_for(lambda: window.ask()["received"] >= 5, 30, "demo posts")
+        window.ask("long-status")
+        # Status texts change many times a second meanwhile (counts, the clock,
+        # a long message): the window manager must never be asked for more room.
+        for _ in range(10):
+            state = window.ask()
+            assert (state["width"], state["height"]) == (width, height), state
+            assert all(state["shown"].values()), state["shown"]
+            time.sleep(0.2)
+        assert state["terms_width"] >= 100
+        shot = tmp_path / f"gui-{width}x{height}.png"
+        window.screenshot(shot)
+        keep = os.environ.get("GEOTWEETS_XVFB_SCREENSHOTS")
+        if keep and shot.exists():
+            shutil.copy(shot, Path(keep) / shot.name)
+    finally:
+        window.close()
