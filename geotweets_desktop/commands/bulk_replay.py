@@ -89,7 +89,7 @@ def bulk_replay(
     """Replay `path` into `session_id` of `store` as fast as the cores allow."""
     parts, readers = plan_parts(path, readers)
     context = multiprocessing.get_context("fork")
-    gazetteer().load_localities()  # built once here, not in each reader
+    gazetteer().load_all()  # built once here, not in each reader
     pipes: list[Connection] = []
     processes = []
     # A forked reader inherits every object of this process, garbage included.

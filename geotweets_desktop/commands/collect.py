@@ -166,7 +166,7 @@ def _settle_for_volume() -> None:
     the garbage collector's sight, see gazetteer._load), not in mid-stream."""
     from geotweets_desktop.core.gazetteer import gazetteer
 
-    gazetteer().load_localities()
+    gazetteer().load_all()
 
 
 def _collect_and_export(

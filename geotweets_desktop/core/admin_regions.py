@@ -37,7 +37,7 @@ LOCALITY_MAX_PEOPLE = 15_000
 RegionKey = tuple[str, str]
 
 
-class ExtractPlace(msgspec.Struct, frozen=True):
+class ExtractPlace(msgspec.Struct, frozen=True, gc=False):
     """One place of the extract (its JSON keys; `state` is the admin1's name)."""
 
     country_code: str

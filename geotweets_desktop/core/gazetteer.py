@@ -379,14 +379,12 @@ class Gazetteer:
         self._region_population: dict[RegionKey, int] = {}
         self._regions: dict[RegionKey, Region] = {}
         self._add_countries(countries)
-        places = admin_regions.read_places()
-        admin1 = admin_regions.admin1_names(self.cities, places)
-        self._region_names.update(admin1)  # GeoNames' English names label regions
         self._add_states(cache.get_us_states())
-        self._add_admin1_regions(admin1)
-        # Localities are read on first need (see `_locality_index`).
+        # Every country's states and the localities are read on first need
+        # (see `load_all`): the demo, which needs only the cities, starts sooner.
+        self._admin1_loaded = False
         self._localities: dict[str, tuple[tuple[float, float], ...]] | None = None
-        self._localities_lock = threading.Lock()
+        self._loading = threading.Lock()
         self._add_nicknames()
         # Continents and the like: known, so "North America" is not Northern + USA,
         # but too wide to place anyone.
@@ -560,6 +558,7 @@ class Gazetteer:
         parts = segments(text)
         if not parts:
             return None
+        self._load_admin1()
         shouting = text.isupper() and sum(len(p) for p in parts) > 1
         mentions = self._mentions(parts, shouting)
         if not mentions or len(mentions) > MAX_MENTIONS:
@@ -644,9 +643,29 @@ class Gazetteer:
             return None  # "Texas & Paris", "London and Paris": two places
         return mentions
 
-    def load_localities(self) -> None:
-        """Index the small places now, not when a text first needs them."""
+    def load_all(self) -> None:
+        """Read every country's states and the localities now, not when a
+        profile text first needs them (warm-up before posts arrive, timing)."""
+        self._load_admin1()
         self._locality_index()
+
+    def _load_admin1(self) -> None:
+        """Every country's states and provinces, named from the GeoNames extract."""
+        if self._admin1_loaded:
+            return
+        with self._loading:
+            if self._admin1_loaded:
+                return
+            admin1 = admin_regions.admin1_names(self.cities, admin_regions.read_places())
+            self._region_names.update(admin1)  # GeoNames' English names label regions
+            self._regions.clear()  # a region placed before keeps no older label
+            self._add_admin1_regions(admin1)
+            longer = [key for key in self._regions_by_name if " " in key]
+            self._first_words.update(key.split(" ", 1)[0] for key in longer)
+            self._max_words = min(
+                MAX_NAME_WORDS, max([self._max_words, *(k.count(" ") + 1 for k in longer)])
+            )
+            self._admin1_loaded = True
 
     def _locality_index(self) -> dict[str, tuple[tuple[float, float], ...]]:
         """Small places by folded name, built when first needed.
@@ -654,7 +673,7 @@ class Gazetteer:
         A third of a second and some 30 MB that start-up (the demo, a replay
         of posts with no profile text) need not wait for.
         """
-        with self._localities_lock:
+        with self._loading:
             if self._localities is None:
                 self._localities = _index_localities(
                     admin_regions.localities(admin_regions.read_places())

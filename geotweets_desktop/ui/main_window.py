@@ -61,7 +61,7 @@ def _settle_after_start_up() -> None:
     objects that live as long as the app) out of the garbage collector's sight.
     Left in it, every full collection walks them again, 20-30 ms with the
     interpreter lock held, every two seconds or so while posts pour in."""
-    gazetteer().load_localities()
+    gazetteer().load_all()
     gc.freeze()
 
 
