@@ -23,6 +23,7 @@ import pytest
 from archive_samples import (
     NOTICES,
     SYDNEY,
+    twarc_flat,
     v1_search_response,
     v1_status,
     v2_line,
@@ -208,6 +209,25 @@ def test_reposts_show_the_originals_whole_text() -> None:
     assert by_id(v2)["1860000000000000202"].text == (
         "RT @original_v2: A v2 original, whole: rain & wind, here in full."
     )
+
+
+def test_a_flattened_repost_carries_its_original_inline(tmp_path: Path) -> None:
+    original = v2_line("1860000000000000995", "the original, whole &amp; long")
+    repost = v2_line("1860000000000000996", "RT @imaginary_person: the original, wh…")
+    repost["data"]["referenced_tweets"] = [{"type": "retweeted", "id": "1860000000000000995"}]
+    repost["includes"]["tweets"] = [original["data"]]
+    flat = twarc_flat(repost)
+    # twarc2's flatten merges the included post into the reference itself.
+    flat["referenced_tweets"] = [{"type": "retweeted", **original["data"]}]
+    _, [post] = read(write_lines(tmp_path / "f.jsonl", [flat]))
+    assert post.text == "RT @imaginary_person: the original, whole & long"
+
+
+def test_partial_errors_beside_a_responses_posts_are_notices(tmp_path: Path) -> None:
+    page = v2_response([v2_line("1860000000000000997", "kept")])
+    page["errors"] = [{"title": "Not Found Error", "detail": "Could not find tweet with id: [1]."}]
+    reader, posts = read(write_lines(tmp_path / "p.jsonl", [page]))
+    assert len(posts) == 1 and reader.notices == {"errors": 1} and reader.problems == []
 
 
 def test_only_xs_three_entities_are_decoded_and_the_raw_payload_stays_as_sent(

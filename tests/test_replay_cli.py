@@ -374,3 +374,33 @@ def test_a_cut_gzip_keeps_the_posts_before_the_cut_and_says_where_reading_stoppe
         assert store.sessions()[0].received == kept
     finally:
         store.close()
+
+
+def test_exports_keep_what_the_archive_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whole unescaped text, the place of an exact point, a point beyond the
+    map's 85.05°, the antimeridian box's centre, a time taken from the id."""
+    archive = str(ARCHIVES / "v1_search_response.json")
+    geojson, table = tmp_path / "o.geojson", tmp_path / "o.csv"
+    for out in (geojson, table):
+        code, _, _ = run("--replay", archive, "--out", str(out), capsys=capsys)
+        assert code == 0
+    features = {
+        f["properties"]["id"]: f
+        for f in json.loads(geojson.read_text(encoding="utf-8"))["features"]
+    }
+    lisbon = features["1050000000000000101"]
+    assert lisbon["geometry"]["coordinates"] == [-9.14, 38.72]
+    assert lisbon["properties"]["place_label"] == "Lisbon, Portugal"
+    assert lisbon["properties"]["text"].startswith(
+        "A made-up long post about the rain & the river <3"
+    )
+    assert features["1050000000000000105"]["geometry"]["coordinates"] == [15.6, 88.5]
+    assert features["1050000000000000104"]["geometry"]["coordinates"] == [179.0, -17.5]
+    with open(table, encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    assert rows["1050000000000000106"]["time_from_id"] == "true"
+    assert rows["1050000000000000106"]["created_at"].startswith("2018-10-10T")
+    assert rows["1050000000000000101"]["time_from_id"] == "false"
+    assert len(rows["1050000000000000101"]["text"]) > 280

@@ -315,3 +315,52 @@ def test_parse_speed(text: str, value: float | None) -> None:
 def test_parse_speed_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_speed(text)
+
+
+class FailingSink(RecordingSink):
+    """A sink whose third batch fails, as a full disk or a closed store would."""
+
+    def posts(self, posts: list[Post]) -> None:
+        if len(self.batches) == 2:
+            raise RuntimeError("made-up fault while storing")
+        super().posts(posts)
+
+
+def test_a_fault_mid_replay_keeps_what_came_before_and_says_where(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "a.jsonl", [v2_line(f"18600000000000000{i:02d}") for i in range(6)]
+    )
+    sink = FailingSink()
+    ReplaySource(path, batch_size=1, profile_matcher=None).run(sink)
+    assert [p.id for p in sink.all_posts] == ["1860000000000000000", "1860000000000000001"]
+    assert sink.last.state == "error"
+    assert sink.last.message.endswith(
+        "stopped at line 3: unexpected fault (RuntimeError: made-up fault while storing)"
+    )
+
+
+def test_a_file_that_is_no_archive_ends_the_replay_with_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are notes\nnot posts\n", encoding="utf-8")
+    sink = RecordingSink()
+    ReplaySource(path, profile_matcher=None).run(sink)
+    assert sink.last.state == "error"
+    assert sink.last.message.startswith("notes.txt is not an archive of posts (line 1: ")
+    assert sink.all_posts == []
+
+
+def test_a_paced_replay_plays_posts_with_no_time_at_once(tmp_path: Path) -> None:
+    timeless = v1_status("1050000000000000001", "no time, an id from 2006")
+    del timeless["created_at"]
+    timeless["id_str"] = "20"
+    records = [
+        v2_line("1860000000000000002", "second", created_at="2026-01-01T00:00:01.000Z"),
+        timeless,
+        v2_line("1860000000000000001", "first", created_at="2026-01-01T00:00:00.000Z"),
+    ]
+    sink = RecordingSink()
+    ReplaySource(write_lines(tmp_path / "a.jsonl", records), speed=100, profile_matcher=None).run(
+        sink
+    )
+    assert [p.text for p in sink.all_posts] == ["no time, an id from 2006", "first", "second"]
+    assert sink.last.state == "stopped"

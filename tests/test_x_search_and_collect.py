@@ -217,3 +217,21 @@ def test_collect_follows_an_area_with_recent_search(tmp_path: Path, data_dir: Pa
         "flood on the quay",
         "flood, tagged Lisbon",
     ]
+
+
+def test_a_search_page_with_errors_and_odd_results_keeps_its_good_posts() -> None:
+    source = XRecentSearchSource(["rain"], DEFAULT_TOKEN)
+    good = payloads.point_post(text="rain that is fine")
+    page = {
+        "data": [good["data"], {"id": 7, "text": "an id that is a number"}, "not a post"],
+        "includes": good["includes"],
+        # X's partial errors: a referenced post it could not find.
+        "errors": [{"title": "Not Found Error", "detail": "Could not find tweet with id: [1]."}],
+        "meta": {"newest_id": "1862000000000000001", "result_count": 3},
+    }
+    posts = source.posts_from_page(page)
+    assert [p.text for p in posts] == ["rain that is fine"]
+    assert source.bad_records == 2 and source.notices == {"errors": 1}
+    assert source.since_ids == ["1862000000000000001"]
+    assert source.posts_from_page({"meta": 5, "includes": [], "data": {"id": "1"}}) == []
+    assert source.bad_records == 3

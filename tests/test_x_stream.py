@@ -5,6 +5,7 @@ No Qt here: a recording sink stands where the window's worker would.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -303,6 +304,22 @@ def test_odd_lines_never_end_the_stream(fake: FakeX, start: Any) -> None:
     ]
     assert run.sink.got()[2].terms == ()  # an untagged rule names none of our terms
     assert run.source.malformed_lines == 1
+    # The window hears what was skipped, and what X said besides posts.
+    live_messages = [e.message for e in run.sink.events if e.state == "live"]
+    assert "Receiving posts · 1 bad line skipped" in live_messages
+
+
+def test_an_error_line_that_does_not_end_the_stream_is_a_notice(fake: FakeX, start: Any) -> None:
+    run = start(["rain"])
+    live(run, fake)
+    error = {"errors": [{"title": "made-up-problem", "detail": "a made-up error from X"}]}
+    fake.inject(
+        malformed_line(json.dumps(error)),
+        SendPost(payloads.point_post(text="rain after the notice"), ("rain has:geo",)),
+    )
+    wait_for(lambda: len(run.sink.got()) == 1)
+    assert run.source.notices == {"errors": 1} and run.source.malformed_lines == 0
+    assert run.sink.last().message == "Receiving posts · notices: 1 errors"
     assert fake.stream_connections == 1  # no reconnect was needed
 
 

@@ -14,21 +14,26 @@ box is `[west, south, east, north]`. Odd is not wrong:
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 # How far past ±180 a box edge may run (one more turn of the globe).
 _LON_OVERRUN = 360.0
+_FLOAT_MAX = sys.float_info.max
 
 
 def number_fault(value: Any) -> str | None:
     """Why `value` is not a finite number (bools are not numbers here)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"not a number: {short(value)}"
-    try:
-        finite = math.isfinite(value)
-    except OverflowError:  # an integer too big for a float
-        finite = False
-    return None if finite else f"not a finite number: {short(value)}"
+    # Exact type tests: JSON gives plain floats and ints, and this runs for
+    # every coordinate of every post.
+    kind = type(value)
+    if kind is float:
+        return None if math.isfinite(value) else f"not a finite number: {short(value)}"
+    if kind is int:  # an integer too big for a float is no coordinate either
+        return (
+            None if -_FLOAT_MAX <= value <= _FLOAT_MAX else f"not a finite number: {short(value)}"
+        )
+    return f"not a number: {short(value)}"
 
 
 def point_fault(pair: Any, order: str = "lon, lat") -> str | None:

@@ -16,8 +16,8 @@ list is sent at the latest when it holds `batch_size` posts or has waited
 `batch_seconds`, so "max" speed sends big, infrequent batches and slow
 speeds send each post on time.
 
-A post with no known time (see core/post_time.py) is sent at once, like
-one out of order.
+A post with no known time (see core/post_time.py) is played first and sent
+at once.
 
 Terms: a post is kept when its text matches at least one term as X would
 (`core.term_match`), and its `terms` are the ones it matches; with no terms
@@ -34,6 +34,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from geotweets_desktop.core.archive import ArchiveReader
@@ -51,6 +52,7 @@ BATCH_SIZE = 1_000
 BATCH_SECONDS = 0.05
 PROGRESS_SECONDS = 0.25
 MAX_GAP_S = 3600.0
+_NO_TIME = datetime.min.replace(tzinfo=UTC)
 
 
 def parse_speed(text: str) -> float | None:
@@ -146,10 +148,20 @@ class ReplaySource:
         except OSError as exc:
             sink.status(StatusEvent("error", f"Cannot read {self.path}: {exc.strerror or exc}"))
             return
+        except Exception as exc:  # the posts before it are sent; say where and why
+            posts.close()  # sets reader.lines_read to the line reading stopped at
+            fault = f"unexpected fault ({type(exc).__name__}: {exc})"
+            sink.status(
+                StatusEvent(
+                    "error", f"{self.summary()}; stopped at line {self.reader.lines_read}: {fault}"
+                )
+            )
+            return
         finally:
             posts.close()
-        if self.finished and not self.reader.recognised:
-            sink.status(StatusEvent("error", self.reader.not_an_archive() or self.summary()))
+        why_not = self.reader.why_not_an_archive() if self.finished else None
+        if why_not is not None:
+            sink.status(StatusEvent("error", why_not))
             return
         sink.status(StatusEvent("stopped", self.summary()))
 
@@ -165,7 +177,9 @@ class ReplaySource:
                 last_progress = self._clock()
                 read = f"Reading {self.path.name}: {len(kept):,} posts"
                 sink.status(StatusEvent("connecting", read))
-        kept.sort(key=lambda post: post.created_at)  # stable: equal times keep file order
+        # Stable: equal times keep file order. Posts with no time go first
+        # (they are sent at once, like posts out of order).
+        kept.sort(key=lambda post: post.created_at or _NO_TIME)
         self._to_play = len(kept)
         return kept
 
@@ -181,55 +195,57 @@ class ReplaySource:
         previous = 0.0  # archive time of the previous post
         closed_up = 0.0  # archive seconds of gaps closed up so far
         sink.status(StatusEvent("live", f"Replaying {self.path.name}"))
-        for post in posts:
-            if self._stopped:
-                break
-            self._taken += 1
-            found = matcher.matching(post.text) if matcher is not None else post.terms
-            if (matcher is not None and not found) or (areas and not post_inside(post, areas)):
-                if clock() - last_progress >= self._progress_seconds:
-                    last_progress = clock()
-                    sink.status(StatusEvent("live", self.progress()))
-                continue
-            post.terms = found
-            if speed is not None and post.created_at is not None:
-                moment = post.created_at.timestamp()
-                if first_time is None:
-                    first_time = previous = moment
-                elif abs(moment - previous) > MAX_GAP_S:
-                    closed_up += moment - previous
-                previous = moment
-                due = started + (moment - closed_up - first_time) / speed
-                if self._paused or due + self._shift > clock():
+        try:
+            for post in posts:
+                if self._stopped:
+                    break
+                self._taken += 1
+                found = matcher.matching(post.text) if matcher is not None else post.terms
+                if (matcher is not None and not found) or (areas and not post_inside(post, areas)):
+                    if clock() - last_progress >= self._progress_seconds:
+                        last_progress = clock()
+                        sink.status(StatusEvent("live", self.progress()))
+                    continue
+                post.terms = found
+                if speed is not None and post.created_at is not None:
+                    moment = post.created_at.timestamp()
+                    if first_time is None:
+                        first_time = previous = moment
+                    elif abs(moment - previous) > MAX_GAP_S:
+                        closed_up += moment - previous
+                    previous = moment
+                    due = started + (moment - closed_up - first_time) / speed
+                    if self._paused or due + self._shift > clock():
+                        if batch:
+                            sink.posts(batch)
+                            batch = []
+                            last_flush = clock()
+                        if not self._wait_until(due):
+                            break
+                elif self._paused:
                     if batch:
                         sink.posts(batch)
                         batch = []
-                        last_flush = clock()
-                    if not self._wait_until(due):
+                    if not self._wait_until(0.0):
                         break
-            elif self._paused:
-                if batch:
+                batch.append(post)
+                self.matched += 1
+                location = post.location
+                if location is not None:
+                    self.kinds[location.kind] += 1
+                now = clock()
+                if len(batch) >= self._batch_size or now - last_flush >= self._batch_seconds:
                     sink.posts(batch)
                     batch = []
-                if not self._wait_until(0.0):
-                    break
-            batch.append(post)
-            self.matched += 1
-            location = post.location
-            if location is not None:
-                self.kinds[location.kind] += 1
-            now = clock()
-            if len(batch) >= self._batch_size or now - last_flush >= self._batch_seconds:
+                    last_flush = now
+                if now - last_progress >= self._progress_seconds:
+                    last_progress = now
+                    sink.status(StatusEvent("live", self.progress()))
+            else:
+                self.finished = True
+        finally:
+            if batch:  # sent even when a fault ends the replay: nothing read is lost
                 sink.posts(batch)
-                batch = []
-                last_flush = now
-            if now - last_progress >= self._progress_seconds:
-                last_progress = now
-                sink.status(StatusEvent("live", self.progress()))
-        else:
-            self.finished = True
-        if batch:
-            sink.posts(batch)
 
     def _wait_until(self, due: float) -> bool:
         """Sleep until `due` (+ time paused); False when stopped meanwhile."""

@@ -24,6 +24,7 @@ import requests
 import tweepy
 
 from geotweets_desktop.core.archive.records import V2_NOTICE_KIND
+from geotweets_desktop.core.archive.summary import live_text
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.area.rules import following_summary, search_queries
@@ -154,7 +155,7 @@ class XRecentSearchSource:
             if response.headers.get("x-rate-limit-remaining") == "0":
                 reset = response.headers.get("x-rate-limit-reset")
                 wait = max(wait, _until(int(reset) if reset and reset.isdigit() else None, wait))
-            sink.status(StatusEvent("live", f"{len(posts)} new, next poll in {wait:.0f} s"))
+            sink.status(StatusEvent("live", self._live_message(len(posts), wait)))
             self._stop.wait(wait)
 
     def posts_from_page(self, page: Any, index: int = 0) -> list[Post]:
@@ -191,6 +192,10 @@ class XRecentSearchSource:
         if found is not None and not isinstance(found, list):
             self._bad_record(f"data is not a list: {short(found)}")
         return posts
+
+    def _live_message(self, new: int, wait: float) -> str:
+        head = f"{new} new, next poll in {wait:.0f} s"
+        return live_text(head, self.notices, self.bad_records, "result")
 
     def _bad_record(self, reason: str) -> None:
         self.bad_records += 1

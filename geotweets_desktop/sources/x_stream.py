@@ -32,6 +32,7 @@ import requests
 import tweepy
 
 from geotweets_desktop.core.archive.records import V2_NOTICE_KIND
+from geotweets_desktop.core.archive.summary import live_text
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.area.rules import following_summary
@@ -183,7 +184,7 @@ class XStreamSource:
                     continue
                 self._backoff.reset()
                 self._set_response(response)
-                sink.status(StatusEvent("live", "Receiving posts"))
+                sink.status(StatusEvent("live", self._live_message()))
                 reason = self._read_lines(response)
                 self._set_response(None)
             if self._stop.is_set():
@@ -227,10 +228,10 @@ class XStreamSource:
             text = line.decode("utf-8")
             obj = json.loads(text)
         except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-            self._bad_line(f"not JSON ({type(exc).__name__})", len(line))
+            self._bad_line(f"not JSON ({type(exc).__name__})", len(line), sink)
             return None
         if not isinstance(obj, dict):
-            self._bad_line("not a JSON object", len(line))
+            self._bad_line("not a JSON object", len(line), sink)
             return None
         if "data" not in obj and "errors" in obj:
             self.notices[V2_NOTICE_KIND] += 1
@@ -238,21 +239,26 @@ class XStreamSource:
             if "disconnect" in title.lower():
                 return "stopped by X (operational disconnect)"
             log.warning("X sent an error in the stream: %s", title)
+            sink.status(StatusEvent("live", self._live_message()))
             return None
         try:
             post = post_from_v2(obj, self._term_for_tag, locate_profile, raw=storable(text))
         except PayloadError as exc:
-            self._bad_line(str(exc), len(line))
+            self._bad_line(str(exc), len(line), sink)
             return None
         except Exception as exc:  # one line's fault must not end the stream
-            self._bad_line(f"unexpected fault ({type(exc).__name__})", len(line))
+            self._bad_line(f"unexpected fault ({type(exc).__name__})", len(line), sink)
             return None
         sink.posts([post])
         return None
 
-    def _bad_line(self, reason: str, size: int) -> None:
+    def _bad_line(self, reason: str, size: int, sink: Sink) -> None:
         self.malformed_lines += 1
         log.warning("skipped a stream line of %d bytes: %s", size, reason)
+        sink.status(StatusEvent("live", self._live_message()))
+
+    def _live_message(self) -> str:
+        return live_text("Receiving posts", self.notices, self.malformed_lines, "line")
 
     def _term_for_tag(self, tag: str) -> str | None:
         return term_from_tag(tag, self.session_key)

@@ -39,6 +39,7 @@ class SessionController(QObject):
     sourceFinished = Signal(object)  # the Source that ended by itself
     statsChanged = Signal()
     sessionChanged = Signal()
+    noticed = Signal(str)  # a passing message for the user (the status bar shows it)
 
     def __init__(self, store: SessionStore, bridge: MapBridge, parent: QObject | None = None):
         super().__init__(parent)
@@ -72,6 +73,7 @@ class SessionController(QObject):
         self._beat.timeout.connect(self._flush_soon)
         self._beat.start()
         bridge.postRequested.connect(self._show_post)
+        bridge.postsRequested.connect(self._list_posts)
         bridge.postLinkRequested.connect(self._open_post)
 
     # -- streams -------------------------------------------------------------
@@ -294,6 +296,10 @@ class SessionController(QObject):
     def _configure_page(self) -> None:
         self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)
 
+    def _list_posts(self, keys: list[int]) -> None:
+        found = [(key, post) for key in keys if (post := self.store.post(key)) is not None]
+        self.bridge.list_posts(keys, found)
+
     def _show_post(self, key: int) -> None:
         post = self.store.post(key)
         if post is not None:
@@ -301,8 +307,8 @@ class SessionController(QObject):
 
     def _open_post(self, key: int) -> None:
         post = self.store.post(key)
-        if post is not None and post.url:
-            QDesktopServices.openUrl(QUrl(post.url))
+        if post is not None and post.url and not QDesktopServices.openUrl(QUrl(post.url)):
+            self.noticed.emit(f"No web browser could be opened for {post.url}")
 
     def _set_state(self, event: StatusEvent) -> None:
         self.state = event

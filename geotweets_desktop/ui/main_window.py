@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geotweets_desktop import APP_NAME, credentials
+from geotweets_desktop import APP_NAME, __version__, credentials
 from geotweets_desktop.core.area.model import Area, AreaError
 from geotweets_desktop.core.gazetteer import gazetteer
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.core.usage import UsageMeter
-from geotweets_desktop.paths import resources_dir
+from geotweets_desktop.paths import data_dir, resources_dir
 from geotweets_desktop.sources.base import Source
 from geotweets_desktop.sources.demo import DemoSource
 from geotweets_desktop.sources.replay import ReplaySource
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         if settings.window_geometry is not None:
             self.restoreGeometry(settings.window_geometry)
+            self._fit_on_screen()
 
         self._archive: tuple[Path, float | None] | None = None  # the last one replayed
         self._reopened: SessionInfo | None = None  # the last stored session opened
@@ -106,15 +107,25 @@ class MainWindow(QMainWindow):
         self.controller.sessionChanged.connect(self._update_buttons)
         self.controller.statusChanged.connect(self._update_buttons)
         self.controller.sourceFinished.connect(self._source_finished)
+        self.controller.noticed.connect(lambda text: self.status.showMessage(text, 15_000))
         self._update_buttons()
         self.search.terms_edit.setFocus()
+
+    def _fit_on_screen(self) -> None:
+        """A size saved wider or taller than the screen (earlier versions let a
+        long status text widen the window) comes back within the screen."""
+        screen = self.screen().availableGeometry()
+        width = min(self.width(), screen.width())
+        height = min(self.height(), screen.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
 
     # -- building --------------------------------------------------------------
 
     def _connect_search_bar(self) -> None:
         bar = self.search
         bar.choose_source(self.settings.source)
-        bar.located_only_check.setChecked(self.settings.located_only)
+        bar.set_located_only(self.settings.located_only)
         bar.terms_edit.setText(self.settings.last_terms)
         bar.terms_edit.returnPressed.connect(self.start_search)
         bar.start_button.clicked.connect(self.start_search)
@@ -206,7 +217,7 @@ class MainWindow(QMainWindow):
             return True
         self.settings.last_terms = text
         self.settings.source = kind
-        self.settings.located_only = bar.located_only_check.isChecked()
+        self.settings.located_only = bar.located_only
         if kind == SOURCE_DEMO:
             self.welcome.hide()
             self.controller.start(DemoSource(terms))
@@ -219,7 +230,7 @@ class MainWindow(QMainWindow):
                 bar.show_error("Live posts from X need a Bearer token: Settings → X credentials…")
                 return False
         source: Source
-        located_only = bar.located_only_check.isChecked()
+        located_only = bar.located_only
         try:
             if kind == SOURCE_X_STREAM:
                 source = XStreamSource(terms, token, located_only=located_only, areas=self.areas)
@@ -292,7 +303,10 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
-            f"{APP_NAME} puts public posts that match your terms on a live map.\n\n"
+            f"{APP_NAME} {__version__} puts public posts that match your terms on a live "
+            "map.\n\nFree software under the MIT licence. How to use it: the README "
+            "that comes with the app (README.md in its source).\n\n"
+            f"Your sessions and settings are kept in {data_dir()}.\n\n"
             "Map data © OpenStreetMap contributors; offline basemap from Natural Earth.",
         )
 
@@ -346,9 +360,8 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.result_ is not None:
             result = dialog.result_
             note = f" ({result.left_out:,} without a location left out)" if result.left_out else ""
-            self.status.showMessage(
-                f"Exported {result.written:,} posts to {result.path}{note}", 15_000
-            )
+            posts = "1 post" if result.written == 1 else f"{result.written:,} posts"
+            self.status.showMessage(f"Exported {posts} to {result.path}{note}", 15_000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.shutdown()

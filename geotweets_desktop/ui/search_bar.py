@@ -118,11 +118,23 @@ class SearchBar(QWidget):
         column.addWidget(self.error_label)
         self.source_combo.currentIndexChanged.connect(self._source_changed)
         self._user_terms = ""
+        self._located_only = True  # the user's choice, kept while the box shows another
         self._source_changed()
 
     @property
     def source_kind(self) -> str:
         return str(self.source_combo.currentData())
+
+    @property
+    def located_only(self) -> bool:
+        """The user's choice for X sources, whatever the box shows now."""
+        check = self.located_only_check
+        return check.isChecked() if check.isEnabled() else self._located_only
+
+    def set_located_only(self, value: bool) -> None:
+        self._located_only = value
+        if self.located_only_check.isEnabled():
+            self.located_only_check.setChecked(value)
 
     def choose_source(self, kind: str) -> None:
         self.source_combo.setCurrentIndex(max(self.source_combo.findData(kind), 0))
@@ -158,8 +170,16 @@ class SearchBar(QWidget):
 
     def _source_changed(self, *_args: object) -> None:
         kind = self.source_kind
-        # The demo makes its own locations; has:geo only means something to X.
-        self.located_only_check.setEnabled(kind in (SOURCE_X_STREAM, SOURCE_X_SEARCH))
+        # has:geo only means something to X: elsewhere the box shows what
+        # plays (the demo and archives include posts without a location).
+        asks_x = kind in (SOURCE_X_STREAM, SOURCE_X_SEARCH)
+        if asks_x != self.located_only_check.isEnabled():
+            if asks_x:
+                self.located_only_check.setChecked(self._located_only)
+            else:
+                self._located_only = self.located_only_check.isChecked()
+                self.located_only_check.setChecked(False)
+        self.located_only_check.setEnabled(asks_x)
         if kind == SOURCE_ARCHIVE:
             self.terms_edit.setPlaceholderText(f"{ALL_POSTS} (or terms to keep)")
         elif kind == SOURCE_SESSION:

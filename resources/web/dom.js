@@ -10,5 +10,14 @@
     return node;
   }
 
-  window.GeoTweetsDom = { el: el };
+  /* A post's time for people: local time, "Time unknown" for a post that
+   * carries none, and a note when it was worked out from the post id. */
+  function postTime(post) {
+    const when = new Date(post.created_at);
+    let time = !post.created_at ? "Time unknown" : isNaN(when) ? post.created_at : when.toLocaleString();
+    if (post.time_from_id) time += " (from the post id)";
+    return time;
+  }
+
+  window.GeoTweetsDom = { el: el, postTime: postTime };
 })();

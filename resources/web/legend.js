@@ -1,10 +1,23 @@
 /* The legend: a Leaflet control showing the points layer's terms (colour and
- * count) and a switch per location kind. It reads the layer and listens to
- * its events; every user-typed string is set as text. */
+ * count of located posts) and a switch per location kind, with the symbol the
+ * map draws for it. Located posts that match no term have a row of their own:
+ * "All posts" when the session has no terms (a replay without a filter). It
+ * reads the layer and listens to its events; every user-typed string is set
+ * as text. */
 (function () {
   "use strict";
 
   const el = window.GeoTweetsDom.el;
+
+  function termRow(name, color, countNode) {
+    const row = el("div", "gt-term");
+    const swatch = el("span", "gt-swatch");
+    swatch.style.background = color;
+    row.appendChild(swatch);
+    row.appendChild(el("span", "gt-term-name", name));
+    row.appendChild(countNode);
+    return row;
+  }
 
   const Legend = L.Control.extend({
     options: { position: "topright" },
@@ -16,6 +29,8 @@
       this._synthetic = false;
       this._termCountNodes = [];
       this._kindCountNodes = [];
+      this._noTermRow = null;
+      this._noTermCount = null;
     },
 
     onAdd: function () {
@@ -51,19 +66,28 @@
       if (this._synthetic) box.appendChild(el("div", "gt-synthetic", "Synthetic demo data"));
       if (this._sourceLabel) box.appendChild(el("div", "gt-source", this._sourceLabel));
       const terms = el("div", "gt-terms");
+      const named = points.terms();
       const termCounts = points.termCounts();
-      this._termCountNodes = points.terms().map(function (term, i) {
-        const row = el("div", "gt-term");
-        const swatch = el("span", "gt-swatch");
-        swatch.style.background = term.color;
-        row.appendChild(swatch);
-        row.appendChild(el("span", "gt-term-name", term.term));
+      if (named.length || this._sourceLabel) {
+        terms.appendChild(el("div", "gt-section-title", "Located posts"));
+      }
+      this._termCountNodes = named.map(function (term, i) {
         const count = el("span", "gt-count", String(termCounts[i]));
-        row.appendChild(count);
-        terms.appendChild(row);
+        terms.appendChild(termRow(term.term, term.color, count));
         return count;
       });
-      if (!points.terms().length) terms.appendChild(el("div", "gt-empty", "No search yet"));
+      this._noTermCount = el("span", "gt-count", String(points.noTermCount()));
+      this._noTermRow = termRow(
+        named.length ? "No term" : "All posts",
+        window.GeoTweetsPoints.NO_TERM_COLOR,
+        this._noTermCount
+      );
+      this._noTermRow.classList.add("gt-no-term");
+      terms.appendChild(this._noTermRow);
+      this._showNoTermRow();
+      if (!named.length && !this._sourceLabel) {
+        terms.appendChild(el("div", "gt-empty", "No search yet"));
+      }
       box.appendChild(terms);
       const kinds = el("div", "gt-kinds");
       kinds.appendChild(el("div", "gt-kinds-title", "Located by"));
@@ -77,7 +101,11 @@
           points.setKindVisible(code, check.checked);
         });
         label.appendChild(check);
-        label.appendChild(el("span", "gt-kind-symbol gt-kind-" + kind.name));
+        const symbol = el("canvas", "gt-kind-symbol gt-kind-" + kind.name);
+        symbol.width = 14;
+        symbol.height = 14;
+        window.GeoTweetsPoints.drawKindSymbol(symbol, kind.name, "#666666");
+        label.appendChild(symbol);
         label.appendChild(el("span", "", kind.label));
         const count = el("span", "gt-count", String(kindCounts[code]));
         label.appendChild(count);
@@ -102,6 +130,17 @@
       this._kindCountNodes.forEach(function (node, k) {
         node.textContent = String(kindCounts[k]);
       });
+      if (this._noTermCount) this._noTermCount.textContent = String(this._points.noTermCount());
+      this._showNoTermRow();
+    },
+
+    /* "All posts" whenever a session without terms plays; "No term" only
+     * once such posts exist. */
+    _showNoTermRow: function () {
+      if (!this._noTermRow) return;
+      const named = this._points.terms().length > 0;
+      const show = named ? this._points.noTermCount() > 0 : !!this._sourceLabel;
+      this._noTermRow.style.display = show ? "" : "none";
     },
   });
 

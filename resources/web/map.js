@@ -2,8 +2,9 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown). The page answers through three slots: reportReady once it
- * listens, requestPost when a point is clicked, openPost for a post's link.
+ * postShown, postsListed). The page answers through four slots: reportReady
+ * once it listens, requestPost when a point is clicked, requestPosts for a
+ * page of a stack's list (a JSON array of keys), openPost for a post's link.
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -65,6 +66,7 @@
       function openLink(key) {
         bridge.openPost(key);
       }
+      let stackList = null;
       bridge.configured.connect(configure);
       bridge.pointsAdded.connect(function (json) {
         points.addPoints(JSON.parse(json));
@@ -78,6 +80,19 @@
       });
       points.on("pointclick", function (event) {
         bridge.requestPost(event.key);
+      });
+      points.on("stackclick", function (event) {
+        stackList = new window.GeoTweetsStack.StackList(
+          map,
+          event.latlng,
+          event.keys,
+          points.terms(),
+          function (keys) { bridge.requestPosts(JSON.stringify(keys)); },
+          function (key) { bridge.requestPost(key); }
+        );
+      });
+      bridge.postsListed.connect(function (json) {
+        if (stackList) stackList.showPage(JSON.parse(json));
       });
       bridge.reportReady();
     }).catch(function (error) {

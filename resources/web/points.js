@@ -13,9 +13,14 @@
  *   as styled circles when few, as pixels written straight into one
  *   ImageData when many. Clicks are hit-tested through the grid too.
  *
+ * Posts located by one place share its centre. Drawn as circles, the posts
+ * on one spot are one stack: a pie of their terms' shares (so no term hides
+ * another) with a badge counting them; a click on a stack lists its posts.
+ *
  * Events: "configure" (new terms or kinds), "countschange" (per-term and
  * per-kind counts moved), "pointsadded" {keys}, "redraw" {ms, mode} after
- * every drawing, "pointclick" {index, key} when a click hits a point.
+ * every drawing, "pointclick" {index, key} when a click hits a lone point,
+ * "stackclick" {keys, latlng} when it hits several on one spot (newest first).
  */
 (function () {
   "use strict";
@@ -25,6 +30,41 @@
   const MAX_TERMS = 16; // term slots per cell (the last one is "no term")
   const NO_TERM = 255; // also caps the terms a point can name: its term is a byte
   const NO_TERM_COLOR = "#555555";
+  const LAND_COLOR = "#f3f0e8"; // the offline basemap's land
+  const CIRCLE_RADIUS_PX = 4; // 5 from zoom 6
+  const STACK_RING_PX = 3; // a stack is this much wider than a lone point
+
+  /* How each kind of location looks, on the map and in the legend alike. */
+  const KIND_LOOK = {
+    exact: { fillAlpha: 1, stroke: "#ffffff", lineWidth: 1 },
+    place: { fillAlpha: 0.75, stroke: "rgba(0,0,0,0.35)", lineWidth: 1 },
+    // Profile text is the least certain kind: a hollow ring.
+    profile: { fillAlpha: 0, stroke: null, lineWidth: 2 },
+  };
+
+  function paintKind(ctx, path, color, kindName) {
+    const look = KIND_LOOK[kindName] || KIND_LOOK.place;
+    if (look.fillAlpha > 0) {
+      ctx.globalAlpha = look.fillAlpha;
+      ctx.fillStyle = color;
+      ctx.fill(path);
+      ctx.globalAlpha = 1;
+    }
+    ctx.lineWidth = look.lineWidth;
+    ctx.strokeStyle = look.stroke || color;
+    ctx.stroke(path);
+  }
+
+  /* A kind's symbol exactly as the map draws it, on the legend's small canvas
+   * (over the basemap's land colour, as on the map). */
+  function drawKindSymbol(canvas, kindName, color) {
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = LAND_COLOR;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const path = new Path2D();
+    path.arc(canvas.width / 2, canvas.height / 2, CIRCLE_RADIUS_PX, 0, 2 * Math.PI);
+    paintKind(ctx, path, color, kindName);
+  }
 
   function termSlot(term) {
     return term === NO_TERM ? MAX_TERMS - 1 : Math.min(term, MAX_TERMS - 2);
@@ -127,6 +167,7 @@
       this._kinds = []; // [{name, label}]; a point's kind is an index into it
       this._kindVisible = [];
       this._termCounts = [];
+      this._noTermCount = 0; // located posts that match none of the terms
       this._kindCounts = [];
       this._beyondMap = 0; // located posts too near a pole for the projection
       this._points = null; // made when the kinds are known (configure)
@@ -160,6 +201,7 @@
     configure: function (terms, kinds) {
       this._terms = terms.slice(0, NO_TERM);
       this._termCounts = this._terms.map(function () { return 0; });
+      this._noTermCount = 0;
       if (!this._points || this._points.kindCount !== kinds.length) {
         this._points = new PointIndex(kinds.length);
         this._kindCounts = kinds.map(function () { return 0; });
@@ -208,6 +250,7 @@
           if (first === NO_TERM) first = t;
           this._termCounts[t] += 1;
         }
+        if (first === NO_TERM) this._noTermCount += 1;
         points.push(batch.key[i], xy[0], xy[1], first, kind);
         this._kindCounts[kind] += 1;
       }
@@ -227,6 +270,7 @@
       this._beyondMap = 0;
       this.fire("beyondchange");
       this._termCounts = this._terms.map(function () { return 0; });
+      this._noTermCount = 0;
       this._kindCounts = this._kinds.map(function () { return 0; });
       this.redraw();
       this.fire("countschange");
@@ -244,6 +288,7 @@
     kinds: function () { return this._kinds; },
     kindVisible: function (kind) { return this._kindVisible[kind] === true; },
     termCounts: function () { return this._termCounts; },
+    noTermCount: function () { return this._noTermCount; },
     kindCounts: function () { return this._kindCounts; },
     pointCount: function () { return this._points ? this._points.count : 0; },
     /* Posts located nearer a pole than the map reaches: not drawn, not counted above. */
@@ -394,44 +439,88 @@
       const pts = this._points;
       const visible = this._kindVisible;
       const kindCount = this._kinds.length;
-      const radius = f.zoom >= 6 ? 5 : 4;
-      const paths = new Map();
+      const radius = f.zoom >= 6 ? CIRCLE_RADIUS_PX + 1 : CIRCLE_RADIUS_PX;
       const scale = f.scale;
+      // The posts on each screen pixel: one lone point, or a stack. At most
+      // `vectorLimit` points come here, so a Map per redraw stays cheap.
+      const spots = new Map();
       this._eachCell(f, function (cell, shift) {
         for (let i = pts.head[cell]; i !== -1; i = pts.next[i]) {
-          const kind = pts.kind[i];
-          if (!visible[kind]) continue;
+          if (!visible[pts.kind[i]]) continue;
           const px = pts.xy[2 * i] * scale + shift - f.ox;
           const py = pts.xy[2 * i + 1] * scale - f.oy;
-          const id = pts.term[i] * kindCount + kind;
-          let path = paths.get(id);
-          if (!path) {
-            path = new Path2D();
-            paths.set(id, path);
+          const spot = (Math.round(px) + 16384) * 65536 + Math.round(py) + 16384;
+          const found = spots.get(spot);
+          if (found === undefined) {
+            spots.set(spot, { x: px, y: py, first: i, n: 1, terms: null });
+            continue;
           }
-          path.moveTo(px + radius, py);
-          path.arc(px, py, radius, 0, 2 * Math.PI);
+          if (found.terms === null) found.terms = new Map([[pts.term[found.first], 1]]);
+          found.n += 1;
+          found.terms.set(pts.term[i], (found.terms.get(pts.term[i]) || 0) + 1);
         }
       });
-      // One path per (term, kind): a handful of fills instead of one per point.
+      // Lone points: one path per (term, kind), a handful of fills in all.
+      const paths = new Map();
+      const stacks = [];
+      for (const spot of spots.values()) {
+        if (spot.n > 1) {
+          stacks.push(spot);
+          continue;
+        }
+        const i = spot.first;
+        const id = pts.term[i] * kindCount + pts.kind[i];
+        let path = paths.get(id);
+        if (!path) {
+          path = new Path2D();
+          paths.set(id, path);
+        }
+        path.moveTo(spot.x + radius, spot.y);
+        path.arc(spot.x, spot.y, radius, 0, 2 * Math.PI);
+      }
       for (const [id, path] of paths) {
         const color = this._termColor(Math.floor(id / kindCount));
-        const kind = this._kinds[id % kindCount].name;
-        if (kind === "profile") {
-          // Profile text is the least certain kind: a hollow ring.
-          ctx.lineWidth = 2;
-          ctx.strokeStyle = color;
-          ctx.stroke(path);
-        } else {
-          ctx.globalAlpha = kind === "place" ? 0.75 : 1;
-          ctx.fillStyle = color;
-          ctx.fill(path);
-          ctx.globalAlpha = 1;
-          ctx.lineWidth = 1;
-          ctx.strokeStyle = kind === "exact" ? "#ffffff" : "rgba(0,0,0,0.35)";
-          ctx.stroke(path);
-        }
+        paintKind(ctx, path, color, this._kinds[id % kindCount].name);
       }
+      for (const stack of stacks) this._drawStack(ctx, stack, radius + STACK_RING_PX);
+    },
+
+    /* Several posts on one spot: a pie of their terms' shares, so every term
+     * there shows, and a badge with how many posts there are. */
+    _drawStack: function (ctx, stack, radius) {
+      const x = stack.x;
+      const y = stack.y;
+      const shares = Array.from(stack.terms.entries()).sort(function (a, b) {
+        return a[0] - b[0];
+      });
+      let angle = -Math.PI / 2;
+      for (const [term, count] of shares) {
+        const end = angle + (2 * Math.PI * count) / stack.n;
+        ctx.beginPath();
+        ctx.moveTo(x, y);
+        ctx.arc(x, y, radius, angle, end);
+        ctx.closePath();
+        ctx.fillStyle = this._termColor(term);
+        ctx.fill();
+        angle = end;
+      }
+      ctx.beginPath();
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = "#ffffff";
+      ctx.stroke();
+      const label = stack.n >= 10000 ? Math.floor(stack.n / 1000) + "k" : String(stack.n);
+      ctx.font = "bold 10px sans-serif";
+      const width = ctx.measureText(label).width + 6;
+      const left = x + radius - 4;
+      const top = y - radius - 8;
+      ctx.fillStyle = "#191919";
+      ctx.beginPath();
+      ctx.roundRect(left, top, width, 12, 6);
+      ctx.fill();
+      ctx.fillStyle = "#ffffff";
+      ctx.textBaseline = "middle";
+      ctx.fillText(label, left + 3, top + 6.5);
     },
 
     _palette: function (alpha) {
@@ -516,7 +605,44 @@
 
     _onMapClick: function (event) {
       const index = this.hitTest(event.containerPoint);
-      if (index >= 0) this.fire("pointclick", { index: index, key: this.keyAt(index) });
+      if (index < 0) return;
+      const stack = this.stackAt(index);
+      if (stack.length > 1) {
+        const pts = this._points;
+        const self = this;
+        this.fire("stackclick", {
+          keys: stack.map(function (i) { return self.keyAt(i); }),
+          latlng: this._map.unproject(L.point(pts.xy[2 * index], pts.xy[2 * index + 1]), 0),
+        });
+      } else {
+        this.fire("pointclick", { index: index, key: this.keyAt(index) });
+      }
+    },
+
+    /* The visible points drawn on the same spot as point `index` (within a
+     * pixel at this zoom), `index` included, newest first. */
+    stackAt: function (index) {
+      const pts = this._points;
+      const visible = this._kindVisible;
+      const scale = Math.pow(2, this._map.getZoom());
+      const cellPx = CELL * scale;
+      const x = pts.xy[2 * index] * scale;
+      const y = pts.xy[2 * index + 1] * scale;
+      const reach = Math.ceil(1 / cellPx);
+      const cx = Math.floor(x / cellPx);
+      const cy = Math.floor(y / cellPx);
+      const found = [];
+      for (let gy = Math.max(0, cy - reach); gy <= Math.min(GRID - 1, cy + reach); gy++) {
+        for (let gx = Math.max(0, cx - reach); gx <= Math.min(GRID - 1, cx + reach); gx++) {
+          for (let i = pts.head[gy * GRID + gx]; i !== -1; i = pts.next[i]) {
+            if (!visible[pts.kind[i]]) continue;
+            if (Math.abs(pts.xy[2 * i] * scale - x) > 1) continue;
+            if (Math.abs(pts.xy[2 * i + 1] * scale - y) > 1) continue;
+            found.push(i);
+          }
+        }
+      }
+      return found.sort(function (a, b) { return b - a; });
     },
 
     /* The index of the visible point nearest a container point, or -1. */
@@ -558,5 +684,9 @@
     },
   });
 
-  window.GeoTweetsPoints = { PointLayer: PointLayer };
+  window.GeoTweetsPoints = {
+    PointLayer: PointLayer,
+    drawKindSymbol: drawKindSymbol,
+    NO_TERM_COLOR: NO_TERM_COLOR,
+  };
 })();

@@ -7,7 +7,9 @@
 
   function formatRadius(metres) {
     if (!metres) return "";
-    return metres >= 1000 ? " (±" + Math.round(metres / 1000) + " km)" : " (±" + Math.round(metres) + " m)";
+    // A no-break space keeps "±25 km" on one line.
+    const size = metres >= 1000 ? Math.round(metres / 1000) + "\u00a0km" : Math.round(metres) + "\u00a0m";
+    return " (±" + size + ")";
   }
 
   /* `kinds` is the table from the configure message; `openLink(key)` asks
@@ -22,12 +24,10 @@
     const text = el("p", "gt-text", post.text);
     text.dir = "auto";
     box.appendChild(text);
-    const when = new Date(post.created_at);
-    let time = !post.created_at ? "Time unknown" : isNaN(when) ? post.created_at : when.toLocaleString();
-    if (post.time_from_id) time += " (from the post id)";
-    box.appendChild(el("div", "gt-meta gt-time", time));
+    box.appendChild(el("div", "gt-meta gt-time", window.GeoTweetsDom.postTime(post)));
     const kind = kinds[post.kind] || { name: "unknown", label: "Unknown" };
-    let where = kind.label;
+    // "Located by exact point", not "Located by Exact point".
+    let where = kind.label.charAt(0).toLowerCase() + kind.label.slice(1);
     if (post.place_label) where += ": " + post.place_label;
     where += formatRadius(post.radius_m);
     box.appendChild(el("div", "gt-meta gt-where gt-where-" + kind.name, "Located by " + where));

@@ -111,6 +111,8 @@
     openPointAt: openPointAt,
     pointPixel: pointPixel,
     visiblePointIndex: visiblePointIndex,
+    /* How many shown posts share the spot of the n-th point at this zoom. */
+    stackSizeAt: function (index) { return hooks.pointsLayer.stackAt(index).length; },
     points: function () { return hooks.pointsLayer.points(); },
     lastDraw: function () {
       return { ms: hooks.pointsLayer.lastRedrawMs, mode: hooks.pointsLayer.drawMode };

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from archive_samples import v2_line, write_lines
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from geotweets_desktop.sources.replay import BATCH_SIZE
 from geotweets_desktop.ui.controller import MAX_BATCH
@@ -112,6 +112,9 @@ def test_export_a_session_from_the_window(
         dialog.coarsen_combo.setCurrentIndex(dialog.coarsen_combo.findData("10km"))
         dialog.drop_authors.setChecked(True)
         dialog.start(session_id, tmp_path / name)
+        # A bar counting to the session's posts; a busy bar for a database copy.
+        bar = dialog.findChild(QProgressDialog)
+        assert bar.maximum() == (0 if name == "out.db" else 30)
         qtbot.waitUntil(lambda d=dialog: d.result_ is not None, timeout=20_000)
         assert dialog.result_.written == 30
     collection = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))

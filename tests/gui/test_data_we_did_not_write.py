@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from archive_samples import NOTICES, v2_line, write_lines
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 
 pytestmark = pytest.mark.gui
 
@@ -41,3 +44,25 @@ def test_a_replay_counts_repeats_once_and_says_what_the_map_cannot_draw(
     assert page.eval("document.querySelector('.gt-popup .gt-time').textContent").endswith(
         "(from the post id)"
     )
+
+
+def test_a_stack_lists_a_post_with_no_time_as_such(
+    qtbot: Any, window: Any, page: Any, tmp_path: Path
+) -> None:
+    timed = v2_line("1900000000000000011", "rain with a time", point=[-9.14, 38.72])
+    timeless = v2_line("20", "rain with no time at all", point=[-9.14, 38.72], created_at=None)
+    window.start_replay(write_lines(tmp_path / "two.jsonl", [timed, timeless]), [], None)
+    qtbot.waitUntil(lambda: page.stats()["points"] == 2, timeout=20_000)
+    page.eval("GeoTweets.map.setView([38.72, -9.14], 9, {animate: false}); true")
+    qtbot.waitUntil(lambda: page.eval("GeoTweets.lastDraw().mode") == "circles", timeout=5_000)
+    x, y = json.loads(page.eval("JSON.stringify(GeoTweets.pointPixel(0))"))
+    target = window.map_view.focusProxy() or window.map_view
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
+    qtbot.waitUntil(lambda: page.eval("!!document.querySelector('.gt-stack-row')"), timeout=5_000)
+    rows = json.loads(
+        page.eval(
+            "JSON.stringify(Array.from(document.querySelectorAll('.gt-stack-author'))"
+            ".map(n => n.textContent))"
+        )
+    )
+    assert len(rows) == 2 and any(row.endswith(" · Time unknown") for row in rows), rows

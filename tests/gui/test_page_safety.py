@@ -133,9 +133,9 @@ def test_a_real_post_links_to_x_and_the_popup_says_how_it_was_located(
     show_posts(qtbot, window, page, [exact, profile])
     first = open_popup(qtbot, page, 0)
     assert first["link"]
-    assert first["where"].startswith("Located by Exact point")
+    assert first["where"].startswith("Located by exact point")
     second = open_popup(qtbot, page, 1)
-    assert second["where"] == "Located by Profile text: Paris, France (±25 km)"
+    assert second["where"] == "Located by profile text: Paris, France (±25\u00a0km)"
     stats = page.stats()
     assert stats["kindCounts"] == {"exact": 1, "place": 0, "profile": 1}
 

@@ -11,7 +11,9 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from geotweets_desktop.sources.base import StatusEvent
+from geotweets_desktop.ui.main_window import MainWindow
 from geotweets_desktop.ui.search_bar import SOURCE_ARCHIVE, SOURCE_SESSION
+from geotweets_desktop.ui.settings import AppSettings
 
 pytestmark = pytest.mark.gui
 
@@ -121,3 +123,12 @@ def test_a_reopened_session_is_named_in_the_boxes(qtbot: Any, window: Any, page:
     assert bar.source_combo.currentText() == f"Session {session.id}: Demo (synthetic)"
     assert bar.terms_edit.text() == "rain, sun" and bar.terms_edit.isReadOnly()
     assert window.status.source_label.text() == f"Demo (synthetic) · session {session.id}"
+
+
+def test_a_saved_size_wider_than_the_screen_comes_back_within_it(qtbot: Any, window: Any) -> None:
+    screen = window.screen().availableGeometry()
+    window.resize(screen.width() + 900, screen.height())  # what a long status text once did
+    window.settings.window_geometry = window.saveGeometry()
+    again = MainWindow(window.store, AppSettings())
+    qtbot.addWidget(again)
+    assert again.width() <= screen.width() and again.height() <= screen.height()

@@ -48,7 +48,13 @@ from typing import IO, Any, Literal
 
 import orjson
 
-from geotweets_desktop.core.archive.records import EMPTY, NOTICE_KINDS, RecordError, convert
+from geotweets_desktop.core.archive.records import (
+    EMPTY,
+    NOTICE_KINDS,
+    V2_NOTICE_KIND,
+    RecordError,
+    convert,
+)
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.geolocate import ProfileMatcher
@@ -138,6 +144,10 @@ class ArchiveReader:
             next(posts, None)
         finally:
             posts.close()
+        return self.why_not_an_archive()
+
+    def why_not_an_archive(self) -> str | None:
+        """After reading: why the file is no archive at all, or None."""
         if self.recognised:
             return None
         name = self.path.name
@@ -311,6 +321,9 @@ class ArchiveReader:
             return []
         if kind != self.format:
             self._seen(kind)
+        if kind == "twarc2-pages" and "errors" in obj:
+            # X's partial errors beside the posts (a referenced post it could not show).
+            self.notices[V2_NOTICE_KIND] += 1
         for reason in converted.skipped:
             self._problem(where, reason, unit)
         for fault in converted.faults:

@@ -27,3 +27,14 @@ def reading_text(
         parts.append(notices_text(notices))
     text = ", ".join(parts)
     return f"{text}; reading stopped at {stopped}" if stopped else text
+
+
+def live_text(head: str, notices: Mapping[str, int], bad: int, unit: str) -> str:
+    """A live source's status: `head`, then what came besides posts so far
+    (`Receiving posts · notices: 1 errors · 2 bad lines skipped`)."""
+    parts = [head]
+    if notices_text(notices):
+        parts.append(notices_text(notices))
+    if bad:
+        parts.append(f"{bad:,} bad {unit}{'' if bad == 1 else 's'} skipped")
+    return " · ".join(parts)

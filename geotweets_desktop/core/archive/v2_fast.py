@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import msgspec
 
-from geotweets_desktop.core.coordinates import box_fault, point_fault
 from geotweets_desktop.core.geolocate import ProfileMatcher, exact_from_point, place_from_bbox
 from geotweets_desktop.core.payload import terms_for_tags
 from geotweets_desktop.core.post import Location, Post
@@ -181,28 +180,29 @@ class _Damaged(Exception):
 
 
 def _locate(data: _Data, includes: _Includes) -> Location | None:
+    """As `geolocate.best_location`, for a post with nothing damaged; a
+    damaged point (or, without a point, a damaged box) raises _Damaged."""
     geo = data.geo
     if geo is None:
         return None
     point = geo.coordinates.coordinates if geo.coordinates is not None else None
-    if point is not None and point_fault(point) is not None:
-        raise _Damaged
     place_bbox: list[float] | None = None
     place_name = ""
     if geo.place_id:
         for place in includes.places:
             if place.id == geo.place_id:
                 place_name = place.full_name or place.name or ""
-                if place.geo is not None and place.geo.bbox is not None:
-                    if box_fault(place.geo.bbox) is not None:
-                        raise _Damaged
-                    place_bbox = place.geo.bbox
+                place_bbox = place.geo.bbox if place.geo is not None else None
                 break
     if point is not None:
-        return exact_from_point(point, place_name)
-    if place_bbox is not None:
-        return _place(tuple(place_bbox), place_name)
-    return None
+        found = exact_from_point(point, place_name)
+    elif place_bbox is not None:
+        found = _place(tuple(place_bbox), place_name)
+    else:
+        return None
+    if found is None:
+        raise _Damaged
+    return found
 
 
 @lru_cache(maxsize=4096)

@@ -77,7 +77,9 @@ class ExportDialog(QDialog):
         form = QFormLayout(self)
         self.session_combo = QComboBox(self)
         for s in sessions:
-            label = f"{s.id}: {', '.join(s.terms)} · {s.source} · {s.received:,} posts"
+            posts = "1 post" if s.received == 1 else f"{s.received:,} posts"
+            what = " · ".join(part for part in (", ".join(s.terms), s.source, posts) if part)
+            label = f"{s.id}: {what}"
             self.session_combo.addItem(label, s.id)
         if current is not None:
             self.session_combo.setCurrentIndex(max(0, self.session_combo.findData(current)))

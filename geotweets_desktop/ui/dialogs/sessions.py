@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geotweets_desktop.core.live_stats import format_elapsed
 from geotweets_desktop.core.store import SessionInfo
 
-_COLUMNS = ("Session", "Started", "Source", "Terms", "Posts", "Located", "State")
+_COLUMNS = ("Session", "Started", "Duration", "Source", "Terms", "Posts", "Located", "State")
+_NUMBERS = (0, 2, 5, 6)  # right-aligned columns
 
 
 class SessionsDialog(QDialog):
@@ -35,9 +37,13 @@ class SessionsDialog(QDialog):
         table.verticalHeader().setVisible(False)
         for row, s in enumerate(sessions):
             state = "interrupted" if s.interrupted else "ended"
+            lasted = (
+                format_elapsed((s.ended_at - s.started_at).total_seconds()) if s.ended_at else ""
+            )
             cells = (
                 str(s.id),
                 s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                lasted,
                 s.source,
                 ", ".join(s.terms),
                 f"{s.received:,}",
@@ -46,7 +52,7 @@ class SessionsDialog(QDialog):
             )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if col in (0, 4, 5):
+                if col in _NUMBERS:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
@@ -58,7 +64,7 @@ class SessionsDialog(QDialog):
         table.doubleClicked.connect(self.accept)
         self.table = table
         layout.addWidget(table)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.open_button = buttons.addButton("Open on map", QDialogButtonBox.ButtonRole.AcceptRole)
         self.open_button.setEnabled(bool(sessions))
         buttons.accepted.connect(self.accept)

@@ -1,13 +1,14 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`clear_points`, `show_post`). Each emits the signal the page listens to,
+`clear_points`, `show_post`, `list_posts`). Each emits the signal the page listens to,
 carrying JSON text (never JavaScript source). Messages sent before the page
 is ready are held: the latest configuration and the points since the last
 clear are delivered, in that order, when it says it is.
 
-Page -> Python: three slots the page calls with plain values, re-emitted
-as Qt signals: `ready`, `postRequested`, `postLinkRequested`.
+Page -> Python: four slots the page calls with plain values, re-emitted
+as Qt signals: `ready`, `postRequested`, `postsRequested` (a page of a
+stack's list), `postLinkRequested`.
 
 Location kinds travel as small integers, their index in
 `core.post.LOCATION_KINDS`; the page learns that table (names and labels)
@@ -36,6 +37,8 @@ KIND_LABELS: dict[LocationKind, str] = {
     "profile": "Profile text",
 }
 KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KINDS)}
+# The most posts one page of a stack's list asks for (the page asks for 20).
+MAX_LISTED = 100
 KIND_TABLE = [{"name": kind, "label": KIND_LABELS[kind]} for kind in LOCATION_KINDS]
 
 
@@ -51,10 +54,12 @@ class MapBridge(QObject):
     pointsAdded = Signal(str)
     pointsCleared = Signal()
     postShown = Signal(str)
+    postsListed = Signal(str)
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
     postRequested = Signal(int)
+    postsRequested = Signal(list)  # [int] keys, at most MAX_LISTED
     postLinkRequested = Signal(int)
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
@@ -143,6 +148,30 @@ class MapBridge(QObject):
             )
         )
 
+    def list_posts(self, keys: Sequence[int], posts: Sequence[tuple[int, Post]]) -> None:
+        """A page of a stack's list: `keys` as asked (so the page can tell
+        answers apart), the posts found for them with what a row shows."""
+        index = self._term_index
+        self.postsListed.emit(
+            to_json(
+                {
+                    "keys": list(keys),
+                    "posts": [
+                        {
+                            "key": key,
+                            "author_name": post.author_name,
+                            "author_handle": post.author_handle,
+                            "text": post.text,
+                            "created_at": post.created_at.isoformat() if post.created_at else "",
+                            "time_from_id": post.time_from_id,
+                            "terms": [index[t] for t in post.terms if t in index],
+                        }
+                        for key, post in posts
+                    ],
+                }
+            )
+        )
+
     # -- page -> Python --------------------------------------------------------
 
     @Slot()
@@ -159,6 +188,20 @@ class MapBridge(QObject):
     @Slot(float)
     def requestPost(self, key: float) -> None:
         self.postRequested.emit(int(key))
+
+    @Slot(str)
+    def requestPosts(self, keys_json: str) -> None:
+        """A JSON array of keys from the page; anything else is ignored."""
+        try:
+            keys = json.loads(keys_json)
+        except ValueError:
+            keys = None
+        if not isinstance(keys, list) or not all(
+            isinstance(k, int | float) and not isinstance(k, bool) for k in keys
+        ):
+            log.warning("the page asked for posts with a malformed list of keys")
+            return
+        self.postsRequested.emit([int(k) for k in keys[:MAX_LISTED]])
 
     @Slot(float)
     def openPost(self, key: float) -> None:

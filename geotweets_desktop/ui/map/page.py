@@ -41,6 +41,7 @@ def map_page_html() -> bytes:
         ("points", "static/points.js"),
         ("legend", "static/legend.js"),
         ("popup", "static/popup.js"),
+        ("stack", "static/stack.js"),
         ("geotweets", "static/map.js"),
         ("test_hooks", "static/test_hooks.js"),
     ):
