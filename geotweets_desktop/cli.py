@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from geotweets_desktop import APP_NAME, __version__
@@ -17,8 +15,6 @@ from geotweets_desktop.commands.area_options import (
     attach_area_values,
 )
 from geotweets_desktop.paths import data_dir
-
-log = logging.getLogger("geotweets")
 
 
 def _positive(value: str) -> float:
@@ -204,23 +200,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _prepare_qt_environment(args: argparse.Namespace) -> None:
-    """Settings that must be in place before Qt starts."""
-    headless_display = sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    )
-    if headless_display and "QT_QPA_PLATFORM" not in os.environ:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        if not (args.self_check or args.screenshot):
-            log.warning("no display found: running offscreen, so no window is shown")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium refuses to start its sandbox as root.
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    if args.self_check and "GEOTWEETS_DATA_DIR" not in os.environ:
-        # The self-check must not touch the user's sessions or settings.
-        os.environ["GEOTWEETS_DATA_DIR"] = tempfile.mkdtemp(prefix="geotweets-self-check-")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(attach_area_values(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
@@ -264,7 +243,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.replay and not Path(args.replay).is_file():
             print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)
             return 2
-        _prepare_qt_environment(args)
         from geotweets_desktop.ui.app import run_app
 
         return run_app(args)

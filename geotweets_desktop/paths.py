@@ -18,8 +18,8 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("GeoTweets", "GeoTweets"))
 
 
-def store_path() -> Path:
-    return data_dir() / "sessions.db"
+def store_path(folder: Path | None = None) -> Path:
+    return (folder or data_dir()) / "sessions.db"
 
 
 def resources_dir() -> Path:

@@ -13,6 +13,7 @@ from archive_samples import v1_status, v2_line, write_lines
 
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.archive import ArchiveReader
+from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionStore
 
 
@@ -39,9 +40,9 @@ def _archive(path: Path, *, crlf: bool = False) -> Path:
 
 def _replay(path: Path, db: Path, readers: int, terms: list[str]) -> tuple[object, list[str]]:
     store = SessionStore(db)
-    session = store.start_session("replay", terms, synthetic=False)
+    engine = SessionEngine(store, label="replay", terms=terms, synthetic=False)
     try:
-        result = bulk_replay.bulk_replay(path, terms, store, session, readers=readers)
+        result = bulk_replay.bulk_replay(path, terms, engine, readers=readers)
     finally:
         store.close()
     with sqlite3.connect(db) as conn:

@@ -36,7 +36,8 @@ from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.post import Post
-from geotweets_desktop.core.store import SessionStore, post_row
+from geotweets_desktop.core.session import ArchiveReport, SessionEngine
+from geotweets_desktop.core.store import post_row
 from geotweets_desktop.core.term_match import TermMatcher
 
 BATCH = 2_000
@@ -48,16 +49,26 @@ Part = tuple[int, int | None]  # byte range [start, end); (0, None) is the whole
 
 @dataclass
 class BulkResult:
+    """What the file held; what was stored is counted by the session engine."""
+
     posts_read: int = 0
-    kept: int = 0  # posts that matched the terms
-    added: int = 0  # of those, new in the session (the rest repeated an id)
-    kinds: Counter[str] = field(default_factory=Counter)  # of the new posts
     bad_records: int = 0
     posts_with_faults: int = 0
     notices: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     stopped: str | None = None  # where and why reading ended before the end of the file
     error: str | None = None
+
+    @property
+    def report(self) -> ArchiveReport:
+        return ArchiveReport(
+            self.posts_read,
+            self.bad_records,
+            self.posts_with_faults,
+            dict(self.notices),
+            self.stopped,
+            tuple(self.problems),
+        )
 
 
 def available() -> bool:
@@ -79,14 +90,10 @@ def plan_parts(path: Path, readers: int | None = None) -> tuple[list[Part], int]
 
 
 def bulk_replay(
-    path: Path,
-    terms: Sequence[str],
-    store: SessionStore,
-    session_id: int,
-    max_posts: int | None = None,
-    readers: int | None = None,
+    path: Path, terms: Sequence[str], engine: SessionEngine, readers: int | None = None
 ) -> BulkResult:
-    """Replay `path` into `session_id` of `store` as fast as the cores allow."""
+    """Replay `path` into the engine's session as fast as the cores allow
+    (up to the engine's post limit)."""
     parts, readers = plan_parts(path, readers)
     context = multiprocessing.get_context("fork")
     gazetteer().load_all()  # built once here, not in each reader
@@ -105,7 +112,7 @@ def bulk_replay(
             receiving, sending = context.Pipe(duplex=False)
             process = context.Process(
                 target=_read,
-                args=(path, list(terms), session_id, parts[index::readers], sending),
+                args=(path, list(terms), engine.session_id, parts[index::readers], sending),
                 name=f"archive-reader-{index}",
             )
             process.start()
@@ -119,7 +126,7 @@ def bulk_replay(
     lines_before = 0  # lines in the parts already stored: problems count from the file's start
     try:
         for number in range(len(parts)):
-            summary = _store_part(pipes[number % readers], store, result, max_posts)
+            summary = _store_part(pipes[number % readers], engine, result)
             if summary is None:  # the limit was reached, or a reader failed
                 break
             for line, reason, unit, kept in summary["problems"]:
@@ -149,13 +156,11 @@ def bulk_replay(
         for process in processes:
             process.terminate()
             process.join()
-    # Counted in the store, where a repeated post is one row.
-    result.kinds.update(store.located_by_kind(session_id))
     return result
 
 
 def _store_part(
-    pipe: Connection, store: SessionStore, result: BulkResult, max_posts: int | None
+    pipe: Connection, engine: SessionEngine, result: BulkResult
 ) -> dict[str, Any] | None:
     """Store one part's rows as they come; its reader's summary, or None to stop."""
     while True:
@@ -164,13 +169,10 @@ def _store_part(
             result.error = payload
             return None
         if kind == "done":
-            return payload
-        rows = payload
-        if max_posts is not None:
-            rows = rows[: max(0, max_posts - result.added)]
-        result.added += store.add_rows(rows)
-        result.kept += len(rows)
-        if max_posts is not None and result.added >= max_posts:
+            summary: dict[str, Any] = payload
+            return summary
+        engine.add_rows(payload)
+        if engine.limit_reached() is not None:
             return None
 
 

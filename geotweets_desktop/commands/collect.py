@@ -15,23 +15,33 @@ import signal
 import sys
 import tempfile
 import threading
-import time
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from geotweets_desktop import startup
 from geotweets_desktop.commands import bulk_replay
-from geotweets_desktop.core.archive.summary import notices_text, reading_text
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
-from geotweets_desktop.core.live_stats import LiveStats
-from geotweets_desktop.core.post import LOCATION_KINDS, Post
+from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.session import (
+    ArchiveReport,
+    SessionEngine,
+    SessionLimits,
+    SessionSummary,
+)
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import parse_terms
 from geotweets_desktop.paths import store_path
-from geotweets_desktop.sources.base import Source, StatusEvent
-from geotweets_desktop.sources.replay import ReplaySource
+from geotweets_desktop.sources import factory
+from geotweets_desktop.sources.base import (
+    CountsNotices,
+    FollowsAreas,
+    ReadsArchive,
+    Source,
+    StatusEvent,
+    areas_of,
+)
 
 STORE_EVERY_S = 0.2
 # Headless runs end (non-zero) when X cannot be reached for this long.
@@ -55,39 +65,23 @@ class _QueueSink:
         self.queue.put(event)
 
 
-def _make_source(
-    terms: list[str], *, x: bool, search: bool, located_only: bool, areas: list[Area]
-) -> Source | None:
-    if not x:
-        from geotweets_desktop.sources.demo import DemoSource
+def _make_source(choice: factory.SourceChoice) -> Source | None:
+    """The chosen source; None (and a line on stderr) when X has no token."""
+    token = None
+    if choice.kind in factory.X_KINDS:
+        from geotweets_desktop import credentials
 
-        return DemoSource(terms)
-    from geotweets_desktop import credentials
-    from geotweets_desktop.sources.x_search import XRecentSearchSource
-    from geotweets_desktop.sources.x_stream import XStreamSource
-
-    token, origin = credentials.resolve_token()
-    if token is None:
-        print(
-            "geotweets collect: no X token: store one in the app (Settings → X credentials) "
-            f"or set {credentials.ENV_TOKEN}.",
-            file=sys.stderr,
-        )
-        return None
-    print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
-    if search:
-        source: XStreamSource | XRecentSearchSource = XRecentSearchSource(
-            terms, token, located_only=located_only, areas=areas
-        )
-    else:
-        source = XStreamSource(
-            terms,
-            token,
-            located_only=located_only,
-            areas=areas,
-            network_give_up_s=NETWORK_GIVE_UP_S,
-        )
-    if areas:
+        token, origin = credentials.resolve_token()
+        if token is None:
+            print(
+                "geotweets collect: no X token: store one in the app (Settings → X credentials) "
+                f"or set {credentials.ENV_TOKEN}.",
+                file=sys.stderr,
+            )
+            return None
+        print(f"geotweets collect: using the X token from {origin}", file=sys.stderr)
+    source = factory.build_source(choice, token)
+    if isinstance(source, FollowsAreas) and source.areas:
         print(f"geotweets collect: {source.following_summary()}", file=sys.stderr)
     return source
 
@@ -133,75 +127,100 @@ def collect(
         )
         return 2
     parsed = parse_terms(terms) if terms else []
+    if replay and not Path(replay).is_file():
+        print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
+        return 2
     if replay:
-        if not Path(replay).is_file():
-            print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
-            return 2
-        replay_source = ReplaySource(replay, parsed, speed=speed, areas=areas)
-        try:
-            not_an_archive = replay_source.reader.not_an_archive()
-        except OSError as exc:
-            not_an_archive = f"cannot read {replay}: {exc.strerror or exc}"
-        if not_an_archive:
-            print(f"geotweets collect: {not_an_archive}", file=sys.stderr)
-            return 2
-        source: Source | None = replay_source
-        _settle_for_volume()
+        kind = factory.REPLAY
+    elif x:
+        kind = factory.X_SEARCH if search else factory.X_STREAM
     else:
-        source = _make_source(
-            parsed, x=x, search=search, located_only=located_only, areas=list(areas)
-        )
+        kind = factory.DEMO
+    choice = factory.SourceChoice(
+        kind,
+        parsed,
+        located_only=located_only,
+        archive=Path(replay) if replay else None,
+        speed=speed,
+        areas=areas,
+        network_give_up_s=NETWORK_GIVE_UP_S,
+    )
+    source = _make_source(choice)
     if source is None:
         return 2
+    if isinstance(source, ReadsArchive) and (reason := source.not_an_archive()):
+        print(f"geotweets collect: {reason}", file=sys.stderr)
+        return 2
     if path.suffix.lower() == ".db":
-        status, _session_id, summary = _collect_into(source, path, duration, max_posts)
-        print(f"{summary} -> {path}")
+        status, summary = _collect_into(source, path, duration, max_posts)
+        print(f"{summary.line()} -> {path}")
         return status
     with tempfile.TemporaryDirectory(prefix="geotweets-collect-") as scratch:
         return _collect_and_export(source, Path(scratch) / "collect.db", path, duration, max_posts)
-
-
-def _settle_for_volume() -> None:
-    """Before a big replay: build the gazetteer now (it also takes itself out of
-    the garbage collector's sight, see gazetteer._load), not in mid-stream."""
-    from geotweets_desktop.core.gazetteer import gazetteer
-
-    gazetteer().load_all()
 
 
 def _collect_and_export(
     source: Source, scratch: Path, out: Path, duration: float | None, max_posts: int | None
 ) -> int:
     """Collect into a scratch store, then export its one session to `out`."""
-    status, session_id, summary = _collect_into(source, scratch, duration, max_posts)
+    status, summary = _collect_into(source, scratch, duration, max_posts)
     store = SessionStore(scratch)
     try:
-        export_session(store, session_id, out)
+        export_session(store, summary.session_id, out)
     except (ExportError, OSError) as exc:
         print(f"geotweets collect: cannot write {out}: {exc}", file=sys.stderr)
         return 2
     finally:
         store.close()
-    print(f"{summary} -> {out}")
+    print(f"{summary.line()} -> {out}")
     return status
 
 
 def _collect_into(
     source: Source, path: Path, duration: float | None, max_posts: int | None
-) -> tuple[int, int, str]:
-    """Run `source` into the store at `path`: (exit status, session id, summary)."""
-    if (
-        isinstance(source, ReplaySource)
-        and source.speed is None
-        and duration is None
-        and not source.areas
-        and bulk_replay.available()
-    ):
-        # As fast as possible: reader processes feed this one (see bulk_replay.py).
-        return _bulk_collect_into(source, path, max_posts)
+) -> tuple[int, SessionSummary]:
+    """Run `source` into the store at `path`: (exit status, what it caught)."""
     store = SessionStore(path)
-    areas = list(getattr(source, "areas", ()))
-    session_id = store.start_session(source.label, source.terms, source.synthetic, areas)
+    engine = SessionEngine(
+        store,
+        label=source.label,
+        terms=source.terms,
+        synthetic=source.synthetic,
+        areas=areas_of(source),
+        limits=SessionLimits(max_posts=max_posts, max_seconds=duration),
+    )
+    try:
+        if (
+            isinstance(source, ReadsArchive)
+            and source.speed is None
+            and duration is None
+            and not areas_of(source)
+            and bulk_replay.available()
+        ):
+            # As fast as possible: reader processes feed this one (see bulk_replay.py).
+            startup.settle()
+            result = bulk_replay.bulk_replay(source.path, source.terms, engine)
+            report: ArchiveReport | None = result.report
+            engine.note_status("error" if result.error else "stopped", result.error or "")
+        else:
+            _run_on_thread(source, engine)
+            report = source.archive_report() if isinstance(source, ReadsArchive) else None
+    finally:
+        engine.end()
+        store.close()
+    if report is not None:  # a replay: what was wrong with the file
+        _report_problems(report.problems, report.bad_records)
+    notices = source.notices if isinstance(source, CountsNotices) else None
+    summary = engine.summary(report, notices)
+    if engine.error:
+        print(f"geotweets collect: {engine.error}", file=sys.stderr)
+        return 1, summary
+    return 0, summary
+
+
+def _run_on_thread(source: Source, engine: SessionEngine) -> None:
+    """Run `source` on a thread, handing what it sends to `engine` every
+    `STORE_EVERY_S`, until it ends, fails, reaches a limit or is signalled."""
     sink = _QueueSink()
     stop = threading.Event()
 
@@ -212,10 +231,7 @@ def _collect_into(
     signal.signal(signal.SIGTERM, on_signal)
     worker = threading.Thread(target=source.run, args=(sink,), name="source", daemon=True)
     worker.start()
-    stats = LiveStats()
-    kinds: Counter[str] = Counter()
-    error: str | None = None
-    deadline = time.monotonic() + duration if duration else None
+    startup.settle()  # while the source connects or opens its file, before posts pour in
     try:
         while not stop.is_set():
             stop.wait(STORE_EVERY_S)
@@ -226,79 +242,18 @@ def _collect_into(
             while not sink.queue.empty():
                 item = sink.queue.get()
                 if isinstance(item, StatusEvent):
-                    if item.state == "error":
-                        error = item.message
+                    engine.note_status(item.state, item.message)
+                    if engine.error:
                         stop.set()
                     continue
                 batch.extend(item)
-            if max_posts is not None:
-                batch = batch[: max(0, max_posts - stats.received)]
             with sink.writing:
-                added = store.add_posts(session_id, batch)
-            stats.add((post for _, post in added), duplicates=len(batch) - len(added))
-            kinds.update(p.location.kind for _, p in added if p.location)
-            if max_posts is not None and stats.received >= max_posts:
-                break
-            if deadline is not None and time.monotonic() >= deadline:
-                break
-            if finished:
+                engine.add(batch)
+            if finished or engine.limit_reached() is not None:
                 break
     finally:
         source.stop()
         worker.join(timeout=2)
-        store.end_session(session_id)
-        store.close()
-    duplicates = f"{stats.duplicates} duplicates skipped"
-    located = f"{stats.located} located ({_by_kind(kinds)})"
-    reader = getattr(source, "reader", None)
-    if reader is not None:  # a replay: what the file held, and what was wrong with it
-        stopped = str(reader.stopped) if reader.stopped else None
-        reading = reading_text(
-            reader.bad_records, reader.posts_with_faults, reader.notices, stopped
-        )
-        summary = (
-            f"session {session_id}: {reader.posts_read} posts read, {stats.received} kept, "
-            f"{duplicates}, {located}, {reading}"
-        )
-        _report_problems(reader.problems, reader.bad_records)
-    else:
-        notices = notices_text(getattr(source, "notices", {}))
-        summary = f"session {session_id}: {stats.received} posts, {duplicates}, {located}"
-        summary += f", {notices}" if notices else ""
-    if error:
-        print(f"geotweets collect: {error}", file=sys.stderr)
-        return 1, session_id, summary
-    return 0, session_id, summary
-
-
-def _bulk_collect_into(
-    source: ReplaySource, path: Path, max_posts: int | None
-) -> tuple[int, int, str]:
-    store = SessionStore(path)
-    session_id = store.start_session(source.label, source.terms, source.synthetic)
-    try:
-        result = bulk_replay.bulk_replay(source.path, source.terms, store, session_id, max_posts)
-    finally:
-        store.end_session(session_id)
-        store.close()
-    kinds = result.kinds
-    reading = reading_text(
-        result.bad_records, result.posts_with_faults, result.notices, result.stopped
-    )
-    summary = (
-        f"session {session_id}: {result.posts_read} posts read, {result.added} kept, "
-        f"{result.kept - result.added} duplicates skipped, "
-        f"{sum(kinds.values())} located ({_by_kind(kinds)}), {reading}"
-    )
-    _report_problems(result.problems, result.bad_records)
-    if result.error:
-        print(f"geotweets collect: {result.error}", file=sys.stderr)
-        return 1, session_id, summary
-    return 0, session_id, summary
-
-
-def _by_kind(kinds: Counter[str]) -> str:
-    return ", ".join(f"{k} {kinds[k]}" for k in LOCATION_KINDS)
 
 
 def _report_problems(problems: Sequence[object], total: int, show: int = 5) -> None:

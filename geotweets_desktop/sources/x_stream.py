@@ -62,7 +62,7 @@ class FatalStreamError(RuntimeError):
     """An error reconnecting cannot fix (bad token, no access, no rules)."""
 
 
-class GeoStreamingClient(tweepy.StreamingClient):
+class GeoStreamingClient(tweepy.StreamingClient):  # type: ignore[misc]  # tweepy is untyped
     def __init__(self, bearer_token: str, source: XStreamSource) -> None:
         super().__init__(bearer_token, wait_on_rate_limit=False)
         self.session = RebasedSession()
@@ -76,6 +76,7 @@ class GeoStreamingClient(tweepy.StreamingClient):
 class XStreamSource:
     label = "X filtered stream"
     synthetic = False
+    billed_per_post = True
 
     def __init__(
         self,

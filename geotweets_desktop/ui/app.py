@@ -6,13 +6,14 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from geotweets_desktop import APP_NAME, __version__
+from geotweets_desktop import APP_NAME, __version__, startup
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.paths import store_path
@@ -25,12 +26,31 @@ log = logging.getLogger(__name__)
 SCREENSHOT_SETTLE_MS = 1500
 
 
-def create_application() -> QApplication:
-    # Hand the interpreter lock over more often than the default 5 ms, so a busy
-    # stream thread cannot hold up the GUI thread for long (see bench/live_latency.py).
-    sys.setswitchinterval(0.001)
+def _needs_offscreen(args: argparse.Namespace) -> bool:
+    """No display to show a window on (a server, CI): draw offscreen instead."""
+    no_display = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if not no_display or "QT_QPA_PLATFORM" in os.environ:
+        return False
+    if not (args.self_check or args.screenshot):
+        log.warning("no display found: running offscreen, so no window is shown")
+    return True
+
+
+def _allow_webengine_as_root() -> None:
+    # Chromium refuses to start its sandbox as root, and QtWebEngine takes
+    # this switch only from the environment.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+def create_application(*, offscreen: bool = False) -> QApplication:
+    """The application; `offscreen` draws into memory (no display needed)."""
+    startup.prepare_window_process()
     register_scheme()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    argv = sys.argv[:1] + (["-platform", "offscreen"] if offscreen else [])
+    app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("GeoTweets")
@@ -58,13 +78,15 @@ def dispose(window: QWidget) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    """The window for the command-line options; the exit status."""
     from geotweets_desktop.ui.main_window import MainWindow
 
-    app = create_application()
-    settings = AppSettings()
-    if args.offline:
-        os.environ["GEOTWEETS_TILE_URL"] = ""
-    store = SessionStore(store_path())
+    _allow_webengine_as_root()
+    app = create_application(offscreen=_needs_offscreen(args))
+    # The self-check must not touch the user's sessions or settings.
+    folder = Path(tempfile.mkdtemp(prefix="geotweets-self-check-")) if args.self_check else None
+    settings = AppSettings(folder, offline=args.offline)
+    store = SessionStore(store_path(folder))
     window = MainWindow(store, settings)
     if args.screenshot or args.self_check:
         window.resize(1280, 800)  # the same picture whatever the last session's size

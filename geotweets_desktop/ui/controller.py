@@ -1,11 +1,12 @@
-"""The session controller: from stream source to store, map and status bar.
+"""The session controller: the window's timing around the session engine.
 
-Runs on the GUI thread. When the worker says posts are waiting, they are
-taken in one batch as soon as the last batch is at least 15 ms done: written
-to the store (one transaction, so they are on disk at once), then the new
-located ones are sent to the map page in one JSON message. A batch is capped
-so that, in a burst, the GUI thread is never busy for long at a time; the
-rest follows on the next turn of the event loop.
+Runs on the GUI thread. The engine (`core/session.py`) does what happens to
+posts: stored, counted, cut at limits, new located ones sent to the map.
+This class decides when: when the worker says posts are waiting, they are
+taken in one batch as soon as the last batch is at least 15 ms done. A batch
+is capped so that, in a burst, the GUI thread is never busy for long at a
+time; the rest follows on the next turn of the event loop. It also owns the
+stream tokens, the worker threads and the calls to the map page's bridge.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from PySide6.QtGui import QDesktopServices
 
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
-from geotweets_desktop.sources.base import Pausable, Source, StatusEvent
+from geotweets_desktop.sources.base import Pausable, Source, StatusEvent, areas_of
 from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.worker import StreamRunner
 
@@ -31,6 +33,8 @@ FLUSH_INTERVAL_MS = 50  # reopened sessions are sent a chunk each tick
 MIN_FLUSH_GAP_MS = 15
 MAX_BATCH = 500
 REPLAY_CHUNK = 5_000
+# How long closing the window waits for a stream that already failed to stop.
+SHUTDOWN_WAIT_MS = 2000
 
 
 class SessionController(QObject):
@@ -45,16 +49,12 @@ class SessionController(QObject):
         super().__init__(parent)
         self.store = store
         self.bridge = bridge
-        self.session_id: int | None = None
-        self.source_label = ""
+        self.engine: SessionEngine | None = None
         self.source_detail = ""  # more about the source than its label: a path, a token's origin
         self.paused = False
-        self.synthetic = False
-        self.terms: list[str] = []
-        self.stats = LiveStats()
-        self.stats.stop()
         self.state = StatusEvent("stopped", "Ready")
-        self.usage: UsageMeter | None = None
+        self._idle_stats = LiveStats()
+        self._idle_stats.stop()
         self._token = 0
         self._runner: StreamRunner | None = None
         self._lingering: list[StreamRunner] = []
@@ -76,6 +76,32 @@ class SessionController(QObject):
         bridge.postsRequested.connect(self._list_posts)
         bridge.postLinkRequested.connect(self._open_post)
 
+    # -- what the status bar shows ----------------------------------------------
+
+    @property
+    def session_id(self) -> int | None:
+        return self.engine.session_id if self.engine is not None else None
+
+    @property
+    def source_label(self) -> str:
+        return self.engine.label if self.engine is not None else ""
+
+    @property
+    def terms(self) -> list[str]:
+        return self.engine.terms if self.engine is not None else []
+
+    @property
+    def synthetic(self) -> bool:
+        return self.engine.synthetic if self.engine is not None else False
+
+    @property
+    def stats(self) -> LiveStats:
+        return self.engine.stats if self.engine is not None else self._idle_stats
+
+    @property
+    def usage(self) -> UsageMeter | None:
+        return self.engine.usage if self.engine is not None else None
+
     # -- streams -------------------------------------------------------------
 
     def start(self, source: Source, usage: UsageMeter | None = None, detail: str = "") -> None:
@@ -86,16 +112,17 @@ class SessionController(QObject):
         source's label (the whole path of an archive, where a token came from).
         """
         self.stop()
-        self.usage = usage
         self._token += 1
-        self.terms = list(source.terms)
-        self.source_label = source.label
-        self.source_detail = detail
-        self.synthetic = source.synthetic
-        self.session_id = self.store.start_session(
-            source.label, self.terms, source.synthetic, getattr(source, "areas", ())
+        self.engine = SessionEngine(
+            self.store,
+            label=source.label,
+            terms=source.terms,
+            synthetic=source.synthetic,
+            areas=areas_of(source),
+            usage=usage,
+            map_sink=self.bridge,
         )
-        self.stats = LiveStats()
+        self.source_detail = detail
         self._configure_page()
         self.clear()
         runner = StreamRunner(self._token, source)
@@ -118,12 +145,11 @@ class SessionController(QObject):
             self._token += 1  # signals the old stream still had in flight are ignored
             self._pending.extend(runner.worker.take())
             self._drain()
-            self.stats.stop()
             self._set_state(StatusEvent("stopped", reason))
         else:
             self._drain()  # a source that ended by itself may still be being stored
-        if self.session_id is not None:
-            self.store.end_session(self.session_id)
+        if self.engine is not None:
+            self.engine.end()
         self._lingering = [r for r in self._lingering if r.running]
 
     @property
@@ -156,7 +182,7 @@ class SessionController(QObject):
 
     @property
     def source(self) -> Source | None:
-        """The running source, for what only some sources offer (pause, progress)."""
+        """The running source, for what only some sources offer (see sources/base.py)."""
         return self._runner.source if self._runner is not None else None
 
     def _on_source_finished(self, token: int) -> None:
@@ -177,16 +203,15 @@ class SessionController(QObject):
 
     def _drain(self) -> None:
         """Store everything still waiting, now (at most a few thousand posts)."""
-        while self._pending and self.session_id is not None:
+        while self._pending and self.engine is not None:
             self.flush()
         if self._finished_source is not None:
             self._close_finished_session()
 
     def _close_finished_session(self) -> None:
         source, self._finished_source = self._finished_source, None
-        self.stats.stop()
-        if self.session_id is not None:
-            self.store.end_session(self.session_id)
+        if self.engine is not None:
+            self.engine.end()
         self.sessionChanged.emit()
         self.sourceFinished.emit(source)
 
@@ -205,19 +230,11 @@ class SessionController(QObject):
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
         self.stop()
-        self.usage = None
-        self.session_id = session.id
-        self.terms = list(session.terms)
-        self.source_label = f"{session.source} · session {session.id}"
+        self.engine = SessionEngine.reopen(self.store, session)
         self.source_detail = (
             f"Stored session {session.id}, started "
             + session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         )
-        self.synthetic = session.synthetic
-        self.stats = LiveStats()
-        self.stats.received = session.received
-        self.stats.located = session.located
-        self.stats.stop()
         self._configure_page()
         self.clear()
         self._replay = self.store.points(session.id, REPLAY_CHUNK)
@@ -225,11 +242,17 @@ class SessionController(QObject):
         self.sessionChanged.emit()
 
     def shutdown(self) -> None:
+        """Stop everything for good. A stream that failed to stop in time is
+        given `SHUTDOWN_WAIT_MS` more, then left behind (and logged), so a
+        stuck source can never keep the window from closing."""
         self.stop()
         self._beat.stop()
         self._next_flush.stop()
         for runner in self._lingering:
-            runner.thread.wait()
+            if not runner.thread.wait(SHUTDOWN_WAIT_MS):
+                log.error("stream %d still has not stopped; closing without it", runner.token)
+                runner.abandon()
+        self._lingering = []
 
     # -- batching --------------------------------------------------------------
 
@@ -265,23 +288,15 @@ class SessionController(QObject):
         # minus ours (a replay at "max" once piled up gigabytes this way).
         if self._runner is not None and len(self._pending) < MAX_BATCH:
             self._pending.extend(self._runner.worker.take())
-        if self._pending and self.session_id is not None:
+        engine = self.engine
+        if self._pending and engine is not None:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            added = self.store.add_posts(self.session_id, batch)
-            self.stats.add((post for _, post in added), duplicates=len(batch) - len(added))
-            points = [
-                StoredPoint(key, p.location.lon, p.location.lat, p.location.kind, p.terms)
-                for key, p in added
-                if p.location is not None
-            ]
-            self.bridge.add_points(points)
-            if self.usage is not None:
-                self.usage.add(len(added))
+            engine.add(batch)  # its new located posts go to the map (the bridge)
             self.statsChanged.emit()
         if self._finished_source is not None and not self._pending:
             self._close_finished_session()
-        if self.usage is not None and self.running:
-            reason = self.usage.limit_reached()
+        if engine is not None and self.running:
+            reason = engine.limit_reached()
             if reason is not None:
                 self.stop(reason)
         if self._replay is not None:
@@ -312,6 +327,6 @@ class SessionController(QObject):
 
     def _set_state(self, event: StatusEvent) -> None:
         self.state = event
-        if event.state in ("stopped", "error"):
-            self.stats.stop()
+        if self.engine is not None:
+            self.engine.note_status(event.state, event.message)
         self.statusChanged.emit(event)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,19 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geotweets_desktop import APP_NAME, __version__, credentials
+from geotweets_desktop import APP_NAME, __version__, credentials, startup
 from geotweets_desktop.core.area.model import Area, AreaError
-from geotweets_desktop.core.gazetteer import gazetteer
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.core.usage import UsageMeter
-from geotweets_desktop.paths import data_dir, resources_dir
-from geotweets_desktop.sources.base import Source
-from geotweets_desktop.sources.demo import DemoSource
-from geotweets_desktop.sources.replay import ReplaySource
+from geotweets_desktop.paths import resources_dir
+from geotweets_desktop.sources.base import BilledPerPost, ReadsArchive
+from geotweets_desktop.sources.factory import REPLAY, X_KINDS, SourceChoice, build_source
 from geotweets_desktop.sources.x_rules import RuleError
-from geotweets_desktop.sources.x_search import XRecentSearchSource
-from geotweets_desktop.sources.x_stream import XStreamSource
+from geotweets_desktop.ui.background import BackgroundTask
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.dialogs.archive import ArchiveDialog
 from geotweets_desktop.ui.dialogs.credentials import CredentialsDialog
@@ -54,17 +49,6 @@ from geotweets_desktop.ui.status_bar import SessionStatusBar
 log = logging.getLogger(__name__)
 
 
-def _settle_after_start_up() -> None:
-    """Run once the map is up: build the gazetteer (about a second), so the
-    first search starts at once without slowing the window's own start; then
-    freeze what start-up made (modules, templates, Qt wrappers: some 55,000
-    objects that live as long as the app) out of the garbage collector's sight.
-    Left in it, every full collection walks them again, 20-30 ms with the
-    interpreter lock held, every two seconds or so while posts pour in."""
-    gazetteer().load_all()
-    gc.freeze()
-
-
 class MainWindow(QMainWindow):
     closed = Signal()
 
@@ -83,7 +67,7 @@ class MainWindow(QMainWindow):
 
         self._archive: tuple[Path, float | None] | None = None  # the last one replayed
         self._reopened: SessionInfo | None = None  # the last stored session opened
-        self.map_view = MapView(settings.tile_url, self)
+        self.map_view = MapView(settings.tile_url, settings.data_folder, self)
         self.controller = SessionController(store, self.map_view.bridge, self)
         self.search = SearchBar(self)
         self._connect_search_bar()
@@ -99,10 +83,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = SessionStatusBar(self.controller, self)
         self.setStatusBar(self.status)
+        # Once the map is up, so the window's own start is not slowed, and
+        # off the GUI thread (about a second): see startup.settle.
         self.map_view.bridge.ready.connect(
-            lambda: threading.Thread(
-                target=_settle_after_start_up, name="gazetteer-warm-up", daemon=True
-            ).start()
+            lambda: BackgroundTask(startup.settle, "settle", self).start()
         )
         self.controller.sessionChanged.connect(self._update_buttons)
         self.controller.statusChanged.connect(self._update_buttons)
@@ -218,31 +202,27 @@ class MainWindow(QMainWindow):
         self.settings.last_terms = text
         self.settings.source = kind
         self.settings.located_only = bar.located_only
-        if kind == SOURCE_DEMO:
-            self.welcome.hide()
-            self.controller.start(DemoSource(terms))
-            return True
-        token, origin = credentials.resolve_token()
-        if token is None:
-            self.show_credentials()
+        token, detail = None, ""
+        if kind in X_KINDS:
             token, origin = credentials.resolve_token()
             if token is None:
-                bar.show_error("Live posts from X need a Bearer token: Settings → X credentials…")
-                return False
-        source: Source
-        located_only = bar.located_only
+                self.show_credentials()
+                token, origin = credentials.resolve_token()
+                if token is None:
+                    bar.show_error(
+                        "Live posts from X need a Bearer token: Settings → X credentials…"
+                    )
+                    return False
+            detail = f"Token from {origin}"
+        choice = SourceChoice(kind, terms, located_only=bar.located_only, areas=self.areas)
         try:
-            if kind == SOURCE_X_STREAM:
-                source = XStreamSource(terms, token, located_only=located_only, areas=self.areas)
-            else:
-                source = XRecentSearchSource(
-                    terms, token, located_only=located_only, areas=self.areas
-                )
+            source = build_source(choice, token)
         except (AreaError, RuleError) as exc:
             bar.show_error(str(exc))
             return False
         self.welcome.hide()
-        self.controller.start(source, self._usage_meter(), detail=f"Token from {origin}")
+        usage = self._usage_meter() if isinstance(source, BilledPerPost) else None
+        self.controller.start(source, usage, detail=detail)
         return True
 
     def _usage_meter(self) -> UsageMeter:
@@ -306,7 +286,7 @@ class MainWindow(QMainWindow):
             f"{APP_NAME} {__version__} puts public posts that match your terms on a live "
             "map.\n\nFree software under the MIT licence. How to use it: the README "
             "that comes with the app (README.md in its source).\n\n"
-            f"Your sessions and settings are kept in {data_dir()}.\n\n"
+            f"Your sessions and settings are kept in {self.settings.data_folder}.\n\n"
             "Map data © OpenStreetMap contributors; offline basemap from Natural Earth.",
         )
 
@@ -336,11 +316,14 @@ class MainWindow(QMainWindow):
         self.welcome.hide()
         self._archive = (path, speed)
         self.search.show_playing(SOURCE_ARCHIVE, f"Archive: {path.name}", str(path), terms)
-        replay = ReplaySource(path, terms, speed=speed, areas=self.areas)
-        self.controller.start(replay, detail=str(path))
+        choice = SourceChoice(REPLAY, terms, archive=path, speed=speed, areas=self.areas)
+        self.controller.start(build_source(choice), detail=str(path))
 
     def _source_finished(self, source: object) -> None:
-        if isinstance(source, ReplaySource) and source.reader.problems:
+        if not isinstance(source, ReadsArchive):
+            return
+        problems = source.archive_report().problems
+        if problems:
             box = QMessageBox(
                 QMessageBox.Icon.Information,
                 "Archive replayed",
@@ -349,7 +332,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Ok,
                 self,
             )
-            box.setDetailedText("\n".join(str(p) for p in source.reader.problems))
+            box.setDetailedText("\n".join(str(p) for p in problems))
             box.open()
             self.problems_box = box
 

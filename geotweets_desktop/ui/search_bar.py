@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SOURCE_DEMO = "demo"
-SOURCE_X_STREAM = "x-stream"
-SOURCE_X_SEARCH = "x-search"
+from geotweets_desktop.sources import factory
+
+SOURCE_DEMO = factory.DEMO
+SOURCE_X_STREAM = factory.X_STREAM
+SOURCE_X_SEARCH = factory.X_SEARCH
 SOURCE_ARCHIVE = "archive"
 SOURCE_SESSION = "session"
 LIVE_SOURCES = (SOURCE_DEMO, SOURCE_X_STREAM, SOURCE_X_SEARCH)

@@ -150,4 +150,4 @@ class SelfCheck:
         verdict = "passed" if code == 0 else "FAILED"
         print(f"self-check {verdict}: {message}", file=sys.stdout if code == 0 else sys.stderr)
         self.window.close()
-        QApplication.instance().quit()
+        QApplication.quit()

@@ -1,13 +1,15 @@
 """One typed wrapper over QSettings, with defaults and a version.
 
-With `GEOTWEETS_DATA_DIR` set (tests, portable use) settings live in an INI
-file there instead of the platform's own place. Secrets never come here:
+Given a data folder, or with `GEOTWEETS_DATA_DIR` set (the self-check, tests,
+portable use), settings live in an INI file there instead of the platform's
+own place. Secrets never come here:
 they live in the keyring (see `geotweets_desktop.credentials`).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -19,13 +21,17 @@ DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 class AppSettings:
-    def __init__(self) -> None:
-        if os.environ.get("GEOTWEETS_DATA_DIR"):
-            path = str(data_dir() / "settings.ini")
+    def __init__(self, folder: Path | None = None, *, offline: bool = False) -> None:
+        """`folder` holds the data (default: `paths.data_dir()`); `offline`
+        loads no online tiles whatever the settings say."""
+        self.data_folder = folder or data_dir()
+        self.offline = offline
+        if folder is not None or os.environ.get("GEOTWEETS_DATA_DIR"):
+            path = str(self.data_folder / "settings.ini")
             self._s = QSettings(path, QSettings.Format.IniFormat)
         else:
             self._s = QSettings("GeoTweets", "GeoTweets Desktop")
-        if int(self._s.value("version", 0)) < SETTINGS_VERSION:
+        if self._float("version", 0) < SETTINGS_VERSION:
             self._s.setValue("version", SETTINGS_VERSION)
 
     def _str(self, key: str, default: str) -> str:
@@ -34,7 +40,7 @@ class AppSettings:
 
     def _float(self, key: str, default: float) -> float:
         try:
-            return float(self._s.value(key, default))
+            return float(str(self._s.value(key, default)))
         except (TypeError, ValueError):
             return default
 
@@ -64,6 +70,8 @@ class AppSettings:
     @property
     def tile_url(self) -> str:
         """`GEOTWEETS_TILE_URL` overrides it; an empty value means offline only."""
+        if self.offline:
+            return ""
         env = os.environ.get("GEOTWEETS_TILE_URL")
         if env is not None:
             return env

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar, QWidget
 
 from geotweets_desktop.core.live_stats import format_elapsed
-from geotweets_desktop.sources.base import StatusEvent
+from geotweets_desktop.sources.base import ReportsProgress, StatusEvent
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.elided_label import ElidedLabel
 
@@ -61,8 +61,7 @@ class SessionStatusBar(QStatusBar):
 
     def refresh(self, *_args: object) -> None:
         c = self._controller
-        source = c.source_label or "No source"
-        self.source_label.setText(source)
+        self.source_label.setText(c.source_label or "No source")
         self.source_label.set_tooltip(c.source_detail)
         event: StatusEvent = c.state
         words = "paused" if c.paused else _STATE_WORDS.get(event.state, event.state)
@@ -73,9 +72,10 @@ class SessionStatusBar(QStatusBar):
         detail = f" — {message}" if message and not same else ""
         self.state_label.setText(f"{words}{detail}")
         self.state_label.setProperty("state", event.state)
-        fraction = getattr(c.source, "fraction", None)  # an archive replay reports progress
-        self.progress.setVisible(fraction is not None)
-        if fraction is not None:
+        source = c.source
+        self.progress.setVisible(isinstance(source, ReportsProgress))
+        if isinstance(source, ReportsProgress):
+            fraction = source.fraction
             self.progress.setValue(round(1000 * fraction))
             self.progress.setToolTip(f"{100 * fraction:.0f}% of the archive played")
         self.usage_label.setVisible(c.usage is not None)

@@ -111,6 +111,13 @@ class StreamRunner:
         log.error("stream %d did not stop within %d ms", self.token, STOP_TIMEOUT_MS)
         return False
 
+    def abandon(self) -> None:
+        """Give up on a thread that will not stop. Qt aborts the process when a
+        running QThread is destroyed, and Python would destroy this one with
+        its last reference: so it goes to the main thread's own QThread
+        object (this is the GUI thread), which lasts as long as the process."""
+        self.thread.setParent(QThread.currentThread())
+
     @property
     def running(self) -> bool:
         return self.thread.isRunning()

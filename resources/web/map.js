@@ -41,17 +41,32 @@
     });
   }
 
+  // The offline basemap is Natural Earth at 1:50m: deeper than this it would
+  // show one flat colour, so the offline map stops here.
+  const OFFLINE_MAX_ZOOM = 10;
+  const ONLINE_MAX_ZOOM = 19;
+
+  /* Zoomed out, the world is shown about once across the map's width, not
+   * two and a half times side by side. */
+  function fitMinZoom(map) {
+    const width = map.getSize().x;
+    if (width > 0) map.setMinZoom(Math.max(1, Math.round(Math.log2(width / 256))));
+  }
+
   function attach(map) {
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
     let onlineTiles = null;
     map.attributionControl.setPrefix(false);
+    fitMinZoom(map);
+    map.on("resize", function () { fitMinZoom(map); });
     map.attributionControl.addAttribution("Offline basemap: Natural Earth");
 
     function configure(json) {
       const cfg = JSON.parse(json);
       points.configure(cfg.terms, cfg.kinds);
       legend.setSource(cfg.sourceLabel, cfg.synthetic);
+      map.setMaxZoom(cfg.tileUrl ? ONLINE_MAX_ZOOM : OFFLINE_MAX_ZOOM);
       if (cfg.tileUrl && !onlineTiles) {
         onlineTiles = L.tileLayer(cfg.tileUrl, {
           maxZoom: 19,

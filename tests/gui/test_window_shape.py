@@ -132,3 +132,15 @@ def test_a_saved_size_wider_than_the_screen_comes_back_within_it(qtbot: Any, win
     again = MainWindow(window.store, AppSettings())
     qtbot.addWidget(again)
     assert again.width() <= screen.width() and again.height() <= screen.height()
+
+
+def test_zoomed_out_the_world_shows_about_once_and_offline_zoom_stops_at_the_basemap(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    page.eval("GeoTweets.map.setZoom(0, {animate: false}); true")
+    qtbot.waitUntil(lambda: page.eval("GeoTweets.map.getZoom()") == 2, timeout=5_000)
+    width = page.eval("GeoTweets.map.getSize().x")
+    assert 0.7 <= width / (256 * 2**2) <= 1.4, "the world repeats side by side"
+    # Offline (the tests' setting), the deepest zoom still shows coastlines.
+    page.eval("GeoTweets.map.setZoom(18, {animate: false}); true")
+    qtbot.waitUntil(lambda: page.eval("GeoTweets.map.getZoom()") == 10, timeout=5_000)

@@ -9,9 +9,7 @@ token itself is never shown, logged or put in a message.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
-
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,8 +22,7 @@ from PySide6.QtWidgets import (
 
 from geotweets_desktop import credentials
 from geotweets_desktop.sources.x_api import TokenCheck, check_token
-
-_POLL_MS = 100
+from geotweets_desktop.ui.background import BackgroundTask
 
 
 class CredentialsDialog(QDialog):
@@ -33,8 +30,6 @@ class CredentialsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("X credentials")
         self.setMinimumWidth(480)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="token-check")
-        self._pending: Future[TokenCheck] | None = None
         self.last_check: TokenCheck | None = None
         layout = QVBoxLayout(self)
         self._has_keyring = credentials.keyring_available()
@@ -84,6 +79,7 @@ class CredentialsDialog(QDialog):
         buttons.rejected.connect(self.accept)
         layout.addWidget(buttons)
         self._typed: str | None = None  # being checked; kept only if X does not reject it
+        self._checking: BackgroundTask | None = None
         self._show_state()
 
     def _show_state(self) -> None:
@@ -94,11 +90,11 @@ class CredentialsDialog(QDialog):
         self.forget_button.setEnabled(
             credentials.load_token() is not None or credentials.SessionOnlyToken.value is not None
         )
-        self.check_button.setEnabled(token is not None and self._pending is None)
+        self.check_button.setEnabled(token is not None and self._checking is None)
 
     def _save(self) -> None:
         token = self.token_edit.text().strip()
-        if self._pending is not None:
+        if self._checking is not None:
             return
         if not token:
             self.check_label.setText("Paste a token first.")
@@ -131,17 +127,16 @@ class CredentialsDialog(QDialog):
         self.check_label.setText("Checking the token with X…")
         self.save_button.setEnabled(False)
         self.check_button.setEnabled(False)
-        self._pending = self._executor.submit(check_token, token)
-        QTimer.singleShot(_POLL_MS, self._poll_check)
+        self._checking = BackgroundTask(lambda: check_token(token), "token-check", self)
+        self._checking.finished.connect(self._checked)
+        self._checking.failed.connect(self._check_failed)
+        self._checking.start()
 
-    def _poll_check(self) -> None:
-        if self._pending is None:
-            return
-        if not self._pending.done():
-            QTimer.singleShot(_POLL_MS, self._poll_check)
-            return
-        result = self._pending.result()
-        self._pending = None
+    def _check_failed(self, error: Exception) -> None:
+        self._checked(TokenCheck(None, False, f"The check itself failed: {error}"))
+
+    def _checked(self, result: TokenCheck) -> None:
+        self._checking = None
         self.last_check = result
         mark = {True: "✔", False: "✘", None: "?"}[result.valid]
         text = f"{mark} {result.message}"
@@ -161,7 +156,3 @@ class CredentialsDialog(QDialog):
         credentials.SessionOnlyToken.value = None
         self.check_label.setText("The token was forgotten.")
         self._show_state()
-
-    def done(self, result: int) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        super().done(result)

@@ -9,10 +9,9 @@ SQLite in one statement).
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +33,7 @@ from geotweets_desktop.core.export import (
     export_session,
 )
 from geotweets_desktop.core.store import SessionInfo, SessionStore
+from geotweets_desktop.ui.background import BackgroundTask
 
 FORMATS = (
     ("GeoJSON (RFC 7946)", ".geojson", "GeoJSON (*.geojson)"),
@@ -42,7 +42,6 @@ FORMATS = (
     ("Session database (SQLite)", ".db", "SQLite database (*.db)"),
 )
 COARSENING = (("Exact points", None), ("About 1 km", "1km"), ("About 10 km", "10km"))
-_POLL_MS = 100
 
 
 def run_export(
@@ -57,6 +56,9 @@ def run_export(
 
 
 class ExportDialog(QDialog):
+    #: Posts written so far; emitted on the export's thread, received on the GUI's.
+    postsWritten = Signal(int)
+
     def __init__(
         self,
         store_path: Path,
@@ -68,11 +70,10 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.setMinimumWidth(460)
         self._store_path = store_path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
-        self._pending: Future[ExportResult] | None = None
+        self._task: BackgroundTask | None = None
         self._progress: QProgressDialog | None = None
         self._posts = {s.id: s.received for s in sessions}
-        self._done = 0  # posts written, set by the export thread
+        self.postsWritten.connect(self._show_written)
         self.result_: ExportResult | None = None
         form = QFormLayout(self)
         self.session_combo = QComboBox(self)
@@ -124,39 +125,43 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         # A database copy reports nothing until it is done: a busy indicator then.
         total = 0 if out.suffix.lower() == ".db" else self._posts.get(session_id, 0)
-        self._done = 0
         self._progress = QProgressDialog(f"Exporting to {out.name}…", "", 0, total, self)
         self._progress.setCancelButton(None)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.show()
-        self._pending = self._executor.submit(
-            run_export, self._store_path, session_id, out, self.privacy(), self._set_done
+        privacy = self.privacy()
+        self._task = BackgroundTask(
+            lambda: run_export(self._store_path, session_id, out, privacy, self.postsWritten.emit),
+            "export",
+            self,
         )
-        QTimer.singleShot(_POLL_MS, self._poll)
+        self._task.finished.connect(self._exported)
+        self._task.failed.connect(self._failed)
+        self._task.start()
 
-    def _set_done(self, posts: int) -> None:
-        """Called on the export thread; read by _poll on the GUI thread."""
-        self._done = posts
+    def _show_written(self, posts: int) -> None:
+        if self._progress is not None and self._progress.maximum():
+            self._progress.setValue(min(posts, self._progress.maximum() - 1))
 
-    def _poll(self) -> None:
-        if self._pending is None:
-            return
-        if not self._pending.done():
-            if self._progress is not None and self._progress.maximum():
-                self._progress.setValue(min(self._done, self._progress.maximum() - 1))
-            QTimer.singleShot(_POLL_MS, self._poll)
-            return
-        future, self._pending = self._pending, None
-        if self._progress is not None:
-            self._progress.close()
-        try:
-            self.result_ = future.result()
-        except (ExportError, OSError) as exc:
-            QMessageBox.warning(self, "Export", f"The export failed: {exc}")
-            self.export_button.setEnabled(True)
-            return
+    def _exported(self, result: ExportResult) -> None:
+        self._close_progress()
+        self.result_ = result
         self.accept()
 
+    def _failed(self, error: Exception) -> None:
+        self._close_progress()
+        if not isinstance(error, ExportError | OSError):
+            raise error  # a bug, not a file the user can do something about
+        QMessageBox.warning(self, "Export", f"The export failed: {error}")
+        self.export_button.setEnabled(True)
+
+    def _close_progress(self) -> None:
+        self._task = None
+        if self._progress is not None:
+            self._progress.close()
+
     def done(self, result: int) -> None:
-        self._executor.shutdown(wait=True)
+        # Closed while exporting: let the file be finished, not left half written.
+        if self._task is not None:
+            self._task.wait()
         super().done(result)

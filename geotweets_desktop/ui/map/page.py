@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import folium
-from branca.element import CssLink, JavascriptLink
+from branca.element import CssLink, Figure, JavascriptLink
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +31,7 @@ def map_page_html() -> bytes:
     fmap.default_js = [("leaflet", "vendor/leaflet/leaflet.js")]
     fmap.default_css = [("leaflet_css", "vendor/leaflet/leaflet.css")]
     root = fmap.get_root()
+    assert isinstance(root, Figure)  # a map's root is the page (typed only as an Element)
     # In the body, so they come after Leaflet's (header) and before folium's map script.
     root.html.add_child(CssLink("static/map.css"), name="geotweets_css")
     for name, url in (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,7 +22,6 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from geotweets_desktop import __version__
-from geotweets_desktop.paths import data_dir
 from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.map.scheme import PAGE_URL, SCHEME, AppSchemeHandler, NetworkGuard
 
@@ -70,17 +70,18 @@ class MapPage(QWebEnginePage):
         log.info("kept the map page from navigating to %s", url.scheme() + "://" + url.host())
         return False
 
-    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> None:
+    # Qt takes None ("no window") although the stubs say a page must come back.
+    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> None:  # type: ignore[override]
         return None
 
 
 @cache
-def web_profile(tile_url: str) -> tuple[QWebEngineProfile, NetworkGuard]:
+def web_profile(tile_url: str, data_folder: Path) -> tuple[QWebEngineProfile, NetworkGuard]:
     """The profile of the process (one per tile server setting). It belongs to the
     application, so it outlives every page: Qt warns when a profile dies first."""
     profile = QWebEngineProfile("geotweets", QCoreApplication.instance())
-    profile.setPersistentStoragePath(str(data_dir() / "web"))
-    profile.setCachePath(str(data_dir() / "web-cache"))
+    profile.setPersistentStoragePath(str(data_folder / "web"))
+    profile.setCachePath(str(data_folder / "web-cache"))
     profile.setHttpUserAgent(USER_AGENT)
     profile.installUrlSchemeHandler(SCHEME, AppSchemeHandler(profile))
     guard = NetworkGuard(tile_url, profile)
@@ -91,9 +92,9 @@ def web_profile(tile_url: str) -> tuple[QWebEngineProfile, NetworkGuard]:
 class MapView(QWebEngineView):
     """The map, with `bridge` as its only data channel."""
 
-    def __init__(self, tile_url: str, parent: QWidget | None = None) -> None:
+    def __init__(self, tile_url: str, data_folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        profile, self.guard = web_profile(tile_url)
+        profile, self.guard = web_profile(tile_url, data_folder)
         self.map_page = MapPage(profile, self)
         settings = self.map_page.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
