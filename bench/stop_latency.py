@@ -25,20 +25,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_x import DEFAULT_TOKEN, FakeX, Silence  # noqa: E402
+from helpers import RecordingSink  # noqa: E402
 
-from geotweets_desktop.sources.base import StatusEvent  # noqa: E402
 from geotweets_desktop.sources.x_stream import XStreamSource  # noqa: E402
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.states: list[str] = []
-
-    def posts(self, posts: list[Any]) -> None:
-        pass
-
-    def status(self, event: StatusEvent) -> None:
-        self.states.append(event.state)
 
 
 def stop_after(ready: Any, setup: Any = None) -> float:
@@ -48,7 +37,7 @@ def stop_after(ready: Any, setup: Any = None) -> float:
         if setup:
             setup(fake)
         source = XStreamSource(["rain"], DEFAULT_TOKEN)
-        sink = Sink()
+        sink = RecordingSink()
         thread = threading.Thread(target=source.run, args=(sink,))
         thread.start()
         assert fake.wait_until(lambda: ready(fake, sink), timeout=10)
@@ -87,7 +76,7 @@ def main() -> int:
     times = []
     for _ in range(args.runs):
         source = XStreamSource(["rain"], DEFAULT_TOKEN)
-        sink = Sink()
+        sink = RecordingSink()
         thread = threading.Thread(target=source.run, args=(sink,))
         thread.start()
         time.sleep(0.5)

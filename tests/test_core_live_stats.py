@@ -6,20 +6,10 @@ import tracemalloc
 from datetime import UTC, datetime
 
 import pytest
+from helpers import FakeClock
 
 from geotweets_desktop.core.live_stats import RATE_WINDOW_S, LiveStats, format_elapsed
 from geotweets_desktop.core.post import Location, Post
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def _post(n: int, located: bool) -> Post:

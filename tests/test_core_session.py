@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import FakeClock
 
 from geotweets_desktop.core.post import Location, LocationKind, Post
 from geotweets_desktop.core.session import (
@@ -28,14 +29,6 @@ class RecordingMap:
 
     def add_points(self, points: Sequence[StoredPoint]) -> None:
         self.batches.append(list(points))
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def post(n: int, kind: LocationKind | None = "exact") -> Post:

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import FakeClock
 
 from geotweets_desktop.core.backoff import Backoff
 from geotweets_desktop.core.usage import UsageLimits, UsageMeter
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_counts_and_cost_for_the_session_and_the_day() -> None:
@@ -70,7 +63,7 @@ def test_a_cost_limit() -> None:
 
 
 def test_a_time_limit() -> None:
-    clock = Clock()
+    clock = FakeClock()
     meter = UsageMeter(limits=UsageLimits(max_minutes=5), clock=clock)
     clock.now += 299
     assert meter.limit_reached() is None

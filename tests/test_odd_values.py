@@ -34,6 +34,7 @@ from archive_samples import (
     v1_status,
     v2_line,
 )
+from helpers import RecordingSink
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,7 +44,6 @@ from geotweets_desktop.core.export.geojson import write_geojson
 from geotweets_desktop.core.export.privacy import Privacy
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore
-from geotweets_desktop.sources.base import StatusEvent
 from geotweets_desktop.sources.x_search import XRecentSearchSource
 from geotweets_desktop.sources.x_stream import XStreamSource
 
@@ -222,27 +222,16 @@ def test_pretty_printed_reader(case: tuple[str, Any]) -> None:
     _read_three(pretty + b"\n" + _encode(case[1]) + b"\n" + pretty + b"\n")
 
 
-class _Sink:
-    def __init__(self) -> None:
-        self.got: list[Post] = []
-
-    def posts(self, posts: list[Post]) -> None:
-        self.got.extend(posts)
-
-    def status(self, event: StatusEvent) -> None:
-        pass
-
-
 @PROPERTY
 @given(mutated("v2 stream line") | mutated("v2 error line"), st.booleans())
 def test_the_live_streams_line_handler(case: tuple[str, Any], ascii_only: bool) -> None:
     _, record = case
     source = XStreamSource(["rain"], "made-up-token")
-    sink = _Sink()
+    sink = RecordingSink()
     reason = source.handle_line(_encode(record, ascii_only=ascii_only), sink)
     assert reason is None or "stopped by X" in reason
-    assert len(sink.got) + source.malformed_lines + sum(source.notices.values()) == 1
-    _store_and_export(sink.got)
+    assert len(sink.received) + source.malformed_lines + sum(source.notices.values()) == 1
+    _store_and_export(sink.received)
 
 
 @PROPERTY

@@ -5,52 +5,20 @@ would match arrive."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fake_x import DEFAULT_TOKEN, FakeX, payloads
+from helpers import RecordingSink, wait_for
 
 from geotweets_desktop.core.area.model import AreaError, parse_around, parse_bbox
-from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.rules import is_ours
-from geotweets_desktop.sources.base import StatusEvent
 from geotweets_desktop.sources.x_search import XRecentSearchSource
 from geotweets_desktop.sources.x_stream import XStreamSource
 
 LISBON = parse_around("-9.14,38.72,15")
 NAIROBI_BOX = parse_bbox("36.65,-1.45,36.95,-1.15")
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.got: list[Post] = []
-        self.events: list[StatusEvent] = []
-
-    def posts(self, posts: list[Post]) -> None:
-        with self.lock:
-            self.got.extend(posts)
-
-    def status(self, event: StatusEvent) -> None:
-        with self.lock:
-            self.events.append(event)
-
-    def texts(self) -> list[str]:
-        with self.lock:
-            return [post.text for post in self.got]
-
-    def states(self) -> list[str]:
-        with self.lock:
-            return [event.state for event in self.events]
-
-
-def wait_for(predicate: Any, timeout: float = 15.0) -> None:
-    end = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -65,8 +33,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeX]:
 def run() -> Iterator[Any]:
     started: list[tuple[Any, threading.Thread]] = []
 
-    def start(source: Any) -> Sink:
-        sink = Sink()
+    def start(source: Any) -> RecordingSink:
+        sink = RecordingSink()
         thread = threading.Thread(target=source.run, args=(sink,), daemon=True)
         thread.start()
         started.append((source, thread))
@@ -91,22 +59,22 @@ def posts_around() -> dict[str, dict[str, Any]]:
 
 def test_the_stream_follows_an_area_with_a_term(fake: FakeX, run: Any) -> None:
     sink = run(XStreamSource(["flood"], DEFAULT_TOKEN, areas=[LISBON]))
-    wait_for(lambda: "live" in sink.states() and fake.open_streams == 1)
+    wait_for(lambda: "live" in sink.states and fake.open_streams == 1)
     (rule,) = fake.rules
     assert rule["value"] == "flood point_radius:[-9.14 38.72 15km]"
     posts = posts_around()
     for post in posts.values():
         fake.push(post, matches=None)
-    wait_for(lambda: len(fake.dropped_post_ids) == 3 and len(sink.got) == 2)
-    assert sink.texts() == ["flood on the quay", "flood here"]
-    assert all(post.terms == ("flood",) for post in sink.got)
+    wait_for(lambda: len(fake.dropped_post_ids) == 3 and len(sink.received) == 2)
+    assert [post.text for post in sink.received] == ["flood on the quay", "flood here"]
+    assert all(post.terms == ("flood",) for post in sink.received)
 
 
 def test_an_area_alone_labels_each_post_with_its_area(fake: FakeX, run: Any) -> None:
     source = XStreamSource([], DEFAULT_TOKEN, areas=[LISBON, NAIROBI_BOX])
     assert source.terms == ["-9.14,38.72 +15 km", "box 36.65,-1.45,36.95,-1.15"]
     sink = run(source)
-    wait_for(lambda: "live" in sink.states() and fake.open_streams == 1)
+    wait_for(lambda: "live" in sink.states and fake.open_streams == 1)
     assert [rule["value"] for rule in fake.rules] == [
         "point_radius:[-9.14 38.72 15km]",
         "bounding_box:[36.65 -1.45 36.95 -1.15]",
@@ -114,8 +82,8 @@ def test_an_area_alone_labels_each_post_with_its_area(fake: FakeX, run: Any) -> 
     fake.push(payloads.point_post(-9.15, 38.73, text="quay"), matches=None)
     fake.push(payloads.post(point=(36.82, -1.29), text="market"), matches=None)
     fake.push(payloads.post(point=(2.35, 48.86), text="Paris"), matches=None)
-    wait_for(lambda: len(sink.got) == 2 and len(fake.dropped_post_ids) == 1)
-    assert {post.text: post.terms for post in sink.got} == {
+    wait_for(lambda: len(sink.received) == 2 and len(fake.dropped_post_ids) == 1)
+    assert {post.text: post.terms for post in sink.received} == {
         "quay": ("-9.14,38.72 +15 km",),
         "market": ("box 36.65,-1.45,36.95,-1.15",),
     }
@@ -128,8 +96,8 @@ def test_an_area_beyond_the_rule_budget_is_refused_with_the_count(fake: FakeX, r
     needed = len(source.plan.rules)
     assert needed > 2
     sink = run(source)
-    wait_for(lambda: "error" in sink.states())
-    message = sink.events[-1].message
+    wait_for(lambda: "error" in sink.states)
+    message = sink.last.message
     assert f"needs {needed} rules; the account may have 3 (1 held by other tools)" in message
     assert f"so {needed - 2} too many" in message
     assert [rule["tag"] for rule in fake.rules] == ["someone-else"]
@@ -142,8 +110,8 @@ def test_xs_own_refusal_in_the_dry_run_is_shown_and_nothing_is_added(
         monkeypatch.setenv("GEOTWEETS_X_API_URL", fake.base_url)
         source = XStreamSource(["flood", "storm"], DEFAULT_TOKEN, areas=[LISBON])
         sink = run(source)
-        wait_for(lambda: "error" in sink.states())
-        assert sink.events[-1].message == (
+        wait_for(lambda: "error" in sink.states)
+        assert sink.last.message == (
             "X refused the rules: Rule creation would exceed the allowed rule cap of 1"
         )
         assert fake.rules == []
@@ -161,7 +129,7 @@ def test_recent_search_follows_an_area(fake: FakeX, run: Any) -> None:
     sink = run(XRecentSearchSource(["flood"], DEFAULT_TOKEN, areas=[LISBON], interval_s=0.1))
     wait_for(lambda: len(fake.search_requests) >= 2)
     assert fake.search_requests[0]["query"] == "flood point_radius:[-9.14 38.72 15km]"
-    assert sorted(sink.texts()) == ["flood here", "flood on the quay"]
+    assert sorted([post.text for post in sink.received]) == ["flood here", "flood on the quay"]
 
 
 def test_recent_search_spreads_a_big_area_over_queries_of_512(fake: FakeX, run: Any) -> None:
@@ -174,4 +142,4 @@ def test_recent_search_spreads_a_big_area_over_queries_of_512(fake: FakeX, run: 
     wait_for(lambda: len(fake.search_requests) >= 2 * len(source.queries))
     asked = [request["query"] for request in fake.search_requests[: len(source.queries)]]
     assert asked == source.queries
-    assert sorted(sink.texts()) == ["flood here", "flood on the quay"]
+    assert sorted([post.text for post in sink.received]) == ["flood here", "flood on the quay"]

@@ -4,41 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fake_x import DEFAULT_TOKEN, FakeX, payloads
+from helpers import WAIT_TIMEOUT_S, RecordingSink, wait_for
 
 from geotweets_desktop.core.area.model import parse_around
 from geotweets_desktop.core.store import SessionStore
-from geotweets_desktop.sources.base import StatusEvent
 from geotweets_desktop.sources.x_search import XRecentSearchSource, search_query
 
 LISBON_AROUND = "-9.14,38.72,15"
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.got: list[Any] = []
-        self.events: list[StatusEvent] = []
-
-    def posts(self, posts: list[Any]) -> None:
-        self.got.extend(posts)
-
-    def status(self, event: StatusEvent) -> None:
-        self.events.append(event)
-
-
-def wait_for(predicate: Any, timeout: float = 10.0) -> None:
-    end = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.01)
 
 
 def test_search_query_ors_the_terms_and_asks_for_located_posts() -> None:
@@ -56,13 +36,13 @@ def test_recent_search_polls_with_since_id_and_assigns_terms(
         first = payloads.point_post(-9.14, 38.72, text="rain over Lisbon")
         fake.add_search_posts(first)
         source = XRecentSearchSource(["rain", "sun"], DEFAULT_TOKEN, interval_s=0.2)
-        sink = Sink()
+        sink = RecordingSink()
         thread = threading.Thread(target=source.run, args=(sink,))
         thread.start()
-        wait_for(lambda: len(sink.got) == 1)
+        wait_for(lambda: len(sink.received) == 1)
         second = payloads.place_post(text="sun and rain in Nairobi")
         fake.add_search_posts(second)
-        wait_for(lambda: len(sink.got) == 2)
+        wait_for(lambda: len(sink.received) == 2)
         source.stop()
         thread.join(2)
         assert not thread.is_alive()
@@ -71,39 +51,39 @@ def test_recent_search_polls_with_since_id_and_assigns_terms(
     assert "since_id" not in queries[0]
     assert queries[-1]["since_id"] == payloads.post_id_of(first)  # the poll that found `second`
     assert source.since_ids == [payloads.post_id_of(second)]  # where the next poll starts
-    assert [p.terms for p in sink.got] == [("rain",), ("rain", "sun")]
-    lisbon = sink.got[0].location
+    assert [p.terms for p in sink.received] == [("rain",), ("rain", "sun")]
+    lisbon = sink.received[0].location
     assert (lisbon.lon, lisbon.lat) == (-9.14, 38.72)
-    assert sink.events[-1].state == "stopped"
+    assert sink.last.state == "stopped"
 
 
 def test_recent_search_waits_for_the_rate_limit_reset(monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeX(search_rate_limit=1, search_rate_window=60) as fake:
         monkeypatch.setenv("GEOTWEETS_X_API_URL", fake.base_url)
         source = XRecentSearchSource(["rain"], DEFAULT_TOKEN, interval_s=0.1)
-        sink = Sink()
+        sink = RecordingSink()
         thread = threading.Thread(target=source.run, args=(sink,))
         thread.start()
         # One request allowed: the answer says 0 remaining, so the next poll
         # waits for the reset (about a minute), not the 0.1 s interval.
         wait_for(lambda: any(e.state == "live" for e in sink.events))
-        time.sleep(0.5)
-        assert len(fake.search_requests) == 1
         live = [e for e in sink.events if e.state == "live"][-1]
         assert "next poll in" in live.message and "next poll in 0 s" not in live.message
-        started = time.monotonic()
-        source.stop()
-        thread.join(2)
-        assert time.monotonic() - started < 1.0
+        next_poll_s = int(re.search(r"next poll in (\d+) s", live.message)[1])
+        assert next_poll_s >= 30, live.message
+        source.stop()  # and Stop cuts that minute short
+        thread.join(WAIT_TIMEOUT_S)
+        assert not thread.is_alive()
+        assert len(fake.search_requests) == 1
 
 
 def test_a_wrong_token_ends_the_search_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeX() as fake:
         monkeypatch.setenv("GEOTWEETS_X_API_URL", fake.base_url)
-        sink = Sink()
+        sink = RecordingSink()
         XRecentSearchSource(["rain"], "wrong-token", interval_s=0.1).run(sink)
-    assert sink.events[-1].state == "error"
-    assert "rejected the token" in sink.events[-1].message
+    assert sink.last.state == "error"
+    assert "rejected the token" in sink.last.message
 
 
 def collect_process(fake: FakeX, data_dir: Path, *args: str) -> subprocess.Popen[str]:
@@ -128,9 +108,9 @@ def test_collect_x_writes_correct_geojson(tmp_path: Path, data_dir: Path) -> Non
     out = tmp_path / "live.geojson"
     with FakeX(keepalive_interval=0.2) as fake:
         process = collect_process(
-            fake, data_dir, "--term", "rain", "--duration", "4", "--out", str(out)
+            fake, data_dir, "--term", "rain", "--max-posts", "3", "--out", str(out)
         )
-        assert fake.wait_until(lambda: fake.open_streams == 1, timeout=15)
+        assert fake.wait_until(lambda: fake.open_streams == 1)
         fake.push(
             payloads.point_post(151.2093, -33.8688, text="rain in Sydney"), matches="rain has:geo"
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Any
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
-from geotweets_desktop.core.wal_checkpointer import WalCheckpointer
+from geotweets_desktop.core.wal_checkpointer import Wait, WalCheckpointer
 
 # 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
 # (text payloads) open unchanged and are marked 2.
@@ -94,7 +95,8 @@ class StoredPoint:
 class SessionStore:
     """One connection, used from one thread; open another for another thread."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, checkpoint_wait: Wait = threading.Event.wait) -> None:
+        """`checkpoint_wait`: how the checkpoint thread waits (see wal_checkpointer.py)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None)
@@ -123,7 +125,7 @@ class SessionStore:
         self._db.execute("PRAGMA wal_autocheckpoint=0")
         # When the log starts over (see wal_checkpointer.py), its file is cut back.
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
-        self._checkpointer = WalCheckpointer(path)
+        self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait)
 
     def _add_missing_columns(self) -> None:
         """Bring a file made by an older version up to this schema."""

@@ -16,23 +16,33 @@ a long replay the log grew as big as the database. So once the log is long
 (`CATCH_UP_FRAMES`), checkpoints follow each other closely: each then has
 only a few milliseconds of writes to copy, the writer's next batch finds the
 log all copied and starts it over. Nobody waits for anybody.
+
+`wait(stop, seconds)` is how the thread waits between checkpoints (the shape
+of `threading.Event.wait`): tests pass one that lets it run only at points
+they choose, so what a checkpoint finds does not depend on the machine.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 INTERVAL_S = 0.25
 CATCH_UP_FRAMES = 8192  # 128 MiB of 16 KiB pages
 CATCH_UP_INTERVAL_S = 0.005
 
+Wait = Callable[[threading.Event, float], bool]
+
 
 class WalCheckpointer:
-    def __init__(self, path: Path, interval_s: float = INTERVAL_S) -> None:
+    def __init__(
+        self, path: Path, interval_s: float = INTERVAL_S, wait: Wait = threading.Event.wait
+    ) -> None:
         self._path = path
         self._interval = interval_s
+        self._wait = wait
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
         self._thread.start()
@@ -44,7 +54,7 @@ class WalCheckpointer:
             db.execute("PRAGMA synchronous=NORMAL")  # as the writer: no extra syncs
             interval = self._interval
             before = 0
-            while not self._stop.wait(interval):
+            while not self._wait(self._stop, interval):
                 _busy, logged, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 # Hurry only while posts keep coming: a long log that is all
                 # copied and no longer growing starts over at the next write.

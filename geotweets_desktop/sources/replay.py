@@ -23,9 +23,18 @@ Terms: a post is kept when its text matches at least one term as X would
 (`core.term_match`), and its `terms` are the ones it matches; with no terms
 every post passes. Areas: a post is kept only when it lies in one of them
 (`core.area.inside`). Progress goes to `sink.status` a few times a second; the
+<<<<<<< HEAD
+last status is a summary (posts read, matched, located by kind, bad lines).
+
+Time: `clock` says what time it is and `wait(condition, timeout)` (the shape
+of `threading.Condition.wait`, `timeout` in clock seconds, None for "until
+notified") is how the source waits; tests pass a virtual clock's pair, so
+pacing is checked exactly and a busy machine cannot make it late.
+=======
 last status is a summary (posts read, matched, located by kind, bad lines,
 notices by kind, and where reading stopped if it stopped early). A file
 holding nothing this app reads ends with an error status instead.
+>>>>>>> main
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,6 +63,8 @@ BATCH_SECONDS = 0.05
 PROGRESS_SECONDS = 0.25
 MAX_GAP_S = 3600.0
 _NO_TIME = datetime.min.replace(tzinfo=UTC)
+
+Wait = Callable[[threading.Condition, float | None], object]
 
 
 def parse_speed(text: str) -> float | None:
@@ -84,6 +95,7 @@ class ReplaySource:
         progress_seconds: float = PROGRESS_SECONDS,
         profile_matcher: ProfileMatcher | None = locate_profile,
         clock: Callable[[], float] = time.monotonic,
+        wait: Wait = threading.Condition.wait,
     ) -> None:
         self.path = Path(path)
         self.terms = list(terms)
@@ -96,6 +108,7 @@ class ReplaySource:
         self._batch_seconds = batch_seconds
         self._progress_seconds = progress_seconds
         self._clock = clock
+        self._wait = wait
         self._cond = threading.Condition()
         self._stopped = False
         self._paused = False
@@ -257,13 +270,13 @@ class ReplaySource:
                 if self._paused:
                     began = clock()
                     while self._paused and not self._stopped:
-                        self._cond.wait()
+                        self._wait(self._cond, None)
                     self._shift += clock() - began
                     continue
                 remaining = due + self._shift - clock()
                 if remaining <= 0:
                     return True
-                self._cond.wait(remaining)
+                self._wait(self._cond, remaining)
             return False
 
     # -- reporting -----------------------------------------------------------
@@ -287,6 +300,11 @@ class ReplaySource:
             return self.reader.not_an_archive()
         except OSError as exc:
             return f"cannot read {self.path}: {exc.strerror or exc}"
+
+    @property
+    def notices(self) -> Mapping[str, int]:
+        """X's notices met in the file so far, by kind."""
+        return self.reader.notices
 
     def archive_report(self) -> ArchiveReport:
         reader = self.reader

@@ -81,6 +81,11 @@ def run_app(args: argparse.Namespace) -> int:
     """The window for the command-line options; the exit status."""
     from geotweets_desktop.ui.main_window import MainWindow
 
+    # Bad input ends here, before any window exists: tearing QtWebEngine down
+    # while its page is still starting once crashed the process on the way out.
+    terms = parse_terms(args.term) if args.term else None
+    if args.x and not args.replay and not terms and not args.areas:
+        raise TermError("--x needs a --term or an area (--bbox, --around, --place).")
     _allow_webengine_as_root()
     app = create_application(offscreen=_needs_offscreen(args))
     # The self-check must not touch the user's sessions or settings.
@@ -108,13 +113,10 @@ def run_app(args: argparse.Namespace) -> int:
             result["code"] = 1
         window.close()
 
-    terms = parse_terms(args.term) if args.term else None
     window.areas = list(args.areas)
     if args.replay:
         window.start_replay(Path(args.replay), terms or [], args.speed)
     elif args.x:
-        if not terms and not args.areas:
-            raise TermError("--x needs a --term or an area (--bbox, --around, --place).")
         window.start_x_stream(terms or [])
     elif args.demo:
         window.start_demo(terms)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar, QWidget
 
+from geotweets_desktop.core.archive.summary import notices_text
 from geotweets_desktop.core.live_stats import format_elapsed
-from geotweets_desktop.sources.base import ReportsProgress, StatusEvent
+from geotweets_desktop.sources.base import CountsNotices, ReportsProgress, StatusEvent
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.elided_label import ElidedLabel
 
@@ -82,7 +83,12 @@ class SessionStatusBar(QStatusBar):
         if c.usage is not None:
             self.usage_label.setText(c.usage.summary())
         s = c.stats
-        self.figures_label.setText(
-            f"received {s.received:,} · located {s.located:,} · "
-            f"{s.per_minute:,.0f}/min · {format_elapsed(s.elapsed)}"
-        )
+        figures = [f"received {s.received:,}", f"located {s.located:,}"]
+        # Counted once, so what repeats is said apart; so is what X sent besides posts.
+        if s.duplicates:
+            figures.append(f"{s.duplicates:,} duplicates skipped")
+        notices = notices_text(source.notices) if isinstance(source, CountsNotices) else ""
+        if notices:
+            figures.append(notices)
+        figures += [f"{s.per_minute:,.0f}/min", format_elapsed(s.elapsed)]
+        self.figures_label.setText(" · ".join(figures))

@@ -8,29 +8,27 @@
         fake.push(payloads.point_post(), matches="rain has:geo")
         ...
 
-See `server.FakeX` for the knobs and counters, and the step classes for
-scripted stream faults.
+See `server.FakeX` for the knobs and counters, and `steps` for scripted
+stream faults.
 """
 
 from . import payloads
-from .server import (
+from .errors import (
     CLIENT_FORBIDDEN,
-    DEFAULT_TOKEN,
     NO_RULES,
     OPERATIONAL_DISCONNECT,
-    RULES_PATH,
-    SEARCH_PATH,
     SERVICE_UNAVAILABLE,
-    STREAM_PATH,
     TOO_MANY_CONNECTIONS,
     TOO_MANY_REQUESTS,
     UNAUTHORIZED,
+)
+from .plumbing import RULES_PATH, SEARCH_PATH, STREAM_PATH, RecordedRequest
+from .server import DEFAULT_TOKEN, FakeX
+from .steps import (
     Cut,
     EndStream,
-    FakeX,
     KeepAlive,
     OperationalDisconnect,
-    RecordedRequest,
     Respond,
     SendLines,
     SendPost,

@@ -35,6 +35,9 @@ def test_a_replay_counts_repeats_once_and_says_what_the_map_cannot_draw(
     assert window.controller.stats.duplicates == 2
     assert window.store.session(window.controller.session_id).received == 3
     assert "notices: 1 limit" in window.status.state_label.text()
+    # The figures say what repeated; the notices (shown there while the file
+    # plays) stay in the replay's last words above.
+    assert window.status.figures_label.text().startswith("received 3 · located 3 · 2 duplicates")
 
     # The post whose time came from its id says so in its popup.
     page.eval("GeoTweets.openPointAt(1); true")  # points in file order: Lisbon, then this

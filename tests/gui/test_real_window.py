@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import wait_for
 
 pytestmark = [pytest.mark.gui, pytest.mark.xvfb]
 
@@ -40,16 +41,6 @@ def _tools_or_skip() -> None:
     if os.environ.get("GEOTWEETS_REQUIRE_XVFB") == "1":
         pytest.fail(f"GEOTWEETS_REQUIRE_XVFB=1 but this machine lacks them: {reason}")
     pytest.skip(reason)
-
-
-def _wait_for(condition: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -72,18 +63,18 @@ def display() -> Iterator[str]:
     env = {**os.environ, "DISPLAY": name}
     manager = None
     try:
-        _wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 20, "Xvfb")
-        manager = subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL)
-        _wait_for(
-            lambda: (
-                subprocess.run(
-                    ["xdotool", "get_num_desktops"], env=env, capture_output=True
-                ).returncode
-                == 0
-            ),
-            20,
-            "openbox to manage the screen",
-        )
+        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 20, "Xvfb")
+
+        def managed() -> bool:
+            # On a busy machine openbox has been seen to give up on a display
+            # that had only just come up: start it again until it holds.
+            nonlocal manager
+            if manager is None or manager.poll() is not None:
+                manager = subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL)
+            desktops = subprocess.run(["xdotool", "get_num_desktops"], env=env, capture_output=True)
+            return desktops.returncode == 0
+
+        wait_for(managed, 20, "openbox to manage the screen")
         yield name
     finally:
         for process in (manager, server):
@@ -116,7 +107,7 @@ class RealWindow:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         assert self._next_line(START_TIMEOUT_S) == "ready"
-        self.id = _wait_for(self._find, 20, "the window to be mapped")
+        self.id = wait_for(self._find, 20, "the window to be mapped")
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -152,7 +143,7 @@ class RealWindow:
         subprocess.run(
             ["xdotool", "windowsize", self.id, str(width), str(height)], env=self.env, check=True
         )
-        _wait_for(
+        wait_for(
             lambda: (s := self.ask())["width"] == width and s["height"] == height,
             10,
             f"the window manager to make it {width} x {height}",
@@ -189,7 +180,7 @@ def test_the_real_window_keeps_its_size_and_its_buttons(
     window = RealWindow(display, tmp_path / "data")
     try:
         window.resize(width, height)
-        _wait_for(lambda: window.ask()["received"] >= 5, 30, "demo posts")
+        wait_for(lambda: window.ask()["received"] >= 5, 30, "demo posts")
         window.ask("long-status")
         # Status texts change many times a second meanwhile (counts, the clock,
         # a long message): the window manager must never be asked for more room.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import keyring
 import pytest
-from fake_x import DEFAULT_TOKEN, FakeX, payloads
+from fake_x import DEFAULT_TOKEN, FakeX, malformed_line, payloads
 from keyring.backends import fail
 
 from geotweets_desktop.core.area.model import parse_around
@@ -96,7 +97,7 @@ def test_a_usage_limit_stops_the_stream_and_says_why(qtbot: Any, fake: FakeX, wi
         fake.push(payloads.point_post(text=f"rain {i}"), matches="rain has:geo")
     qtbot.waitUntil(lambda: not window.controller.running, timeout=10_000)
     assert "limit reached: 2 posts" in window.status.state_label.text()
-    qtbot.waitUntil(lambda: fake.open_streams == 0, timeout=5_000)
+    qtbot.waitUntil(lambda: fake.open_streams == 0, timeout=20_000)
 
 
 def test_the_token_never_reaches_logs_settings_or_the_store(
@@ -146,3 +147,22 @@ def test_the_window_follows_an_area_with_no_terms(
     session = window.store.session(window.controller.session_id)
     assert session.areas == (lisbon,)
     assert len(fake.dropped_post_ids) == 1
+
+
+def test_x_notices_and_repeated_posts_show_in_the_status_bar(
+    qtbot: Any, fake: FakeX, window: Any
+) -> None:
+    start_x(window, "rain")
+    qtbot.waitUntil(
+        lambda: window.controller.state.state == "live" and fake.open_streams == 1, timeout=10_000
+    )
+    post = payloads.point_post(text="rain, sent twice")
+    fake.push(post, matches="rain has:geo")
+    fake.push(post, matches="rain has:geo")
+    fake.inject(malformed_line(json.dumps({"errors": [{"title": "made-up-problem"}]})))
+    qtbot.waitUntil(
+        lambda: "notices: 1 errors" in window.status.figures_label.text(), timeout=10_000
+    )
+    figures = window.status.figures_label.text()
+    assert figures.startswith("received 1 · located 1 · 1 duplicates skipped · notices: 1 errors")
+    qtbot.waitUntil(lambda: "notices: 1 errors" in window.status.state_label.text(), timeout=10_000)
