@@ -290,7 +290,7 @@ def main() -> int:
         from geotweets_desktop.core.gazetteer import gazetteer
 
         started = time.perf_counter()
-        gazetteer()
+        gazetteer().load_all()
         print(f"gazetteer load (once per process): {time.perf_counter() - started:.2f} s")
 
         took, summary = run_collect(archive, scratch / "bench.db")

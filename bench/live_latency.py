@@ -126,7 +126,7 @@ def main() -> int:
     # built here first, it stays out of the steady-state figures.
     from geotweets_desktop.core.gazetteer import gazetteer
 
-    gazetteer()
+    gazetteer().load_all()
     driver = Driver()
     app, window = driver.app, driver.window
 

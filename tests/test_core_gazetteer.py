@@ -161,6 +161,18 @@ REGIONS = [
     ("Ontario, Canada", "CA", "08"),
     ("Scotland", "GB", "SCT"),
     ("Mexico", "MX", ""),
+    # every country's states and provinces, by their GeoNames names ...
+    ("Galicia, España", "ES", "58"),
+    ("Bavaria", "DE", "02"),
+    ("Odisha", "IN", "21"),
+    ("Gauteng", "ZA", "06"),
+    ("Île-de-France", "FR", "11"),
+    ("Hokkaido", "JP", "12"),
+    ("Katsina State", "NG", "24"),
+    # ... and by local or old names
+    ("Bayern", "DE", "02"),
+    ("Orissa", "IN", "21"),
+    ("Lombardia", "IT", "09"),
 ]
 
 
@@ -209,6 +221,62 @@ def test_a_country_centre_is_its_population_centre() -> None:
 )
 def test_a_name_of_two_regions_gives_no_answer(text: str) -> None:
     assert gazetteer().place(text) is None
+    assert locate_profile(text) is None
+
+
+def test_a_region_is_labelled_by_its_english_name_and_covers_its_cities() -> None:
+    galicia = locate_profile("Galicia, España")
+    assert galicia is not None and galicia.label == "Galicia, Spain"
+    # Its radius reaches its farthest city (Ferrol, in the north-west corner).
+    ferrol = gazetteer().match("Ferrol, Spain")
+    assert ferrol is not None
+    assert galicia.radius_m >= haversine_m(galicia.lon, galicia.lat, ferrol.lon, ferrol.lat)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Madrid", "Madrid", "ES"),  # also the Community of Madrid
+        ("Buenos Aires", "Buenos Aires", "AR"),  # the province is elsewhere
+        ("Katsina", "Katsina", "NG"),  # "Katsina State" without its last word
+        ("Sofia", "Sofia", "BG"),  # two provinces of that name
+    ],
+)
+def test_a_region_name_that_is_a_big_city_stays_the_city(
+    text: str, name: str, country: str
+) -> None:
+    city = gazetteer().match(text)
+    assert city is not None and (city.name, city.country_code) == (name, country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Central", "Coast", "North West", "Capital Region", "Western", "Centre"],
+)
+def test_generic_region_names_are_no_answer(text: str) -> None:
+    assert locate_profile(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["london- earls court sw5", "Earls Court, London", "London SW5", "EARLS COURT, LONDON"],
+)
+def test_a_neighbourhood_or_postcode_beside_the_city_gives_the_city(text: str) -> None:
+    city = gazetteer().match(text)
+    assert city is not None and (city.name, city.country_code) == ("London", "GB")
+    loc = locate_profile(text)
+    assert loc is not None and loc.radius_m == PROFILE_RADIUS_M
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Earls Court",  # a neighbourhood alone: of which city?
+        "Earls Court, Manchester",  # not that city's
+        "Earls Court, England",  # a region is no city to be part of
+    ],
+)
+def test_a_neighbourhood_needs_its_own_city_beside_it(text: str) -> None:
     assert locate_profile(text) is None
 
 

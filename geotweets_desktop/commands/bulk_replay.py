@@ -98,7 +98,7 @@ def bulk_replay(
     (up to the engine's post limit), keeping to the engine's areas if any."""
     parts, readers = plan_parts(path, readers)
     context = multiprocessing.get_context("fork")
-    gazetteer()  # built once here, not in each reader
+    gazetteer().load_all()  # built once here, not in each reader
     pipes: list[Connection] = []
     processes = []
     # A forked reader inherits every object of this process, garbage included.

