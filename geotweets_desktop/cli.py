@@ -156,7 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         metavar="PATH",
         help="session store to write (.db), or an export (.geojson, .csv, .parquet); "
-        "default: the app's own store",
+        "with --partition, a new or empty folder; default: the app's own store",
+    )
+    col.add_argument(
+        "--partition",
+        choices=("day",),
+        help="with --out FOLDER: write GeoParquet files into hive-style date=YYYY-MM-DD/ folders",
     )
     exp = sub.add_parser(
         "export",
@@ -224,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
                 speed=args.speed,
                 located_only=not args.all_posts,
                 out=args.out,
+                partition=args.partition,
                 duration=args.duration,
                 max_posts=args.max_posts,
             )

@@ -166,6 +166,27 @@ def test_replay_into_geoparquet(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert ("nothing located, rain", None) in rows
 
 
+def test_replay_into_a_folder_a_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "days"
+    args = ["--replay", str(archive(tmp_path)), "--out", f"{folder}/", "--partition", "day"]
+    code, stdout, _ = run(*args, capsys=capsys)
+    assert code == 0
+    assert Path(summary(stdout)["path"]) == folder
+    with duckdb.connect() as db:
+        rows = db.execute(
+            "SELECT count(*) FROM read_parquet(?, hive_partitioning = true)",
+            [str(folder / "*" / "*.parquet")],
+        ).fetchall()
+    assert rows == [(7,)]  # the same posts as one file
+    # A folder that is not empty is refused before anything is read.
+    code, _, err = run(*args, capsys=capsys)
+    assert code == 2
+    assert err.startswith("geotweets collect: ") and "new or empty folder" in err
+    code, _, err = run("--replay", str(archive(tmp_path)), "--partition", "day", capsys=capsys)
+    assert code == 2
+    assert "--partition needs --out FOLDER" in err
+
+
 def test_replay_into_the_apps_own_store_by_default(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], data_dir: Path
 ) -> None:

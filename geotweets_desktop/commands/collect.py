@@ -4,8 +4,8 @@ For scripts and servers. The source runs on a thread; the main thread
 stores what arrives every 200 ms, so a kill loses at most that much. An
 archive replayed as fast as possible is read by forked processes instead,
 one a core (see bulk_replay.py). SIGINT and SIGTERM end the run cleanly. `--out` ending
-in `.geojson`, `.csv` or `.parquet` collects into a temporary session store
-and exports it at the end.
+in `.geojson`, `.csv` or `.parquet` (or a folder, with `--partition day`)
+collects into a temporary session store and exports it at the end.
 """
 
 from __future__ import annotations
@@ -22,7 +22,12 @@ from types import FrameType
 from geotweets_desktop import startup
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.area.model import Area
-from geotweets_desktop.core.export import EXPORT_SUFFIXES, ExportError, export_session
+from geotweets_desktop.core.export import (
+    EXPORT_SUFFIXES,
+    ExportError,
+    check_partition_folder,
+    export_session,
+)
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import (
     ArchiveReport,
@@ -97,6 +102,7 @@ def collect(
     speed: float | None = None,
     located_only: bool = True,
     out: str | None,
+    partition: str | None = None,
     duration: float | None,
     max_posts: int | None,
 ) -> int:
@@ -120,7 +126,17 @@ def collect(
         print("geotweets collect: --search goes with --x.", file=sys.stderr)
         return 2
     path = Path(out) if out else store_path()
-    if path.suffix.lower() not in EXPORT_SUFFIXES:
+    if partition is not None:
+        # Checked before collecting: a long collection must not end on a folder it cannot use.
+        if out is None:
+            print("geotweets collect: --partition needs --out FOLDER.", file=sys.stderr)
+            return 2
+        try:
+            check_partition_folder(path, partition)
+        except ExportError as exc:
+            print(f"geotweets collect: {exc}", file=sys.stderr)
+            return 2
+    elif path.suffix.lower() not in EXPORT_SUFFIXES:
         print(
             f"geotweets collect: {path.name}: write a {', '.join(EXPORT_SUFFIXES)} file.",
             file=sys.stderr,
@@ -151,22 +167,29 @@ def collect(
     if isinstance(source, ReadsArchive) and (reason := source.not_an_archive()):
         print(f"geotweets collect: {reason}", file=sys.stderr)
         return 2
-    if path.suffix.lower() == ".db":
+    if path.suffix.lower() == ".db" and partition is None:
         status, summary = _collect_into(source, path, duration, max_posts)
         print(f"{summary.line()} -> {path}")
         return status
     with tempfile.TemporaryDirectory(prefix="geotweets-collect-") as scratch:
-        return _collect_and_export(source, Path(scratch) / "collect.db", path, duration, max_posts)
+        return _collect_and_export(
+            source, Path(scratch) / "collect.db", path, partition, duration, max_posts
+        )
 
 
 def _collect_and_export(
-    source: Source, scratch: Path, out: Path, duration: float | None, max_posts: int | None
+    source: Source,
+    scratch: Path,
+    out: Path,
+    partition: str | None,
+    duration: float | None,
+    max_posts: int | None,
 ) -> int:
     """Collect into a scratch store, then export its one session to `out`."""
     status, summary = _collect_into(source, scratch, duration, max_posts)
     store = SessionStore(scratch)
     try:
-        export_session(store, summary.session_id, out)
+        export_session(store, summary.session_id, out, partition=partition)
     except (ExportError, OSError) as exc:
         print(f"geotweets collect: cannot write {out}: {exc}", file=sys.stderr)
         return 2

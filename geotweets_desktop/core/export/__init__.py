@@ -42,6 +42,7 @@ __all__ = [
     "ExportResult",
     "Privacy",
     "Progress",
+    "check_partition_folder",
     "export_session",
 ]
 
@@ -78,7 +79,7 @@ def export_session(
     privacy = privacy or Privacy()
     suffix = out.suffix.lower()
     if partition is not None:
-        _check_folder(out, partition)
+        check_partition_folder(out, partition)
     elif suffix not in EXPORT_SUFFIXES:
         raise ExportError(
             f"{out.name}: cannot tell the format; use one of {', '.join(EXPORT_SUFFIXES)}"
@@ -147,7 +148,8 @@ class _Outside:
                 self.outside += 1
 
 
-def _check_folder(out: Path, partition: str) -> None:
+def check_partition_folder(out: Path, partition: str) -> None:
+    """Raise ExportError unless `out` can take a `partition`ed export (a new or empty folder)."""
     if partition not in PARTITIONS:
         raise ExportError(f"cannot partition by {partition!r}; use one of {', '.join(PARTITIONS)}")
     if out.is_file() or (out.is_dir() and any(out.iterdir())):
