@@ -147,12 +147,7 @@ class MapBridge(QObject):
         self.postShown.emit(
             to_json(
                 {
-                    "key": key,
-                    "author_name": post.author_name,
-                    "author_handle": post.author_handle,
-                    "text": post.text,
-                    "created_at": post.created_at.isoformat() if post.created_at else "",
-                    "time_from_id": post.time_from_id,
+                    **_post_fields(key, post),
                     "kind": KIND_CODES.get(loc.kind, -1),
                     "place_label": loc.label,
                     "radius_m": loc.radius_m,
@@ -175,12 +170,7 @@ class MapBridge(QObject):
                     "keys": list(keys),
                     "posts": [
                         {
-                            "key": key,
-                            "author_name": post.author_name,
-                            "author_handle": post.author_handle,
-                            "text": post.text,
-                            "created_at": post.created_at.isoformat() if post.created_at else "",
-                            "time_from_id": post.time_from_id,
+                            **_post_fields(key, post),
                             "terms": [index[t] for t in post.terms if t in index],
                         }
                         for key, post in posts
@@ -254,3 +244,15 @@ class MapBridge(QObject):
     @Slot(float)
     def deleteArea(self, index: float) -> None:
         self.areaDeleted.emit(int(index))
+
+
+def _post_fields(key: int, post: Post) -> dict[str, object]:
+    """What both the popup and a stack's list show of a post (all set as text)."""
+    return {
+        "key": key,
+        "author_name": post.author_name,
+        "author_handle": post.author_handle,
+        "text": post.text,
+        "created_at": post.created_at.isoformat() if post.created_at else "",
+        "time_from_id": post.time_from_id,
+    }
