@@ -8,10 +8,17 @@ transaction), counted in the live figures and the usage meter, cut at the
 post limit, and its new located posts go to a `MapSink` if there is a map.
 `limit_reached` says when the session must stop; `summary` says what it
 caught. No Qt here: the engine is tested with a plain recording sink.
+
+`add` stores a batch at once, on the caller's thread (`collect`). The
+window's GUI thread must not wait on SQLite, so it uses `hand_over` (and
+`hand_over_rows` for rows read by other processes) instead: the batch goes
+to a `StoreWriter` (core/store_writer.py), and is counted and sent to the
+map when the writer's result is delivered, once it is committed.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -23,9 +30,28 @@ from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
 from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore, StoredPoint
+from geotweets_desktop.core.store_writer import StoreWriter
 from geotweets_desktop.core.usage import UsageMeter
 
 _T = TypeVar("_T")
+log = logging.getLogger(__name__)
+
+
+def _store_rows(
+    store: SessionStore, session_id: int, rows: Sequence[tuple[Any, ...]]
+) -> tuple[int, list[StoredPoint]]:
+    """Store rows; (how many were new, the new located posts as the map's points)."""
+    before = store.last_key()
+    added = store.add_rows(rows)
+    return added, [point for chunk in store.points(session_id, after=before) for point in chunk]
+
+
+def _ignore(_result: object) -> None:
+    pass
+
+
+def _log_failure(error: Exception) -> None:
+    log.error("a session could not be closed in the store: %s", error)
 
 
 class MapSink(Protocol):
@@ -110,9 +136,11 @@ class SessionEngine:
         map_sink: MapSink | None = None,
         clock: Callable[[], float] = time.monotonic,
         session_id: int | None = None,
+        writer: StoreWriter | None = None,
     ) -> None:
         """A new session in `store` (its row is written now), or with
-        `session_id` one that is already there."""
+        `session_id` one that is already there. `writer` writes the batches
+        given to `hand_over` (its own connection to the same file)."""
         self.store = store
         if session_id is None:
             session_id = store.start_session(label, terms, synthetic, areas)
@@ -128,6 +156,9 @@ class SessionEngine:
         self._recount_kinds = False
         self.error: str | None = None
         self._map_sink = map_sink
+        self._writer = writer
+        self.writing = 0  # posts handed over to the writer, not yet acknowledged
+        self._write_error: str | None = None
         self._clock = clock
         self._started = clock()
         self._ended = False
@@ -159,7 +190,20 @@ class SessionEngine:
         kept = self._within_post_limit(posts)
         if not kept:
             return 0
-        added = self.store.add_posts(self.session_id, kept)
+        return self._count_added(kept, self.store.add_posts(self.session_id, kept))
+
+    def hand_over(self, posts: list[Post]) -> None:
+        """Like `add`, through the writer: counted and drawn once written."""
+        kept = self._within_post_limit(posts)
+        if kept:
+            session_id = self.session_id
+            self._submit(
+                len(kept),
+                lambda store: store.add_posts(session_id, kept),
+                lambda added: self._count_added(kept, added),
+            )
+
+    def _count_added(self, kept: Sequence[Post], added: list[tuple[int, Post]]) -> int:
         new = [post for _, post in added]
         self.stats.add(new, duplicates=len(kept) - len(added))
         points: list[StoredPoint] = []
@@ -194,11 +238,54 @@ class SessionEngine:
         self._meter(added)
         return added
 
+    def hand_over_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Rows made by `store.post_row` (a bulk load) through the writer,
+        which reads the new located posts back for the map."""
+        kept = self._within_post_limit(rows)
+        if kept:
+            session_id = self.session_id
+            self._submit(
+                len(kept),
+                lambda store: _store_rows(store, session_id, kept),
+                lambda written: self._count_rows(len(kept), *written),
+            )
+
+    def _count_rows(self, kept: int, added: int, points: list[StoredPoint]) -> None:
+        self.kinds.update(point.kind for point in points)
+        self.stats.add_counts(added, len(points), duplicates=kept - added)
+        self._meter(added)
+        if self._map_sink is not None:
+            self._map_sink.add_points(points)
+
+    def _submit(
+        self, posts: int, job: Callable[[SessionStore], _T], count: Callable[[_T], object]
+    ) -> None:
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError("this session engine has no store writer")
+
+        def done(result: _T) -> None:
+            self.writing -= posts
+            count(result)
+
+        def failed(error: Exception) -> None:
+            self.writing -= posts
+            self._write_error = f"posts could not be stored: {error}"
+
+        self.writing += posts
+        writer.submit(job, done, failed)
+
+    def detach_map(self) -> None:
+        """Send no more points to the map (another session is shown there now)."""
+        self._map_sink = None
+
     def _within_post_limit(self, items: Sequence[_T]) -> Sequence[_T]:
         max_posts = self.limits.max_posts
         if max_posts is None:
             return items
-        return items[: max(0, max_posts - self.stats.received)]
+        # Posts still being written may all be new: counted against the limit
+        # until the writer says which were repeats.
+        return items[: max(0, max_posts - self.stats.received - self.writing)]
 
     def _meter(self, added: int) -> None:
         if self.usage is not None:
@@ -215,6 +302,8 @@ class SessionEngine:
 
     def limit_reached(self) -> str | None:
         """Why the session must stop now, or None."""
+        if self._write_error is not None:
+            return self._write_error
         limits = self.limits
         if limits.max_posts is not None and self.stats.received >= limits.max_posts:
             return f"limit reached: {limits.max_posts:,} posts"
@@ -233,7 +322,14 @@ class SessionEngine:
             self._recount_kinds = False
         if not self._ended:
             self._ended = True
-            self.store.end_session(self.session_id)
+            if self._writer is not None and self._writer.unfinished:
+                # After the batches still being written, never alongside them.
+                session_id = self.session_id
+                self._writer.submit(
+                    lambda store: store.end_session(session_id), _ignore, _log_failure
+                )
+            else:
+                self.store.end_session(self.session_id)
 
     def summary(
         self, archive: ArchiveReport | None = None, notices: Mapping[str, int] | None = None

@@ -219,15 +219,24 @@ class SessionStore:
         ).fetchone()
         return int(count)
 
-    def points(self, session_id: int, chunk: int = 20_000) -> Iterator[list[StoredPoint]]:
-        """The located posts of a session, in arrival order, a chunk at a time."""
+    def points(
+        self, session_id: int, chunk: int = 20_000, *, after: int = 0
+    ) -> Iterator[list[StoredPoint]]:
+        """The located posts of a session, in arrival order, a chunk at a time;
+        those with keys above `after` (see `last_key`) only."""
         cur = self._db.execute(
             "SELECT rowid, lon, lat, kind, terms FROM posts"
-            " WHERE session_id = ? AND lon IS NOT NULL ORDER BY rowid",
-            (session_id,),
+            " WHERE session_id = ? AND rowid > ? AND lon IS NOT NULL ORDER BY rowid",
+            (session_id, after),
         )
         while rows := cur.fetchmany(chunk):
             yield [StoredPoint(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows]
+
+    def last_key(self) -> int:
+        """The highest key stored so far (0 for none): posts stored later get
+        higher ones."""
+        (key,) = self._db.execute("SELECT max(rowid) FROM posts").fetchone()
+        return int(key or 0)
 
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup."""

@@ -7,6 +7,13 @@ taken in one batch as soon as the last batch is at least 15 ms done. A batch
 is capped so that, in a burst, the GUI thread is never busy for long at a
 time; the rest follows on the next turn of the event loop. It also owns the
 stream tokens, the worker threads and the calls to the map page's bridge.
+
+Batches are written by the store writer (core/store_writer.py), never on the
+GUI thread: a batch is handed over, and counted and drawn when the writer
+says it is committed (`_written`, a queued signal). At most `MAX_WRITING`
+batches are with the writer at a time; the rest wait here, holding the
+source back as before. Stop hands over what is left and waits, at most
+`STOP_WRITE_WAIT_S`, until it is written.
 """
 
 from __future__ import annotations
@@ -15,13 +22,14 @@ import logging
 import time
 from collections.abc import Iterator
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
+from geotweets_desktop.core.store_writer import StoreWriter
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import Pausable, Source, StatusEvent, areas_of
 from geotweets_desktop.ui.map.bridge import MapBridge
@@ -33,7 +41,12 @@ FLUSH_INTERVAL_MS = 50  # reopened sessions are sent a chunk each tick
 MIN_FLUSH_GAP_MS = 15
 MAX_BATCH = 500
 REPLAY_CHUNK = 5_000
-# How long closing the window waits for a stream that already failed to stop.
+MAX_WRITING = 2  # batches with the store writer at a time
+# How long Stop waits for the writer to store what it was handed (it takes a
+# few batches at most: longer only when the disk is stalled).
+STOP_WRITE_WAIT_S = 5.0
+# How long closing the window waits for a stream that already failed to stop,
+# and then for the store writer.
 SHUTDOWN_WAIT_MS = 2000
 
 
@@ -44,6 +57,8 @@ class SessionController(QObject):
     statsChanged = Signal()
     sessionChanged = Signal()
     noticed = Signal(str)  # a passing message for the user (the status bar shows it)
+    #: Emitted by the store writer's thread when a batch is written.
+    _written = Signal()
 
     def __init__(self, store: SessionStore, bridge: MapBridge, parent: QObject | None = None):
         super().__init__(parent)
@@ -62,6 +77,8 @@ class SessionController(QObject):
         self._last_flush = 0.0
         self._finished_source: Source | None = None  # ended by itself, still being stored
         self._replay: Iterator[list[StoredPoint]] | None = None
+        self._written.connect(self._deliver_written, Qt.ConnectionType.QueuedConnection)
+        self._writer = StoreWriter(store.path, self._written.emit)
         # One pending flush at most: `_flush_soon` (re)arms this single-shot timer.
         self._next_flush = QTimer(self)
         self._next_flush.setSingleShot(True)
@@ -113,6 +130,7 @@ class SessionController(QObject):
         """
         self.stop()
         self._token += 1
+        self._leave_engine()
         self.engine = SessionEngine(
             self.store,
             label=source.label,
@@ -121,6 +139,7 @@ class SessionController(QObject):
             areas=areas_of(source),
             usage=usage,
             map_sink=self.bridge,
+            writer=self._writer,
         )
         self.source_detail = detail
         self._configure_page()
@@ -160,7 +179,8 @@ class SessionController(QObject):
     def backlog(self) -> int:
         """Posts received and not yet stored (held in memory)."""
         waiting = self._runner.worker.buffered if self._runner is not None else 0
-        return len(self._pending) + waiting
+        writing = self.engine.writing if self.engine is not None else 0
+        return len(self._pending) + waiting + writing
 
     @property
     def can_pause(self) -> bool:
@@ -203,8 +223,15 @@ class SessionController(QObject):
 
     def _drain(self) -> None:
         """Store everything still waiting, now (at most a few thousand posts)."""
-        while self._pending and self.engine is not None:
-            self.flush()
+        engine = self.engine
+        if engine is not None:
+            while self._pending:
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+                engine.hand_over(batch)
+            if not self._writer.wait_written(STOP_WRITE_WAIT_S):
+                log.error("the store writer is slow: some posts are still being written")
+            self._writer.deliver()
+            self.statsChanged.emit()
         if self._finished_source is not None:
             self._close_finished_session()
 
@@ -237,6 +264,7 @@ class SessionController(QObject):
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
         self.stop()
+        self._leave_engine()
         self.engine = SessionEngine.reopen(self.store, session)
         self.source_detail = (
             f"Stored session {session.id}, started "
@@ -260,6 +288,14 @@ class SessionController(QObject):
                 log.error("stream %d still has not stopped; closing without it", runner.token)
                 runner.abandon()
         self._lingering = []
+        if not self._writer.close(SHUTDOWN_WAIT_MS / 1000):
+            log.error("the store writer has not finished; closing without it")
+
+    def _leave_engine(self) -> None:
+        """The map is about to show another session: the current one's last
+        batches, if the writer still has any, are stored but not drawn."""
+        if self.engine is not None:
+            self.engine.detach_map()
 
     # -- batching --------------------------------------------------------------
 
@@ -285,8 +321,8 @@ class SessionController(QObject):
             # The gap to the next flush counts from the end of this one, so the
             # event loop always gets time for input and painting in between.
             self._last_flush = time.monotonic()
-        if self._pending:
-            self._flush_soon()
+        if self._pending and self._writer.unfinished < MAX_WRITING:
+            self._flush_soon()  # else when the writer has written a batch
 
     def _flush(self) -> None:
         # Take more from the worker only when what is here fits in this batch:
@@ -296,22 +332,39 @@ class SessionController(QObject):
         if self._runner is not None and len(self._pending) < MAX_BATCH:
             self._pending.extend(self._runner.worker.take())
         engine = self.engine
-        if self._pending and engine is not None:
+        if self._pending and engine is not None and self._writer.unfinished < MAX_WRITING:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            engine.add(batch)  # its new located posts go to the map (the bridge)
-            self.statsChanged.emit()
-        if self._finished_source is not None and not self._pending:
-            self._close_finished_session()
-        if engine is not None and self.running:
-            reason = engine.limit_reached()
-            if reason is not None:
-                self.stop(reason)
+            engine.hand_over(batch)  # counted and drawn once written (_deliver_written)
+        self._check_session()
         if self._replay is not None:
             chunk = next(self._replay, None)
             if chunk is None:
                 self._replay = None
             else:
                 self.bridge.add_points(chunk)
+
+    def _deliver_written(self) -> None:
+        """The writer stored batches: count them, draw their new located posts."""
+        if self._writer.deliver():
+            self.statsChanged.emit()
+            self._check_session()
+            if self._pending:
+                self._flush_soon()
+
+    def _check_session(self) -> None:
+        """Close a session whose source ended once all it sent is stored;
+        stop one that reached a limit (or whose posts cannot be stored)."""
+        engine = self.engine
+        if (
+            self._finished_source is not None
+            and not self._pending
+            and (engine is None or not engine.writing)
+        ):
+            self._close_finished_session()
+        if engine is not None and self.running:
+            reason = engine.limit_reached()
+            if reason is not None:
+                self.stop(reason)
 
     # -- page ------------------------------------------------------------------
 

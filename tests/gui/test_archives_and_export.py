@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from geotweets_desktop.sources.replay import BATCH_SIZE
-from geotweets_desktop.ui.controller import MAX_BATCH
+from geotweets_desktop.ui.controller import MAX_BATCH, MAX_WRITING
 from geotweets_desktop.ui.dialogs.export import ExportDialog
 from geotweets_desktop.ui.worker import MAX_BUFFERED
 
@@ -99,15 +99,17 @@ def test_a_replay_faster_than_the_window_holds_only_a_few_batches_in_memory(
     sampler.stop()
     assert window.store.session(window.controller.session_id).received == total
     qtbot.waitUntil(lambda: page.stats()["points"] == total, timeout=10_000)
-    bound = MAX_BATCH + 2 * MAX_BUFFERED + BATCH_SIZE
+    # Waiting here, in the worker, in the source's batch, with the store writer.
+    bound = MAX_BATCH + 2 * MAX_BUFFERED + BATCH_SIZE + MAX_WRITING * MAX_BATCH
     assert len(backlog) > 100 and max(backlog) <= bound, max(backlog)
 
 
 def test_export_a_session_from_the_window(
     qtbot: Any, window: Any, page: Any, tmp_path: Path
 ) -> None:
-    window.start_replay(make_archive(tmp_path), [], None)
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
+    # The replay is over, and all it read stored, when the controller says so.
+    with qtbot.waitSignal(window.controller.sourceFinished, timeout=20_000):
+        window.start_replay(make_archive(tmp_path), [], None)
     session_id = window.controller.session_id
     for name in ("out.geojson", "out.csv", "out.parquet", "out.db"):
         dialog = ExportDialog(window.store.path, window.store.sessions(), session_id, window)
