@@ -25,11 +25,7 @@
   "use strict";
 
   const Store = window.GeoTweetsPointStore;
-  const GRID = Store.GRID;
-  const CELL = Store.CELL;
-  const MAX_TERMS = Store.MAX_TERMS;
-  const NO_TERM = Store.NO_TERM;
-  const termSlot = Store.termSlot;
+  const { GRID, CELL, MAX_TERMS, NO_TERM, termSlot } = Store;
   const NO_TERM_COLOR = "#555555";
   const LAND_COLOR = "#f3f0e8"; // the offline basemap's land
   const CIRCLE_RADIUS_PX = 4; // 5 from zoom 6
@@ -81,11 +77,20 @@
     return Number.isInteger(value) && value >= 0 && value < limit;
   }
 
-  /* A batch's column, or an empty one when the batch lacks it (its values
+  const BATCH_COLUMNS = [
+    "key", "lon", "lat", "kind", "term", "termBits", "time",
+    "lang", "place", "author", "tagStart", "tagPool",
+  ];
+
+  /* A batch's columns by name; a column the batch lacks is empty (its values
    * then read as unknown). */
-  function column(batch, name) {
-    const values = batch[name];
-    return Array.isArray(values) || ArrayBuffer.isView(values) ? values : [];
+  function columnsOf(batch) {
+    const out = {};
+    for (const name of BATCH_COLUMNS) {
+      const values = batch[name];
+      out[name] = Array.isArray(values) || ArrayBuffer.isView(values) ? values : [];
+    }
+    return out;
   }
 
   /* A batch's code mapped into the store's dictionary (0, none, when unknown). */
@@ -178,18 +183,11 @@
       const places = points.mergeDictionary("places", batch.places);
       const authors = points.mergeDictionary("authors", batch.authors);
       const tags = points.mergeDictionary("tags", batch.tags);
-      const keys = column(batch, "key");
-      const lons = column(batch, "lon");
-      const lats = column(batch, "lat");
-      const kinds = column(batch, "kind");
-      const firstTerms = column(batch, "term");
-      const termBits = column(batch, "termBits");
-      const times = column(batch, "time");
-      const langCodes = column(batch, "lang");
-      const placeCodes = column(batch, "place");
-      const authorCodes = column(batch, "author");
-      const tagStart = column(batch, "tagStart");
-      const tagPool = column(batch, "tagPool");
+      const {
+        key: keys, lon: lons, lat: lats, kind: kinds, term: firstTerms, termBits,
+        time: times, lang: langCodes, place: placeCodes, author: authorCodes,
+        tagStart, tagPool,
+      } = columnsOf(batch);
       const from = points.count;
       let skipped = 0;
       let beyond = 0;
