@@ -219,7 +219,10 @@ def _report(store_path: Path, session_id: int, out: Path | None) -> int:
     try:
         write_report(store, session_id, out)
     except OSError as exc:
-        print(f"geotweets collect: cannot write the report {out}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"geotweets collect: cannot write the report {out}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 2
     finally:
         store.close()
