@@ -49,9 +49,9 @@ def test_collect_writes_the_report_of_its_session(
     store = SessionStore(db)
     try:
         [info] = store.sessions()
-        figures = session_figures(store, info.id)
     finally:
         store.close()
+    figures = session_figures(db, info.id)
     assert (info.received, info.located) == (figures.received, figures.located) == (3, 2)
     assert "<dt>Posts received</dt><dd>3</dd>" in page
     assert '<td>#flood</td><td class="n">2</td>' in page

@@ -102,7 +102,7 @@ def sql(store: SessionStore, query: str, *args: object) -> list[tuple[object, ..
 
 def test_figures_match_the_store(store: SessionStore) -> None:
     session = fill(store)
-    figures = session_figures(store, session)
+    figures = session_figures(store.path, session)
     [(received, located)] = sql(
         store, "SELECT count(*), count(lon) FROM posts WHERE session_id = ?", session
     )
@@ -136,7 +136,7 @@ def test_figures_match_the_store(store: SessionStore) -> None:
 
 def test_timeline_counts_each_post_in_its_bin_by_its_own_time(store: SessionStore) -> None:
     session = fill(store)
-    timeline = session_figures(store, session).timeline
+    timeline = session_figures(store.path, session).timeline
     assert timeline is not None
     # 119 minutes: 30 s bins (the finest ladder step within 300 bins).
     assert timeline.step == 30
@@ -153,7 +153,7 @@ def test_timeline_counts_each_post_in_its_bin_by_its_own_time(store: SessionStor
 def test_a_short_session_is_binned_by_the_second(store: SessionStore) -> None:
     session = store.start_session("Demo (synthetic)", ["rain"], True)
     store.add_posts(session, [post(i, i / 60 * 3, ("rain",)) for i in range(100)])
-    timeline = session_figures(store, session).timeline
+    timeline = session_figures(store.path, session).timeline
     assert timeline is not None
     # 297 s: 1 s bins, a post every 3 s.
     assert timeline.step == 1
@@ -163,7 +163,7 @@ def test_a_short_session_is_binned_by_the_second(store: SessionStore) -> None:
 
 def test_a_session_with_no_posts_has_a_report_too(store: SessionStore, tmp_path: Path) -> None:
     session = store.start_session("Demo (synthetic)", ["rain"], True)
-    figures = write_report(store, session, tmp_path / "empty.html")
+    figures = write_report(store.path, session, tmp_path / "empty.html")
     assert figures.received == 0
     assert figures.timeline is None
     assert figures.peak_minute is None
@@ -190,7 +190,7 @@ class _Tags(HTMLParser):
 def report_of(store: SessionStore, tmp_path: Path) -> tuple[SessionFigures, str, _Tags]:
     session = fill(store)
     out = tmp_path / "report.html"
-    figures = write_report(store, session, out)
+    figures = write_report(store.path, session, out)
     page = out.read_text(encoding="utf-8")
     parsed = _Tags()
     parsed.feed(page)
@@ -255,7 +255,7 @@ def test_the_report_file_is_written_whole(store: SessionStore, tmp_path: Path) -
     session = fill(store)
     out = tmp_path / "report.html"
     out.write_text("an older report", encoding="utf-8")
-    write_report(store, session, out)
+    write_report(store.path, session, out)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -215,17 +215,12 @@ def _report(store_path: Path, session_id: int, out: Path | None) -> int:
     """Write the session's report to `out` (if asked): 0, or 2 with one line on stderr."""
     if out is None:
         return 0
-    store = SessionStore(store_path)
     try:
-        write_report(store, session_id, out)
+        write_report(store_path, session_id, out)
     except OSError as exc:
-        print(
-            f"geotweets collect: cannot write the report {out}: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
+        why = exc.strerror or exc
+        print(f"geotweets collect: cannot write the report {out}: {why}", file=sys.stderr)
         return 2
-    finally:
-        store.close()
     print(f"report -> {out}")
     return 0
 

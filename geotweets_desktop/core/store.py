@@ -81,10 +81,6 @@ class SessionInfo:
         return self.ended_at is None
 
 
-# created_at, terms (JSON), lon, lat, kind, place_label, lang, text: see `report_rows`.
-ReportRow = tuple[str, str, float | None, float | None, str | None, str | None, str, str]
-
-
 @dataclass(frozen=True, slots=True)
 class StoredPoint:
     """What the map needs to draw a post: no text, which is fetched on demand."""
@@ -261,19 +257,6 @@ class SessionStore:
         )
         while rows := cur.fetchmany(chunk):
             yield [_post_from_row(row) for row in rows]
-
-    def report_rows(self, session_id: int, chunk: int = 20_000) -> Iterator[list[ReportRow]]:
-        """The columns a session's report counts, for every post (located or
-        not), in no particular order, a chunk at a time: created_at, terms
-        (JSON), lon, lat, kind, place_label, lang, text. No payloads, so a
-        million posts are one quick walk (see core/report/figures.py)."""
-        cur = self._db.execute(
-            "SELECT created_at, terms, lon, lat, kind, place_label, lang, text FROM posts"
-            " WHERE session_id = ?",
-            (session_id,),
-        )
-        while rows := cur.fetchmany(chunk):
-            yield rows
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

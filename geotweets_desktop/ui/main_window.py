@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
             self.problems_box = box
 
     def _session_ended(self, session_id: int, why: str) -> None:
-        self.summary_card.show_session(session_id, self.controller.stats.received, why)
+        self.summary_card.show_session(session_id, why)
 
     def _hide_summary_of_another_session(self) -> None:
         """A new search or a reopened session replaces the summary of the last one."""

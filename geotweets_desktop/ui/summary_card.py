@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -43,7 +43,6 @@ from geotweets_desktop.core.report.wording import (
     peak_text,
     term_name,
 )
-from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.time_bins import step_label
 from geotweets_desktop.ui.background import BackgroundTask
 from geotweets_desktop.ui.timeline_strip import TimelineStrip
@@ -52,17 +51,6 @@ CARD_WIDTH = 440
 MARGIN = 10
 TOP_ROWS = 5
 MAP_CAPTION = "The map as the window showed it when the report was saved."
-
-
-def count_session(
-    store_path: Path, session_id: int, progress: Callable[[int], None]
-) -> SessionFigures:
-    """The session's figures, on whatever thread calls it (with its own store connection)."""
-    store = SessionStore(store_path)
-    try:
-        return session_figures(store, session_id, progress)
-    finally:
-        store.close()
 
 
 def _text(text: str, parent: QWidget, *, bold: bool = False) -> QLabel:
@@ -77,9 +65,6 @@ def _text(text: str, parent: QWidget, *, bold: bool = False) -> QLabel:
 
 
 class SummaryCard(QFrame):
-    #: Posts counted so far; emitted on the counting thread, received on the GUI's.
-    postsCounted = Signal(int)
-
     def __init__(
         self, store_path: Path, map_widget: QWidget, grab_map: Callable[[], bytes], parent: QWidget
     ) -> None:
@@ -94,11 +79,9 @@ class SummaryCard(QFrame):
         self._grab_map = grab_map
         self._task: BackgroundTask | None = None
         self._saving: BackgroundTask | None = None
-        self._posts = 0
         self.session_id: int | None = None
         self.figures: SessionFigures | None = None
         self.saved_to: Path | None = None
-        self.postsCounted.connect(self._show_counted)
 
         outer = self._outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 8, 8, 10)
@@ -145,22 +128,18 @@ class SummaryCard(QFrame):
 
     # -- showing ---------------------------------------------------------------
 
-    def show_session(self, session_id: int, posts: int, why: str) -> None:
+    def show_session(self, session_id: int, why: str) -> None:
         """A session ended (`why`): show the card and count its figures."""
         self.session_id = session_id
         self.figures = None
         self.saved_to = None
-        self._posts = posts
         self.title.setText(f"Session {session_id} ended · {why}")
-        self._fill_body([_text(self._counting_text(0), self._body)])
+        self._fill_body([_text("Counting the session's posts…", self._body)])
         self.save_button.setEnabled(False)
         self.save_status.setText("")
         self.open_button.hide()
-        task = BackgroundTask(
-            lambda: count_session(self._store_path, session_id, self.postsCounted.emit),
-            "summary",
-            self,
-        )
+        store_path = self._store_path
+        task = BackgroundTask(lambda: session_figures(store_path, session_id), "summary", self)
         task.finished.connect(lambda figures: self._counted(task, figures))
         task.failed.connect(lambda error: self._count_failed(task, error))
         self._task = task
@@ -172,17 +151,6 @@ class SummaryCard(QFrame):
     def dismiss(self) -> None:
         self._task = None  # an answer still on its way is not shown
         self.hide()
-
-    def _counting_text(self, counted: int) -> str:
-        if self._posts > 50_000:
-            return f"Counting the session's posts… {counted:,} of {self._posts:,}"
-        return "Counting the session's posts…"
-
-    def _show_counted(self, counted: int) -> None:
-        if self.figures is None and self._task is not None:
-            labels = self._body.findChildren(QLabel)
-            if labels:
-                labels[0].setText(self._counting_text(counted))
 
     def _counted(self, task: BackgroundTask, figures: SessionFigures) -> None:
         if task is not self._task:

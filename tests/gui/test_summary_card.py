@@ -53,7 +53,8 @@ def shown_text(widget: QWidget) -> str:
 def replay_to_the_end(qtbot: Any, window: MainWindow, tmp_path: Path) -> Any:
     window.start_replay(make_archive(tmp_path), ["rain", "sun"], None)
     card = window.summary_card
-    qtbot.waitUntil(lambda: card.isVisible() and card.figures is not None, timeout=30_000)
+    # Its figures are counted in the background, then shown.
+    qtbot.waitUntil(lambda: card.isVisible() and "Received" in shown_text(card), timeout=30_000)
     return card
 
 

@@ -11,8 +11,7 @@ import os
 from pathlib import Path
 
 from geotweets_desktop.core.report.document import MapImage, report_html
-from geotweets_desktop.core.report.figures import Progress, SessionFigures, session_figures
-from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.core.report.figures import SessionFigures, session_figures
 
 REPORT_SUFFIXES = (".html", ".htm")
 
@@ -35,15 +34,14 @@ def check_report_path(path: Path) -> None:
 
 
 def write_report(
-    store: SessionStore,
+    store_path: Path,
     session_id: int,
     path: Path,
     map_image: MapImage | None = None,
-    progress: Progress | None = None,
 ) -> SessionFigures:
     """Count the session's figures and write its report to `path` (through a
     temporary file beside it, so a failure never leaves half a report)."""
-    figures = session_figures(store, session_id, progress)
+    figures = session_figures(store_path, session_id)
     save_report(figures, path, map_image)
     return figures
 
