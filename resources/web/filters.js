@@ -3,25 +3,40 @@
  * Every view (the points layer, the legend, the timeline, the lists) reads
  * this one object, so they always agree on what is shown.
  *
- * It works on the point store's typed arrays and keeps a mask, one byte a
- * point, 1 where the point passes. A change of filter recomputes it in one
- * pass over the arrays (a few milliseconds at a million points: a brush
- * drag must redraw within 50 ms); points that arrive later are added to it
- * when it is next read, so no caller has to tell it.
+ * It keeps, over the point store's typed arrays:
+ * - the mask, one byte a point, 1 where the point passes;
+ * - the same leaving the brush out (what the timeline bins);
+ * - counts for the legend: each term's and each kind's passing posts as if
+ *   that facet's own switches were all on (a term switched off still shows
+ *   how many posts it would bring back);
+ * - per grid cell, how many points pass and how many of each term slot (the
+ *   points layer's density colours a cell by its dominant term).
  *
- * The same pass counts, for the legend, each term's and each kind's passing
- * posts as if that facet's own switches were all on: a term switched off
- * still shows how many posts it would bring back.
+ * A change of terms, kinds, languages or text recounts everything in one
+ * pass; points that arrive later are counted when the filter is next read.
+ * A brush that moves (a drag, playback) only visits the points whose time
+ * lies between its old and new edges, found in an index of the points by
+ * time, so a move costs what it changes, not the million points held.
  *
  * Events: "change" {part} when a part of the filter is set or cleared.
  */
 (function () {
   "use strict";
 
-  const NO_TERM = 255; // a point's term when it matches none: "No term" in the legend
+  const Store = window.GeoTweetsPointStore;
+  const GRID = Store.GRID;
+  const CELL = Store.CELL;
+  const SLOTS = Store.MAX_TERMS;
+  const NO_TERM = Store.NO_TERM; // a point's term when it matches none: "No term" in the legend
   const MAX_BIT_TERMS = 32; // termBits holds terms 0..31
 
   const PARTS = ["brush", "terms", "kinds", "langs", "text"];
+
+  // Bits of a point's `parts`: what it passes besides the brush.
+  const REST = 1; // languages and text
+  const TERM = 2;
+  const KIND = 4;
+  const ALL_BUT_BRUSH = REST | TERM | KIND;
 
   function formatTime(seconds) {
     const iso = new Date(seconds * 1000).toISOString();
@@ -35,6 +50,85 @@
     return true;
   }
 
+  function cellOf(xy, i) {
+    const cx = Math.min(GRID - 1, Math.max(0, Math.floor(xy[2 * i] / CELL)));
+    const cy = Math.min(GRID - 1, Math.max(0, Math.floor(xy[2 * i + 1] / CELL)));
+    return cy * GRID + cx;
+  }
+
+  /* The first position in sorted `times[0..n)` holding a time >= t. */
+  function lowerBound(times, n, t) {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  function grown(Type, prev, size, keep) {
+    const next = new Type(size);
+    next.set(prev.subarray(0, keep));
+    return next;
+  }
+
+  /* The points with a time, in time order (ties in arrival order), brought
+   * up to date with new points when asked: appended when they come in time
+   * order (a live stream, a replay), merged in otherwise. */
+  class TimeOrder {
+    constructor() {
+      this.clear();
+    }
+
+    clear() {
+      this.index = new Uint32Array(0);
+      this.times = new Float64Array(0);
+      this.length = 0;
+      this.done = 0; // points 0..done-1 are in
+    }
+
+    update(time, count) {
+      if (count <= this.done) return;
+      const fresh = [];
+      let sorted = true;
+      for (let i = this.done; i < count; i++) {
+        const t = time[i];
+        if (!(t === t)) continue; // NaN: no time, in no brush
+        if (fresh.length && t < time[fresh[fresh.length - 1]]) sorted = false;
+        fresh.push(i);
+      }
+      this.done = count;
+      if (!fresh.length) return;
+      if (!sorted) fresh.sort(function (a, b) { return time[a] - time[b] || a - b; });
+      const need = this.length + fresh.length;
+      if (need > this.index.length) {
+        const size = Math.max(need, this.index.length * 2, 4096);
+        this.index = grown(Uint32Array, this.index, size, this.length);
+        this.times = grown(Float64Array, this.times, size, this.length);
+      }
+      const index = this.index;
+      const times = this.times;
+      // Merge from the back: the old entries move up past the new ones.
+      let a = this.length - 1;
+      let b = fresh.length - 1;
+      for (let out = need - 1; b >= 0; out--) {
+        const t = time[fresh[b]];
+        if (a >= 0 && times[a] > t) {
+          index[out] = index[a];
+          times[out] = times[a];
+          a -= 1;
+        } else {
+          index[out] = fresh[b];
+          times[out] = t;
+          b -= 1;
+        }
+      }
+      this.length = need;
+    }
+  }
+
   const Filter = L.Evented.extend({
     /* `layer` is the points layer: its store (`points()`), terms and kinds. */
     initialize: function (layer) {
@@ -45,14 +139,20 @@
       this.langs = null;
       this.textKeys = null;
       this.textQuery = "";
-      this._mask = new Uint8Array(0);
-      this._unbrushed = new Uint8Array(0); // as the mask, the brush left out: the timeline's bins
       this._store = null;
-      this._done = 0; // points of the store the mask and counts cover
+      this._done = 0; // points of the store the masks and counts cover
+      this._mask = new Uint8Array(0);
+      this._unbrushed = new Uint8Array(0);
+      this._parts = new Uint8Array(0); // REST | TERM | KIND bits a point passes
       this._termCounts = [];
       this._noTermCount = 0;
       this._kindCounts = [];
       this._passing = 0;
+      this._cellCounts = new Uint32Array(GRID * GRID);
+      this._compact = new Int32Array(GRID * GRID).fill(-1); // cell -> row of _slotCounts
+      this._slotCounts = new Uint32Array(SLOTS * 1024);
+      this._compactCount = 0;
+      this._order = new TimeOrder();
       this.version = 0; // moves on every change, so readers can cache by it
     },
 
@@ -64,6 +164,14 @@
       if (next && !(next[0] < next[1])) return this;
       const prev = this.brush;
       if (prev === next || (prev && next && prev[0] === next[0] && prev[1] === next[1])) return this;
+      if (prev && next && this._done > 0) {
+        this._sync(); // points that came meanwhile, under the old brush
+        this.brush = next;
+        this._moveBrush(prev, next);
+        this.version += 1;
+        this.fire("change", { part: "brush" });
+        return this;
+      }
       this.brush = next;
       return this._changed("brush");
     },
@@ -115,13 +223,6 @@
       return this._changed(part);
     },
 
-    /* The session's terms or kinds changed: switches naming old ones go. */
-    reset: function () {
-      this.termsOff.clear();
-      this.kindsOff.clear();
-      return this._changed("terms");
-    },
-
     _changed: function (part) {
       this._done = 0;
       this.version += 1;
@@ -167,6 +268,20 @@
     noTermCount: function () { this._sync(); return this._noTermCount; },
     kindCounts: function () { this._sync(); return this._kindCounts; },
 
+    /* Passing points per grid cell (the store's grid). */
+    cellCounts: function () { this._sync(); return this._cellCounts; },
+
+    /* The term slot (store.termSlot) with most passing points in a cell. */
+    dominantSlot: function (cell) {
+      const row = this._compact[cell];
+      if (row < 0) return 0;
+      const slots = this._slotCounts;
+      const base = row * SLOTS;
+      let best = 0;
+      for (let s = 1; s < SLOTS; s++) if (slots[base + s] > slots[base + best]) best = s;
+      return best;
+    },
+
     /* What is filtered, in words, for the chips: [{part, label}]. */
     chips: function () {
       const chips = [];
@@ -189,7 +304,7 @@
         chips.push({ part: "kinds", label: "Hidden: located by " + names.join(", ") });
       }
       if (this.langs) {
-        const store = this._layer.points();
+        const store = layer.points();
         const dict = store && store.langs ? store.langs : [];
         const names = Array.from(this.langs).sort(function (a, b) { return a - b; }).map(function (code) {
           return dict[code] ? dict[code] : "unknown";
@@ -200,9 +315,9 @@
       return chips;
     },
 
-    // -- keeping the mask --------------------------------------------------------
+    // -- keeping the masks -------------------------------------------------------
 
-    /* Brings the mask and counts up to the store: all of it after a change
+    /* Brings the masks and counts up to the store: all of it after a change
      * (or a clear), only the new points otherwise. */
     _sync: function () {
       const store = this._layer.points();
@@ -210,83 +325,161 @@
       if (store !== this._store || count < this._done) {
         this._store = store;
         this._done = 0;
+        this._order.clear();
+        this._cellCounts.fill(0);
+        this._compact.fill(-1);
+        this._compactCount = 0;
       }
-      if (this._done === 0) this._resetCounts();
+      if (this._done === 0) this._reset(store);
       if (count > this._done) this._scan(store, this._done, count);
     },
 
-    _resetCounts: function () {
+    _reset: function (store) {
       this._termCounts = this._layer.terms().map(function () { return 0; });
       this._noTermCount = 0;
       this._kindCounts = this._layer.kinds().map(function () { return 0; });
       this._passing = 0;
+      const counts = this._cellCounts;
+      if (store) for (let n = 0; n < store.cellCount; n++) counts[store.cells[n]] = 0;
+      this._slotCounts.fill(0, 0, this._compactCount * SLOTS);
     },
 
-    /* The mask and counts of points from..to-1: one pass, the tests of the
-     * parts not set left out of the loop. */
-    _scan: function (store, from, to) {
-      if (this._mask.length < to) {
-        const size = Math.max(to, this._mask.length * 2, 4096);
-        const grown = new Uint8Array(size);
-        grown.set(this._mask.subarray(0, from));
-        this._mask = grown;
-        const unbrushed = new Uint8Array(size);
-        unbrushed.set(this._unbrushed.subarray(0, from));
-        this._unbrushed = unbrushed;
+    _grow: function (to, from) {
+      if (this._mask.length >= to) return;
+      const size = Math.max(to, this._mask.length * 2, 4096);
+      this._mask = grown(Uint8Array, this._mask, size, from);
+      this._unbrushed = grown(Uint8Array, this._unbrushed, size, from);
+      this._parts = grown(Uint8Array, this._parts, size, from);
+    },
+
+    /* The row of a cell's term-slot counts, made on its first point. */
+    _rowOf: function (cell) {
+      let row = this._compact[cell];
+      if (row >= 0) return row;
+      row = this._compactCount++;
+      if (this._compactCount * SLOTS > this._slotCounts.length) {
+        this._slotCounts = grown(Uint32Array, this._slotCounts, this._slotCounts.length * 2, row * SLOTS);
       }
-      const mask = this._mask;
-      const unbrushed = this._unbrushed;
+      this._compact[cell] = row;
+      return row;
+    },
+
+    /* What the switches let through, as lookups for the loops. */
+    _switches: function () {
       const termCount = Math.min(this._termCounts.length, MAX_BIT_TERMS);
       let onBits = 0;
       for (let t = 0; t < termCount; t++) if (!this.termsOff.has(t)) onBits |= 1 << t;
-      const noTermOn = !this.termsOff.has(NO_TERM);
-      const termsAll = this.termsOff.size === 0;
-      const kindOn = Uint8Array.from(this._kindCounts, function (_, k) { return this.kindsOff.has(k) ? 0 : 1; }, this);
+      const kindOn = new Uint8Array(this._kindCounts.length);
+      for (let k = 0; k < kindOn.length; k++) kindOn[k] = this.kindsOff.has(k) ? 0 : 1;
+      let langOn = null;
+      if (this.langs) {
+        langOn = new Uint8Array(65536);
+        for (const code of this.langs) if (code >= 0 && code < 65536) langOn[code] = 1;
+      }
+      return {
+        termCount: termCount,
+        onBits: onBits,
+        noTermOn: !this.termsOff.has(NO_TERM),
+        termsAll: this.termsOff.size === 0,
+        kindOn: kindOn,
+        langOn: langOn,
+        textKeys: this.textKeys,
+      };
+    },
+
+    /* Masks and counts of points from..to-1, in one pass. */
+    _scan: function (store, from, to) {
+      this._grow(to, from);
+      const mask = this._mask;
+      const unbrushed = this._unbrushed;
+      const parts = this._parts;
+      const sw = this._switches();
       const brush = this.brush;
       const t0 = brush ? brush[0] : 0;
       const t1 = brush ? brush[1] : 0;
-      const langs = this.langs;
-      const langOn = langs ? new Uint8Array(65536) : null;
-      if (langs) for (const code of langs) if (code >= 0 && code < 65536) langOn[code] = 1;
-      const textKeys = this.textKeys;
       const time = store.time;
       const termBits = store.termBits;
       const kind = store.kind;
       const lang = store.lang;
       const key = store.key;
-      const termCounts = this._termCounts;
-      const kindCounts = this._kindCounts;
-      let noTerm = 0;
-      let passing = 0;
+      const xy = store.xy;
+      const term = store.term;
+      const cellCounts = this._cellCounts;
+      const passes = [];
       for (let i = from; i < to; i++) {
-        let base = 1;
-        if (langOn && langOn[lang[i]] === 0) base = 0;
-        if (base && textKeys && !textKeys.has(key[i])) base = 0;
+        let p = REST;
+        if (sw.langOn && sw.langOn[lang[i]] === 0) p = 0;
+        else if (sw.textKeys && !sw.textKeys.has(key[i])) p = 0;
         const bits = termBits[i];
-        const termOn = termsAll || (bits === 0 ? noTermOn : (bits & onBits) !== 0);
-        const k = kind[i];
-        const kOn = kindOn[k] === 1;
-        unbrushed[i] = base && termOn && kOn ? 1 : 0;
-        if (brush) {
-          const t = time[i]; // NaN (time unknown) is in no range
-          if (!(t >= t0 && t < t1)) base = 0;
-        }
-        mask[i] = base && termOn && kOn ? 1 : 0;
-        passing += mask[i];
-        if (!base) continue;
-        if (termOn) kindCounts[k] += 1;
-        if (!kOn) continue;
-        if (bits === 0) {
-          noTerm += 1;
-          continue;
-        }
-        for (let b = bits, t = 0; b !== 0 && t < termCount; b >>>= 1, t++) {
-          if (b & 1) termCounts[t] += 1;
+        if (sw.termsAll || (bits === 0 ? sw.noTermOn : (bits & sw.onBits) !== 0)) p |= TERM;
+        if (sw.kindOn[kind[i]] === 1) p |= KIND;
+        parts[i] = p;
+        unbrushed[i] = p === ALL_BUT_BRUSH ? 1 : 0;
+        const t = time[i]; // NaN (time unknown) is in no range
+        const inBrush = !brush || (t >= t0 && t < t1);
+        mask[i] = inBrush && p === ALL_BUT_BRUSH ? 1 : 0;
+        if (inBrush && p & REST) this._count(i, p, bits, kind[i], 1, sw.termCount);
+        if (mask[i] === 1) passes.push(i);
+      }
+      // Cells second: their counts are scattered writes, kept out of the loop above.
+      for (const i of passes) {
+        const cell = cellOf(xy, i);
+        cellCounts[cell] += 1;
+        this._slotCounts[this._rowOf(cell) * SLOTS + Store.termSlot(term[i])] += 1;
+      }
+      this._passing += passes.length;
+      this._done = to;
+    },
+
+    /* The legend's counts for point i entering (+1) or leaving (-1) the brush. */
+    _count: function (i, p, bits, k, delta, termCount) {
+      if (p & TERM) this._kindCounts[k] += delta;
+      if (!(p & KIND)) return;
+      if (bits === 0) {
+        this._noTermCount += delta;
+        return;
+      }
+      const counts = this._termCounts;
+      for (let b = bits, t = 0; b !== 0 && t < termCount; b >>>= 1, t++) {
+        if (b & 1) counts[t] += delta;
+      }
+    },
+
+    /* The brush moved from prev to next: only the points whose time lies
+     * between the old and the new edges change. */
+    _moveBrush: function (prev, next) {
+      const store = this._store;
+      const order = this._order;
+      order.update(store.time, this._done);
+      const times = order.times;
+      const n = order.length;
+      const lo = lowerBound(times, n, prev[0]);
+      const hi = lowerBound(times, n, prev[1]);
+      const lo2 = lowerBound(times, n, next[0]);
+      const hi2 = lowerBound(times, n, next[1]);
+      const termCount = Math.min(this._termCounts.length, MAX_BIT_TERMS);
+      // Positions in exactly one of [lo, hi) and [lo2, hi2).
+      const ranges = [[Math.min(lo, lo2), Math.max(lo, lo2)], [Math.min(hi, hi2), Math.max(hi, hi2)]];
+      if (hi <= lo2 || hi2 <= lo) ranges.splice(0, 2, [lo, hi], [lo2, hi2]); // no overlap
+      for (const [from, to] of ranges) {
+        for (let pos = from; pos < to; pos++) {
+          const i = order.index[pos];
+          const entering = pos >= lo2 && pos < hi2;
+          this._flip(store, i, entering, termCount);
         }
       }
-      this._noTermCount += noTerm;
-      this._passing += passing;
-      this._done = to;
+    },
+
+    _flip: function (store, i, entering, termCount) {
+      const p = this._parts[i];
+      const delta = entering ? 1 : -1;
+      if (p & REST) this._count(i, p, store.termBits[i], store.kind[i], delta, termCount);
+      if (p !== ALL_BUT_BRUSH) return;
+      this._mask[i] = entering ? 1 : 0;
+      this._passing += delta;
+      const cell = cellOf(store.xy, i);
+      this._cellCounts[cell] += delta;
+      this._slotCounts[this._rowOf(cell) * SLOTS + Store.termSlot(store.term[i])] += delta;
     },
   });
 

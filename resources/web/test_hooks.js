@@ -11,6 +11,7 @@
     map: null,
     pointsLayer: null,
     areasLayer: null,
+    timeline: null,
     basemap: null,
     basemapDrawnAt: 0,
   };
@@ -28,6 +29,7 @@
     map.eachLayer(function (layer) {
       if (layer instanceof window.GeoTweetsPoints.PointLayer) hooks.pointsLayer = layer;
       if (layer instanceof window.GeoTweetsAreas.AreaLayer) hooks.areasLayer = layer;
+      if (layer instanceof window.GeoTweetsTimeline.Timeline) hooks.timeline = layer;
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
@@ -64,6 +66,7 @@
     layer.kinds().forEach(function (kind, k) { kindCounts[kind.name] = layer.kindCounts()[k]; });
     return {
       points: layer.pointCount(),
+      shown: layer.filter().passingCount(),
       colors: colors,
       termCounts: termCounts,
       kindCounts: kindCounts,
@@ -74,6 +77,34 @@
       basemapTiles: document.querySelectorAll(".gt-basemap canvas").length,
       basemapDrawnAt: hooks.basemapDrawnAt,
     };
+  }
+
+  /* Every point's columns, the coded ones read through the dictionaries
+   * (a time unknown, NaN, is null): what the page holds, for tests. */
+  function columns() {
+    const pts = hooks.pointsLayer.points();
+    const out = {
+      key: [], time: [], term: [], termBits: [], kind: [],
+      lang: [], place: [], author: [], tags: [],
+      dictionaries: {
+        langs: pts.langs.slice(),
+        places: pts.places.slice(),
+        authors: pts.authors.slice(),
+        tags: pts.tags.slice(),
+      },
+    };
+    for (let i = 0; i < pts.count; i++) {
+      out.key.push(pts.key[i]);
+      out.time.push(Number.isNaN(pts.time[i]) ? null : pts.time[i]);
+      out.term.push(pts.term[i]);
+      out.termBits.push(pts.termBits[i]);
+      out.kind.push(pts.kind[i]);
+      out.lang.push(pts.langs[pts.lang[i]]);
+      out.place.push(pts.places[pts.place[i]]);
+      out.author.push(pts.authors[pts.author[i]]);
+      out.tags.push(pts.tagsOf(i));
+    }
+    return out;
   }
 
   /* Open the popup of the n-th point, as a click on it would. */
@@ -110,6 +141,7 @@
     get pointsLayer() { return hooks.pointsLayer; },
     get basemap() { return hooks.basemap; },
     stats: stats,
+    columns: columns,
     openPointAt: openPointAt,
     pointPixel: pointPixel,
     visiblePointIndex: visiblePointIndex,
@@ -126,6 +158,17 @@
     lastDraw: function () {
       return { ms: hooks.pointsLayer.lastRedrawMs, mode: hooks.pointsLayer.drawMode };
     },
+    /* The timeline's bins: {step, start, counts: [all, term 0, ...]}. */
+    timelineBins: function () { return hooks.timeline.bins(); },
+    brush: function () { return hooks.pointsLayer.filter().brush; },
+    /* Container pixel of time t (Unix seconds) half-way up the timeline's
+     * plot, for tests that drag across it. */
+    timelinePixel: function (t) {
+      const chart = hooks.timeline.chart();
+      const box = chart.over.getBoundingClientRect();
+      return [box.left + chart.valToPos(t, "x"), box.top + box.height / 2];
+    },
+    playback: function () { return hooks.timeline.playback; },
     startTrace: function () { trace.on = true; trace.drawn = []; return true; },
     takeTrace: function () { const out = trace.drawn; trace.drawn = []; return out; },
   };

@@ -28,6 +28,23 @@
     [3600, "1 h/s"], [6 * 3600, "6 h/s"], [86400, "1 day/s"],
   ];
 
+  // Tick spacings the time axis may use: whole seconds at least.
+  const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+    43200, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400, 91 * 86400, 365 * 86400];
+
+  // Counts are whole: 1, 2, 5, 10, 20, 50, ... posts between ticks.
+  const COUNT_STEPS = [];
+  for (let p = 1; p < 1e9; p *= 10) COUNT_STEPS.push(p, 2 * p, 5 * p);
+
+  /* A tick's label in UTC: seconds when ticks are seconds apart, the date at
+   * midnight, the time of day otherwise. */
+  function tickLabel(t, spacing) {
+    const iso = new Date(t * 1000).toISOString();
+    if (spacing < 60) return iso.slice(11, 19);
+    if (t % 86400 === 0) return iso.slice(0, 10);
+    return iso.slice(11, 16);
+  }
+
   function duration(seconds) {
     const units = [[86400, "d"], [3600, "h"], [60, "min"], [1, "s"]];
     for (const [size, name] of units) {
@@ -136,6 +153,9 @@
       return { step: bins.step, start: bins.start, counts: bins.series.map(function (s) { return Array.from(s); }) };
     },
 
+    /* The uPlot chart (tests and benchmarks read its scales). */
+    chart: function () { return this._chart; },
+
     /* Shows or hides the chart (the bar with the controls stays). */
     setCollapsed: function (collapsed) {
       this._panel.classList.toggle("gt-collapsed", collapsed);
@@ -158,7 +178,7 @@
       });
       this._play = button("gt-tl-play", "▶", "Play the brushed window through the posts' time");
       this._play.addEventListener("click", function () { self.playback.toggle(); });
-      this._step = button("gt-tl-step", "⏭", "One bin forward");
+      this._step = button("gt-tl-step", "Step", "One bin forward");
       this._step.addEventListener("click", function () { self.playback.step(); });
       this._mode = select("gt-tl-mode", [["sliding", "Sliding"], ["cumulative", "Cumulative"]],
         "Sliding: the window moves; cumulative: its end moves");
@@ -214,10 +234,16 @@
         legend: { show: false },
         cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false }, y: false },
         select: { show: false },
-        scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+        scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max * 1.1)]; } } },
         axes: [
-          { size: 24, font: "11px system-ui, sans-serif", ticks: { size: 3 }, gap: 2 },
-          { size: 36, font: "11px system-ui, sans-serif", ticks: { size: 3 }, gap: 2 },
+          {
+            size: 22, font: "11px system-ui, sans-serif", ticks: { size: 3 }, gap: 2, space: 70,
+            incrs: TICK_STEPS,
+            values: function (u, splits, axis, space, spacing) {
+              return splits.map(function (t) { return tickLabel(t, spacing); });
+            },
+          },
+          { size: 36, font: "11px system-ui, sans-serif", ticks: { size: 3 }, gap: 2, incrs: COUNT_STEPS },
         ],
         series: series,
         hooks: { draw: [function () { self._showBrush(); }] },
@@ -414,7 +440,7 @@
         row(term.term, term.color, counts[t] || 0, termsOff.has(t));
       });
       row("All shown", ALL_COLOR, passing, false);
-      if (this._bins.step) box.appendChild(el("div", "gt-tl-step", "bins of " + duration(this._bins.step) + " · UTC"));
+      if (this._bins.step) box.appendChild(el("div", "gt-tl-bins", "bins of " + duration(this._bins.step) + " · UTC"));
     },
   });
 

@@ -41,6 +41,7 @@ def map_page_html() -> bytes:
         ("uplot", "vendor/uplot/uPlot.iife.min.js"),
         ("basemap", "static/basemap.js"),
         ("dom", "static/dom.js"),
+        ("point_store", "static/point_store.js"),
         ("filters", "static/filters.js"),
         ("points", "static/points.js"),
         ("legend", "static/legend.js"),
