@@ -72,23 +72,11 @@ def compare_rows(page: Any) -> list[list[str]]:
     )
 
 
-def drawn_colours_near(page: Any, lon: float, lat: float, reach: int = 12) -> set[str]:
+def drawn_colours_near(page: Any, lon: float, lat: float) -> set[str]:
     """The colours the points layer drew around a place on the map."""
-    script = f"""(function () {{
-      const p = GeoTweets.pixelOf({lat}, {lon});
-      const canvas = document.querySelector('canvas.gt-points');
-      const box = canvas.getBoundingClientRect();
-      const data = canvas.getContext('2d').getImageData(
-        p[0] - box.left - {reach}, p[1] - box.top - {reach}, {2 * reach}, {2 * reach}).data;
-      const seen = new Set();
-      for (let i = 0; i < data.length; i += 4) {{
-        if (data[i + 3] < 250) continue;
-        seen.add('#' + [data[i], data[i + 1], data[i + 2]]
-          .map(function (v) {{ return v.toString(16).padStart(2, '0'); }}).join(''));
-      }}
-      return JSON.stringify(Array.from(seen));
-    }})()"""
-    return set(json.loads(page.eval(script)))
+    x, y = json.loads(page.eval(f"JSON.stringify(GeoTweets.pixelOf({lat}, {lon}))"))
+    drawn: set[str] = page.drawn_colours(x, y, reach=12)
+    return drawn
 
 
 def show(qtbot: Any, window: Any, page: Any, posts: list[Post], terms: list[str]) -> None:
