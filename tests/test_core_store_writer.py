@@ -11,7 +11,8 @@ import os
 import signal
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -53,23 +54,29 @@ def stored_ids(path: Path) -> list[str]:
         return [row[0] for row in db.execute("SELECT post_id FROM posts ORDER BY rowid")]
 
 
+@contextmanager
 def engine_with_writer(
     tmp_path: Path, open_store: Callable[[Path], SessionStore], map_sink: RecordingMap
-) -> tuple[SessionStore, StoreWriter, SessionEngine]:
+) -> Iterator[tuple[SessionStore, StoreWriter, SessionEngine]]:
+    """An engine handing over to a writer; the writer must finish at the end."""
     store = SessionStore(tmp_path / "sessions.db")
     writer = StoreWriter(store.path, open_store=open_store)
     engine = SessionEngine(
         store, label="Test", terms=["rain"], synthetic=False, map_sink=map_sink, writer=writer
     )
-    return store, writer, engine
+    try:
+        yield store, writer, engine
+    finally:
+        HeldStore.release.set()
+        assert writer.close(WAIT_TIMEOUT_S)
+        store.close()
 
 
 def test_a_batch_handed_over_is_counted_and_drawn_only_once_it_is_written(
     tmp_path: Path,
 ) -> None:
     map_sink = RecordingMap()
-    store, writer, engine = engine_with_writer(tmp_path, held_store(), map_sink)
-    try:
+    with engine_with_writer(tmp_path, held_store(), map_sink) as (store, writer, engine):
         engine.hand_over([post(1, "exact"), post(2, None), post(3, "place")])
         assert HeldStore.writing.wait(WAIT_TIMEOUT_S)
         # The disk is busy: the caller went on, nothing is counted or drawn yet.
@@ -82,31 +89,22 @@ def test_a_batch_handed_over_is_counted_and_drawn_only_once_it_is_written(
         [points] = map_sink.batches
         stored = [store.post(point.key) for point in points]
         assert [p.id if p else None for p in stored] == [post(1).id, post(3).id]
-    finally:
-        HeldStore.release.set()
-        assert writer.close(WAIT_TIMEOUT_S)
-        store.close()
 
 
 def test_batches_are_written_in_order_and_repeats_are_counted_once(tmp_path: Path) -> None:
     map_sink = RecordingMap()
-    store, writer, engine = engine_with_writer(tmp_path, SessionStore, map_sink)
-    try:
+    with engine_with_writer(tmp_path, SessionStore, map_sink) as (store, writer, engine):
         engine.hand_over([post(1), post(2)])
         engine.hand_over([post(2), post(3)])
         assert writer.wait_written(WAIT_TIMEOUT_S) and writer.deliver() == 2
         assert [len(batch) for batch in map_sink.batches] == [2, 1]
         assert (engine.stats.received, engine.stats.duplicates) == (3, 1)
         assert stored_ids(store.path) == [post(n).id for n in (1, 2, 3)]
-    finally:
-        assert writer.close(WAIT_TIMEOUT_S)
-        store.close()
 
 
 def test_rows_handed_over_come_back_as_the_maps_points(tmp_path: Path) -> None:
     map_sink = RecordingMap()
-    store, writer, engine = engine_with_writer(tmp_path, SessionStore, map_sink)
-    try:
+    with engine_with_writer(tmp_path, SessionStore, map_sink) as (store, writer, engine):
         rows = [post_row(engine.session_id, post(n, kind), 0.0) for n, kind in
                 [(1, "exact"), (2, None), (1, "exact"), (3, "profile")]]  # fmt: skip
         engine.hand_over_rows(rows)
@@ -116,28 +114,20 @@ def test_rows_handed_over_come_back_as_the_maps_points(tmp_path: Path) -> None:
         assert [store.post(p.key).id for p in points] == [post(1).id, post(3).id]  # type: ignore[union-attr]
         assert (engine.stats.received, engine.stats.located, engine.stats.duplicates) == (3, 2, 1)
         assert engine.kinds == {"exact": 1, "profile": 1}
-    finally:
-        assert writer.close(WAIT_TIMEOUT_S)
-        store.close()
 
 
 def test_a_batch_that_cannot_be_written_stops_the_session_saying_why(tmp_path: Path) -> None:
-    store, writer, engine = engine_with_writer(tmp_path, BrokenStore, RecordingMap())
-    try:
+    with engine_with_writer(tmp_path, BrokenStore, RecordingMap()) as (_store, writer, engine):
         engine.hand_over([post(1)])
         assert writer.wait_written(WAIT_TIMEOUT_S) and writer.deliver() == 1
         assert engine.writing == 0 and engine.stats.received == 0
         assert engine.limit_reached() == "posts could not be stored: database or disk is full"
-    finally:
-        assert writer.close(WAIT_TIMEOUT_S)
-        store.close()
 
 
 def test_close_writes_what_was_handed_over_and_waits_only_as_long_as_told(
     tmp_path: Path,
 ) -> None:
-    store, writer, engine = engine_with_writer(tmp_path, held_store(), RecordingMap())
-    try:
+    with engine_with_writer(tmp_path, held_store(), RecordingMap()) as (store, writer, engine):
         engine.hand_over([post(1)])
         engine.hand_over([post(2)])
         engine.end()  # after the batches, on the writer too
@@ -150,9 +140,6 @@ def test_close_writes_what_was_handed_over_and_waits_only_as_long_as_told(
         assert info is not None and not info.interrupted
         with pytest.raises(RuntimeError):
             engine.hand_over([post(3)])
-    finally:
-        HeldStore.release.set()
-        store.close()
 
 
 def _write_until_killed(path: str, acknowledged: Connection) -> None:
