@@ -16,6 +16,8 @@ one reader reads it, as one part.
 
 Used where `fork` exists (Linux, macOS) and the replay is "as fast as
 possible"; otherwise `collect` runs the ReplaySource on a thread as usual.
+The window uses it too (`sources/fast_replay.py`): there the rows go to its
+store writer instead of a session engine (`RowsInto`).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ import os
 import pickle
 import time
 from collections import Counter
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
@@ -38,7 +40,7 @@ from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.post import Post
-from geotweets_desktop.core.session import ArchiveReport, SessionEngine
+from geotweets_desktop.core.session import ArchiveReport
 from geotweets_desktop.core.store import post_row
 from geotweets_desktop.core.term_match import TermMatcher
 
@@ -73,6 +75,20 @@ class BulkResult:
         )
 
 
+class RowsInto(Protocol):
+    """Where the rows go: a session engine (`collect`), or the window's replay source."""
+
+    @property
+    def session_id(self) -> int: ...
+
+    @property
+    def areas(self) -> Sequence[Area]: ...
+
+    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> object: ...
+
+    def limit_reached(self) -> str | None: ...
+
+
 def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -92,10 +108,15 @@ def plan_parts(path: Path, readers: int | None = None) -> tuple[list[Part], int]
 
 
 def bulk_replay(
-    path: Path, terms: Sequence[str], engine: SessionEngine, readers: int | None = None
+    path: Path,
+    terms: Sequence[str],
+    engine: RowsInto,
+    readers: int | None = None,
+    on_part: Callable[[BulkResult, int, int], None] | None = None,
 ) -> BulkResult:
     """Replay `path` into the engine's session as fast as the cores allow
-    (up to the engine's post limit), keeping to the engine's areas if any."""
+    (up to the engine's post limit), keeping to the engine's areas if any.
+    `on_part(result so far, parts stored, parts in all)` follows each part."""
     parts, readers = plan_parts(path, readers)
     context = multiprocessing.get_context("fork")
     gazetteer().load_all()  # built once here, not in each reader
@@ -154,6 +175,8 @@ def bulk_replay(
                     result.error = f"reading stopped at {result.stopped}"
                 break
             lines_before += summary["lines"]
+            if on_part is not None:
+                on_part(result, number + 1, len(parts))
     except EOFError:
         result.error = (
             f"the archive reader stopped unexpectedly after line {lines_before}"
@@ -168,9 +191,7 @@ def bulk_replay(
     return result
 
 
-def _store_part(
-    pipe: Connection, engine: SessionEngine, result: BulkResult
-) -> dict[str, Any] | None:
+def _store_part(pipe: Connection, engine: RowsInto, result: BulkResult) -> dict[str, Any] | None:
     """Store one part's rows as they come; its reader's summary, or None to stop."""
     while True:
         kind, payload = pickle.loads(pipe.recv_bytes())

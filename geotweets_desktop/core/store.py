@@ -133,8 +133,12 @@ def stored_point(key: int, post: Post) -> StoredPoint | None:
 class SessionStore:
     """One connection, used from one thread; open another for another thread."""
 
-    def __init__(self, path: Path, *, checkpoint_wait: Wait = threading.Event.wait) -> None:
-        """`checkpoint_wait`: how the checkpoint thread waits (see wal_checkpointer.py)."""
+    def __init__(
+        self, path: Path, *, checkpoint_wait: Wait = threading.Event.wait, tidies: bool = True
+    ) -> None:
+        """`checkpoint_wait`: how the checkpoint thread waits (see wal_checkpointer.py).
+        Without `tidies`, neither a checkpoint thread nor a last checkpoint at
+        `close`: a second connection (the store writer's) leaves that to the first."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None)
@@ -163,7 +167,7 @@ class SessionStore:
         self._db.execute("PRAGMA wal_autocheckpoint=0")
         # When the log starts over (see wal_checkpointer.py), its file is cut back.
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
-        self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait)
+        self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait) if tidies else None
         self.views = SavedViews(self._db)
 
     def _add_missing_columns(self) -> None:
@@ -176,9 +180,10 @@ class SessionStore:
             self._db.execute("ALTER TABLE posts ADD COLUMN time_from_id INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
-        self._checkpointer.close()
-        # Fold the log into the file, so a closed store is one tidy file.
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            # Fold the log into the file, so a closed store is one tidy file.
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         self._db.close()
 
     def start_session(

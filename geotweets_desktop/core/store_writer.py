@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 Job = Callable[[SessionStore], Any]
 
 
+def _second_connection(path: Path) -> SessionStore:
+    return SessionStore(path, tidies=False)
+
+
 @dataclass(slots=True)
 class _Task:
     job: Job
@@ -53,10 +57,11 @@ class StoreWriter:
         path: Path,
         wake: Callable[[], None] = lambda: None,
         *,
-        open_store: Callable[[Path], SessionStore] = SessionStore,
+        open_store: Callable[[Path], SessionStore] = _second_connection,
     ) -> None:
         """`wake` is called on the writer's thread each time a job is written;
-        `open_store` opens the writer's connection (tests slow it down)."""
+        `open_store` opens the writer's connection (tests slow it down). The
+        front end's own connection checkpoints the log (`SessionStore.tidies`)."""
         self._path = path
         self._wake = wake
         self._open_store = open_store

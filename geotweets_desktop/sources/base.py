@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.post import Post
@@ -37,6 +37,14 @@ class Sink(Protocol):
     def status(self, event: StatusEvent) -> None: ...
 
 
+@runtime_checkable
+class RowSink(Sink, Protocol):
+    """A sink that also takes the store's rows ready-made (`core.store.post_row`),
+    made by other processes: the window, for a replay as fast as possible."""
+
+    def rows(self, rows: list[tuple[Any, ...]]) -> None: ...
+
+
 class Source(Protocol):
     #: Shown to the user in the status bar and stored with the session.
     label: str
@@ -56,6 +64,14 @@ class Pausable(Protocol):
     def pause(self) -> None: ...
 
     def resume(self) -> None: ...
+
+
+@runtime_checkable
+class TakesSession(Protocol):
+    """Writes its session's id into what it sends (the store's rows, see
+    `RowSink`): the front end sets it before the source runs."""
+
+    session_id: int | None
 
 
 @runtime_checkable

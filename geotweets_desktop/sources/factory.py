@@ -36,8 +36,17 @@ class SourceChoice:
     #: Replay only: the archive, and times its pace (None: as fast as possible).
     archive: Path | None = None
     speed: float | None = None
+    #: Replay as fast as possible only: read in forked processes that make the
+    #: store's rows, for a front end that takes them (sources/fast_replay.py).
+    rows_taken: bool = False
     #: X stream only: end (with an error) after this long without the network.
     network_give_up_s: float | None = None
+
+
+def _forks() -> bool:
+    from geotweets_desktop.commands.bulk_replay import available
+
+    return available()
 
 
 def build_source(choice: SourceChoice, token: str | None = None) -> Source:
@@ -54,6 +63,10 @@ def build_source(choice: SourceChoice, token: str | None = None) -> Source:
 
         if choice.archive is None:
             raise ValueError("a replay needs an archive file")
+        if choice.speed is None and choice.rows_taken and _forks():
+            from geotweets_desktop.sources.fast_replay import FastReplaySource
+
+            return FastReplaySource(choice.archive, terms, areas=choice.areas)
         return ReplaySource(choice.archive, terms, speed=choice.speed, areas=choice.areas)
     if choice.kind not in X_KINDS:
         raise ValueError(f"no such source: {choice.kind!r}")

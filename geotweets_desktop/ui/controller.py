@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -31,7 +32,14 @@ from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.store_writer import StoreWriter
 from geotweets_desktop.core.usage import UsageMeter
-from geotweets_desktop.sources.base import Pausable, ReadsArchive, Source, StatusEvent, areas_of
+from geotweets_desktop.sources.base import (
+    Pausable,
+    ReadsArchive,
+    Source,
+    StatusEvent,
+    TakesSession,
+    areas_of,
+)
 from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.worker import StreamRunner
 
@@ -78,6 +86,7 @@ class SessionController(QObject):
         self._runner: StreamRunner | None = None
         self._lingering: list[StreamRunner] = []
         self._pending: list[Post] = []
+        self._pending_rows: list[tuple[Any, ...]] = []  # made by a replay's reader processes
         self._last_flush = 0.0
         self._finished_source: Source | None = None  # ended by itself, still being stored
         self._replay: Iterator[list[StoredPoint]] | None = None
@@ -145,6 +154,8 @@ class SessionController(QObject):
             map_sink=self.bridge,
             writer=self._writer,
         )
+        if isinstance(source, TakesSession):
+            source.session_id = self.engine.session_id
         self.source_detail = detail
         self._configure_page()
         self.clear()
@@ -173,7 +184,7 @@ class SessionController(QObject):
             if not runner.stop():
                 self._lingering.append(runner)
             self._token += 1  # signals the old stream still had in flight are ignored
-            self._pending.extend(runner.worker.take())
+            self._take_all(runner)
             self._drain()
             self._set_state(StatusEvent("stopped", reason))
         else:
@@ -191,7 +202,7 @@ class SessionController(QObject):
         """Posts received and not yet stored (held in memory)."""
         waiting = self._runner.worker.buffered if self._runner is not None else 0
         writing = self.engine.writing if self.engine is not None else 0
-        return len(self._pending) + waiting + writing
+        return len(self._pending) + len(self._pending_rows) + waiting + writing
 
     @property
     def can_pause(self) -> bool:
@@ -228,7 +239,7 @@ class SessionController(QObject):
         self.paused = False
         if not runner.stop():
             self._lingering.append(runner)
-        self._pending.extend(runner.worker.take())
+        self._take_all(runner)
         self._finished_source = runner.source
         self._flush_soon()
 
@@ -239,12 +250,19 @@ class SessionController(QObject):
             while self._pending:
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
                 engine.hand_over(batch)
+            if self._pending_rows:
+                rows, self._pending_rows = self._pending_rows, []
+                engine.hand_over_rows(rows)
             if not self._writer.wait_written(STOP_WRITE_WAIT_S):
                 log.error("the store writer is slow: some posts are still being written")
             self._writer.deliver()
             self.statsChanged.emit()
         if self._finished_source is not None:
             self._close_finished_session()
+
+    def _take_all(self, runner: StreamRunner) -> None:
+        self._pending.extend(runner.worker.take())
+        self._pending_rows.extend(runner.worker.take_rows())
 
     def _close_finished_session(self) -> None:
         source, self._finished_source = self._finished_source, None
@@ -336,8 +354,14 @@ class SessionController(QObject):
             # The gap to the next flush counts from the end of this one, so the
             # event loop always gets time for input and painting in between.
             self._last_flush = time.monotonic()
-        if self._pending and self._writer.unfinished < MAX_WRITING:
+        if self._waiting and self._writer.unfinished < MAX_WRITING:
             self._flush_soon()  # else when the writer has written a batch
+
+    @property
+    def _waiting(self) -> bool:
+        """Posts or rows are waiting here or in the worker."""
+        in_worker = self._runner is not None and self._runner.worker.buffered > 0
+        return bool(self._pending or self._pending_rows or in_worker)
 
     def _flush(self) -> None:
         # Take more from the worker only when what is here fits in this batch:
@@ -346,10 +370,17 @@ class SessionController(QObject):
         # minus ours (a replay at "max" once piled up gigabytes this way).
         if self._runner is not None and len(self._pending) < MAX_BATCH:
             self._pending.extend(self._runner.worker.take())
+        if self._runner is not None and not self._pending_rows:
+            self._pending_rows = self._runner.worker.take_rows()
         engine = self.engine
-        if self._pending and engine is not None and self._writer.unfinished < MAX_WRITING:
-            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            engine.hand_over(batch)  # counted and drawn once written (_deliver_written)
+        if engine is not None and self._writer.unfinished < MAX_WRITING:
+            # Counted and drawn once written (_deliver_written).
+            if self._pending_rows:  # a few thousand at most: the worker's bound
+                rows, self._pending_rows = self._pending_rows, []
+                engine.hand_over_rows(rows)
+            if self._pending:
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+                engine.hand_over(batch)
         self._check_session()
         if self._replay is not None:
             chunk = next(self._replay, None)
@@ -363,7 +394,7 @@ class SessionController(QObject):
         if self._writer.deliver():
             self.statsChanged.emit()
             self._check_session()
-            if self._pending:
+            if self._waiting:
                 self._flush_soon()
 
     def _check_session(self) -> None:
@@ -373,6 +404,7 @@ class SessionController(QObject):
         if (
             self._finished_source is not None
             and not self._pending
+            and not self._pending_rows
             and (engine is None or not engine.writing)
         ):
             self._close_finished_session()

@@ -360,7 +360,9 @@ class MainWindow(QMainWindow):
         self.welcome.hide()
         self._archive = (path, speed)
         self.search.show_playing(SOURCE_ARCHIVE, f"Archive: {path.name}", str(path), terms)
-        choice = SourceChoice(REPLAY, terms, archive=path, speed=speed, areas=self.areas)
+        choice = SourceChoice(
+            REPLAY, terms, archive=path, speed=speed, areas=self.areas, rows_taken=True
+        )
         self.controller.start(build_source(choice), detail=str(path))
 
     def _source_finished(self, source: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -25,6 +26,10 @@ class SourceWorker(QObject):
     thousands of posts a second costs a handful of signals, and a lone post
     is handed over at once.
 
+    A source that makes the store's rows itself (a replay read by other
+    processes) hands them to `rows` instead; they wait beside the posts, in
+    the same bounded buffer, until the GUI thread takes them (`take_rows`).
+
     Every signal carries the stream's token, so the receiver can ignore what
     an old stream still had in flight after a new search replaced it.
     """
@@ -38,6 +43,7 @@ class SourceWorker(QObject):
         self.token = token
         self.source = source
         self._buffer: list[Post] = []
+        self._rows: list[tuple[Any, ...]] = []
         self._changed = threading.Condition()
         self._closed = False
 
@@ -47,12 +53,23 @@ class SourceWorker(QObject):
             # Back-pressure: a source faster than the window (an archive at full
             # speed) waits here, instead of piling up posts the GUI thread would
             # later have to swallow in one long gulp.
-            while len(self._buffer) >= MAX_BUFFERED and not self._closed:
-                self._changed.wait(0.1)
-            was_empty = not self._buffer
+            self._wait_for_room()
+            was_empty = not self._buffer and not self._rows
             self._buffer.extend(posts)
         if was_empty:
             self.postsAvailable.emit(self.token)
+
+    def rows(self, rows: list[tuple[Any, ...]]) -> None:
+        with self._changed:
+            self._wait_for_room()
+            was_empty = not self._buffer and not self._rows
+            self._rows.extend(rows)
+        if was_empty:
+            self.postsAvailable.emit(self.token)
+
+    def _wait_for_room(self) -> None:
+        while len(self._buffer) + len(self._rows) >= MAX_BUFFERED and not self._closed:
+            self._changed.wait(0.1)
 
     def take(self) -> list[Post]:
         """Everything buffered so far (called on the GUI thread)."""
@@ -61,9 +78,16 @@ class SourceWorker(QObject):
             self._changed.notify_all()
         return posts
 
+    def take_rows(self) -> list[tuple[Any, ...]]:
+        """Every row buffered so far (called on the GUI thread)."""
+        with self._changed:
+            rows, self._rows = self._rows, []
+            self._changed.notify_all()
+        return rows
+
     @property
     def buffered(self) -> int:
-        return len(self._buffer)
+        return len(self._buffer) + len(self._rows)
 
     def close(self) -> None:
         """Stop holding the source back (it is being stopped)."""

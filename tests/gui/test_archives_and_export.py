@@ -12,8 +12,8 @@ from archive_samples import v2_line, write_lines
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from geotweets_desktop.sources.replay import BATCH_SIZE
-from geotweets_desktop.ui.controller import MAX_BATCH, MAX_WRITING
+from geotweets_desktop.commands import bulk_replay
+from geotweets_desktop.ui.controller import MAX_WRITING
 from geotweets_desktop.ui.dialogs.export import ExportDialog
 from geotweets_desktop.ui.worker import MAX_BUFFERED
 
@@ -99,8 +99,10 @@ def test_a_replay_faster_than_the_window_holds_only_a_few_batches_in_memory(
     sampler.stop()
     assert window.store.session(window.controller.session_id).received == total
     qtbot.waitUntil(lambda: page.stats()["points"] == total, timeout=10_000)
-    # Waiting here, in the worker, in the source's batch, with the store writer.
-    bound = MAX_BATCH + 2 * MAX_BUFFERED + BATCH_SIZE + MAX_WRITING * MAX_BATCH
+    # The reader processes send rows a batch at a time; a batch (and less than
+    # the worker's bound before it) waits in the worker, here, and in each
+    # batch with the store writer.
+    bound = (2 + MAX_WRITING) * (MAX_BUFFERED + bulk_replay.BATCH)
     assert len(backlog) > 100 and max(backlog) <= bound, max(backlog)
 
 
