@@ -296,3 +296,26 @@ def write_array(path: Path, records: list[Any], *, compress: bool = False) -> Pa
     body = json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
     path.write_bytes(gzip.compress(body) if compress else body)
     return path
+
+
+def damaged_archive(path: Path, count: int = 1_200, *, crlf: bool = False) -> Path:
+    """`count` records of several shapes (v2 lines with a point or a profile,
+    v1.1 statuses) with damage every so often: a line cut short every 97th
+    (from the 14th) and one that is not text every 89th (from the 6th)."""
+    records: list[Any] = []
+    for i in range(count):
+        post_id = f"1870000000{i:09d}"
+        if i % 97 == 13:
+            records.append(b'{"data": {"id": "broken')  # cut short
+        elif i % 89 == 5:
+            records.append(b"\xff\xfe not text")
+        elif i % 50 == 7:
+            records.append(v1_status(post_id, f"old rain {i}", coordinates=[10.0, 50.0]))
+        elif i % 3:
+            records.append(v2_line(post_id, f"rain {i} ☔", point=[i % 360 - 180.0, 10.0]))
+        else:
+            records.append(v2_line(post_id, f"sun {i}", profile="Lisbon, Portugal"))
+    write_lines(path, records)
+    if crlf:
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    return path

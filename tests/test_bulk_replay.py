@@ -9,33 +9,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from archive_samples import v1_status, v2_line, write_lines
+from archive_samples import damaged_archive, v2_line, write_lines
 
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionStore
-
-
-def _archive(path: Path, *, crlf: bool = False) -> Path:
-    """1,200 records of several shapes with damage every so often."""
-    records: list[object] = []
-    for i in range(1_200):
-        post_id = f"1870000000{i:09d}"
-        if i % 97 == 13:
-            records.append(b'{"data": {"id": "broken')  # cut short
-        elif i % 89 == 5:
-            records.append(b"\xff\xfe not text")
-        elif i % 50 == 7:
-            records.append(v1_status(post_id, f"old rain {i}", coordinates=[10.0, 50.0]))
-        elif i % 3:
-            records.append(v2_line(post_id, f"rain {i} ☔", point=[i % 360 - 180.0, 10.0]))
-        else:
-            records.append(v2_line(post_id, f"sun {i}", profile="Lisbon, Portugal"))
-    write_lines(path, records)
-    if crlf:
-        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    return path
 
 
 def _replay(path: Path, db: Path, readers: int, terms: list[str]) -> tuple[object, list[str]]:
@@ -55,7 +34,7 @@ def _replay(path: Path, db: Path, readers: int, terms: list[str]) -> tuple[objec
 def test_parts_read_by_two_processes_make_what_one_reader_makes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crlf: bool, terms: list[str]
 ) -> None:
-    archive = _archive(tmp_path / "a.jsonl", crlf=crlf)
+    archive = damaged_archive(tmp_path / "a.jsonl", crlf=crlf)
     monkeypatch.setattr(bulk_replay, "PART_BYTES", 10_000)  # about 40 parts
     parts, readers = bulk_replay.plan_parts(archive, 2)
     assert readers == 2 and len(parts) > 20
@@ -120,7 +99,7 @@ def test_readers_never_finalize_what_they_inherited(tmp_path: Path) -> None:
     """A reader that finalized an inherited SQLite statement could block for
     ever on a lock another thread held at the fork; so readers must leave the
     parent's objects alone, garbage included."""
-    archive = _archive(tmp_path / "a.jsonl")
+    archive = damaged_archive(tmp_path / "a.jsonl")
     log = tmp_path / "finalized.txt"
     log.touch()
     for _ in range(20):

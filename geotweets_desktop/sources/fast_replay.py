@@ -27,12 +27,11 @@ from typing import Any
 
 from geotweets_desktop.commands.bulk_replay import BulkResult, bulk_replay
 from geotweets_desktop.core.archive import ArchiveReader
-from geotweets_desktop.core.archive.summary import reading_text
 from geotweets_desktop.core.area.model import Area
-from geotweets_desktop.core.post import LOCATION_KINDS
 from geotweets_desktop.core.session import ArchiveReport
 from geotweets_desktop.core.store import ROW_KIND
 from geotweets_desktop.sources.base import RowSink, Sink, StatusEvent
+from geotweets_desktop.sources.replay import summary_line
 
 PROGRESS_SECONDS = 0.25
 
@@ -164,20 +163,10 @@ class FastReplaySource:
 
     def summary(self) -> str:
         """One line, as `ReplaySource.summary` says it."""
-        result = self._result
-        located = sum(self.kinds.values())
-        by_kind = ", ".join(f"{kind} {self.kinds[kind]:,}" for kind in LOCATION_KINDS)
-        name = self.path.name
-        text = f"Replayed {name}" if self.finished else f"Replay of {name} stopped"
-        text += f": {result.posts_read:,} posts read"
-        if self.terms or self.areas:
-            text += f", {self.matched:,} matched"
-        elif self.matched != result.posts_read:
-            text += f", {self.matched:,} sent"
-        reading = reading_text(
-            result.bad_records, result.posts_with_faults, result.notices, result.stopped
+        filtered = bool(self.terms or self.areas)
+        return summary_line(
+            self.path.name, self.finished, filtered, self.matched, self.kinds, self._result.report
         )
-        return f"{text}, {located:,} located ({by_kind}), {reading}"
 
 
 class _Feed:

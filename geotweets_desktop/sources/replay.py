@@ -47,7 +47,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from geotweets_desktop.core.archive import ArchiveReader
-from geotweets_desktop.core.archive.summary import reading_text
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import locate_profile
@@ -319,18 +318,28 @@ class ReplaySource:
 
     def summary(self) -> str:
         """One line: what was read, what was sent, how it was located, what was bad."""
-        reader = self.reader
-        located = sum(self.kinds.values())
-        by_kind = ", ".join(f"{kind} {self.kinds[kind]:,}" for kind in LOCATION_KINDS)
-        name = self.path.name
-        text = f"Replayed {name}" if self.finished else f"Replay of {name} stopped"
-        text += f": {reader.posts_read:,} posts read"
-        if self.terms or self.areas:
-            text += f", {self.matched:,} matched"
-        elif self.matched != reader.posts_read:
-            text += f", {self.matched:,} sent"
-        stopped = str(reader.stopped) if reader.stopped else None
-        reading = reading_text(
-            reader.bad_records, reader.posts_with_faults, reader.notices, stopped
+        filtered = bool(self.terms or self.areas)
+        return summary_line(
+            self.path.name, self.finished, filtered, self.matched, self.kinds, self.archive_report()
         )
-        return f"{text}, {located:,} located ({by_kind}), {reading}"
+
+
+def summary_line(
+    name: str,
+    finished: bool,
+    filtered: bool,
+    matched: int,
+    kinds: Mapping[str, int],
+    report: ArchiveReport,
+) -> str:
+    """A replay's last words: what was read, what was sent (`matched`: kept by
+    the terms or areas when `filtered`), how it was located, what was bad."""
+    located = sum(kinds.values())
+    by_kind = ", ".join(f"{kind} {kinds.get(kind, 0):,}" for kind in LOCATION_KINDS)
+    text = f"Replayed {name}" if finished else f"Replay of {name} stopped"
+    text += f": {report.posts_read:,} posts read"
+    if filtered:
+        text += f", {matched:,} matched"
+    elif matched != report.posts_read:
+        text += f", {matched:,} sent"
+    return f"{text}, {located:,} located ({by_kind}), {report.reading_text()}"

@@ -49,27 +49,22 @@ class SourceWorker(QObject):
 
     # The Sink interface, called on the worker thread.
     def posts(self, posts: list[Post]) -> None:
+        self._put(self._buffer, posts)
+
+    def rows(self, rows: list[tuple[Any, ...]]) -> None:
+        self._put(self._rows, rows)
+
+    def _put(self, buffer: list[Any], items: list[Any]) -> None:
         with self._changed:
             # Back-pressure: a source faster than the window (an archive at full
             # speed) waits here, instead of piling up posts the GUI thread would
             # later have to swallow in one long gulp.
-            self._wait_for_room()
+            while len(self._buffer) + len(self._rows) >= MAX_BUFFERED and not self._closed:
+                self._changed.wait(0.1)
             was_empty = not self._buffer and not self._rows
-            self._buffer.extend(posts)
+            buffer.extend(items)
         if was_empty:
             self.postsAvailable.emit(self.token)
-
-    def rows(self, rows: list[tuple[Any, ...]]) -> None:
-        with self._changed:
-            self._wait_for_room()
-            was_empty = not self._buffer and not self._rows
-            self._rows.extend(rows)
-        if was_empty:
-            self.postsAvailable.emit(self.token)
-
-    def _wait_for_room(self) -> None:
-        while len(self._buffer) + len(self._rows) >= MAX_BUFFERED and not self._closed:
-            self._changed.wait(0.1)
 
     def take(self) -> list[Post]:
         """Everything buffered so far (called on the GUI thread)."""
