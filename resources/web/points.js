@@ -13,11 +13,16 @@
  *   as styled circles when few, as pixels written straight into one
  *   ImageData when many. Clicks are hit-tested through the grid too.
  *
+ * Heat (heat.js) is a mode of this layer: the user picks points, heat, or
+ * auto (heat when zoomed out); heat colours the grid's squares by their
+ * counts of the posts shown.
+ *
  * Posts located by one place share its centre. Drawn as circles, the posts
  * on one spot are one stack: a pie of their terms' shares (so no term hides
  * another) with a badge counting them; a click on a stack lists its posts.
  *
- * Events: "configure" (new terms or kinds), "countschange" (per-term and
+ * Events: "configure" (new terms or kinds), "modechange" (points, heat or
+ * auto; the heat's scale or term), "countschange" (per-term and
  * per-kind counts moved), "pointsadded" {keys}, "redraw" {ms, mode} after
  * every drawing, "pointclick" {index, key} when a click hits a lone point,
  * "stackclick" {keys, latlng} when it hits several on one spot (newest first).
@@ -159,6 +164,8 @@
       vectorLimit: 12000, // more points in view than this: pixels, not circles
       densityMaxCellPx: 4, // cells this small on screen: draw counts, not points
       hitRadiusPx: 8,
+      autoHeatMaxZoom: 5, // the auto mode draws heat up to this zoom, points beyond
+      heatSquarePx: 4, // heat squares are at least this wide on screen
     },
 
     initialize: function (options) {
@@ -171,6 +178,7 @@
       this._kindCounts = [];
       this._beyondMap = 0; // located posts too near a pole for the projection
       this._points = null; // made when the kinds are known (configure)
+      this._heat = new window.GeoTweetsHeat.HeatMap(this, GRID, CELL);
       this._framePending = false;
       this._countsChanged = false;
       this.drawMode = "";
@@ -208,6 +216,7 @@
         this._kindVisible = kinds.map(function () { return true; });
       }
       this._kinds = kinds.slice();
+      this._heat.setTerm(null);
       this.fire("configure");
       this.fire("countschange");
       this.redraw();
@@ -272,6 +281,7 @@
       this._termCounts = this._terms.map(function () { return 0; });
       this._noTermCount = 0;
       this._kindCounts = this._kinds.map(function () { return 0; });
+      this._heat.invalidate();
       this.redraw();
       this.fire("countschange");
       return this;
@@ -280,8 +290,42 @@
     setKindVisible: function (kind, visible) {
       if (!isCode(kind, this._kinds.length)) return this;
       this._kindVisible[kind] = visible;
+      this._heat.invalidate();
       this.redraw();
       return this;
+    },
+
+    /* "points", "heat" or "auto" (heat up to `autoHeatMaxZoom`). */
+    setMode: function (mode) {
+      this._heat.setMode(mode);
+      this.fire("modechange");
+      return this.redraw();
+    },
+
+    mode: function () { return this._heat.mode; },
+
+    /* How heat colours its squares: "log" or "quantile". */
+    setHeatScale: function (scale) {
+      this._heat.setScale(scale);
+      this.fire("modechange");
+      return this.redraw();
+    },
+
+    heatScale: function () { return this._heat.scale; },
+
+    /* Heat of one term's posts (its index), or of every post (null). */
+    setHeatTerm: function (term) {
+      if (term !== null && !isCode(term, this._terms.length)) throw new Error("no such term: " + term);
+      this._heat.setTerm(term);
+      this.fire("modechange");
+      return this.redraw();
+    },
+
+    heatTerm: function () { return this._heat.term; },
+
+    /* The heat legend's classes while heat is drawn, else null. */
+    heatLegend: function () {
+      return this.drawMode === "heat" ? this._heat.legend(this._map.getCenter().lat) : null;
     },
 
     terms: function () { return this._terms; },
@@ -350,9 +394,11 @@
       const ctx = canvas.getContext("2d");
       ctx.clearRect(0, 0, f.width, f.height);
       if (this._points) {
-        const visible = this._visibleCount(f);
         const cellPx = CELL * f.scale;
-        if (visible <= this.options.vectorLimit) {
+        if (this._heat.shownAt(f.zoom, this.options.autoHeatMaxZoom)) {
+          this.drawMode = "heat";
+          this._heat.draw(ctx, f, this.options.heatSquarePx);
+        } else if (this._visibleCount(f) <= this.options.vectorLimit) {
           this.drawMode = "circles";
           this._drawCircles(ctx, f);
         } else if (cellPx <= this.options.densityMaxCellPx) {

@@ -40,6 +40,8 @@ def map_page_html() -> bytes:
         ("basemap", "static/basemap.js"),
         ("dom", "static/dom.js"),
         ("points", "static/points.js"),
+        ("heat", "static/heat.js"),
+        ("mode_control", "static/mode_control.js"),
         ("legend", "static/legend.js"),
         ("popup", "static/popup.js"),
         ("stack", "static/stack.js"),
