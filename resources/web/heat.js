@@ -72,6 +72,7 @@
       this.counts = null; // Uint32Array(grid * grid): posts shown per cell
       this.counted = 0; // points 0..counted-1 are in `counts`
       this.recount = true;
+      this.filterVersion = 0; // the filter's version `counts` follows
       this.version = 0; // moves whenever `counts` does
       this.level = null; // {shift, version, scale, bins, bounds, colors, canvas}
       this.legendKey = "";
@@ -105,17 +106,21 @@
     _count() {
       const pts = this.layer.points();
       const grid = this.grid;
+      const filter = typeof this.layer.filter === "function" ? this.layer.filter() : null;
+      const filterVersion = filter ? filter.version : 0;
       if (!this.counts) this.counts = new Uint32Array(grid * grid);
-      if (this.recount || pts.count < this.counted) {
+      if (this.recount || pts.count < this.counted || filterVersion !== this.filterVersion) {
         this.counts.fill(0);
         this.counted = 0;
         this.recount = false;
+        this.filterVersion = filterVersion;
         this.version += 1;
       }
       if (this.counted === pts.count) return;
       const counts = this.counts;
       const shown = Uint8Array.from(this.layer.kinds(), (kind, k) => (this.layer.kindVisible(k) ? 1 : 0));
-      const filter = typeof this.layer.filter === "function" ? this.layer.filter() : null;
+      // The filter's mask follows new points as they arrive, so only a
+      // change of the filter itself (its version) needs a recount.
       const mask = filter && filter.active() ? filter.mask() : null;
       const term = this.term;
       const bits = pts.termBits;

@@ -179,6 +179,8 @@
       this._beyondMap = 0; // located posts too near a pole for the projection
       this._points = null; // made when the kinds are known (configure)
       this._heat = new window.GeoTweetsHeat.HeatMap(this, GRID, CELL);
+      this._stamps = new Map(); // lone points' looks, by term, kind and radius
+      this._image = null; // the ImageData pixels and density are written into
       this._framePending = false;
       this._countsChanged = false;
       this.drawMode = "";
@@ -216,6 +218,7 @@
         this._kindVisible = kinds.map(function () { return true; });
       }
       this._kinds = kinds.slice();
+      this._stamps.clear();
       this._heat.setTerm(null);
       this.fire("configure");
       this.fire("countschange");
@@ -484,7 +487,6 @@
     _drawCircles: function (ctx, f) {
       const pts = this._points;
       const visible = this._kindVisible;
-      const kindCount = this._kinds.length;
       const radius = f.zoom >= 6 ? CIRCLE_RADIUS_PX + 1 : CIRCLE_RADIUS_PX;
       const scale = f.scale;
       // The posts on each screen pixel: one lone point, or a stack. At most
@@ -506,29 +508,36 @@
           found.terms.set(pts.term[i], (found.terms.get(pts.term[i]) || 0) + 1);
         }
       });
-      // Lone points: one path per (term, kind), a handful of fills in all.
-      const paths = new Map();
+      // Lone points: a copy of their (term, kind)'s stamp each. Software
+      // rendering rasterises a copy far faster than an anti-aliased circle.
       const stacks = [];
+      const half = radius + 2;
       for (const spot of spots.values()) {
         if (spot.n > 1) {
           stacks.push(spot);
           continue;
         }
         const i = spot.first;
-        const id = pts.term[i] * kindCount + pts.kind[i];
-        let path = paths.get(id);
-        if (!path) {
-          path = new Path2D();
-          paths.set(id, path);
-        }
-        path.moveTo(spot.x + radius, spot.y);
-        path.arc(spot.x, spot.y, radius, 0, 2 * Math.PI);
-      }
-      for (const [id, path] of paths) {
-        const color = this._termColor(Math.floor(id / kindCount));
-        paintKind(ctx, path, color, this._kinds[id % kindCount].name);
+        const stamp = this._stamp(pts.term[i], pts.kind[i], radius);
+        ctx.drawImage(stamp, Math.round(spot.x) - half, Math.round(spot.y) - half);
       }
       for (const stack of stacks) this._drawStack(ctx, stack, radius + STACK_RING_PX);
+    },
+
+    /* A lone point's look, drawn once per term, kind and size. */
+    _stamp: function (term, kind, radius) {
+      const id = (term * this._kinds.length + kind) * 16 + radius;
+      let stamp = this._stamps.get(id);
+      if (!stamp) {
+        const half = radius + 2;
+        stamp = document.createElement("canvas");
+        stamp.width = stamp.height = 2 * half;
+        const path = new Path2D();
+        path.arc(half, half, radius, 0, 2 * Math.PI);
+        paintKind(stamp.getContext("2d"), path, this._termColor(term), this._kinds[kind].name);
+        this._stamps.set(id, stamp);
+      }
+      return stamp;
     },
 
     /* Several posts on one spot: a pie of their terms' shares, so every term
@@ -578,12 +587,24 @@
       return colors;
     },
 
+    /* The frame's pixels, all transparent: one ImageData kept from frame to
+     * frame (a new one a frame costs a 7 MB allocation). */
+    _blankImage: function (w, h) {
+      const held = this._image;
+      if (held && held.width === w && held.height === h) {
+        new Uint32Array(held.data.buffer).fill(0);
+        return held;
+      }
+      this._image = new ImageData(w, h);
+      return this._image;
+    },
+
     /* Many points: a 3 x 3 pixel square each, written into one ImageData. */
     _drawPixels: function (ctx, f) {
       const pts = this._points;
       const w = f.width;
       const h = f.height;
-      const image = ctx.createImageData(w, h);
+      const image = this._blankImage(w, h);
       const buf = new Uint32Array(image.data.buffer);
       // Colour by term id (0..255), and by kind whether it is shown at all.
       const slots = this._palette(255);
@@ -624,7 +645,7 @@
       const h = f.height;
       const cellPx = CELL * f.scale;
       const size = Math.max(2, Math.ceil(cellPx));
-      const image = ctx.createImageData(w, h);
+      const image = this._blankImage(w, h);
       const buf = new Uint32Array(image.data.buffer);
       const countOf = this._shownCounter();
       const dominant = pts.dominant;
