@@ -129,6 +129,7 @@
       this._heat = new window.GeoTweetsHeat.HeatMap(this, GRID, CELL);
       this._stamps = new Map(); // lone points' looks, by term, kind and radius
       this._image = null; // the ImageData pixels and density are written into
+      this._cellOrder = new window.GeoTweetsCellOrder.CellOrder(GRID, CELL);
       this._framePending = false;
       this._countsChanged = false;
       this.drawMode = "";
@@ -162,6 +163,7 @@
       this._noTermCount = 0;
       if (!this._points || this._points.kindCount !== kinds.length) {
         this._points = new Store.PointStore(kinds.length);
+        this._cellOrder.clear();
         this._kindCounts = kinds.map(function () { return 0; });
         this._kindVisible = kinds.map(function () { return true; });
       }
@@ -262,6 +264,7 @@
       this._noTermCount = 0;
       this._kindCounts = this._kinds.map(function () { return 0; });
       this._heat.invalidate();
+      this._cellOrder.clear();
       this.redraw();
       this.fire("countschange");
       return this;
@@ -577,9 +580,12 @@
       return this._image;
     },
 
-    /* Many points: a 3 x 3 pixel square each, written into one ImageData. */
+    /* Many points: a 3 x 3 pixel square each, written into one ImageData,
+     * read in cell order (cell_order.js) rather than through the lists. */
     _drawPixels: function (ctx, f) {
       const pts = this._points;
+      const order = this._cellOrder;
+      order.refresh(pts);
       const w = f.width;
       const h = f.height;
       const image = this._blankImage(w, h);
@@ -589,29 +595,43 @@
       const colorOf = new Uint32Array(256);
       for (let t = 0; t < 256; t++) colorOf[t] = slots[termSlot(t)];
       const shown = Uint8Array.from(this._kindVisible, Number);
-      const xy = pts.xy;
-      const next = pts.next;
-      const head = pts.head;
       const kinds = pts.kind;
-      const terms = pts.term;
       const scale = f.scale;
-      const oy = f.oy;
+      function plot(x, y, term) {
+        const px = x | 0;
+        const py = y | 0;
+        if (px < 1 || py < 1 || px >= w - 1 || py >= h - 1) return;
+        const c = colorOf[term];
+        let o = (py - 1) * w + px - 1;
+        buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
+        o += w;
+        buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
+        o += w;
+        buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
+      }
+      const start = order.start;
+      const dxy = order.dxy;
+      const terms = order.term;
+      const index = order.index;
       this._eachCell(f, function (cell, shift) {
-        const ox = f.ox - shift;
-        for (let i = head[cell]; i !== -1; i = next[i]) {
-          if (shown[kinds[i]] === 0) continue;
-          const px = (xy[2 * i] * scale - ox) | 0;
-          const py = (xy[2 * i + 1] * scale - oy) | 0;
-          if (px < 1 || py < 1 || px >= w - 1 || py >= h - 1) continue;
-          const c = colorOf[terms[i]];
-          let o = (py - 1) * w + px - 1;
-          buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
-          o += w;
-          buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
-          o += w;
-          buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
+        const end = start[cell + 1];
+        const cx = cell % GRID;
+        const x0 = cx * CELL * scale + shift - f.ox;
+        const y0 = ((cell - cx) / GRID) * CELL * scale - f.oy;
+        for (let p = start[cell]; p < end; p++) {
+          if (shown[kinds[index[p]]] === 0) continue;
+          plot(x0 + dxy[2 * p] * scale, y0 + dxy[2 * p + 1] * scale, terms[p]);
         }
       });
+      // Points newer than the copy, at each world copy in view.
+      const firstCopy = Math.floor(f.ox / f.worldWidth);
+      const lastCopy = Math.floor((f.ox + f.width) / f.worldWidth);
+      for (let i = order.count; i < pts.count; i++) {
+        if (shown[kinds[i]] === 0) continue;
+        for (let copy = firstCopy; copy <= lastCopy; copy++) {
+          plot(pts.xy[2 * i] * scale + copy * f.worldWidth - f.ox, pts.xy[2 * i + 1] * scale - f.oy, pts.term[i]);
+        }
+      }
       ctx.putImageData(image, 0, 0);
     },
 

@@ -40,6 +40,7 @@ def map_page_html() -> bytes:
         ("basemap", "static/basemap.js"),
         ("dom", "static/dom.js"),
         ("point_store", "static/point_store.js"),
+        ("cell_order", "static/cell_order.js"),
         ("points", "static/points.js"),
         ("heat", "static/heat.js"),
         ("mode_control", "static/mode_control.js"),
