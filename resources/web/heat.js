@@ -140,9 +140,10 @@
     /* The squares of 2^shift cells a side, their classes and their raster. */
     _levelFor(shift) {
       const held = this.level;
-      if (held && held.shift === shift && held.version === this.version && held.scale === this.scale) {
-        return held;
-      }
+      // Playback can ask for fixed colour scales, so its frames compare.
+      const fixed = typeof this.layer.scaleFixed === "function" && this.layer.scaleFixed();
+      const same = held && held.shift === shift && held.scale === this.scale;
+      if (same && held.version === this.version && held.fixed === fixed) return held;
       const pts = this.layer.points();
       const grid = this.grid;
       const side = grid >> shift;
@@ -158,11 +159,14 @@
         bins[bin] += c;
       }
       const values = Uint32Array.from(used, (bin) => bins[bin]).sort();
-      const bounds = !values.length
-        ? []
-        : this.scale === "log"
-          ? logBounds(values[values.length - 1])
-          : quantileBounds(values);
+      const keep = fixed && same && held.bounds.length > 0;
+      const bounds = keep
+        ? held.bounds
+        : !values.length
+          ? []
+          : this.scale === "log"
+            ? logBounds(values[values.length - 1])
+            : quantileBounds(values);
       const colors = classColors(bounds.length);
       const pixels = colors.map((color) => abgr(color, ALPHA));
       const canvas = held && held.canvas.width === side ? held.canvas : document.createElement("canvas");
@@ -173,11 +177,13 @@
       const buf = new Uint32Array(image.data.buffer);
       for (const bin of used) {
         let c = 0;
-        while (bins[bin] > bounds[c]) c += 1;
+        while (c < bounds.length - 1 && bins[bin] > bounds[c]) c += 1;
         buf[bin] = pixels[c];
       }
       ctx.putImageData(image, 0, 0);
-      this.level = { shift, version: this.version, scale: this.scale, bounds, colors, canvas, squares: used.length };
+      this.level = {
+        shift, version: this.version, scale: this.scale, fixed, bounds, colors, canvas, squares: used.length,
+      };
       return this.level;
     }
 
@@ -216,9 +222,11 @@
     legend(centerLat) {
       const level = this.level;
       const bounds = level ? level.bounds : [];
+      // Under a fixed scale the top class takes every count above it too.
+      const open = level && level.fixed;
       const rows = bounds.map((upper, c) => ({
         from: c === 0 ? 1 : bounds[c - 1] + 1,
-        to: upper,
+        to: open && c === bounds.length - 1 ? null : upper,
         color: level.colors[c],
       }));
       const km = this._squareKm * Math.cos((centerLat * Math.PI) / 180);

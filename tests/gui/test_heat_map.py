@@ -226,3 +226,34 @@ def test_hostile_term_names_stay_text_in_the_heat_legend_and_its_control(
     )
     assert page.eval("document.querySelectorAll('.gt-mode-control script').length") == 0
     assert page.eval("window.__pwned === undefined")
+
+
+def test_heat_follows_the_brush(qtbot: Any, window: Any, page: Any) -> None:
+    show(qtbot, window, page, known_posts(), ["rain", "sun"])
+    click(page, ".gt-mode-heat")
+    qtbot.waitUntil(lambda: heat_legend(page)["rows"][-1:] == ["17\u201327"], timeout=5_000)
+    # The São Paulo posts are the last 27, posted from 12:00:14: brushing the
+    # seconds before leaves squares of 2, 3 and 9 posts.
+    start = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC).timestamp()
+    page.eval(f"GeoTweets.pointsLayer.filter().setBrush([{start}, {start + 14}]); true")
+    qtbot.waitUntil(lambda: heat_legend(page)["rows"][-1:] == ["7\u20139"], timeout=5_000)
+    assert heat_legend(page)["rows"] == ["1", "2", "3", "4", "5\u20136", "7\u20139"]
+    assert colour_at(page, *SAO_PAULO) == "#000000", "São Paulo's posts are outside the brush"
+    page.eval("GeoTweets.pointsLayer.filter().clear('brush'); true")
+    qtbot.waitUntil(lambda: heat_legend(page)["rows"][-1:] == ["17\u201327"], timeout=5_000)
+
+
+def test_a_fixed_scale_keeps_the_heat_classes_while_the_brush_moves(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    show(qtbot, window, page, known_posts(), ["rain", "sun"])
+    click(page, ".gt-mode-heat")
+    qtbot.waitUntil(lambda: heat_legend(page)["rows"][-1:] == ["17\u201327"], timeout=5_000)
+    # Playback asks for fixed colours so its frames compare.
+    page.eval("GeoTweets.pointsLayer.setScaleFixed(true); true")
+    start = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC).timestamp()
+    page.eval(f"GeoTweets.pointsLayer.filter().setBrush([{start}, {start + 14}]); true")
+    qtbot.waitUntil(lambda: heat_legend(page)["rows"][-1:] == ["17 or more"], timeout=5_000)
+    assert heat_legend(page)["rows"][:-1] == ["1\u20132", "3", "4\u20135", "6\u20139", "10\u201316"]
+    page.eval("GeoTweets.pointsLayer.setScaleFixed(false).redraw(); true")
+    qtbot.waitUntil(lambda: heat_legend(page)["rows"][-1:] == ["7\u20139"], timeout=5_000)
