@@ -39,12 +39,7 @@
       L.DomEvent.disableScrollPropagation(box);
       const row = el("div", "gt-mode-buttons");
       for (const [mode, label, title] of MODES) {
-        const button = el("a", "gt-mode-" + mode, label);
-        button.href = "#";
-        button.title = title;
-        button.setAttribute("role", "button");
-        L.DomEvent.on(button, "click", function (event) {
-          L.DomEvent.preventDefault(event);
+        const button = window.GeoTweetsDom.barButton("gt-mode-" + mode, label, title, function () {
           points.setMode(mode);
         });
         row.appendChild(button);
