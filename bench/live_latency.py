@@ -23,6 +23,7 @@ Run: `.venv/bin/python bench/live_latency.py [--rate 100 --seconds 10]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -173,6 +174,14 @@ def main() -> int:
         flat = json.loads(trace)
         drawn.update(zip(flat[0::2], flat[1::2], strict=True))
 
+    # Lost means never stored and drawn, not "still on its way": on a loaded
+    # machine the app can be seconds behind when the feeder says it is done.
+    sent_in_all = sum(report["sent"] for report in reports)
+    with contextlib.suppress(TimeoutError):  # what is missing then is counted as lost
+        wait(
+            lambda: json.loads(js("JSON.stringify(GeoTweets.stats().points)")) >= sent_in_all,
+            timeout=120,
+        )
     app_mb = process_tree_rss_mb(os.getpid()) - process_tree_rss_mb(feeder.pid)
     delivered = json.loads(delivered_file.read_text())
     trace = json.loads(js("JSON.stringify(GeoTweets.takeTrace())"))

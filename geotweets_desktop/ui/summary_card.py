@@ -161,7 +161,7 @@ class SummaryCard(QFrame):
         self.save_button.setEnabled(True)
         # Once the new labels are shown (Qt shows a visible widget's new
         # children on the next turn of the event loop) they have a size.
-        QTimer.singleShot(0, self._place)
+        QTimer.singleShot(0, self, self._place)  # not once the card is gone
 
     def _count_failed(self, task: BackgroundTask, error: Exception) -> None:
         if task is not self._task:
