@@ -47,6 +47,7 @@ from geotweets_desktop.ui.search_bar import (
 )
 from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.status_bar import SessionStatusBar
+from geotweets_desktop.ui.text_filter import TextFilterService
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ class MainWindow(QMainWindow):
         self._reopened: SessionInfo | None = None  # the last stored session opened
         self.map_view = MapView(settings.tile_url, settings.data_folder, self)
         self.controller = SessionController(store, self.map_view.bridge, self)
+        self.text_filter = TextFilterService(
+            self.map_view.bridge, store.path, lambda: self.controller.session_id, self
+        )
         self.search = SearchBar(self)
         self._connect_search_bar()
         self._build_menus()

@@ -11,6 +11,7 @@
     map: null,
     pointsLayer: null,
     areasLayer: null,
+    listsPanel: null,
     basemap: null,
     basemapDrawnAt: 0,
   };
@@ -28,6 +29,7 @@
     map.eachLayer(function (layer) {
       if (layer instanceof window.GeoTweetsPoints.PointLayer) hooks.pointsLayer = layer;
       if (layer instanceof window.GeoTweetsAreas.AreaLayer) hooks.areasLayer = layer;
+      if (layer instanceof window.GeoTweetsLists.ListsPanel) hooks.listsPanel = layer;
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
@@ -109,6 +111,7 @@
     get map() { return hooks.map; },
     get pointsLayer() { return hooks.pointsLayer; },
     get basemap() { return hooks.basemap; },
+    get listsPanel() { return hooks.listsPanel; },
     stats: stats,
     openPointAt: openPointAt,
     pointPixel: pointPixel,

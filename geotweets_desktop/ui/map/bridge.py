@@ -1,7 +1,8 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`clear_points`, `show_post`, `list_posts`, `show_areas`). Each emits the
+`clear_points`, `show_post`, `list_posts`, `show_areas`, and the text
+filter's `answer_text_filter` and `show_text_filter_progress`). Each emits the
 signal the page listens to, carrying JSON text (never JavaScript source).
 Messages sent before the page is ready are held: the latest configuration,
 the latest areas and the points since the last clear are delivered, in
@@ -11,7 +12,9 @@ Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
 list), `postLinkRequested`, and the user's edits of the areas,
 `areaDrawn`, `areaChanged`, `areaDeleted` (an area as JSON text, checked
-by whoever listens).
+by whoever listens), and the text filter's questions, `textFilterRequested`
+(the words typed: which of the session's posts hold them) and
+`textMatchesRequested` (which of these newly arrived posts do).
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -63,6 +67,8 @@ class MapBridge(QObject):
     postShown = Signal(str)
     postsListed = Signal(str)
     areasShown = Signal(str)
+    textFiltered = Signal(str)
+    textFilterProgressed = Signal(str)
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
@@ -72,6 +78,8 @@ class MapBridge(QObject):
     areaDrawn = Signal(str)
     areaChanged = Signal(int, str)
     areaDeleted = Signal(int)
+    textFilterRequested = Signal(str)  # the words typed
+    textMatchesRequested = Signal(str, list)  # the words, [int] keys of new posts
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -188,6 +196,17 @@ class MapBridge(QObject):
         else:
             self._held_areas = message
 
+    def answer_text_filter(self, query: str, scope: str, keys: Sequence[int] | None) -> None:
+        """The keys whose text holds `query`: of the whole session (`scope`
+        "session"), or of the new posts the page asked about ("new"); None
+        when the query holds no words (no filter)."""
+        message = {"query": query, "scope": scope, "keys": None if keys is None else list(keys)}
+        self.textFiltered.emit(to_json(message))
+
+    def show_text_filter_progress(self, query: str, fraction: float) -> None:
+        """How much of the session a text search has read, 0..1."""
+        self.textFilterProgressed.emit(to_json({"query": query, "fraction": fraction}))
+
     def set_hide_outside(self, hide: bool) -> None:
         """Leave out of later `add_points` the points outside every area."""
         self.hide_outside = hide
@@ -218,16 +237,24 @@ class MapBridge(QObject):
     @Slot(str)
     def requestPosts(self, keys_json: str) -> None:
         """A JSON array of keys from the page; anything else is ignored."""
-        try:
-            keys = json.loads(keys_json)
-        except ValueError:
-            keys = None
-        if not isinstance(keys, list) or not all(
-            isinstance(k, int | float) and not isinstance(k, bool) for k in keys
-        ):
+        keys = _keys_from_json(keys_json)
+        if keys is None:
             log.warning("the page asked for posts with a malformed list of keys")
             return
-        self.postsRequested.emit([int(k) for k in keys[:MAX_LISTED]])
+        self.postsRequested.emit(keys[:MAX_LISTED])
+
+    @Slot(str)
+    def requestTextFilter(self, query: str) -> None:
+        self.textFilterRequested.emit(query)
+
+    @Slot(str, str)
+    def requestTextMatches(self, query: str, keys_json: str) -> None:
+        """New posts to judge against the text filter: a JSON array of keys."""
+        keys = _keys_from_json(keys_json)
+        if keys is None:
+            log.warning("the page asked about new posts with a malformed list of keys")
+            return
+        self.textMatchesRequested.emit(query, keys)
 
     @Slot(float)
     def openPost(self, key: float) -> None:
@@ -244,6 +271,19 @@ class MapBridge(QObject):
     @Slot(float)
     def deleteArea(self, index: float) -> None:
         self.areaDeleted.emit(int(index))
+
+
+def _keys_from_json(keys_json: str) -> list[int] | None:
+    """A JSON array of post keys from the page, or None for anything else."""
+    try:
+        keys = json.loads(keys_json)
+    except ValueError:
+        return None
+    if not isinstance(keys, list) or not all(
+        isinstance(k, int | float) and not isinstance(k, bool) and math.isfinite(k) for k in keys
+    ):
+        return None
+    return [int(k) for k in keys]
 
 
 def _post_fields(key: int, post: Post) -> dict[str, object]:

@@ -1,0 +1,104 @@
+"""Which of a session's posts hold the words typed: the map's "text contains" filter.
+
+Case-insensitive and Unicode-aware: the text and the words are compared
+after NFKC normalisation and case folding, so "STRASSE" finds "Straße",
+full-width "RAIN" (U+FF32...) finds "rain" and "ÉTÉ" finds "été". SQLite's LIKE folds ASCII
+letters only, so the matching is done here, over the text column read in
+chunks through a read-only connection of its own: it runs on a thread
+beside the store's writer, which WAL lets it do without waiting.
+
+Only located posts are searched: the map holds no other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+CHUNK = 20_000
+
+Progress = Callable[[float], None]  # the fraction searched, 0..1
+Stopped = Callable[[], bool]  # True once the answer is no longer wanted
+
+
+def fold(text: str) -> str:
+    """Text as it is compared: compatibility-normalised and case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+class TextQuery:
+    """The words typed: a post matches when its text contains every one."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.words = tuple(dict.fromkeys(fold(query).split()))
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+    def matches(self, text: str) -> bool:
+        folded = fold(text)
+        return all(word in folded for word in self.words)
+
+    def matching(self, rows: Iterable[tuple[int, str]]) -> Iterator[int]:
+        """The keys of the (key, text) rows whose text matches."""
+        words = self.words
+        for key, text in rows:
+            folded = fold(text)
+            if all(word in folded for word in words):
+                yield key
+
+
+def _connect(db_path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    db.execute("PRAGMA busy_timeout=5000")
+    return db
+
+
+def session_keys_containing(
+    db_path: Path,
+    session_id: int,
+    query: TextQuery,
+    *,
+    progress: Progress | None = None,
+    stopped: Stopped | None = None,
+    chunk: int = CHUNK,
+) -> list[int] | None:
+    """The keys of the session's located posts whose text matches, in key
+    order; None when `stopped` said so before the end."""
+    found: list[int] = []
+    with contextlib.closing(_connect(db_path)) as db:
+        first, last = db.execute(
+            "SELECT min(rowid), max(rowid) FROM posts WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        if first is None:
+            return found
+        span = max(1, last - first + 1)
+        cur = db.execute(
+            "SELECT rowid, text FROM posts WHERE session_id = ? AND lon IS NOT NULL ORDER BY rowid",
+            (session_id,),
+        )
+        while rows := cur.fetchmany(chunk):
+            if stopped is not None and stopped():
+                return None
+            found.extend(query.matching(rows))
+            if progress is not None:
+                progress(min(1.0, (rows[-1][0] - first + 1) / span))
+    if progress is not None:
+        progress(1.0)
+    return found
+
+
+def keys_containing(db_path: Path, keys: Sequence[int], query: TextQuery) -> list[int]:
+    """Of the posts with these keys (new arrivals, say), those whose text matches."""
+    with contextlib.closing(_connect(db_path)) as db:
+        rows = db.execute(
+            "SELECT rowid, text FROM posts WHERE rowid IN (SELECT value FROM json_each(?))"
+            " ORDER BY rowid",
+            (json.dumps(list(keys)),),
+        )
+        return list(query.matching(rows))
