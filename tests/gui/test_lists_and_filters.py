@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.ui.self_check import FixedBatchSource
@@ -111,21 +112,23 @@ def wait_for(qtbot: Any, page: Any, **expected: Any) -> dict[str, Any]:
 
     try:
         qtbot.waitUntil(shows, timeout=10_000)
-    except AssertionError:
+    except WaitTimeout:
         raise AssertionError(f"the lists show {seen}, not {expected}") from None
     return seen
 
 
-def click(page: Any, selector: str, text: str | None = None) -> None:
-    """Clicks the element (the one holding `text`, if given), as a user would."""
+def click(page: Any, selector: str, text: str | None = None, inner: str | None = None) -> None:
+    """Clicks the element (the first holding `text`, if given; its `inner`
+    element, if given), as a user would."""
     page.eval(
         f"""(function () {{
           const nodes = Array.from(document.querySelectorAll({json.dumps(selector)}));
           const text = {json.dumps(text)};
+          const inner = {json.dumps(inner)};
           const node = nodes.find(function (n) {{
             return text === null || n.textContent.indexOf(text) >= 0;
           }});
-          node.click();
+          (inner ? node.querySelector(inner) : node).click();
           return true;
         }})()"""
     )
@@ -188,7 +191,7 @@ def test_every_filter_shows_as_a_chip_that_removes_it(qtbot: Any, window: Any, p
     click(page, ".gt-legend .gt-term", "sun")
     wait_for(qtbot, page, count="1 of 6 posts", chips=["Hidden terms: sun", "Language: fr"])
     assert page.eval("!!document.querySelector('.gt-chips-clear')"), "Clear all, for two or more"
-    click(page, ".gt-chip", "Language: fr")  # the chip's one button removes it
+    click(page, ".gt-chip", "Language: fr", inner=".gt-chip-remove")
     wait_for(qtbot, page, count="4 of 6 posts", chips=["Hidden terms: sun"])
     # A kind from the legend: every post here is an exact point.
     click(page, ".gt-legend .gt-kind input")
@@ -233,7 +236,7 @@ def test_text_contains_asks_python_and_judges_posts_that_arrive_later(
     assert engine is not None
     engine.add(later)  # as a live batch: stored, then sent to the map
     wait_for(qtbot, page, count="3 of 8 posts", rows=["Mais chuva em Lisboa", *NEWEST_FIRST[4:]])
-    click(page, ".gt-chip", "Text contains")
+    click(page, ".gt-chip", "Text contains", inner=".gt-chip-remove")
     wait_for(qtbot, page, count="8 of 8 posts", chips=[])
     assert page.eval("document.querySelector('.gt-text-input').value") == ""
 
@@ -313,4 +316,10 @@ def test_the_panel_fits_beside_the_map_and_folds_away(
     qtbot.waitUntil(lambda: boxes()["panel"]["width"] < 40, timeout=5_000)
     assert boxes()["map"]["width"] >= width - 40
     click(page, ".gt-lists-hide")
-    wait_for(qtbot, page, count="6 of 6 posts", rows=NEWEST_FIRST)
+
+    def whole_world_listed() -> bool:
+        show_world(page)  # the map is narrower again: the world once more
+        return bool(lists(page)["count"] == "6 of 6 posts")
+
+    qtbot.waitUntil(whole_world_listed, timeout=10_000)
+    wait_for(qtbot, page, rows=NEWEST_FIRST)
