@@ -89,6 +89,7 @@
       map.on("moveend resize", this._settle, this);
       this._filter.on("change", this._onFilterChange, this);
       this._points.on("pointsadded", this._onPointsAdded, this);
+      this._points.on("countschange", this._onCounts, this);
       this._points.on("configure", this._settle, this);
       this._schedule(0);
     },
@@ -97,6 +98,7 @@
       map.off("moveend resize", this._settle, this);
       this._filter.off("change", this._onFilterChange, this);
       this._points.off("pointsadded", this._onPointsAdded, this);
+      this._points.off("countschange", this._onCounts, this);
       this._points.off("configure", this._settle, this);
       clearTimeout(this._timer);
       clearTimeout(this._judgeTimer);
@@ -220,7 +222,13 @@
         this._judgeSoon();
       }
       // Live points: the lists follow, but not with every batch.
-      if (!this._timer) this._schedule(LIVE_MS);
+      this._schedule(LIVE_MS);
+    },
+
+    /* The map was cleared (at once), or counts moved with live points. */
+    _onCounts: function () {
+      const store = this._points.points();
+      this._schedule(!store || store.count === 0 ? 0 : LIVE_MS);
     },
 
     /* An update `delay` ms from now, or sooner if one is already due. */

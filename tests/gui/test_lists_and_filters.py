@@ -323,3 +323,13 @@ def test_the_panel_fits_beside_the_map_and_folds_away(
 
     qtbot.waitUntil(whole_world_listed, timeout=10_000)
     wait_for(qtbot, page, rows=NEWEST_FIRST)
+
+
+def test_the_page_asks_about_new_posts_with_keys_only(window: Any) -> None:
+    bridge = window.map_view.bridge
+    asked: list[tuple[str, list[int]]] = []
+    bridge.textMatchesRequested.connect(lambda query, keys: asked.append((query, keys)))
+    for bad in ("not json", '{"keys": [1]}', '[1, "2"]', "[true]", "[Infinity]"):
+        bridge.requestTextMatches("rain", bad)
+    bridge.requestTextMatches("<b>rain</b>", "[3, 4.0]")
+    assert asked == [("<b>rain</b>", [3, 4])]
