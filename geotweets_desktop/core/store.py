@@ -23,6 +23,7 @@ from typing import Any
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
+from geotweets_desktop.core.saved_views import SavedViews
 from geotweets_desktop.core.wal_checkpointer import Wait, WalCheckpointer
 from geotweets_desktop.core.x_text import hashtags
 
@@ -30,7 +31,8 @@ from geotweets_desktop.core.x_text import hashtags
 # (text payloads) open unchanged and are marked 2.
 # 3: sessions keep the areas they followed; older files gain the column (no areas).
 # 4: posts.time_from_id; older files gain the column (0) when opened.
-SCHEMA_VERSION = 4
+# 5: the views table (saved views, core/saved_views.py); older files gain it, empty.
+SCHEMA_VERSION = 5
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -62,6 +64,14 @@ CREATE TABLE IF NOT EXISTS posts (
     raw BLOB NOT NULL,              -- the payload as received, LZ4 (raw_codec.py)
     time_from_id INTEGER NOT NULL DEFAULT 0,  -- 1: created_at worked out from the post id
     UNIQUE (session_id, post_id)
+);
+CREATE TABLE IF NOT EXISTS views (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    name TEXT NOT NULL,
+    view TEXT NOT NULL,             -- the view as its JSON file holds it (core/view_state.py)
+    saved_at TEXT NOT NULL,         -- ISO 8601, UTC
+    UNIQUE (session_id, name)
 );
 """
 
@@ -154,6 +164,7 @@ class SessionStore:
         # When the log starts over (see wal_checkpointer.py), its file is cut back.
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait)
+        self.views = SavedViews(self._db)
 
     def _add_missing_columns(self) -> None:
         """Bring a file made by an older version up to this schema."""
