@@ -153,6 +153,7 @@ def main() -> int:
     def moves(label: str, steps: list[str]) -> None:
         js("window.__lists = []; true")
         for k, step in enumerate(steps, start=1):
+            time.sleep(0.25)  # a user's pace: the lists space updates that never stop
             js(MOVE_JS % step)
             wait(lambda k=k: js("window.__lists.length") >= k)
         done = json.loads(js("JSON.stringify(window.__lists)"))

@@ -31,6 +31,7 @@
 
   const SETTLE_MS = 40; // a pan or brush drag ends in a burst of events: one update after it
   const LIVE_MS = 700; // live points update the lists this often at most
+  const BUSY_SHARE = 2; // an update waits twice what the last cost: a third of the time at most
   const JUDGE_MS = 250; // new posts are asked about in batches this far apart
   const ROW_PX = 62; // every post row is this tall: the list's height is rows x ROW_PX
   const OVERSCAN = 4; // rows made beyond those in sight, so a scroll shows no gap
@@ -73,6 +74,9 @@
       this._pendingQuery = null; // a text search under way
       this._unjudged = []; // keys of posts that arrived while the text filter is on
       this._judgeTimer = 0;
+      this._toTop = false;
+      this._lastEnd = 0; // when the last update ended, and what it cost (ms)
+      this._lastCost = 0;
       this.lastUpdate = null;
       this.updates = 0;
     },
@@ -203,7 +207,10 @@
 
     // -- keeping up to date ------------------------------------------------------
 
-    _settle: function () { this._schedule(SETTLE_MS); },
+    _settle: function () {
+      this._toTop = true; // another view: its newest posts first
+      this._schedule(SETTLE_MS);
+    },
 
     _onFilterChange: function (event) {
       if (event.part === "text" && this._filter.textKeys === null) {
@@ -212,6 +219,7 @@
         this._endSearch();
         this._unjudged = [];
       }
+      this._toTop = true;
       this._schedule(SETTLE_MS);
     },
 
@@ -231,15 +239,19 @@
       this._schedule(!store || store.count === 0 ? 0 : LIVE_MS);
     },
 
-    /* An update `delay` ms from now, or sooner if one is already due. */
+    /* An update `delay` ms from now, or sooner if one is already due; but
+     * never sooner after the last one than a few times what it cost, so
+     * changes that never stop (playback moves the brush every frame) leave
+     * the map most of the page's time. */
     _schedule: function (delay) {
       const now = performance.now();
       if (!this._dirtySince) this._dirtySince = now;
-      if (this._timer && this._due <= now + delay) return;
+      const due = Math.max(now + delay, this._lastEnd + BUSY_SHARE * this._lastCost);
+      if (this._timer && this._due <= due) return;
       clearTimeout(this._timer);
-      this._due = now + delay;
+      this._due = due;
       const self = this;
-      this._timer = setTimeout(function () { self._update(); }, delay);
+      this._timer = setTimeout(function () { self._update(); }, due - now);
     },
 
     _update: function () {
@@ -253,12 +265,17 @@
       const mask = filter.active() ? filter.mask() : null;
       const boxes = ListData.viewBoxes(map.getPixelBounds(), map.getZoom());
       this._rows = this._data.rows(store, mask, boxes);
+      if (this._toTop) this._postList.scrollTop = 0;
       this._tops = {}; // counted when shown
       const computeMs = performance.now() - started;
       this._count.textContent = number(this._rows.length) + " of " + number(store.count) + " posts";
       this._render();
-      const ms = performance.now() - this._dirtySince;
+      this._toTop = false;
+      const ended = performance.now();
+      const ms = ended - this._dirtySince;
       this._dirtySince = 0;
+      this._lastEnd = ended;
+      this._lastCost = ended - started;
       this.updates += 1;
       this.lastUpdate = { ms: ms, computeMs: computeMs, rows: this._rows.length };
       this.fire("listsupdate", this.lastUpdate);
