@@ -43,6 +43,7 @@ TEXTS = [
     HOSTILE,  # 3
     "sunny and dry",  # 4
     "rain and wind in Porto",  # 5
+    "50% off_now, a back\\slash",  # 6: what LIKE would read as patterns
 ]
 
 
@@ -69,6 +70,8 @@ def texts_of(keys: list[int] | None, index: dict[int, int]) -> list[str]:
         ("été", [TEXTS[1]]),  # accents fold with the case
         ("strasse", [HOSTILE]),  # ß folds to ss
         ("onerror=alert(1)>", [HOSTILE]),  # markup is just text
+        ("50% OFF_NOW back\\slash", [TEXTS[6]]),  # %, _ and a backslash are just text too
+        ("0%o", []),
         ("snow", []),
     ],
 )

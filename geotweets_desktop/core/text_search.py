@@ -21,6 +21,7 @@ from pathlib import Path
 
 CHUNK = 20_000
 _SEPARATOR = "\x00"
+_NOT_PLAIN_ASCII = "text GLOB '*[^ -~]*'"  # a character outside space..tilde
 
 Progress = Callable[[float], None]  # the fraction searched, 0..1
 Stopped = Callable[[], bool]  # True once the answer is no longer wanted
@@ -59,6 +60,24 @@ class TextQuery:
         ]
 
 
+def _candidates(query: TextQuery) -> tuple[str, list[str]]:
+    """An SQL condition true of every text the query matches (and of some
+    others), which SQLite checks before Python does: a text of printable
+    ASCII alone folds to its ASCII lower case, so it can hold a word only
+    if LIKE (ASCII case-insensitive) finds it there; any other text is
+    left to Python."""
+    conditions = []
+    patterns = []
+    for word in query.words:
+        if word.isascii():
+            conditions.append(f"({_NOT_PLAIN_ASCII} OR text LIKE ? ESCAPE '\\')")
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            patterns.append(f"%{escaped}%")
+        else:
+            conditions.append(_NOT_PLAIN_ASCII)
+    return " AND ".join(conditions), patterns
+
+
 def _connect(db_path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     db.execute("PRAGMA busy_timeout=5000")
@@ -86,10 +105,11 @@ def session_keys_containing(
         span = max(1, last - first + 1)
         # A walk along the table over the session's keys ("+session_id" keeps
         # SQLite off the session index, whose lookups and sort took 2.5 times as long).
+        candidates, patterns = _candidates(query)
         cur = db.execute(
             "SELECT rowid, text FROM posts WHERE rowid BETWEEN ? AND ?"
-            " AND +session_id = ? AND lon IS NOT NULL",
-            (first, last, session_id),
+            f" AND +session_id = ? AND lon IS NOT NULL AND {candidates}",
+            (first, last, session_id, *patterns),
         )
         while rows := cur.fetchmany(chunk):
             if stopped is not None and stopped():

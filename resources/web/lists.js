@@ -29,12 +29,15 @@
   const el = window.GeoTweetsDom.el;
   const ListData = window.GeoTweetsListData;
 
-  const SETTLE_MS = 40; // a pan or brush drag ends in a burst of events: one update after it
+  const SETTLE_MS = 20; // a pan or brush drag ends in a burst of events: one update after it
   const LIVE_MS = 700; // live points update the lists this often at most
   const BUSY_SHARE = 2; // an update waits twice what the last cost: a third of the time at most
   const JUDGE_MS = 250; // new posts are asked about in batches this far apart
   const ROW_PX = 62; // every post row is this tall: the list's height is rows x ROW_PX
   const OVERSCAN = 4; // rows made beyond those in sight, so a scroll shows no gap
+  // The browser lays out nothing taller than about 33 million pixels: a longer
+  // list (a million rows) scrolls through a spacer this tall, faster.
+  const MAX_SCROLL_PX = 16000000;
   const KEPT_POSTS = 400; // posts' text held at most (the rows in sight are far fewer)
   const ASK_AT_MOST = 100; // the bridge's limit for one request
 
@@ -256,7 +259,10 @@
 
     _update: function () {
       this._timer = 0;
-      if (this.collapsed()) return; // folded away: updated when shown again
+      if (this.collapsed()) {
+        this._dirtySince = 0; // folded away: updated when shown again
+        return;
+      }
       const started = performance.now();
       const store = this._points.points();
       const map = this._map;
@@ -288,7 +294,7 @@
       const empty = this._rows.length === 0;
       this._empty.style.display = empty ? "" : "none";
       if (this._tab === "posts") {
-        this._spacer.style.height = this._rows.length * ROW_PX + "px";
+        this._spacer.style.height = Math.min(this._rows.length * ROW_PX, MAX_SCROLL_PX) + "px";
         this._renderRows();
       } else {
         this._renderTop();
@@ -311,8 +317,14 @@
       const rows = this._rows;
       const store = this._points.points();
       if (!store) return;
-      const first = Math.max(0, Math.floor(list.scrollTop / ROW_PX) - OVERSCAN);
-      const last = Math.min(rows.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW_PX) + OVERSCAN);
+      const sight = list.clientHeight;
+      const full = rows.length * ROW_PX;
+      const height = Math.min(full, MAX_SCROLL_PX);
+      // Where in the whole list the top of the view is (the spacer may be shorter).
+      const scale = height > sight ? (full - sight) / (height - sight) : 1;
+      const top = list.scrollTop * scale;
+      const first = Math.max(0, Math.floor(top / ROW_PX) - OVERSCAN);
+      const last = Math.min(rows.length, Math.ceil((top + sight) / ROW_PX) + OVERSCAN);
       const made = [];
       const missing = [];
       for (let r = first; r < last; r++) {
@@ -320,15 +332,16 @@
         const key = store.key[i];
         const post = this._posts.get(key);
         if (post === undefined && !this._asked.has(key)) missing.push(key);
-        made.push(this._postRow(r, i, key, post, store));
+        made.push(this._postRow(list.scrollTop + r * ROW_PX - top, i, key, post, store));
       }
       this._spacer.replaceChildren.apply(this._spacer, made);
       this._ask(missing);
     },
 
-    _postRow: function (r, i, key, post, store) {
+    /* Point i's row, `y` px from the top of the spacer. */
+    _postRow: function (y, i, key, post, store) {
       const row = el("div", "gt-post-row");
-      row.style.top = r * ROW_PX + "px";
+      row.style.top = y + "px";
       row.style.height = ROW_PX + "px";
       row.tabIndex = 0;
       row.dataset.key = String(key);
