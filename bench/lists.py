@@ -39,7 +39,7 @@ from bench import offscreen_scratch_env
 
 offscreen_scratch_env()
 
-from bench.common import Driver, made_up_points  # noqa: E402
+from bench.common import Driver, made_up_points, summary  # noqa: E402
 
 DAYS = 7
 START = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -117,15 +117,6 @@ def make_store(path: Path, n: int) -> int:
         )
     db.close()
     return session_id
-
-
-def summary(label: str, values: list[float]) -> None:
-    values = sorted(values)
-    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-    print(
-        f"{label}: median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, "
-        f"max {values[-1]:.1f} ms ({len(values)} moves)"
-    )
 
 
 def main() -> int:
