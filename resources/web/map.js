@@ -59,6 +59,7 @@
   function attach(map) {
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
+    new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
     // After the timeline: the lists' panel takes the map's row, beside it.
     let bridge = null; // set once the channel is up; the panels may ask before
