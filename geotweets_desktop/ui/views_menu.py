@@ -10,6 +10,7 @@ reopens that session first; the page then applies the view in one message
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from geotweets_desktop.core.view_state import (
 from geotweets_desktop.core.view_state import write_view_file as write_file
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.dialogs.views import ViewsDialog
+
+log = logging.getLogger(__name__)
 
 VIEW_FILE_FILTER = "GeoTweets views (*.json)"
 VIEW_FILE_SUFFIX = ".geotweets-view.json"
@@ -112,6 +115,7 @@ class ViewsMenu(QObject):
         if self._controller.session_id != session.id:
             self._open_session(session)
         self._bridge.apply_view(view.state)
+        log.info("opened the view %r of session %d", view.name, session.id)
         self._tell(f"Opened the view “{view.name}” of session {session.id}")
         return session
 

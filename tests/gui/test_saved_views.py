@@ -6,6 +6,9 @@ names; and "export what I see" writes only the posts the brush and filters keep.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,8 +16,9 @@ from typing import Any
 import pytest
 
 from geotweets_desktop.core.post import Location, LocationKind, Post
+from geotweets_desktop.core.saved_views import session_ref
 from geotweets_desktop.core.store import SessionInfo, SessionStore
-from geotweets_desktop.core.view_state import ViewStateError
+from geotweets_desktop.core.view_state import SavedView, ViewState, ViewStateError, write_view_file
 from geotweets_desktop.ui.dialogs.export import ExportDialog
 from geotweets_desktop.ui.main_window import MainWindow
 
@@ -208,3 +212,26 @@ def test_export_what_i_see_writes_only_the_posts_the_brush_and_filters_keep(
     assert dialog.result_ is not None and dialog.result_.written == len(KEPT)
     lines = out.read_text(encoding="utf-8").splitlines()[1:]
     assert sorted(line.split(",")[0] for line in lines) == sorted(made_up_post(i).id for i in KEPT)
+
+
+@pytest.mark.slow
+def test_geotweets_view_file_opens_the_session_it_names(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "data" / "sessions.db")
+    try:
+        session = stored_session(store)
+        view = SavedView("From the command line", session_ref(session), ViewState(zoom=6))
+    finally:
+        store.close()
+    path = tmp_path / "view.json"
+    write_view_file(view, path)
+    shot = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "geotweets_desktop", "--view", str(path), "--screenshot", str(shot)],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**os.environ, "GEOTWEETS_DATA_DIR": str(tmp_path / "data")},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"opened the view 'From the command line' of session {session.id}" in result.stderr
+    assert shot.is_file()
