@@ -84,8 +84,10 @@ class ViewsMenu(QObject):
         there is none to save (no session on the map, a name that will not do)."""
         session = self._session_shown()
         state = self._bridge.view_state
-        if session is None or state is None:
+        if session is None:
             raise ViewStateError("there is no session on the map to save a view of")
+        if state is None:
+            raise ViewStateError("the map has not said yet what it shows; try again in a moment")
         name = name.strip()
         if not name or len(name) > MAX_NAME_CHARS:
             raise ViewStateError(f"a view's name must be 1 to {MAX_NAME_CHARS} characters")
@@ -133,8 +135,16 @@ class ViewsMenu(QObject):
 
     def ask_save_view(self) -> None:
         name = self._ask_name("Save view")
-        if name is None:
+        session = self._session_shown()
+        if name is None or session is None:
             return
+        taken = {view.name for view in self._store.views.of_session(session.id)}
+        if name.strip() in taken:
+            answer = QMessageBox.question(
+                self._parent, "Save view", f"Replace the view “{name.strip()}”?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         try:
             self.save_view(name)
         except ViewStateError as exc:

@@ -20,6 +20,7 @@ from geotweets_desktop.core.saved_views import session_ref
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.view_state import SavedView, ViewState, ViewStateError, write_view_file
 from geotweets_desktop.ui.dialogs.export import ExportDialog
+from geotweets_desktop.ui.dialogs.views import ViewsDialog
 from geotweets_desktop.ui.main_window import MainWindow
 
 T0 = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
@@ -246,3 +247,22 @@ def test_geotweets_view_file_opens_the_session_it_names(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"opened the view 'From the command line' of session {session.id}" in result.stderr
     assert shot.is_file()
+
+
+def test_the_views_dialog_lists_a_sessions_views_as_text(
+    qtbot: Any, window: MainWindow, page: Any
+) -> None:
+    session = show_session_with_view(qtbot, window, page)
+    hostile = '<img src=x onerror="alert(1)"> Storm'
+    window.views.save_view(hostile)
+    window.views.save_view("Calm")
+    views = window.store.views.of_session(session.id)
+    dialog = ViewsDialog(f"session {session.id}", views, window)
+    qtbot.addWidget(dialog)
+    rows = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert [row.splitlines()[0] for row in rows] == [hostile, "Calm"]  # by name
+    assert "zoom 9" in rows[0] and "a time range" in rows[0] and "languages: en, pt" in rows[0]
+    dialog.list.setCurrentRow(1)
+    dialog.delete_button.click()
+    assert dialog.result() == ViewsDialog.DialogCode.Accepted
+    assert (dialog.action, dialog.chosen) == (ViewsDialog.DELETE, views[1])
