@@ -1,5 +1,5 @@
-"""Saved views in the window: what the map shows (centre, zoom, brush, terms,
-kinds and languages switched off) saved under a name reopens the same, from
+"""Saved views in the window: what the map shows (centre, zoom, mode, brush,
+terms, kinds and languages switched off) saved under a name reopens the same, from
 the store and from a shared file in a new window, on the stored session it
 names; and "export what I see" writes only the posts the brush and filters keep."""
 
@@ -68,6 +68,7 @@ filter.setBrush([{minute(4)}, {minute(16)}]);
 filter.setTermOn(1, false);
 filter.setKindOn(2, false);
 filter.setLangs(new Set(layer.points().mergeDictionary("langs", ["en", "pt"])));
+layer.setMode("heat");
 map.setView([38.71, -9.12], 9, {{animate: false}});
 true
 """
@@ -81,6 +82,7 @@ READ_VIEW = """JSON.stringify((function () {
   return {
     center: [Math.round(center.lat * 1e4) / 1e4, Math.round(center.lng * 1e4) / 1e4],
     zoom: map.getZoom(),
+    mode: layer.mode(),
     brush: filter.brush,
     termsOff: Array.from(filter.termsOff).map(function (t) { return layer.terms()[t].term; }),
     kindsOff: Array.from(filter.kindsOff).map(function (k) { return layer.kinds()[k].name; }),
@@ -94,6 +96,7 @@ READ_VIEW = """JSON.stringify((function () {
 EXPECTED = {
     "center": [38.71, -9.12],
     "zoom": 9,
+    "mode": "heat",
     "brush": [minute(4), minute(16)],
     "termsOff": ["sun"],
     "kindsOff": ["profile"],
@@ -166,7 +169,10 @@ def test_a_saved_view_reopens_with_the_same_centre_zoom_brush_and_filters(
     session = show_session_with_view(qtbot, window, page)
     window.views.save_view("Lisbon: rain in English or Portuguese")
     # The user wanders off: elsewhere, every filter cleared.
-    page.eval("GeoTweets.pointsLayer.filter().clear(); GeoTweets.map.setView([0, 0], 3); true")
+    page.eval(
+        "GeoTweets.pointsLayer.filter().clear(); GeoTweets.pointsLayer.setMode('points');"
+        " GeoTweets.map.setView([0, 0], 3); true"
+    )
     qtbot.waitUntil(lambda: read_view(qtbot, page)["passing"] == POSTS, timeout=WAIT_MS)
     [stored] = window.store.views.of_session(session.id)
     assert stored.name == "Lisbon: rain in English or Portuguese"
