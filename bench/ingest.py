@@ -18,12 +18,11 @@ with its payloads LZ4-compressed, is a fraction of that.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import os
 import random
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,8 +42,12 @@ _PLACES = (  # invented place names at real-world-like coordinates
 _PROFILES = ("Lagos", "Tokyo, Japan", "Lima, Peru", "somewhere nice", "", "Nairobi")
 
 
-def make_archive(path: Path, posts: int, seed: int = 7) -> None:
+def make_archive(path: Path, posts: int, shape: str = "full", seed: int = 7) -> None:
+    """`posts` made-up v2 stream lines: `full` pads each with every field X
+    sends when asked for all expansions (about 4.5 KB), `compact` with a few
+    (about 1.7 KB)."""
     rng = random.Random(seed)
+    pad = _make_realistic if shape == "full" else _make_compact
     start = datetime(2026, 3, 1, tzinfo=UTC)
     with open(path, "wb") as out:
         for i in range(posts):
@@ -85,7 +88,7 @@ def make_archive(path: Path, posts: int, seed: int = 7) -> None:
                         },
                     }
                 ]
-            _make_realistic(data, user, includes, i, rng)
+            pad(data, user, includes, i, rng)
             line = {
                 "data": data,
                 "includes": includes,
@@ -98,6 +101,68 @@ _DOMAINS = [
     {"id": str(40 + k), "name": f"Invented Domain {k}", "description": "Made-up category " * 3}
     for k in range(8)
 ]
+
+
+def _make_compact(
+    data: dict[str, object],
+    user: dict[str, object],
+    includes: dict[str, object],
+    i: int,
+    rng: random.Random,
+) -> None:
+    """Pad a post with the few fields a lean request asks for (about 1.7 KB)."""
+    data.update(
+        conversation_id=data["id"],
+        possibly_sensitive=False,
+        reply_settings="everyone",
+        source="Invented Client",
+        edit_controls={
+            "edits_remaining": 5,
+            "is_edit_eligible": True,
+            "editable_until": "2026-03-01T01:00:00.000Z",
+        },
+        public_metrics={
+            "retweet_count": rng.randrange(50),
+            "reply_count": rng.randrange(20),
+            "like_count": rng.randrange(500),
+            "quote_count": 0,
+            "bookmark_count": 1,
+            "impression_count": rng.randrange(9999),
+        },
+        entities={
+            "hashtags": [{"start": 30, "end": 38, "tag": "weather"}],
+            "urls": [
+                {
+                    "start": 40,
+                    "end": 63,
+                    "url": f"https://t.example/{i:x}",
+                    "expanded_url": f"https://news.example/story/{i}",
+                    "display_url": f"news.example/story/{i}",
+                }
+            ],
+            "mentions": [{"start": 0, "end": 9, "username": "invented", "id": "1000000001"}],
+        },
+        context_annotations=[{"domain": _DOMAINS[i % 8], "entity": {"id": "7", "name": "Rain"}}],
+    )
+    user.update(
+        created_at="2011-05-04T10:00:00.000Z",
+        description="Invented person who posts about invented weather. " * 2,
+        verified=False,
+        verified_type="none",
+        url="https://example.org/",
+        protected=False,
+        profile_image_url="https://img.example/profile/normal.jpg",
+        public_metrics={
+            "followers_count": rng.randrange(5000),
+            "following_count": 300,
+            "tweet_count": 12000,
+            "listed_count": 4,
+        },
+    )
+    for place in includes.get("places") or []:  # type: ignore[attr-defined]
+        place.update(
+            country="Invented Land", country_code="IL", name=place["full_name"], place_type="city"
+        )
 
 
 def _make_realistic(
@@ -200,24 +265,51 @@ def _make_realistic(
 
 
 def run_collect(archive: Path, db: Path) -> tuple[float, str]:
-    from geotweets_desktop.cli import main
-
-    captured = io.StringIO()
+    """`geotweets collect --replay` as a user runs it: a fresh process, start-up
+    and imports included; (seconds, its summary line)."""
+    command = [sys.executable, "-m", "geotweets_desktop", "collect", "--replay", str(archive)]
     started = time.perf_counter()
-    with contextlib.redirect_stdout(captured):
-        status = main(["collect", "--replay", str(archive), "--out", str(db)])
+    done = subprocess.run([*command, "--out", str(db)], capture_output=True, text=True)
     took = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"collect failed with status {status}")
-    return took, captured.getvalue().strip()
+    if done.returncode != 0:
+        raise SystemExit(f"collect failed ({done.returncode}): {done.stderr.strip()}")
+    return took, done.stdout.strip()
+
+
+# The peer: DuckDB reads the same lines into a table of a database file, in a
+# fresh process (start-up and import included), as a user would with its CLI.
+_DUCKDB = (
+    "import sys, duckdb\n"
+    "db = duckdb.connect(sys.argv[1])\n"
+    "db.execute('SET enable_progress_bar = false')\n"
+    "db.execute('CREATE TABLE posts AS SELECT * FROM read_json($1)', [sys.argv[2]])\n"
+    "print(db.execute('SELECT count(*) FROM posts').fetchone()[0])\n"
+    "db.close()\n"
+)
+
+
+def run_duckdb(archive: Path, db: Path | None) -> tuple[float, int]:
+    """DuckDB's `read_json` into a table, whole process; (seconds, rows).
+    `db` None: an in-memory database (nothing written)."""
+    target = str(db) if db is not None else ":memory:"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _DUCKDB, target, str(archive)], capture_output=True, text=True
+    )
+    took = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"duckdb failed ({done.returncode}): {done.stderr.strip()}")
+    return took, int(done.stdout.strip())
 
 
 def run_naive(archive: Path, db: Path, posts: int) -> float:
     """The naive way: stdlib json, tweepy's model objects, the same locator, and
     one INSERT and one COMMIT per post on a connection with sqlite3's defaults
     (rollback journal, synchronous=FULL), into a table with the store's columns."""
-    from geotweets_desktop.core.gazetteer import locate_profile
+    from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
     from geotweets_desktop.core.payload import post_from_v2
+
+    gazetteer().load_all()  # a one-time cost, not the naive way's per-post cost
 
     conn = sqlite3.connect(db)
     conn.execute(
@@ -268,48 +360,61 @@ def run_naive(archive: Path, db: Path, posts: int) -> float:
     return took
 
 
+def compare(scratch: Path, shape: str, posts: int, naive_posts: int) -> None:
+    """One archive shape: collect, DuckDB (file and memory) and the naive way, same file."""
+    archive = scratch / f"{shape}.jsonl"
+    started = time.perf_counter()
+    make_archive(archive, posts, shape)
+    size = archive.stat().st_size
+    print(
+        f"\n{shape} archive: {posts:,} posts, {size / 1e6:.0f} MB ({size / posts / 1e3:.2f} KB a "
+        f"post), made in {time.perf_counter() - started:.1f} s"
+    )
+    ours, summary = run_collect(archive, scratch / f"{shape}-collect.db")
+    print(f"  collect --replay (whole command): {ours:.2f} s, {posts / ours:,.0f} posts/s")
+    print(f"    {summary}")
+    peer, rows = run_duckdb(archive, scratch / f"{shape}-duck.db")
+    if rows != posts:
+        raise SystemExit(f"duckdb read {rows} rows, not {posts}")
+    print(
+        f"  DuckDB read_json into a table of a file (whole process): {peer:.2f} s, "
+        f"{posts / peer:,.0f} posts/s -> collect is {peer / ours:.2f}x DuckDB"
+    )
+    in_memory, _ = run_duckdb(archive, None)
+    print(
+        f"  DuckDB read_json into an in-memory table (whole process): {in_memory:.2f} s "
+        f"-> collect is {in_memory / ours:.2f}x"
+    )
+    sample = min(naive_posts, posts)
+    naive = run_naive(archive, scratch / f"{shape}-naive.db", sample)
+    print(
+        f"  naive (json, tweepy models, INSERT + COMMIT per post, sqlite defaults; "
+        f"{sample:,} posts): {sample / naive:,.0f} posts/s -> collect is "
+        f"{(posts / ours) / (sample / naive):.1f}x naive"
+    )
+    archive.unlink()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=200_000, help="posts in the archive")
+    parser.add_argument("--posts", type=int, default=200_000, help="posts in each archive")
     parser.add_argument("--naive-posts", type=int, default=5_000, help="posts for the naive run")
+    parser.add_argument(
+        "--shapes", nargs="+", default=["full", "compact"], choices=["full", "compact"]
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-    with tempfile.TemporaryDirectory(prefix="geotweets-bench-") as folder:
+    print(f"load before: {os.getloadavg()[0]:.1f} (2-core machine: compare within a run)")
+    # Not in the temporary folder, where collect would copy payloads (see
+    # core/archive_payload.py): a user's archives live in their own folders.
+    cache = Path.home() / ".cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="geotweets-bench-", dir=cache) as folder:
         scratch = Path(folder)
         os.environ["GEOTWEETS_DATA_DIR"] = str(scratch / "data")
-        archive = scratch / "archive.jsonl"
-        started = time.perf_counter()
-        make_archive(archive, args.posts)
-        size_mb = archive.stat().st_size / 1e6
-        print(
-            f"archive: {args.posts} posts, {size_mb:.1f} MB, made in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-
-        from geotweets_desktop.core.gazetteer import gazetteer
-
-        started = time.perf_counter()
-        gazetteer().load_all()
-        print(f"gazetteer load (once per process): {time.perf_counter() - started:.2f} s")
-
-        took, summary = run_collect(archive, scratch / "bench.db")
-        fast = args.posts / took
-        print(
-            f"collect --replay (msgspec fast path, reader processes): {fast:,.0f} posts/s "
-            f"({took:.2f} s)"
-        )
-        print(f"summary: {summary}")
-
-        naive_posts = min(args.naive_posts, args.posts)
-        took = run_naive(archive, scratch / "naive.db", naive_posts)
-        slow = naive_posts / took
-        print(
-            f"naive (json, tweepy models, INSERT + COMMIT per post, sqlite defaults; "
-            f"{naive_posts} posts): "
-            f"{slow:,.0f} posts/s ({took:.2f} s)"
-        )
-        print(f"ratio: {fast / slow:.1f}x")
+        for shape in args.shapes:
+            compare(scratch, shape, args.posts, args.naive_posts)
+    print(f"\nload after: {os.getloadavg()[0]:.1f}")
     return 0
 
 
