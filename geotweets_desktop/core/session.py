@@ -22,7 +22,13 @@ from geotweets_desktop.core.archive.summary import notices_text, reading_text
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
-from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore, StoredPoint
+from geotweets_desktop.core.store import (
+    ROW_KIND,
+    SessionInfo,
+    SessionStore,
+    StoredPoint,
+    stored_point,
+)
 from geotweets_desktop.core.usage import UsageMeter
 
 _T = TypeVar("_T")
@@ -165,12 +171,10 @@ class SessionEngine:
         points: list[StoredPoint] = []
         kinds = self.kinds
         for key, post in added:
-            location = post.location
-            if location is not None:
-                kinds[location.kind] += 1
-                points.append(
-                    StoredPoint(key, location.lon, location.lat, location.kind, post.terms)
-                )
+            point = stored_point(key, post)
+            if point is not None:
+                kinds[point.kind] += 1
+                points.append(point)
         self._meter(len(added))
         if self._map_sink is not None:
             self._map_sink.add_points(points)

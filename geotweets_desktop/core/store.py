@@ -9,6 +9,7 @@ table, so they are right even for a session that never closed cleanly.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 import time
@@ -24,6 +25,7 @@ from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
 from geotweets_desktop.core.wal_checkpointer import Wait, WalCheckpointer
+from geotweets_desktop.core.x_text import hashtags
 
 # 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
 # (text payloads) open unchanged and are marked 2.
@@ -94,13 +96,39 @@ class SessionInfo:
 
 @dataclass(frozen=True, slots=True)
 class StoredPoint:
-    """What the map needs to draw a post: no text, which is fetched on demand."""
+    """What the map holds of a post: where and how it was located, and what the
+    page's timeline, filters and lists read. No text (fetched on demand);
+    `tags` are the hashtags in it (`x_text.hashtags`)."""
 
     key: int
     lon: float
     lat: float
     kind: str
     terms: tuple[str, ...]
+    time: float = math.nan  # the post's own time, Unix seconds; NaN when unknown
+    lang: str = ""
+    place: str = ""  # the location's label
+    author: str = ""  # the author's handle
+    tags: tuple[str, ...] = ()
+
+
+def stored_point(key: int, post: Post) -> StoredPoint | None:
+    """The map's point for a stored post; None when it was not located."""
+    loc = post.location
+    if loc is None:
+        return None
+    return StoredPoint(
+        key,
+        loc.lon,
+        loc.lat,
+        loc.kind,
+        post.terms,
+        post.created_at.timestamp() if post.created_at is not None else math.nan,
+        post.lang,
+        loc.label,
+        post.author_handle,
+        hashtags(post.text),
+    )
 
 
 class SessionStore:
@@ -250,12 +278,27 @@ class SessionStore:
     def points(self, session_id: int, chunk: int = 20_000) -> Iterator[list[StoredPoint]]:
         """The located posts of a session, in arrival order, a chunk at a time."""
         cur = self._db.execute(
-            "SELECT rowid, lon, lat, kind, terms FROM posts"
+            "SELECT rowid, lon, lat, kind, terms, created_at, lang, place_label,"
+            " author_handle, text FROM posts"
             " WHERE session_id = ? AND lon IS NOT NULL ORDER BY rowid",
             (session_id,),
         )
         while rows := cur.fetchmany(chunk):
-            yield [StoredPoint(r[0], r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows]
+            yield [
+                StoredPoint(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    _stored_terms(r[4]),
+                    _iso_seconds(r[5]),
+                    r[6],
+                    r[7] or "",
+                    r[8],
+                    hashtags(r[9]),
+                )
+                for r in rows
+            ]
 
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup. A payload kept by
@@ -426,6 +469,16 @@ def _terms_json(terms: tuple[str, ...]) -> str:
     """A post's terms as stored; cached, since a session has few combinations
     and json.dumps would otherwise cost more than the rest of the row."""
     return json.dumps(list(terms), ensure_ascii=False)
+
+
+@lru_cache(maxsize=1024)
+def _stored_terms(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+def _iso_seconds(text: str) -> float:
+    """A stored `created_at` as Unix seconds; NaN for none ('')."""
+    return datetime.fromisoformat(text).timestamp() if text else math.nan
 
 
 def _now_iso() -> str:

@@ -18,6 +18,7 @@ store them, so `storable` turns each into U+FFFD.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ESCAPED = re.compile(r"&(amp|lt|gt);")
 _UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
@@ -55,3 +56,32 @@ def repost_text(own_text: str, original_whole_text: str | None) -> str:
         return own_text
     prefix = _REPOST_PREFIX.match(own_text)
     return prefix.group(0) + original_whole_text if prefix else own_text
+
+
+# X's hashtag rules (twitter-text's extractor): `#` or the full-width one (U+FF03),
+# not right after a letter, digit, `_` or `&` (so "a#b" and "&#39;" hold
+# none), then letters, marks, digits, `_` and a few joiners, with at least
+# one letter or mark ("#16" is no hashtag); a tag followed by another `#`
+# or by "://" is none either. Possessive, so that check sees the whole tag.
+_TAG_CHAR = (
+    r"[\w\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    r"\u0900-\u0dff\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c"
+    r"\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7]"
+)
+_HASHTAG = re.compile(
+    rf"(?<![&\w\u0300-\u036f])[#\uff03](?![\ufe0f\u20e3])({_TAG_CHAR}++)(?![#\uff03]|://)"
+)
+
+
+def hashtags(text: str) -> tuple[str, ...]:
+    """The hashtags of a post's (unescaped) text as X finds them, lower-cased
+    (in NFC form, so a composed and a decomposed "é" are one tag), without
+    `#`, each once, in order of first use."""
+    if "#" not in text and "\uff03" not in text:
+        return ()
+    found: dict[str, None] = {}
+    for match in _HASHTAG.finditer(text):
+        tag = match.group(1)
+        if any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
+            found[unicodedata.normalize("NFC", tag).lower()] = None
+    return tuple(found)

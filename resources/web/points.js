@@ -3,11 +3,9 @@
  * and its redraw scheduling; the page feeds it and listens to its events.
  *
  * Built for a million points on a CPU-only machine:
- * - Points live in growable typed arrays (no object, DOM node or Leaflet
- *   layer per post), projected once to Web Mercator at zoom 0.
- * - A 1024 x 1024 grid over the world indexes them as they arrive: each cell
- *   keeps a linked list of its points and running counts per location kind
- *   and per term. Nothing is ever rebuilt; adding a point is O(1).
+ * - Points live in the columns of a PointStore (point_store.js: typed
+ *   arrays, no object, DOM node or Leaflet layer per post), projected once
+ *   to Web Mercator at zoom 0, indexed by its grid as they arrive.
  * - Zoomed out, the counts are drawn (a density layer coloured by each cell's
  *   dominant term); zoomed in, the points of the cells in view are drawn,
  *   as styled circles when few, as pixels written straight into one
@@ -18,17 +16,16 @@
  * another) with a badge counting them; a click on a stack lists its posts.
  *
  * Events: "configure" (new terms or kinds), "countschange" (per-term and
- * per-kind counts moved), "pointsadded" {keys}, "redraw" {ms, mode} after
+ * per-kind counts moved), "pointsadded" {from, to, keys} (the index range of
+ * the new points and their keys), "redraw" {ms, mode} after
  * every drawing, "pointclick" {index, key} when a click hits a lone point,
  * "stackclick" {keys, latlng} when it hits several on one spot (newest first).
  */
 (function () {
   "use strict";
 
-  const GRID = 1024; // cells per axis; a cell is 0.25 px at zoom 0
-  const CELL = 256 / GRID; // cell size in zoom-0 pixels
-  const MAX_TERMS = 16; // term slots per cell (the last one is "no term")
-  const NO_TERM = 255; // also caps the terms a point can name: its term is a byte
+  const Store = window.GeoTweetsPointStore;
+  const { GRID, CELL, MAX_TERMS, NO_TERM, termSlot } = Store;
   const NO_TERM_COLOR = "#555555";
   const LAND_COLOR = "#f3f0e8"; // the offline basemap's land
   const CIRCLE_RADIUS_PX = 4; // 5 from zoom 6
@@ -66,76 +63,6 @@
     paintKind(ctx, path, color, kindName);
   }
 
-  function termSlot(term) {
-    return term === NO_TERM ? MAX_TERMS - 1 : Math.min(term, MAX_TERMS - 2);
-  }
-
-  /* The points and their grid. `kindCount` sizes the per-cell kind counts:
-   * a kind is a small integer below it, checked by the layer before push. */
-  class PointIndex {
-    constructor(kindCount) {
-      this.kindCount = kindCount;
-      this.count = 0;
-      this.capacity = 0;
-      this.head = new Int32Array(GRID * GRID).fill(-1);
-      this.kindCounts = new Uint32Array(GRID * GRID * kindCount);
-      this.termCounts = new Uint16Array(GRID * GRID * MAX_TERMS); // saturates at 65535
-      this.dominant = new Uint8Array(GRID * GRID); // term slot with the most posts
-      // The cells holding any point, so a redraw can skip the empty (most) ones.
-      this.cells = new Int32Array(GRID * GRID);
-      this.cellCount = 0;
-      this._grow(4096);
-    }
-
-    _grow(capacity) {
-      const n = this.count;
-      const grow = function (Type, prev, width) {
-        const next = new Type(capacity * width);
-        if (prev) next.set(prev.subarray(0, n * width));
-        return next;
-      };
-      this.key = grow(Float64Array, this.key, 1);
-      // x, y interleaved: one cache line serves both when a redraw jumps around.
-      this.xy = grow(Float64Array, this.xy, 2);
-      this.term = grow(Uint8Array, this.term, 1);
-      this.kind = grow(Uint8Array, this.kind, 1);
-      this.next = grow(Int32Array, this.next, 1);
-      this.capacity = capacity;
-    }
-
-    push(key, wx, wy, term, kind) {
-      if (this.count === this.capacity) this._grow(this.capacity * 2);
-      const i = this.count++;
-      this.key[i] = key;
-      this.xy[2 * i] = wx;
-      this.xy[2 * i + 1] = wy;
-      this.term[i] = term;
-      this.kind[i] = kind;
-      const cx = Math.min(GRID - 1, Math.max(0, Math.floor(wx / CELL)));
-      const cy = Math.min(GRID - 1, Math.max(0, Math.floor(wy / CELL)));
-      const cell = cy * GRID + cx;
-      if (this.head[cell] === -1) this.cells[this.cellCount++] = cell;
-      this.next[i] = this.head[cell];
-      this.head[cell] = i;
-      this.kindCounts[cell * this.kindCount + kind] += 1;
-      const slot = termSlot(term);
-      const base = cell * MAX_TERMS;
-      if (this.termCounts[base + slot] < 65535) this.termCounts[base + slot] += 1;
-      if (this.termCounts[base + slot] > this.termCounts[base + this.dominant[cell]]) {
-        this.dominant[cell] = slot;
-      }
-    }
-
-    clear() {
-      this.count = 0;
-      this.head.fill(-1);
-      this.kindCounts.fill(0);
-      this.termCounts.fill(0);
-      this.dominant.fill(0);
-      this.cellCount = 0;
-    }
-  }
-
   function parseColor(hex) {
     const v = parseInt(hex.slice(1), 16);
     // ImageData is RGBA in memory; a little-endian Uint32 reads it as ABGR.
@@ -148,6 +75,27 @@
 
   function isCode(value, limit) {
     return Number.isInteger(value) && value >= 0 && value < limit;
+  }
+
+  const BATCH_COLUMNS = [
+    "key", "lon", "lat", "kind", "term", "termBits", "time",
+    "lang", "place", "author", "tagStart", "tagPool",
+  ];
+
+  /* A batch's columns by name; a column the batch lacks is empty (its values
+   * then read as unknown). */
+  function columnsOf(batch) {
+    const out = {};
+    for (const name of BATCH_COLUMNS) {
+      const values = batch[name];
+      out[name] = Array.isArray(values) || ArrayBuffer.isView(values) ? values : [];
+    }
+    return out;
+  }
+
+  /* A batch's code mapped into the store's dictionary (0, none, when unknown). */
+  function codeIn(map, code) {
+    return isCode(code, map.length) ? map[code] : 0;
   }
 
   /* One canvas, a little larger than the view so a drag shows no blank edge
@@ -203,7 +151,7 @@
       this._termCounts = this._terms.map(function () { return 0; });
       this._noTermCount = 0;
       if (!this._points || this._points.kindCount !== kinds.length) {
-        this._points = new PointIndex(kinds.length);
+        this._points = new Store.PointStore(kinds.length);
         this._kindCounts = kinds.map(function () { return 0; });
         this._kindVisible = kinds.map(function () { return true; });
       }
@@ -214,8 +162,11 @@
       return this;
     },
 
-    /* A batch in columns: {key, lon, lat, kind, terms}. A point whose kind or
-     * position the layer cannot read is left out (and said so), never counted. */
+    /* A batch in columns (see point_batch.py): key, lon, lat, kind, term,
+     * termBits, time (null: unknown), lang, place, author (codes into the
+     * batch's own langs, places, authors), tagStart/tagPool (hashtag codes
+     * into the batch's tags). A point whose kind or position the layer
+     * cannot read is left out (and said so), never counted. */
     addPoints: function (batch) {
       const points = this._points;
       if (!points) {
@@ -226,12 +177,24 @@
       const maxLat = window.GeoTweetsBasemap.MAX_LAT;
       const kindCount = this._kinds.length;
       const termCount = this._terms.length;
+      // Bits of terms the session has; a bit beyond them names nothing.
+      const termMask = termCount >= 32 ? 0xffffffff : (1 << termCount) - 1;
+      const langs = points.mergeDictionary("langs", batch.langs);
+      const places = points.mergeDictionary("places", batch.places);
+      const authors = points.mergeDictionary("authors", batch.authors);
+      const tags = points.mergeDictionary("tags", batch.tags);
+      const {
+        key: keys, lon: lons, lat: lats, kind: kinds, term: firstTerms, termBits,
+        time: times, lang: langCodes, place: placeCodes, author: authorCodes,
+        tagStart, tagPool,
+      } = columnsOf(batch);
+      const from = points.count;
       let skipped = 0;
       let beyond = 0;
-      for (let i = 0; i < batch.key.length; i++) {
-        const kind = batch.kind[i];
-        const lon = batch.lon[i];
-        const lat = batch.lat[i];
+      for (let i = 0; i < keys.length; i++) {
+        const kind = kinds[i];
+        const lon = lons[i];
+        const lat = lats[i];
         if (!isCode(kind, kindCount) || !Number.isFinite(lon) || !Number.isFinite(lat)) {
           skipped += 1;
           continue;
@@ -243,15 +206,28 @@
           continue;
         }
         const xy = project(lon, lat);
-        const terms = Array.isArray(batch.terms[i]) ? batch.terms[i] : [];
-        let first = NO_TERM;
-        for (const t of terms) {
-          if (!isCode(t, termCount)) continue;
-          if (first === NO_TERM) first = t;
-          this._termCounts[t] += 1;
+        const term = isCode(firstTerms[i], termCount) ? firstTerms[i] : NO_TERM;
+        const bits = (termBits[i] & termMask) >>> 0;
+        for (let rest = bits; rest !== 0; rest &= rest - 1) {
+          this._termCounts[31 - Math.clz32(rest & -rest)] += 1;
         }
-        if (first === NO_TERM) this._noTermCount += 1;
-        points.push(batch.key[i], xy[0], xy[1], first, kind);
+        // Terms past the 32 bits are counted by their first term only.
+        if (term >= 32 && term !== NO_TERM) this._termCounts[term] += 1;
+        if (term === NO_TERM) this._noTermCount += 1;
+        const time = times[i];
+        points.pushTags(tagPool, tagStart[i] | 0, tagStart[i + 1] | 0, tags);
+        points.push(
+          keys[i],
+          xy[0],
+          xy[1],
+          typeof time === "number" ? time : NaN,
+          term,
+          bits,
+          kind,
+          codeIn(langs, langCodes[i]),
+          codeIn(places, placeCodes[i]),
+          codeIn(authors, authorCodes[i])
+        );
         this._kindCounts[kind] += 1;
       }
       if (skipped) console.warn(skipped + " points with an unknown kind or position not drawn");
@@ -260,7 +236,8 @@
         this.fire("beyondchange");
       }
       this._countsChanged = true;
-      this.fire("pointsadded", { keys: batch.key });
+      const to = points.count;
+      this.fire("pointsadded", { from: from, to: to, keys: points.key.subarray(from, to) });
       this._scheduleRedraw();
       return this;
     },
@@ -293,7 +270,8 @@
     pointCount: function () { return this._points ? this._points.count : 0; },
     /* Posts located nearer a pole than the map reaches: not drawn, not counted above. */
     beyondMap: function () { return this._beyondMap; },
-    /* The typed arrays themselves (read-only use: tests and benchmarks). */
+    /* The PointStore: the columns and dictionaries every page feature reads
+     * (read-only: only this layer adds points). */
     points: function () { return this._points; },
     keyAt: function (index) { return this._points.key[index]; },
 

@@ -76,6 +76,34 @@
     };
   }
 
+  /* Every point's columns, the coded ones read through the dictionaries
+   * (a time unknown, NaN, is null): what the page holds, for tests. */
+  function columns() {
+    const pts = hooks.pointsLayer.points();
+    const out = {
+      key: [], time: [], term: [], termBits: [], kind: [],
+      lang: [], place: [], author: [], tags: [],
+      dictionaries: {
+        langs: pts.langs.slice(),
+        places: pts.places.slice(),
+        authors: pts.authors.slice(),
+        tags: pts.tags.slice(),
+      },
+    };
+    for (let i = 0; i < pts.count; i++) {
+      out.key.push(pts.key[i]);
+      out.time.push(Number.isNaN(pts.time[i]) ? null : pts.time[i]);
+      out.term.push(pts.term[i]);
+      out.termBits.push(pts.termBits[i]);
+      out.kind.push(pts.kind[i]);
+      out.lang.push(pts.langs[pts.lang[i]]);
+      out.place.push(pts.places[pts.place[i]]);
+      out.author.push(pts.authors[pts.author[i]]);
+      out.tags.push(pts.tagsOf(i));
+    }
+    return out;
+  }
+
   /* Open the popup of the n-th point, as a click on it would. */
   function openPointAt(index) {
     hooks.pointsLayer.fire("pointclick", { index: index, key: hooks.pointsLayer.keyAt(index) });
@@ -110,6 +138,7 @@
     get pointsLayer() { return hooks.pointsLayer; },
     get basemap() { return hooks.basemap; },
     stats: stats,
+    columns: columns,
     openPointAt: openPointAt,
     pointPixel: pointPixel,
     visiblePointIndex: visiblePointIndex,

@@ -43,7 +43,8 @@ def test_the_page_learns_the_kind_table_and_points_carry_its_codes(qapp: Any) ->
     (_, config), (_, points) = seen[1:]
     assert [k["name"] for k in config["kinds"]] == list(LOCATION_KINDS)
     assert points["kind"] == [LOCATION_KINDS.index("profile"), LOCATION_KINDS.index("exact")]
-    assert points["terms"] == [[1], [0]]
+    assert points["term"] == [1, 0]
+    assert points["termBits"] == [0b10, 0b01]
 
 
 def test_messages_sent_before_the_page_is_ready_wait_for_it(qapp: Any) -> None:
@@ -100,7 +101,13 @@ def test_unknown_codes_on_the_wire_cannot_corrupt_the_counts(
                 "lon": [13.4] * n,
                 "lat": [52.5] * n,
                 "kind": kinds,
-                "terms": [[0]] * (n - 1) + [[9, -1, "0"]],  # the last names no known term
+                # The last names no known term, its bits none the session has.
+                "term": [0] * (n - 1) + [9],
+                "termBits": [1] * (n - 1) + [0b1110],
+                # Codes beyond the batch's dictionaries, and no dictionaries.
+                "lang": [5] * n,
+                "tagStart": [0] + [2] * n,
+                "tagPool": [7, -1],
             }
         )
     )
@@ -112,6 +119,10 @@ def test_unknown_codes_on_the_wire_cannot_corrupt_the_counts(
     assert stats["termCounts"] == {"rain": 1}
     cells = json.loads(page.eval(CELL_COUNTS_JS))
     assert cells == {"total": 2, "nonZero": [1, 1]}
+    columns = json.loads(page.eval("JSON.stringify(GeoTweets.columns())"))
+    assert columns["term"] == [0, 255]
+    assert columns["lang"] == ["", ""]
+    assert columns["tags"] == [[], []]
     legend = page.eval(
         "[...document.querySelectorAll('.gt-kind .gt-count')].map(n => n.textContent).join()"
     )

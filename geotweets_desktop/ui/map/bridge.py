@@ -31,6 +31,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.point_batch import point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
 from geotweets_desktop.ui.palette import term_colors
@@ -107,8 +108,8 @@ class MapBridge(QObject):
             self._held_configuration = message
 
     def add_points(self, points: Sequence[StoredPoint]) -> None:
-        """Columns, not objects: smaller JSON and a tight loop in the page.
-        A point of a kind the table does not know (a store written by another
+        """Columns, not objects (`core.point_batch`): smaller JSON and a tight
+        loop in the page. A point of a kind the table does not know (a store written by another
         version) stays stored but is not drawn."""
         known = [p for p in points if p.kind in KIND_CODES]
         if len(known) < len(points):
@@ -119,16 +120,7 @@ class MapBridge(QObject):
             known = [p for p in known if self._inside(p.lon, p.lat)]
         if not known:
             return
-        index = self._term_index
-        message = to_json(
-            {
-                "key": [p.key for p in known],
-                "lon": [p.lon for p in known],
-                "lat": [p.lat for p in known],
-                "kind": [KIND_CODES[p.kind] for p in known],
-                "terms": [[index[t] for t in p.terms if t in index] for p in known],
-            }
-        )
+        message = to_json(point_columns(known, self._term_index, KIND_CODES))
         if self.is_ready:
             self.pointsAdded.emit(message)
         else:

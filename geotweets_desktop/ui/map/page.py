@@ -39,6 +39,7 @@ def map_page_html() -> bytes:
         ("topojson", "vendor/topojson-client/topojson-client.min.js"),
         ("basemap", "static/basemap.js"),
         ("dom", "static/dom.js"),
+        ("point_store", "static/point_store.js"),
         ("points", "static/points.js"),
         ("legend", "static/legend.js"),
         ("popup", "static/popup.js"),

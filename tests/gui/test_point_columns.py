@@ -1,0 +1,97 @@
+"""The per-point columns the page holds (time, terms, kind, language, place,
+author, hashtags) for a known set of posts, hostile strings included: the
+same whether the posts arrive live (a replay in the window) or from a
+reopened session."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archive_samples import v2_line, write_lines
+
+pytestmark = pytest.mark.gui
+
+HOSTILE = "<img src=x onerror=alert(1)>\"'`\\ \u2028 </script> مطر"
+PLACE_BOX = [2.25, 48.81, 2.42, 48.90]
+
+
+def known_lines() -> list[dict[str, Any]]:
+    exact = v2_line(
+        "1900000000000000001",
+        "rain and sun #Rain #Paris &amp; #paris",
+        point=[2.35, 48.85],
+        username="ann_example",
+    )
+    hostile = v2_line(
+        "1900000000000000002",
+        f"sun {HOSTILE} #Ünïcödé #<b>x</b> #16",
+        bbox=PLACE_BOX,
+        username="bob_example",
+        created_at="2026-11-28T16:50:01.250Z",
+    )
+    hostile["includes"]["places"][0]["full_name"] = HOSTILE
+    hostile["data"]["lang"] = "ar"
+    # A handle no real X account could have, as another tool might store it.
+    hostile["includes"]["users"][0]["username"] = HOSTILE
+    # An id from before ids carried the time: no time at all.
+    no_time = v2_line("12345", "sun, no tag", point=[-9.14, 38.72])
+    del no_time["data"]["created_at"]
+    no_time["data"]["lang"] = "pt"
+    unlocated = v2_line("1900000000000000004", "rain nowhere #lost")
+    return [exact, hostile, no_time, unlocated]
+
+
+def expected_columns(store: Any, session_id: int) -> dict[str, Any]:
+    rows = store._db.execute(
+        "SELECT rowid, created_at, kind FROM posts WHERE session_id = ? AND lon IS NOT NULL"
+        " ORDER BY rowid",
+        (session_id,),
+    ).fetchall()
+    times = [datetime.fromisoformat(r[1]).timestamp() if r[1] else None for r in rows]
+    return {
+        "key": [r[0] for r in rows],
+        "time": times,
+        "term": [0, 1, 1],
+        "termBits": [0b11, 0b10, 0b10],
+        "kind": [0, 1, 0],
+        "lang": ["en", "ar", "pt"],
+        "author": ["ann_example", HOSTILE, "imaginary_person"],
+        "tags": [["rain", "paris"], ["ünïcödé"], []],
+    }
+
+
+def page_columns(page: Any) -> dict[str, Any]:
+    return json.loads(page.eval("JSON.stringify(GeoTweets.columns())"))
+
+
+def test_posts_arrive_with_their_columns_live_and_reopened(
+    qtbot: Any, tmp_path: Path, window: Any, page: Any
+) -> None:
+    archive = write_lines(tmp_path / "known.jsonl", known_lines())
+    window.start_replay(archive, ["rain", "sun"], None)
+    qtbot.waitUntil(lambda: page.stats()["points"] == 3, timeout=20_000)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
+    session_id = window.controller.session_id
+    expected = expected_columns(window.store, session_id)
+    assert expected["time"][0] is not None and expected["time"][2] is None
+    live = page_columns(page)
+    place_labels = live.pop("place")
+    dictionaries = live.pop("dictionaries")
+    assert live == expected
+    assert place_labels[1] == HOSTILE and place_labels[0] == place_labels[2] == ""
+    # Each string once, code 0 being none.
+    assert dictionaries["langs"] == ["", "en", "ar", "pt"]
+    assert dictionaries["authors"] == ["", "ann_example", HOSTILE, "imaginary_person"]
+    assert dictionaries["tags"] == ["", "rain", "paris", "ünïcödé"]
+    assert dictionaries["places"] == ["", HOSTILE]
+
+    window.controller.open_session(window.store.session(session_id))
+    qtbot.waitUntil(lambda: page.stats()["points"] == 3, timeout=20_000)
+    reopened = page_columns(page)
+    assert reopened == {**expected, "place": place_labels, "dictionaries": dictionaries}
+    # The hostile strings stayed text: nothing of them became an element.
+    assert page.eval("document.querySelectorAll('img, b').length") == 0

@@ -1,0 +1,123 @@
+"""The per-point data the map page holds: each post's own time, language,
+place label, author handle and hashtags, as the store gives them and as the
+page's columns carry them (per-batch dictionaries, hashtags as CSR)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from geotweets_desktop.core.point_batch import NO_TERM, point_columns
+from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.core.store import SessionStore, StoredPoint, stored_point
+from geotweets_desktop.core.x_text import hashtags
+
+KIND_CODES = {"exact": 0, "place": 1, "profile": 2}
+HOSTILE = "<img src=x onerror=alert(1)>\"'`\\ \u2028 مطر"
+
+
+@pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("heavy #Rain in #london, #RAIN again", ("rain", "london")),
+        ("On the #16 bus, #1hashtag is one", ("1hashtag",)),
+        ("no tag in a#b nor &#39; nor #abc#def nor #web://x", ()),
+        ("full-width \uff03東京 and #東京 are one tag", ("東京",)),
+        ("composed #Cafe\u0301 and #CAFÉ are one tag", ("café",)),
+        ("#under_score_2, #ünïcödé!", ("under_score_2", "ünïcödé")),
+        ('#<script>alert(1)</script> #"quoted" #tag<b>', ("tag",)),
+    ],
+)
+def test_hashtags_follow_x_rules_lower_cased_once_each(text: str, tags: tuple[str, ...]) -> None:
+    assert hashtags(text) == tags
+
+
+def post(n: int, **fields: object) -> Post:
+    values: dict[str, object] = {
+        "id": str(1862000000000000000 + n),
+        "created_at": datetime(2026, 11, 28, 16, 49, n, 500000, tzinfo=UTC),
+        "text": f"post {n} #Rain",
+        "author_name": "Made-up Person",
+        "author_handle": f"madeup_{n}",
+        "terms": ("rain",),
+        "location": Location(lon=n, lat=-n, kind="place", radius_m=5.0, label=f"Place {n}"),
+        "raw": "{}",
+        "lang": "en",
+    }
+    values.update(fields)
+    return Post(**values)  # type: ignore[arg-type]
+
+
+def test_a_point_carries_its_posts_time_lang_place_author_and_tags() -> None:
+    p = stored_point(7, post(3, text=f"{HOSTILE} #Storm #storm", lang="ar"))
+    assert p == StoredPoint(
+        7,
+        3.0,
+        -3.0,
+        "place",
+        ("rain",),
+        datetime(2026, 11, 28, 16, 49, 3, 500000, tzinfo=UTC).timestamp(),
+        "ar",
+        "Place 3",
+        "madeup_3",
+        ("storm",),
+    )
+    unknown = stored_point(8, post(4, created_at=None))
+    assert unknown is not None and math.isnan(unknown.time)
+    assert stored_point(9, post(5, location=None)) is None
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SessionStore]:
+    s = SessionStore(tmp_path / "s.db")
+    yield s
+    s.close()
+
+
+def test_stored_points_read_back_as_the_live_ones_were_made(store: SessionStore) -> None:
+    sid = store.start_session("test", ["rain"], synthetic=False)
+    posts = [
+        post(1, text=f"{HOSTILE} #Rain #Ünï", author_handle=HOSTILE, lang=""),
+        post(2, created_at=None),
+        post(3, location=None),
+        post(4, location=Location(lon=1, lat=2, kind="exact", radius_m=0.0)),
+    ]
+    added = store.add_posts(sid, posts)
+    live = [p for key, pst in added if (p := stored_point(key, pst)) is not None]
+    stored = [p for chunk in store.points(sid) for p in chunk]
+    assert len(stored) == 3
+    for got, want in zip(stored, live, strict=True):
+        assert (got.key, got.lang, got.place, got.author, got.tags, got.terms) == (
+            want.key,
+            want.lang,
+            want.place,
+            want.author,
+            want.tags,
+            want.terms,
+        )
+        assert got.time == want.time or (math.isnan(got.time) and math.isnan(want.time))
+    assert stored[0].author == HOSTILE and stored[0].tags == ("rain", "ünï")
+    assert stored[2].place == ""
+
+
+def test_columns_code_strings_into_the_batchs_own_dictionaries() -> None:
+    points = [
+        StoredPoint(1, 1.0, 2.0, "exact", ("sun", "rain"), 100.5, "en", "Paris", "ann", ("a", "b")),
+        StoredPoint(2, 3.0, 4.0, "profile", ("other",), math.nan, "", "", "", ()),
+        StoredPoint(3, 5.0, 6.0, "place", ("rain",), 200.0, "en", HOSTILE, "ann", ("b",)),
+    ]
+    cols = point_columns(points, {"rain": 0, "sun": 1}, KIND_CODES)
+    assert cols["key"] == [1, 2, 3]
+    assert cols["kind"] == [0, 2, 1]
+    assert cols["term"] == [1, NO_TERM, 0]
+    assert cols["termBits"] == [0b11, 0, 0b01]
+    assert cols["time"] == [100.5, None, 200.0]
+    assert cols["langs"] == ["", "en"] and cols["lang"] == [1, 0, 1]
+    assert cols["places"] == ["", "Paris", HOSTILE] and cols["place"] == [1, 0, 2]
+    assert cols["authors"] == ["", "ann"] and cols["author"] == [1, 0, 1]
+    assert cols["tags"] == ["", "a", "b"]
+    assert cols["tagStart"] == [0, 2, 2, 3] and cols["tagPool"] == [1, 2, 2]
