@@ -24,6 +24,7 @@ from geotweets_desktop.core.archive_payload import ArchiveFiles, PayloadMissing,
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
+from geotweets_desktop.core.saved_views import SavedViews
 from geotweets_desktop.core.wal_checkpointer import Wait, WalCheckpointer
 from geotweets_desktop.core.x_text import hashtags
 
@@ -31,10 +32,11 @@ from geotweets_desktop.core.x_text import hashtags
 # (text payloads) open unchanged and are marked 2.
 # 3: sessions keep the areas they followed; older files gain the column (no areas).
 # 4: posts.time_from_id; older files gain the column (0) when opened.
-# 5: a replayed post's payload may be kept by reference to its archive file
+# 5: the views table (saved views, core/saved_views.py); older files gain it, empty.
+# 6: a replayed post's payload may be kept by reference to its archive file
 # (the `archives` table, posts.raw_archive/raw_offset/raw_length/raw_crc;
 # see archive_payload.py); older files gain them (NULL: a copy in `raw`).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -73,6 +75,14 @@ CREATE TABLE IF NOT EXISTS posts (
 CREATE TABLE IF NOT EXISTS archives (
     id INTEGER PRIMARY KEY,
     path TEXT NOT NULL UNIQUE       -- absolute path of an archive replayed by reference
+);
+CREATE TABLE IF NOT EXISTS views (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    name TEXT NOT NULL,
+    view TEXT NOT NULL,             -- the view as its JSON file holds it (core/view_state.py)
+    saved_at TEXT NOT NULL,         -- ISO 8601, UTC
+    UNIQUE (session_id, name)
 );
 """
 
@@ -166,6 +176,7 @@ class SessionStore:
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait)
         self._archives = ArchiveFiles()
+        self.views = SavedViews(self._db)
 
     def _add_missing_columns(self) -> None:
         """Bring a file made by an older version up to this schema."""
