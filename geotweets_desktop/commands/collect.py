@@ -38,7 +38,7 @@ from geotweets_desktop.core.session import (
 )
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import parse_terms
-from geotweets_desktop.paths import store_path
+from geotweets_desktop.paths import cache_dir, store_path
 from geotweets_desktop.sources import factory
 from geotweets_desktop.sources.base import (
     CountsNotices,
@@ -234,7 +234,8 @@ def _collect_into(
             and bulk_replay.available()
         ):
             # As fast as possible: reader processes feed this one (see bulk_replay.py).
-            startup.settle()
+            # The whole gazetteer, read from its snapshot (a fifth of building it).
+            startup.settle(cache_dir())
             by_reference = not copy_payloads and (scratch or reference_refusal(source.path) is None)
             result = bulk_replay.bulk_replay(
                 source.path, source.terms, engine, by_reference=by_reference
