@@ -154,12 +154,15 @@ class ArchiveReader:
     def not_an_archive(self) -> str | None:
         """Why the file is no archive at all (one line), or None when it holds
         anything this app reads. Reads up to the first post, which for a
-        file of posts is its first record."""
+        file of posts is its first record, without locating it by profile
+        text: that would build the gazetteer (seconds) for one answer."""
+        profile, self._profile = self._profile, None
         posts = self.posts()
         try:
             next(posts, None)
         finally:
             posts.close()
+            self._profile = profile
         return self.why_not_an_archive()
 
     def why_not_an_archive(self) -> str | None:
