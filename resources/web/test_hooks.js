@@ -11,6 +11,7 @@
     map: null,
     pointsLayer: null,
     areasLayer: null,
+    timeline: null,
     basemap: null,
     basemapDrawnAt: 0,
   };
@@ -28,6 +29,7 @@
     map.eachLayer(function (layer) {
       if (layer instanceof window.GeoTweetsPoints.PointLayer) hooks.pointsLayer = layer;
       if (layer instanceof window.GeoTweetsAreas.AreaLayer) hooks.areasLayer = layer;
+      if (layer instanceof window.GeoTweetsTimeline.Timeline) hooks.timeline = layer;
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
@@ -64,6 +66,7 @@
     layer.kinds().forEach(function (kind, k) { kindCounts[kind.name] = layer.kindCounts()[k]; });
     return {
       points: layer.pointCount(),
+      shown: layer.filter().passingCount(),
       colors: colors,
       termCounts: termCounts,
       kindCounts: kindCounts,
@@ -155,6 +158,17 @@
     lastDraw: function () {
       return { ms: hooks.pointsLayer.lastRedrawMs, mode: hooks.pointsLayer.drawMode };
     },
+    /* The timeline's bins: {step, start, counts: [all, term 0, ...]}. */
+    timelineBins: function () { return hooks.timeline.bins(); },
+    brush: function () { return hooks.pointsLayer.filter().brush; },
+    /* Container pixel of time t (Unix seconds) half-way up the timeline's
+     * plot, for tests that drag across it. */
+    timelinePixel: function (t) {
+      const chart = hooks.timeline.chart();
+      const box = chart.over.getBoundingClientRect();
+      return [box.left + chart.valToPos(t, "x"), box.top + box.height / 2];
+    },
+    playback: function () { return hooks.timeline.playback; },
     startTrace: function () { trace.on = true; trace.drawn = []; return true; },
     takeTrace: function () { const out = trace.drawn; trace.drawn = []; return out; },
   };
