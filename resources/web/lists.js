@@ -402,10 +402,7 @@
         } else if (self._tab === "tags") {
           row.classList.add("gt-clickable");
           row.title = "Show only posts whose text holds " + label;
-          row.addEventListener("click", function () {
-            self._text.value = label;
-            self.searchText(label);
-          });
+          row.addEventListener("click", function () { self.searchText(label); });
         }
         return row;
       });
@@ -470,6 +467,7 @@
      * an empty query clears the text filter. */
     searchText: function (query) {
       const words = String(query || "").trim();
+      this._text.value = words; // also when asked by others (a saved view, a hashtag)
       if (!words) {
         this._endSearch();
         this._unjudged = [];

@@ -2,12 +2,13 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown, postsListed, areasShown). The page answers through slots:
+ * postShown, postsListed, areasShown, viewApplied). The page answers through slots:
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
- * edits the areas, requestTextFilter/requestTextMatches for the text filter
- * (answered by textFiltered and textFilterProgressed).
+ * edits the areas, reportView with what it shows (view_state.js),
+ * requestTextFilter/requestTextMatches for the text filter (answered by
+ * textFiltered and textFilterProgressed).
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -149,6 +150,15 @@
       });
       areas.on("areadeleted", function (event) {
         bridge.deleteArea(event.index);
+      });
+      const viewState = new window.GeoTweetsViewState.ViewState(
+        map,
+        points,
+        function (json) { bridge.reportView(json); },
+        function (query) { lists.searchText(query); }
+      );
+      bridge.viewApplied.connect(function (json) {
+        viewState.apply(JSON.parse(json));
       });
       bridge.reportReady();
     }).catch(function (error) {

@@ -1,12 +1,12 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`clear_points`, `show_post`, `list_posts`, `show_areas`, and the text
-filter's `answer_text_filter` and `show_text_filter_progress`). Each emits the
-signal the page listens to, carrying JSON text (never JavaScript source).
-Messages sent before the page is ready are held: the latest configuration,
-the latest areas and the points since the last clear are delivered, in
-that order, when it says it is.
+`clear_points`, `show_post`, `list_posts`, `show_areas`, `apply_view`, and
+the text filter's `answer_text_filter` and `show_text_filter_progress`).
+Each emits the signal the page listens to, carrying JSON text (never
+JavaScript source). Messages sent before the page is ready are held: the
+latest configuration, the latest areas, the points since the last clear and
+the latest view are delivered, in that order, when it says it is.
 
 Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
@@ -14,7 +14,10 @@ list), `postLinkRequested`, and the user's edits of the areas,
 `areaDrawn`, `areaChanged`, `areaDeleted` (an area as JSON text, checked
 by whoever listens), and the text filter's questions, `textFilterRequested`
 (the words typed: which of the session's posts hold them) and
-`textMatchesRequested` (which of these newly arrived posts do).
+`textMatchesRequested` (which of these newly arrived posts do). The page
+reports what it shows (`reportView`, debounced: centre, zoom, mode, filters,
+bounds); the last good report is `view_state`, and `viewReported` says it
+changed.
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -39,6 +42,7 @@ from geotweets_desktop.core.palette import term_colors
 from geotweets_desktop.core.point_batch import point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
+from geotweets_desktop.core.view_state import ViewState, ViewStateError, state_from_json
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,7 @@ class MapBridge(QObject):
     areasShown = Signal(str)
     textFiltered = Signal(str)
     textFilterProgressed = Signal(str)
+    viewApplied = Signal(str)
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
@@ -81,6 +86,7 @@ class MapBridge(QObject):
     areaDeleted = Signal(int)
     textFilterRequested = Signal(str)  # the words typed
     textMatchesRequested = Signal(str, list)  # the words, [int] keys of new posts
+    viewReported = Signal()
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +98,9 @@ class MapBridge(QObject):
         self._areas: list[Area] = []
         self._held_areas: str | None = None
         self.hide_outside = False
+        self._held_view: str | None = None
+        # What the page last said it shows; None until it has said.
+        self.view_state: ViewState | None = None
         # The page learns the tile server and the tables even before a session.
         self.configure([], synthetic=False, source_label="")
 
@@ -199,6 +208,15 @@ class MapBridge(QObject):
         """How much of the session a text search has read, 0..1."""
         self.textFilterProgressed.emit(to_json({"query": query, "fraction": fraction}))
 
+    def apply_view(self, state: ViewState) -> None:
+        """Show a saved view: centre, zoom, mode and filters (the page finds
+        the terms, kinds and languages it names by name)."""
+        message = to_json(state.to_json())
+        if self.is_ready:
+            self.viewApplied.emit(message)
+        else:
+            self._held_view = message
+
     def set_hide_outside(self, hide: bool) -> None:
         """Leave out of later `add_points` the points outside every area."""
         self.hide_outside = hide
@@ -220,6 +238,9 @@ class MapBridge(QObject):
         held, self._held_points = self._held_points, []
         for message in held:
             self.pointsAdded.emit(message)
+        if self._held_view is not None:
+            self.viewApplied.emit(self._held_view)
+            self._held_view = None
         self.ready.emit()
 
     @Slot(float)
@@ -247,6 +268,17 @@ class MapBridge(QObject):
             log.warning("the page asked about new posts with a malformed list of keys")
             return
         self.textMatchesRequested.emit(query, keys)
+
+    @Slot(str)
+    def reportView(self, state_json: str) -> None:
+        """What the page shows now (view_state.js); a malformed report is ignored."""
+        try:
+            state = state_from_json(json.loads(state_json))
+        except (ValueError, ViewStateError) as exc:
+            log.warning("the page reported a malformed view: %s", exc)
+            return
+        self.view_state = state
+        self.viewReported.emit()
 
     @Slot(float)
     def openPost(self, key: float) -> None:

@@ -57,6 +57,7 @@ def map_page_html() -> bytes:
         ("lists", "static/lists.js"),
         ("chips", "static/chips.js"),
         ("areas", "static/areas.js"),
+        ("view_state", "static/view_state.js"),
         ("geotweets", "static/map.js"),
         ("test_hooks", "static/test_hooks.js"),
     ):
