@@ -41,6 +41,7 @@ def map_page_html() -> bytes:
         ("dom", "static/dom.js"),
         ("point_store", "static/point_store.js"),
         ("points", "static/points.js"),
+        ("point_loader", "static/point_loader.js"),
         ("legend", "static/legend.js"),
         ("popup", "static/popup.js"),
         ("stack", "static/stack.js"),
