@@ -142,8 +142,10 @@ def unbuilt_after(db: sqlite3.Connection, session_id: int, located: int) -> int:
         " WHERE session_id = ?",
         (session_id,),
     ).fetchone()
+    # `+session_id`: walk the keys after `last_key` (few, or none), not the
+    # session's index (all of its posts).
     (tail,) = db.execute(
-        "SELECT count(*) FROM posts WHERE rowid > ? AND session_id = ? AND lon IS NOT NULL",
+        "SELECT count(*) FROM posts WHERE rowid > ? AND +session_id = ? AND lon IS NOT NULL",
         (last_key, session_id),
     ).fetchone()
     if points + tail == located:

@@ -150,6 +150,10 @@
     get basemap() { return hooks.basemap; },
     stats: stats,
     columns: columns,
+    /* What a benchmark polls while a session loads: cheap, unlike stats(). */
+    loadState: function () {
+      return { points: hooks.pointsLayer.pointCount(), loadedDrawnAt: hooks.loadedDrawnAt };
+    },
     openPointAt: openPointAt,
     pointPixel: pointPixel,
     visiblePointIndex: visiblePointIndex,
