@@ -163,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("day",),
         help="with --out FOLDER: write GeoParquet files into hive-style date=YYYY-MM-DD/ folders",
     )
+    col.add_argument(
+        "--report",
+        metavar="PATH.html",
+        help="at the end, write the session's report: one self-contained HTML file "
+        "(figures, timeline, a picture of the map, top places, hashtags and languages)",
+    )
     exp = sub.add_parser(
         "export",
         help="write a stored session to GeoJSON, CSV, GeoParquet or a new .db",
@@ -202,6 +208,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--drop-authors", action="store_true", help="leave out author names and handles"
     )
     add_area_options(exp, "keep only the posts located in it (in any of the areas given)")
+    exp.add_argument(
+        "--since",
+        metavar="TIME",
+        help="keep only posts made at or after TIME (the post's own time): ISO 8601 "
+        "(2026-11-30T21:00Z; no zone means UTC) or Unix seconds",
+    )
+    exp.add_argument(
+        "--until", metavar="TIME", help="keep only posts made before TIME (as --since)"
+    )
+    exp.add_argument(
+        "--lang",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="keep only posts in this language (X's code: en, pt, und, ...); repeat "
+        "or give a comma list for several",
+    )
     return parser
 
 
@@ -232,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
                 partition=args.partition,
                 duration=args.duration,
                 max_posts=args.max_posts,
+                report=args.report,
             )
         if args.command == "export":
             from geotweets_desktop.commands.export import run_export
@@ -245,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
                 all_sessions=args.all_sessions,
                 areas=args.areas,
                 partition=args.partition,
+                since=args.since,
+                until=args.until,
+                langs=args.lang,
             )
         if args.replay and not Path(args.replay).is_file():
             print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)

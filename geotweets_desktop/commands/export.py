@@ -2,19 +2,23 @@
 
 SESSION_OR_DB is either a session id in the app's own store, or the path of
 a session-store file (then its latest session, `--session ID`, or with a
-`.db` output `--all-sessions` to copy the whole store). Any bad
-input is one line on stderr and exit status 2; no traceback.
+`.db` output `--all-sessions` to copy the whole store). `--since`,
+`--until` and `--lang` keep only the posts of a time range and languages
+(the areas, only those located in them), in every format. Any bad input is
+one line on stderr and exit status 2; no traceback.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from geotweets_desktop.core.area.model import Area
-from geotweets_desktop.core.export import ExportError, Privacy, export_session
+from geotweets_desktop.core.export import ExportError, PostFilter, Privacy, export_session
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.paths import store_path
 
@@ -22,6 +26,43 @@ from geotweets_desktop.paths import store_path
 def _fail(message: str) -> int:
     print(f"geotweets export: {message}", file=sys.stderr)
     return 2
+
+
+def time_option(text: str, option: str) -> float:
+    """`--since`/`--until`: ISO 8601 (a time without a zone is UTC) or Unix
+    seconds; ExportError naming the option otherwise."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        if math.isfinite(seconds):
+            return seconds
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ExportError(
+            f"{option}: {text!r} is not a time: give ISO 8601 (2026-11-30T21:00Z, "
+            "2026-11-30) or Unix seconds"
+        ) from None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+def post_filter_options(
+    since: str | None, until: str | None, langs: Sequence[str]
+) -> PostFilter | None:
+    """The filter `--since`, `--until` and `--lang` (repeatable, or comma lists)
+    ask for; None when none is given."""
+    start = time_option(since, "--since") if since is not None else None
+    end = time_option(until, "--until") if until is not None else None
+    if start is not None and end is not None and not start < end:
+        raise ExportError("--until must be later than --since")
+    codes = frozenset(code.strip() for value in langs for code in value.split(","))
+    if "" in codes:
+        raise ExportError("--lang: give language codes (en, pt, ...), separated by commas")
+    if start is None and end is None and not codes:
+        return None
+    return PostFilter(since=start, until=end, langs=codes or None)
 
 
 def _open_store(path: Path) -> SessionStore:
@@ -56,10 +97,14 @@ def run_export(
     all_sessions: bool = False,
     areas: Sequence[Area] = (),
     partition: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    langs: Sequence[str] = (),
 ) -> int:
     privacy = Privacy(coarsen=coarsen, drop_authors=drop_authors)
     as_path = Path(session_or_db)
     try:
+        keep = post_filter_options(since, until, langs)
         if session_or_db.isdigit() and not as_path.exists():
             if session is not None:
                 return _fail("--session is only for a .db file argument")
@@ -82,7 +127,7 @@ def run_export(
                 session_id = sessions[0].id
         try:
             result = export_session(
-                store, session_id, Path(out), privacy, areas, partition=partition
+                store, session_id, Path(out), privacy, areas, partition=partition, keep=keep
             )
         finally:
             store.close()
@@ -93,6 +138,8 @@ def run_export(
     extra = f" ({result.left_out} unlocated posts left out)" if result.left_out else ""
     if result.outside_areas:
         extra += f" ({result.outside_areas} posts outside the areas left out)"
+    if result.filtered_out:
+        extra += f" ({result.filtered_out} posts outside the time range or languages left out)"
     which = "all sessions" if session_id is None else f"session {session_id}"
     print(f"{which}: {result.written} posts -> {result.path}{extra}")
     return 0

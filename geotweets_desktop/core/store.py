@@ -25,15 +25,17 @@ from geotweets_desktop.core.map_point import StoredPoint as StoredPoint
 from geotweets_desktop.core.map_point import point_from_columns, stored_point
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
+from geotweets_desktop.core.saved_views import SavedViews
 from geotweets_desktop.core.wal_checkpointer import Wait, WalCheckpointer
 
 # 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
 # (text payloads) open unchanged and are marked 2.
 # 3: sessions keep the areas they followed; older files gain the column (no areas).
 # 4: posts.time_from_id; older files gain the column (0) when opened.
-# 5: point_blobs, the map's columns of each batch (point_blobs.py); older
+# 5: the views table (saved views, core/saved_views.py); older files gain it, empty.
+# 6: point_blobs, the map's columns of each batch (point_blobs.py); older
 # files gain the table, empty (a session's blobs are built when it reopens).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -65,6 +67,14 @@ CREATE TABLE IF NOT EXISTS posts (
     raw BLOB NOT NULL,              -- the payload as received, LZ4 (raw_codec.py)
     time_from_id INTEGER NOT NULL DEFAULT 0,  -- 1: created_at worked out from the post id
     UNIQUE (session_id, post_id)
+);
+CREATE TABLE IF NOT EXISTS views (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    name TEXT NOT NULL,
+    view TEXT NOT NULL,             -- the view as its JSON file holds it (core/view_state.py)
+    saved_at TEXT NOT NULL,         -- ISO 8601, UTC
+    UNIQUE (session_id, name)
 );
 """
 
@@ -121,6 +131,7 @@ class SessionStore:
         # When the log starts over (see wal_checkpointer.py), its file is cut back.
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait)
+        self.views = SavedViews(self._db)
 
     def _add_missing_columns(self) -> None:
         """Bring a file made by an older version up to this schema."""

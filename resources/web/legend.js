@@ -1,5 +1,6 @@
 /* The legend: a Leaflet control showing the points layer's terms (colour and
- * count of located posts) and a switch per location kind, with the symbol the
+ * count of located posts that pass the filter) and a switch per location
+ * kind (the filter's kind part), with the symbol the
  * map draws for it. Located posts that match no term have a row of their own:
  * "All posts" when the session has no terms (a replay without a filter). It
  * reads the layer and listens to its events; every user-typed string is set
@@ -29,6 +30,7 @@
       this._synthetic = false;
       this._termCountNodes = [];
       this._kindCountNodes = [];
+      this._kindChecks = [];
       this._noTermRow = null;
       this._noTermCount = null;
     },
@@ -92,9 +94,11 @@
       const kinds = el("div", "gt-kinds");
       kinds.appendChild(el("div", "gt-kinds-title", "Located by"));
       const kindCounts = points.kindCounts();
+      const checks = [];
       this._kindCountNodes = points.kinds().map(function (kind, code) {
         const label = el("label", "gt-kind");
         const check = el("input");
+        checks.push(check);
         check.type = "checkbox";
         check.checked = points.kindVisible(code);
         check.addEventListener("change", function () {
@@ -112,6 +116,7 @@
         kinds.appendChild(label);
         return count;
       });
+      this._kindChecks = checks;
       box.appendChild(kinds);
       const beyond = points.beyondMap();
       if (beyond) {
@@ -129,6 +134,11 @@
       });
       this._kindCountNodes.forEach(function (node, k) {
         node.textContent = String(kindCounts[k]);
+      });
+      // The filter can be changed elsewhere too (a chip cleared, a saved view).
+      const points = this._points;
+      this._kindChecks.forEach(function (check, k) {
+        check.checked = points.kindVisible(k);
       });
       if (this._noTermCount) this._noTermCount.textContent = String(this._points.noTermCount());
       this._showNoTermRow();

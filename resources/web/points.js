@@ -15,8 +15,12 @@
  * on one spot are one stack: a pie of their terms' shares (so no term hides
  * another) with a badge counting them; a click on a stack lists its posts.
  *
+ * It draws, counts and hit-tests only the points its filter passes
+ * (filters.js: the brush, terms, kinds, languages, text); zoomed out, it
+ * draws the per-cell counts of what passes, which the filter keeps.
+ *
  * Events: "configure" (new terms or kinds), "countschange" (per-term and
- * per-kind counts moved), "pointsadded" {from, to, keys} (the index range of
+ * per-kind counts moved, or the filter changed), "pointsadded" {from, to, keys} (the index range of
  * the new points and their keys), "redraw" {ms, mode} after
  * every drawing, "pointclick" {index, key} when a click hits a lone point,
  * "stackclick" {keys, latlng} when it hits several on one spot (newest first).
@@ -113,7 +117,10 @@
       L.setOptions(this, options);
       this._terms = []; // [{term, color}]
       this._kinds = []; // [{name, label}]; a point's kind is an index into it
-      this._kindVisible = [];
+      // What is shown: the brush, terms, kinds, languages, text (filters.js).
+      this._filter = new window.GeoTweetsFilters.Filter(this);
+      this._filter.on("change", this._onFilterChange, this);
+      this._scaleFixed = false;
       this._termCounts = [];
       this._noTermCount = 0; // located posts that match none of the terms
       this._kindCounts = [];
@@ -153,9 +160,10 @@
       if (!this._points || this._points.kindCount !== kinds.length) {
         this._points = new Store.PointStore(kinds.length);
         this._kindCounts = kinds.map(function () { return 0; });
-        this._kindVisible = kinds.map(function () { return true; });
       }
       this._kinds = kinds.slice();
+      // A new session: switches and a brush set for the last one would hide its posts.
+      this._filter.clear();
       this.fire("configure");
       this.fire("countschange");
       this.redraw();
@@ -276,18 +284,37 @@
     },
 
     setKindVisible: function (kind, visible) {
-      if (!isCode(kind, this._kinds.length)) return this;
-      this._kindVisible[kind] = visible;
-      this.redraw();
+      if (isCode(kind, this._kinds.length)) this._filter.setKindOn(kind, visible);
       return this;
     },
 
+    /* Playback can ask that colour scales stay as they are, so its frames
+     * compare: the density's levels are fixed counts anyway; a scale drawn
+     * from the counts in view reads this. */
+    setScaleFixed: function (fixed) {
+      this._scaleFixed = !!fixed;
+      this.fire("scalefixed");
+      return this;
+    },
+
+    scaleFixed: function () { return this._scaleFixed === true; },
+
+    /* The page's one filter: the layer draws and counts only what passes. */
+    filter: function () { return this._filter; },
     terms: function () { return this._terms; },
     kinds: function () { return this._kinds; },
-    kindVisible: function (kind) { return this._kindVisible[kind] === true; },
-    termCounts: function () { return this._termCounts; },
-    noTermCount: function () { return this._noTermCount; },
-    kindCounts: function () { return this._kindCounts; },
+    kindVisible: function (kind) { return !this._filter.kindsOff.has(kind); },
+    /* Located posts per term, per kind and with no term, of those the filter
+     * passes (each facet counted as if its own switches were all on). */
+    termCounts: function () {
+      return this._filter.active() ? this._filter.termCounts() : this._termCounts;
+    },
+    noTermCount: function () {
+      return this._filter.active() ? this._filter.noTermCount() : this._noTermCount;
+    },
+    kindCounts: function () {
+      return this._filter.active() ? this._filter.kindCounts() : this._kindCounts;
+    },
     pointCount: function () { return this._points ? this._points.count : 0; },
     /* Posts located nearer a pole than the map reaches: not drawn, not counted above. */
     beyondMap: function () { return this._beyondMap; },
@@ -295,6 +322,11 @@
      * (read-only: only this layer adds points). */
     points: function () { return this._points; },
     keyAt: function (index) { return this._points.key[index]; },
+
+    _onFilterChange: function () {
+      this.redraw();
+      this.fire("countschange");
+    },
 
     // -- drawing -----------------------------------------------------------------
 
@@ -401,24 +433,32 @@
       }
     },
 
-    /* The codes of the kinds switched on. */
-    _shownKinds: function () {
-      const shown = [];
-      for (let k = 0; k < this._kinds.length; k++) if (this._kindVisible[k]) shown.push(k);
-      return shown;
+    /* The filter's mask (1: the point is shown), or null when all are shown. */
+    _shownMask: function () {
+      return this._filter.active() ? this._filter.mask() : null;
     },
 
-    /* Posts of the shown kinds in a cell, for each cell: a function of the cell. */
+    /* Shown posts in a cell, for each cell: a function of the cell. */
     _shownCounter: function () {
+      if (this._filter.active()) {
+        const filtered = this._filter.cellCounts();
+        return function (cell) { return filtered[cell]; };
+      }
       const counts = this._points.kindCounts;
       const stride = this._points.kindCount;
-      const shown = this._shownKinds();
       return function (cell) {
         const base = cell * stride;
         let n = 0;
-        for (let s = 0; s < shown.length; s++) n += counts[base + shown[s]];
+        for (let k = 0; k < stride; k++) n += counts[base + k];
         return n;
       };
+    },
+
+    /* Each cell's dominant term slot among its shown posts: a function of the cell. */
+    _shownDominant: function () {
+      if (this._filter.active()) return this._filter.dominantSlot.bind(this._filter);
+      const dominant = this._points.dominant;
+      return function (cell) { return dominant[cell]; };
     },
 
     _visibleCount: function (f) {
@@ -436,7 +476,7 @@
 
     _drawCircles: function (ctx, f) {
       const pts = this._points;
-      const visible = this._kindVisible;
+      const mask = this._shownMask();
       const kindCount = this._kinds.length;
       const radius = f.zoom >= 6 ? CIRCLE_RADIUS_PX + 1 : CIRCLE_RADIUS_PX;
       const scale = f.scale;
@@ -445,7 +485,7 @@
       const spots = new Map();
       this._eachCell(f, function (cell, shift) {
         for (let i = pts.head[cell]; i !== -1; i = pts.next[i]) {
-          if (!visible[pts.kind[i]]) continue;
+          if (mask !== null && mask[i] === 0) continue;
           const px = pts.xy[2 * i] * scale + shift - f.ox;
           const py = pts.xy[2 * i + 1] * scale - f.oy;
           const spot = (Math.round(px) + 16384) * 65536 + Math.round(py) + 16384;
@@ -538,22 +578,21 @@
       const h = f.height;
       const image = ctx.createImageData(w, h);
       const buf = new Uint32Array(image.data.buffer);
-      // Colour by term id (0..255), and by kind whether it is shown at all.
+      // Colour by term id (0..255).
       const slots = this._palette(255);
       const colorOf = new Uint32Array(256);
       for (let t = 0; t < 256; t++) colorOf[t] = slots[termSlot(t)];
-      const shown = Uint8Array.from(this._kindVisible, Number);
+      const mask = this._shownMask();
       const xy = pts.xy;
       const next = pts.next;
       const head = pts.head;
-      const kinds = pts.kind;
       const terms = pts.term;
       const scale = f.scale;
       const oy = f.oy;
       this._eachCell(f, function (cell, shift) {
         const ox = f.ox - shift;
         for (let i = head[cell]; i !== -1; i = next[i]) {
-          if (shown[kinds[i]] === 0) continue;
+          if (mask !== null && mask[i] === 0) continue;
           const px = (xy[2 * i] * scale - ox) | 0;
           const py = (xy[2 * i + 1] * scale - oy) | 0;
           if (px < 1 || py < 1 || px >= w - 1 || py >= h - 1) continue;
@@ -572,7 +611,6 @@
     /* Zoomed out with many points: each cell's count, in its dominant term's
      * colour, more opaque where there are more posts. */
     _drawDensity: function (ctx, f) {
-      const pts = this._points;
       const w = f.width;
       const h = f.height;
       const cellPx = CELL * f.scale;
@@ -580,14 +618,14 @@
       const image = ctx.createImageData(w, h);
       const buf = new Uint32Array(image.data.buffer);
       const countOf = this._shownCounter();
-      const dominant = pts.dominant;
+      const dominantOf = this._shownDominant();
       const levels = [];
       for (let a = 0; a < 8; a++) levels.push(this._palette(110 + a * 20));
       this._eachCell(f, function (cell, shift) {
         const n = countOf(cell);
         if (n === 0) return;
         const level = Math.min(7, Math.floor(Math.log2(n)));
-        const c = levels[level][dominant[cell]];
+        const c = levels[level][dominantOf(cell)];
         const cx = cell % GRID;
         const cy = (cell - cx) / GRID;
         const x0 = Math.floor(cx * cellPx + shift - f.ox);
@@ -622,7 +660,7 @@
      * pixel at this zoom), `index` included, newest first. */
     stackAt: function (index) {
       const pts = this._points;
-      const visible = this._kindVisible;
+      const mask = this._shownMask();
       const scale = Math.pow(2, this._map.getZoom());
       const cellPx = CELL * scale;
       const x = pts.xy[2 * index] * scale;
@@ -634,7 +672,7 @@
       for (let gy = Math.max(0, cy - reach); gy <= Math.min(GRID - 1, cy + reach); gy++) {
         for (let gx = Math.max(0, cx - reach); gx <= Math.min(GRID - 1, cx + reach); gx++) {
           for (let i = pts.head[gy * GRID + gx]; i !== -1; i = pts.next[i]) {
-            if (!visible[pts.kind[i]]) continue;
+            if (mask !== null && mask[i] === 0) continue;
             if (Math.abs(pts.xy[2 * i] * scale - x) > 1) continue;
             if (Math.abs(pts.xy[2 * i + 1] * scale - y) > 1) continue;
             found.push(i);
@@ -649,7 +687,7 @@
       const pts = this._points;
       if (!pts) return -1;
       const map = this._map;
-      const visible = this._kindVisible;
+      const mask = this._shownMask();
       const radiusPx = this.options.hitRadiusPx;
       const scale = Math.pow(2, map.getZoom());
       const worldWidth = 256 * scale;
@@ -665,7 +703,7 @@
         for (let dx = -reach; dx <= reach; dx++) {
           const x = (((cx + dx) % GRID) + GRID) % GRID;
           for (let i = pts.head[y * GRID + x]; i !== -1; i = pts.next[i]) {
-            if (!visible[pts.kind[i]]) continue;
+            if (mask !== null && mask[i] === 0) continue;
             let ddx = pts.xy[2 * i] * scale - wx;
             if (ddx > worldWidth / 2) ddx -= worldWidth;
             if (ddx < -worldWidth / 2) ddx += worldWidth;

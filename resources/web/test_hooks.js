@@ -11,6 +11,7 @@
     map: null,
     pointsLayer: null,
     areasLayer: null,
+    timeline: null,
     basemap: null,
     basemapDrawnAt: 0,
     // When the last reopened session's points were all drawn (epoch ms; 0: not yet).
@@ -30,6 +31,7 @@
     map.eachLayer(function (layer) {
       if (layer instanceof window.GeoTweetsPoints.PointLayer) hooks.pointsLayer = layer;
       if (layer instanceof window.GeoTweetsAreas.AreaLayer) hooks.areasLayer = layer;
+      if (layer instanceof window.GeoTweetsTimeline.Timeline) hooks.timeline = layer;
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
@@ -74,6 +76,7 @@
     layer.kinds().forEach(function (kind, k) { kindCounts[kind.name] = layer.kindCounts()[k]; });
     return {
       points: layer.pointCount(),
+      shown: layer.filter().passingCount(),
       colors: colors,
       termCounts: termCounts,
       kindCounts: kindCounts,
@@ -170,6 +173,17 @@
     lastDraw: function () {
       return { ms: hooks.pointsLayer.lastRedrawMs, mode: hooks.pointsLayer.drawMode };
     },
+    /* The timeline's bins: {step, start, counts: [all, term 0, ...]}. */
+    timelineBins: function () { return hooks.timeline.bins(); },
+    brush: function () { return hooks.pointsLayer.filter().brush; },
+    /* Container pixel of time t (Unix seconds) half-way up the timeline's
+     * plot, for tests that drag across it. */
+    timelinePixel: function (t) {
+      const chart = hooks.timeline.chart();
+      const box = chart.over.getBoundingClientRect();
+      return [box.left + chart.valToPos(t, "x"), box.top + box.height / 2];
+    },
+    playback: function () { return hooks.timeline.playback; },
     startTrace: function () { trace.on = true; trace.drawn = []; return true; },
     takeTrace: function () { const out = trace.drawn; trace.drawn = []; return out; },
   };

@@ -37,6 +37,23 @@ class Page:
     def stats(self) -> dict[str, Any]:
         return json.loads(self.eval("JSON.stringify(GeoTweets.stats())"))
 
+    def drawn_colours(self, x: float, y: float, reach: int = 14) -> set[str]:
+        """The opaque colours the points layer drew in a square around a container pixel."""
+        script = f"""(function () {{
+          const canvas = document.querySelector('canvas.gt-points');
+          const box = canvas.getBoundingClientRect();
+          const data = canvas.getContext('2d').getImageData(
+            {x} - box.left - {reach}, {y} - box.top - {reach}, {2 * reach}, {2 * reach}).data;
+          const seen = new Set();
+          for (let i = 0; i < data.length; i += 4) {{
+            if (data[i + 3] < 250) continue;
+            seen.add('#' + [data[i], data[i + 1], data[i + 2]]
+              .map(function (v) {{ return v.toString(16).padStart(2, '0'); }}).join(''));
+          }}
+          return JSON.stringify(Array.from(seen));
+        }})()"""
+        return set(json.loads(self.eval(script)))
+
 
 @pytest.fixture
 def make_window(qtbot: Any) -> Iterator[Any]:

@@ -12,8 +12,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
+from geotweets_desktop.core.palette import TERM_COLORS
 from geotweets_desktop.core.store import StoredPoint
-from geotweets_desktop.ui.palette import TERM_COLORS
 
 pytestmark = pytest.mark.gui
 
@@ -33,24 +33,6 @@ def stacked_archive(tmp_path: Path) -> Path:
     ]
     lines.append(v2_line("1900000000000999999", "rain in Lisbon", point=[-9.14, 38.72]))
     return write_lines(tmp_path / "stacked.jsonl", lines)
-
-
-def pixels_around(page: Any, x: float, y: float, reach: int = 14) -> set[str]:
-    """The colours the points layer drew in a square around a container pixel."""
-    script = f"""(function () {{
-      const canvas = document.querySelector('canvas.gt-points');
-      const box = canvas.getBoundingClientRect();
-      const data = canvas.getContext('2d').getImageData(
-        {x} - box.left - {reach}, {y} - box.top - {reach}, {2 * reach}, {2 * reach}).data;
-      const seen = new Set();
-      for (let i = 0; i < data.length; i += 4) {{
-        if (data[i + 3] < 250) continue;
-        seen.add('#' + [data[i], data[i + 1], data[i + 2]]
-          .map(function (v) {{ return v.toString(16).padStart(2, '0'); }}).join(''));
-      }}
-      return JSON.stringify(Array.from(seen));
-    }})()"""
-    return set(json.loads(page.eval(script)))
 
 
 def near(colours: set[str], target: str, tolerance: int = 30) -> bool:
@@ -74,7 +56,7 @@ def test_posts_on_one_place_show_a_count_and_a_click_lists_them_all(
     qtbot.waitUntil(lambda: page.eval("GeoTweets.lastDraw().mode") == "circles", timeout=5_000)
     # The stack's first point (file order): its pixel on screen.
     x, y = json.loads(page.eval("JSON.stringify(GeoTweets.pointPixel(0))"))
-    drawn = pixels_around(page, x, y)
+    drawn = page.drawn_colours(x, y)
     # Both terms show at the spot (a pie of their shares) and so does the count badge.
     assert near(drawn, TERM_COLORS[0]) and near(drawn, TERM_COLORS[1]), drawn
     assert near(drawn, "#191919"), "no count badge"

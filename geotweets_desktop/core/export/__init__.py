@@ -6,7 +6,8 @@ from the suffix of `out` (with `partition="day"`, `out` is a folder of
 GeoParquet files), writes to a temporary file or folder beside it and renames
 it into place, so a failed export never leaves half a file under the real
 name. With areas, only the posts located inside one of them are written
-(`core/area/inside.py`).
+(`core/area/inside.py`); with a `PostFilter` (`post_filter.py`: a time
+range, languages, what the map's filters keep), only the posts it keeps.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from geotweets_desktop.core.export.csv_file import write_csv
 from geotweets_desktop.core.export.database import (
     DatabaseExportError,
     copy_sessions,
-    keep_only_inside,
+    keep_only,
 )
 from geotweets_desktop.core.export.geojson import write_geojson
+from geotweets_desktop.core.export.post_filter import PostFilter
 from geotweets_desktop.core.export.privacy import COARSEN_STEPS, Privacy
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore
@@ -40,6 +42,7 @@ __all__ = [
     "PARTITIONS",
     "ExportError",
     "ExportResult",
+    "PostFilter",
     "Privacy",
     "Progress",
     "check_partition_folder",
@@ -62,6 +65,7 @@ class ExportResult:
     written: int  # features, rows or posts copied
     left_out: int  # unlocated posts a GeoJSON file cannot show
     outside_areas: int = 0  # posts not in any of the areas asked for (or unlocated)
+    filtered_out: int = 0  # posts the PostFilter did not keep
 
 
 def export_session(
@@ -73,9 +77,12 @@ def export_session(
     *,
     partition: str | None = None,
     progress: Progress | None = None,
+    keep: PostFilter | None = None,
 ) -> ExportResult:
     """Write session `session_id` of `store` to `out`; None copies every session
-    (only for `.db`). Raises ExportError for a bad request, OSError for disk faults."""
+    (only for `.db`). Only posts inside one of `areas` (if any) that `keep`
+    keeps (if given) are written. Raises ExportError for a bad request, OSError
+    for disk faults."""
     privacy = privacy or Privacy()
     suffix = out.suffix.lower()
     if partition is not None:
@@ -94,14 +101,14 @@ def export_session(
     out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(f".{out.name}.part")
     _remove(part)
-    outside = 0
+    outside = filtered_out = 0
     try:
         if suffix == ".db" and partition is None:
             try:
                 written, _sessions = copy_sessions(store.path, part, session_id, privacy)
-                if areas:
-                    outside = keep_only_inside(part, list(areas))
-                    written -= outside
+                if areas or keep is not None:
+                    outside, filtered_out = keep_only(part, list(areas), keep)
+                    written -= outside + filtered_out
             except DatabaseExportError as exc:
                 raise ExportError(str(exc)) from None
             left_out = 0
@@ -111,7 +118,7 @@ def export_session(
             by_time = partition is not None or suffix == ".parquet"
             chunks = store.iter_posts(session_id, by_time=by_time, raw=False)
             posts: Iterable[Post] = _counted(chunks, progress)
-            counted = _Outside(posts, list(areas)) if areas else None
+            counted = _Kept(posts, list(areas), keep) if areas or keep is not None else None
             if counted is not None:
                 posts = counted
             if partition is not None:
@@ -125,27 +132,34 @@ def export_session(
                     out.rmdir()  # empty, as _check_folder made sure
             else:
                 written, left_out = _write_file_format(suffix, posts, part, privacy)
-            outside = counted.outside if counted is not None else 0
+            if counted is not None:
+                outside, filtered_out = counted.outside, counted.filtered_out
         os.replace(part, out)
     finally:
         _remove(part)
-    return ExportResult(out, written, left_out, outside)
+    return ExportResult(out, written, left_out, outside, filtered_out)
 
 
-class _Outside:
-    """The posts inside the areas, counting those left out."""
+class _Kept:
+    """The posts inside the areas (if any) that the filter keeps (if any),
+    counting those left out."""
 
-    def __init__(self, posts: Iterable[Post], areas: list[Area]) -> None:
+    def __init__(self, posts: Iterable[Post], areas: list[Area], keep: PostFilter | None) -> None:
         self._posts = posts
         self._areas = areas
+        self._keep = keep
         self.outside = 0
+        self.filtered_out = 0
 
     def __iter__(self) -> Iterator[Post]:
+        areas, keep = self._areas, self._keep
         for post in self._posts:
-            if post_inside(post, self._areas):
-                yield post
-            else:
+            if areas and not post_inside(post, areas):
                 self.outside += 1
+            elif keep is not None and not keep.keeps(post):
+                self.filtered_out += 1
+            else:
+                yield post
 
 
 def check_partition_folder(out: Path, partition: str) -> None:

@@ -1,8 +1,8 @@
 """Copy sessions into a new session-store file that `SessionStore` opens like any other.
 
 The new file is created with the store's own schema, the source is ATTACHed,
-and the rows are copied with INSERT ... SELECT (one session, or all of them),
-keeping session ids and post keys. Privacy options then rewrite the copy:
+and the rows are copied with INSERT ... SELECT (one session, or all of them, with
+their saved views), keeping session ids and post keys. Privacy options then rewrite the copy:
 points snapped to the grid (`privacy.py`), author names and handles emptied,
 and the raw payload emptied too, since it holds both. A VACUUM afterwards
 rewrites the file, so nothing removed survives in free pages, and the copy
@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.export.post_filter import PostFilter
 from geotweets_desktop.core.export.privacy import Privacy, snap
 from geotweets_desktop.core.store import SCHEMA_VERSION, SessionStore
 
@@ -46,6 +47,7 @@ def copy_sessions(
         sessions = db.execute(f"INSERT INTO sessions SELECT * FROM src.sessions {where}", args)
         posts = db.execute(f"INSERT INTO posts SELECT * FROM src.posts {post_where}", args)
         copied = (posts.rowcount, sessions.rowcount)
+        db.execute(f"INSERT INTO views SELECT * FROM src.views {post_where}", args)
         _apply_privacy(db, privacy)
         db.execute("COMMIT")
         db.execute("DETACH DATABASE src")
@@ -56,22 +58,30 @@ def copy_sessions(
         db.close()
 
 
-def keep_only_inside(path: Path, areas: list[Area]) -> int:
-    """Delete the posts of the copy at `path` that lie in none of `areas`
-    (unlocated ones too); return how many went. The copy is vacuumed again."""
+def keep_only(path: Path, areas: list[Area], keep: PostFilter | None) -> tuple[int, int]:
+    """Delete the posts of the copy at `path` that lie in none of `areas` (if
+    any; unlocated ones too), then those `keep` (if given) does not keep.
+    Return how many went each way. The copy is vacuumed again."""
     db = sqlite3.connect(path, isolation_level=None)
     try:
-        db.create_function(
-            "gt_inside",
-            2,
-            lambda lon, lat: any(area.contains(lon, lat) for area in areas),
-            deterministic=True,
-        )
-        removed = db.execute(
-            "DELETE FROM posts WHERE lon IS NULL OR NOT gt_inside(lon, lat)"
-        ).rowcount
+        outside = filtered_out = 0
+        if areas:
+            db.create_function(
+                "gt_inside",
+                2,
+                lambda lon, lat: any(area.contains(lon, lat) for area in areas),
+                deterministic=True,
+            )
+            outside = db.execute(
+                "DELETE FROM posts WHERE lon IS NULL OR NOT gt_inside(lon, lat)"
+            ).rowcount
+        if keep is not None:
+            db.create_function("gt_keeps", 5, keep.keeps_row, deterministic=True)
+            filtered_out = db.execute(
+                "DELETE FROM posts WHERE NOT gt_keeps(created_at, lang, terms, kind, text)"
+            ).rowcount
         db.execute("VACUUM")
-        return removed
+        return outside, filtered_out
     finally:
         db.close()
 

@@ -33,16 +33,22 @@ def map_page_html() -> bytes:
     root = fmap.get_root()
     assert isinstance(root, Figure)  # a map's root is the page (typed only as an Element)
     # In the body, so they come after Leaflet's (header) and before folium's map script.
+    root.html.add_child(CssLink("vendor/uplot/uPlot.min.css"), name="uplot_css")
     root.html.add_child(CssLink("static/map.css"), name="geotweets_css")
     for name, url in (
         ("qwebchannel", "qwebchannel.js"),
         ("topojson", "vendor/topojson-client/topojson-client.min.js"),
+        ("uplot", "vendor/uplot/uPlot.iife.min.js"),
         ("basemap", "static/basemap.js"),
         ("dom", "static/dom.js"),
         ("point_store", "static/point_store.js"),
+        ("filters", "static/filters.js"),
         ("points", "static/points.js"),
         ("point_loader", "static/point_loader.js"),
         ("legend", "static/legend.js"),
+        ("time_bins", "static/time_bins.js"),
+        ("playback", "static/playback.js"),
+        ("timeline", "static/timeline.js"),
         ("popup", "static/popup.js"),
         ("stack", "static/stack.js"),
         ("areas", "static/areas.js"),

@@ -39,6 +39,7 @@ PAGE_URL = "geotweets://app/map.html"
 VENDOR_DIRS = {
     "leaflet": Path("node_modules/leaflet/dist"),
     "topojson-client": Path("node_modules/topojson-client/dist"),
+    "uplot": Path("node_modules/uplot/dist"),
     "world-atlas": Path("node_modules/world-atlas"),
 }
 _MIME_OVERRIDES = {".js": "text/javascript", ".json": "application/json", ".css": "text/css"}
