@@ -274,6 +274,10 @@ class SessionController(QObject):
         self._halt()
         self._beat.stop()
         self._next_flush.stop()
+        self._replay = None
+        # The page may still ask for parts of a reopened session: not from a
+        # store about to close.
+        self.bridge.withdraw_point_parts()
         for runner in self._lingering:
             if not runner.thread.wait(SHUTDOWN_WAIT_MS):
                 log.error("stream %d still has not stopped; closing without it", runner.token)

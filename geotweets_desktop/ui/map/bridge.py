@@ -133,7 +133,7 @@ class MapBridge(QObject):
         """Binary parts for the page to fetch, `sizes[n]` points in part n,
         read by `read_part(n)` when asked (see point_feed.py). Withdrawn at
         the next clear or offer."""
-        self._withdraw_feed()
+        self.withdraw_point_parts()
         self._feed = point_feed.offer(len(sizes), read_part)
         message = to_json({"url": f"points/{self._feed}/", "parts": list(sizes)})
         self._send_points(self.pointPartsOffered, message)
@@ -144,14 +144,15 @@ class MapBridge(QObject):
         else:
             self._held_points.append((signal, message))
 
-    def _withdraw_feed(self) -> None:
+    def withdraw_point_parts(self) -> None:
+        """Serve no more of the parts offered (the page is told by a 404)."""
         if self._feed is not None:
             point_feed.withdraw(self._feed)
             self._feed = None
 
     def clear_points(self) -> None:
         self._held_points = []
-        self._withdraw_feed()
+        self.withdraw_point_parts()
         if self.is_ready:
             self.pointsCleared.emit()
 
