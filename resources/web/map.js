@@ -2,13 +2,13 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown, postsListed, areasShown); pointPartsOffered names binary parts
- * of a reopened session's points, which the page fetches (point_loader.js).
- * The page answers through slots:
+ * postShown, postsListed, areasShown, viewApplied); pointPartsOffered names
+ * binary parts of a reopened session's points, which the page fetches
+ * (point_loader.js). The page answers through slots:
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
- * edits the areas.
+ * edits the areas, reportView with what it shows (view_state.js).
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -134,6 +134,15 @@
       });
       areas.on("areadeleted", function (event) {
         bridge.deleteArea(event.index);
+      });
+      const viewState = new window.GeoTweetsViewState.ViewState(
+        map,
+        points,
+        function (json) { bridge.reportView(json); },
+        function () {} // the text filter's search (lists.js) is not on this page yet
+      );
+      bridge.viewApplied.connect(function (json) {
+        viewState.apply(JSON.parse(json));
       });
       bridge.reportReady();
     }).catch(function (error) {

@@ -2,10 +2,11 @@
 
 Python -> page: one method per message (`configure`, `add_points`,
 `offer_point_parts`, `clear_points`, `show_post`, `list_posts`,
-`show_areas`). Each emits the signal the page listens to, carrying JSON
-text (never JavaScript source). Messages sent before the page is ready are
-held: the latest configuration, the latest areas and the points since the
-last clear are delivered, in that order, when it says it is.
+`show_areas`, `apply_view`). Each emits the signal the page listens to,
+carrying JSON text (never JavaScript source). Messages sent before the page
+is ready are held: the latest configuration, the latest areas, the points
+since the last clear and the latest view are delivered, in that order, when
+it says it is.
 
 Points come as columns (core/point_batch.py): JSON for live batches, and
 for a reopened session binary parts the page fetches (`offer_point_parts`,
@@ -15,7 +16,9 @@ Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
 list), `postLinkRequested`, and the user's edits of the areas,
 `areaDrawn`, `areaChanged`, `areaDeleted` (an area as JSON text, checked
-by whoever listens).
+by whoever listens). The page reports what it shows (`reportView`, debounced:
+centre, zoom, mode, filters, bounds); the last good report is `view_state`,
+and `viewReported` says it changed.
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -39,6 +42,7 @@ from geotweets_desktop.core.palette import term_colors
 from geotweets_desktop.core.point_batch import point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
+from geotweets_desktop.core.view_state import ViewState, ViewStateError, state_from_json
 from geotweets_desktop.ui.map import point_feed
 
 log = logging.getLogger(__name__)
@@ -70,6 +74,7 @@ class MapBridge(QObject):
     postShown = Signal(str)
     postsListed = Signal(str)
     areasShown = Signal(str)
+    viewApplied = Signal(str)
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
@@ -79,6 +84,7 @@ class MapBridge(QObject):
     areaDrawn = Signal(str)
     areaChanged = Signal(int, str)
     areaDeleted = Signal(int)
+    viewReported = Signal()
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +97,9 @@ class MapBridge(QObject):
         self._areas: list[Area] = []
         self._held_areas: str | None = None
         self.hide_outside = False
+        self._held_view: str | None = None
+        # What the page last said it shows; None until it has said.
+        self.view_state: ViewState | None = None
         # The page learns the tile server and the tables even before a session.
         self.configure([], synthetic=False, source_label="")
 
@@ -205,6 +214,15 @@ class MapBridge(QObject):
         else:
             self._held_areas = message
 
+    def apply_view(self, state: ViewState) -> None:
+        """Show a saved view: centre, zoom, mode and filters (the page finds
+        the terms, kinds and languages it names by name)."""
+        message = to_json(state.to_json())
+        if self.is_ready:
+            self.viewApplied.emit(message)
+        else:
+            self._held_view = message
+
     def set_hide_outside(self, hide: bool) -> None:
         """Leave out of later `add_points` the points outside every area."""
         self.hide_outside = hide
@@ -226,6 +244,9 @@ class MapBridge(QObject):
         held, self._held_points = self._held_points, []
         for signal, message in held:
             signal.emit(message)
+        if self._held_view is not None:
+            self.viewApplied.emit(self._held_view)
+            self._held_view = None
         self.ready.emit()
 
     @Slot(float)
@@ -245,6 +266,17 @@ class MapBridge(QObject):
             log.warning("the page asked for posts with a malformed list of keys")
             return
         self.postsRequested.emit([int(k) for k in keys[:MAX_LISTED]])
+
+    @Slot(str)
+    def reportView(self, state_json: str) -> None:
+        """What the page shows now (view_state.js); a malformed report is ignored."""
+        try:
+            state = state_from_json(json.loads(state_json))
+        except (ValueError, ViewStateError) as exc:
+            log.warning("the page reported a malformed view: %s", exc)
+            return
+        self.view_state = state
+        self.viewReported.emit()
 
     @Slot(float)
     def openPost(self, key: float) -> None:

@@ -55,6 +55,7 @@ def map_page_html() -> bytes:
         ("popup", "static/popup.js"),
         ("stack", "static/stack.js"),
         ("areas", "static/areas.js"),
+        ("view_state", "static/view_state.js"),
         ("geotweets", "static/map.js"),
         ("test_hooks", "static/test_hooks.js"),
     ):
