@@ -1,6 +1,6 @@
 """Benchmark: replaying a big archive in the window, as fast as possible, keeps it responsive.
 
-Makes a made-up v2 archive (the same generator as bench/ingest.py), opens the
+Makes a made-up v2 archive (the same generator as bench/ingest.py, bench/archives.py), opens the
 real main window offscreen and replays the archive "as fast as possible"
 twice into the same window: the old way (`ReplaySource` reading on the
 window's worker thread) and through File → Open archive's code path today
@@ -54,8 +54,8 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
+    from bench.archives import make_archive
     from bench.common import Driver, process_tree_rss_mb
-    from bench.ingest import make_archive
     from geotweets_desktop.core.gazetteer import gazetteer
     from geotweets_desktop.sources.replay import ReplaySource
 

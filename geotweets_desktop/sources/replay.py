@@ -23,18 +23,14 @@ Terms: a post is kept when its text matches at least one term as X would
 (`core.term_match`), and its `terms` are the ones it matches; with no terms
 every post passes. Areas: a post is kept only when it lies in one of them
 (`core.area.inside`). Progress goes to `sink.status` a few times a second; the
-<<<<<<< HEAD
-last status is a summary (posts read, matched, located by kind, bad lines).
+last status is a summary (posts read, matched, located by kind, bad lines,
+notices by kind, and where reading stopped if it stopped early). A file
+holding nothing this app reads ends with an error status instead.
 
 Time: `clock` says what time it is and `wait(condition, timeout)` (the shape
 of `threading.Condition.wait`, `timeout` in clock seconds, None for "until
 notified") is how the source waits; tests pass a virtual clock's pair, so
 pacing is checked exactly and a busy machine cannot make it late.
-=======
-last status is a summary (posts read, matched, located by kind, bad lines,
-notices by kind, and where reading stopped if it stopped early). A file
-holding nothing this app reads ends with an error status instead.
->>>>>>> main
 """
 
 from __future__ import annotations
