@@ -102,7 +102,7 @@ def main() -> int:
     if args.hammer:
         return hammer(Path(args.hammer))
     sys.path.insert(0, str(ROOT))
-    from bench.ingest import make_archive
+    from bench.archives import make_archive
     from geotweets_desktop import startup
     from geotweets_desktop.core.archive import ArchiveReader
     from geotweets_desktop.core.gazetteer import gazetteer, locate_profile

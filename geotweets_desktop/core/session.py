@@ -270,6 +270,9 @@ class SessionEngine:
         def failed(error: Exception) -> None:
             self.writing -= posts
             self._write_error = f"posts could not be stored: {error}"
+            log.error(
+                "%d posts of session %d could not be stored: %s", posts, self.session_id, error
+            )
 
         self.writing += posts
         writer.submit(job, done, failed)

@@ -49,12 +49,12 @@ class SourceWorker(QObject):
 
     # The Sink interface, called on the worker thread.
     def posts(self, posts: list[Post]) -> None:
-        self._put(self._buffer, posts)
+        self._put(posts, rows=False)
 
     def rows(self, rows: list[tuple[Any, ...]]) -> None:
-        self._put(self._rows, rows)
+        self._put(rows, rows=True)
 
-    def _put(self, buffer: list[Any], items: list[Any]) -> None:
+    def _put(self, items: list[Any], *, rows: bool) -> None:
         with self._changed:
             # Back-pressure: a source faster than the window (an archive at full
             # speed) waits here, instead of piling up posts the GUI thread would
@@ -62,7 +62,8 @@ class SourceWorker(QObject):
             while len(self._buffer) + len(self._rows) >= MAX_BUFFERED and not self._closed:
                 self._changed.wait(0.1)
             was_empty = not self._buffer and not self._rows
-            buffer.extend(items)
+            # The buffer as it is now: `take` hands the old one over meanwhile.
+            (self._rows if rows else self._buffer).extend(items)
         if was_empty:
             self.postsAvailable.emit(self.token)
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from geotweets_desktop.commands import bulk_replay
+from geotweets_desktop.sources.replay import BATCH_SIZE, ReplaySource
 from geotweets_desktop.ui.controller import MAX_WRITING
 from geotweets_desktop.ui.dialogs.export import ExportDialog
 from geotweets_desktop.ui.worker import MAX_BUFFERED
@@ -78,12 +79,14 @@ def test_a_paced_replay_can_be_paused_and_resumed(
     qtbot.waitUntil(lambda: page.stats()["points"] == 30, timeout=20_000)
 
 
+@pytest.mark.parametrize("reader", ["processes", "one thread"])
 def test_a_replay_faster_than_the_window_holds_only_a_few_batches_in_memory(
-    qtbot: Any, window: Any, page: Any, tmp_path: Path
+    qtbot: Any, window: Any, page: Any, tmp_path: Path, reader: str
 ) -> None:
     """The reader outruns the store and the map; the posts it has read and
     the window has not stored yet must stay a bounded pile, not grow with the
-    file (a million-post replay once held gigabytes this way)."""
+    file (a million-post replay once held gigabytes this way), and none may
+    be lost while the reader waits for room."""
     total = 30_000
     lines = [
         v2_line(f"19{i:017d}", f"rain {i}", point=[-9.14 + (i % 100) * 0.01, 38.72])
@@ -95,14 +98,17 @@ def test_a_replay_faster_than_the_window_holds_only_a_few_batches_in_memory(
     sampler.timeout.connect(lambda: backlog.append(window.controller.backlog))
     sampler.start(2)
     with qtbot.waitSignal(window.controller.sourceFinished, timeout=60_000):
-        window.start_replay(archive, [], None)
+        if reader == "processes":  # File → Open archive, as fast as possible
+            window.start_replay(archive, [], None)
+        else:  # as a paced replay is read
+            window.controller.start(ReplaySource(archive, speed=None))
     sampler.stop()
     assert window.store.session(window.controller.session_id).received == total
     qtbot.waitUntil(lambda: page.stats()["points"] == total, timeout=10_000)
-    # The reader processes send rows a batch at a time; a batch (and less than
-    # the worker's bound before it) waits in the worker, here, and in each
-    # batch with the store writer.
-    bound = (2 + MAX_WRITING) * (MAX_BUFFERED + bulk_replay.BATCH)
+    # A batch of the source's (and less than the worker's bound before it)
+    # waits in the worker, here, and in each batch with the store writer.
+    batch = bulk_replay.BATCH if reader == "processes" else BATCH_SIZE
+    bound = (2 + MAX_WRITING) * (MAX_BUFFERED + batch)
     assert len(backlog) > 100 and max(backlog) <= bound, max(backlog)
 
 
