@@ -144,7 +144,7 @@ def _figures(db: sqlite3.Connection, session: SessionInfo) -> SessionFigures:
         "SELECT min(t), max(t), count(*) - count(t) FROM report"
     ).fetchone()
     # Per second while the span may need bins under a minute, else per minute.
-    unit = 1 if first is None or bin_step(last - first) < 60 else 60
+    unit = 1 if first is None or bin_step(first, last) < 60 else 60
     by_time = db.execute(
         "SELECT t / ?, terms, count(*), sum(located) FROM report GROUP BY 1, 2", (unit,)
     ).fetchall()
