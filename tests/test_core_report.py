@@ -107,6 +107,7 @@ def test_figures_match_the_store(store: SessionStore) -> None:
         store, "SELECT count(*), count(lon) FROM posts WHERE session_id = ?", session
     )
     assert (figures.received, figures.located) == (received, located) == (7, 5)
+    assert (figures.session.received, figures.session.located) == (7, 5)
     per_term = dict(
         (
             (term, (n, m))

@@ -19,7 +19,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,7 +124,7 @@ def session_figures(store_path: Path, session_id: int) -> SessionFigures:
     (the window counts in the background while it goes on storing)."""
     store = SessionStore(store_path)
     try:
-        session = store.session(session_id)
+        session = store.session(session_id, counted=False)  # counted below
     finally:
         store.close()
     if session is None:
@@ -184,10 +184,12 @@ def _figures(db: sqlite3.Connection, session: SessionInfo) -> SessionFigures:
     hashtags = Counter[str]()
     for (text,) in db.execute("SELECT tagged FROM report WHERE tagged IS NOT NULL"):
         hashtags.update(tag.lower() for tag in _HASHTAG.findall(text))
+    total = sum(row[2] for row in by_time)
+    total_located = sum(row[3] for row in by_time)
     return SessionFigures(
-        session=session,
-        received=sum(row[2] for row in by_time),
-        located=sum(row[3] for row in by_time),
+        session=replace(session, received=total, located=total_located),
+        received=total,
+        located=total_located,
         terms=tuple(terms),
         by_term=tuple(by_term),
         kinds={kind: kinds[kind] for kind in LOCATION_KINDS},
