@@ -10,6 +10,7 @@ shown as plain text only.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -176,13 +177,13 @@ class SummaryCard(QFrame):
         self.save_button.setEnabled(True)
         # Once the new labels are shown (Qt shows a visible widget's new
         # children on the next turn of the event loop) they have a size.
-        QTimer.singleShot(0, self._place)
+        QTimer.singleShot(0, self, self._place)  # not after the card is gone
 
     def _count_failed(self, task: BackgroundTask, error: Exception) -> None:
         if task is not self._task:
             return
         self._task = None
-        if not isinstance(error, OSError | KeyError):
+        if not isinstance(error, OSError | KeyError | sqlite3.Error):
             raise error  # a bug, not a file the user can do something about
         self._fill_body([_text(f"The session's figures could not be read: {error}", self._body)])
 

@@ -1,6 +1,6 @@
 """What a session caught, in figures: the summary card and the report file show them.
 
-`session_figures(store, session_id)` walks the session's posts once, copying
+`session_figures(store_path, session_id)` walks the session's posts once, copying
 the few columns the figures need (no payloads, no text but for posts with a
 `#`) into a temporary table; each figure (terms, the peak minute, places,
 hashtags, languages, the timeline, the map's cells) is then one query on
