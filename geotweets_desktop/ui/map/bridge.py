@@ -1,11 +1,16 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`clear_points`, `show_post`, `list_posts`, `show_areas`, `apply_view`).
-Each emits the signal the page listens to, carrying JSON text (never
-JavaScript source). Messages sent before the page is ready are held: the
-latest configuration, the latest areas, the points since the last clear and
-the latest view are delivered, in that order, when it says it is.
+`offer_point_parts`, `clear_points`, `show_post`, `list_posts`,
+`show_areas`, `apply_view`). Each emits the signal the page listens to,
+carrying JSON text (never JavaScript source). Messages sent before the page
+is ready are held: the latest configuration, the latest areas, the points
+since the last clear and the latest view are delivered, in that order, when
+it says it is.
+
+Points come as columns (core/point_batch.py): JSON for live batches, and
+for a reopened session binary parts the page fetches (`offer_point_parts`,
+point_feed.py).
 
 Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
@@ -30,7 +35,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.palette import term_colors
@@ -38,6 +43,7 @@ from geotweets_desktop.core.point_batch import point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
 from geotweets_desktop.core.view_state import ViewState, ViewStateError, state_from_json
+from geotweets_desktop.ui.map import point_feed
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +69,7 @@ class MapBridge(QObject):
     # The wire to the page (JSON text). Python code calls the methods below.
     configured = Signal(str)
     pointsAdded = Signal(str)
+    pointPartsOffered = Signal(str)  # {url, parts: [points in each part]}
     pointsCleared = Signal()
     postShown = Signal(str)
     postsListed = Signal(str)
@@ -85,7 +92,8 @@ class MapBridge(QObject):
         self.is_ready = False
         self._term_index: dict[str, int] = {}
         self._held_configuration: str | None = None
-        self._held_points: list[str] = []
+        self._held_points: list[tuple[SignalInstance, str]] = []  # (signal, message), in order
+        self._feed: str | None = None
         self._areas: list[Area] = []
         self._held_areas: str | None = None
         self.hide_outside = False
@@ -128,14 +136,32 @@ class MapBridge(QObject):
             known = [p for p in known if self._inside(p.lon, p.lat)]
         if not known:
             return
-        message = to_json(point_columns(known, self._term_index, KIND_CODES))
+        self._send_points(self.pointsAdded, to_json(point_columns(known)))
+
+    def offer_point_parts(self, sizes: Sequence[int], read_part: point_feed.PartReader) -> None:
+        """Binary parts for the page to fetch, `sizes[n]` points in part n,
+        read by `read_part(n)` when asked (see point_feed.py). Withdrawn at
+        the next clear or offer."""
+        self.withdraw_point_parts()
+        self._feed = point_feed.offer(len(sizes), read_part)
+        message = to_json({"url": f"points/{self._feed}/", "parts": list(sizes)})
+        self._send_points(self.pointPartsOffered, message)
+
+    def _send_points(self, signal: SignalInstance, message: str) -> None:
         if self.is_ready:
-            self.pointsAdded.emit(message)
+            signal.emit(message)
         else:
-            self._held_points.append(message)
+            self._held_points.append((signal, message))
+
+    def withdraw_point_parts(self) -> None:
+        """Serve no more of the parts offered (the page is told by a 404)."""
+        if self._feed is not None:
+            point_feed.withdraw(self._feed)
+            self._feed = None
 
     def clear_points(self) -> None:
         self._held_points = []
+        self.withdraw_point_parts()
         if self.is_ready:
             self.pointsCleared.emit()
 
@@ -216,8 +242,8 @@ class MapBridge(QObject):
             self.areasShown.emit(self._held_areas)
             self._held_areas = None
         held, self._held_points = self._held_points, []
-        for message in held:
-            self.pointsAdded.emit(message)
+        for signal, message in held:
+            signal.emit(message)
         if self._held_view is not None:
             self.viewApplied.emit(self._held_view)
             self._held_view = None
