@@ -76,7 +76,10 @@
       this.filterVersion = 0; // the filter's version `counts` follows
       this.version = 0; // moves whenever `counts` does
       this.generation = 0; // moves when the points are cleared or replaced
-      this.level = null; // {shift, key, scale, fixed, bounds, colors, canvas, squares}
+      // By shift, the squares last made: {shift, key, scale, fixed, bounds,
+      // colors, canvas, squares}; zooming back and forth reuses them.
+      this.levels = new Map();
+      this.level = null; // the one drawn last
     }
 
     setMode(mode) {
@@ -154,12 +157,12 @@
 
     /* The squares of 2^shift cells a side, their classes and their raster. */
     _levelFor(shift) {
-      const held = this.level;
+      const held = this.levels.get(shift);
       const counter = this._counter();
       // Playback can ask for fixed colour scales, so its frames compare.
       const fixed = this.layer.scaleFixed();
-      const same = held && held.shift === shift && held.scale === this.scale;
-      if (same && held.key === counter.key && held.fixed === fixed) return held;
+      const same = held !== undefined && held.scale === this.scale;
+      if (same && held.key === counter.key && held.fixed === fixed) return (this.level = held);
       const pts = this.layer.points();
       const grid = this.grid;
       const side = grid >> shift;
@@ -185,7 +188,7 @@
             : quantileBounds(values);
       const colors = classColors(bounds.length);
       const pixels = colors.map((color) => abgr(color, ALPHA));
-      const canvas = held && held.canvas.width === side ? held.canvas : document.createElement("canvas");
+      const canvas = held ? held.canvas : document.createElement("canvas");
       canvas.width = side;
       canvas.height = side;
       const ctx = canvas.getContext("2d");
@@ -200,6 +203,7 @@
       this.level = {
         shift, key: counter.key, scale: this.scale, fixed, bounds, colors, canvas, squares: used.length,
       };
+      this.levels.set(shift, this.level);
       return this.level;
     }
 
