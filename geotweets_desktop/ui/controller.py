@@ -79,6 +79,7 @@ class SessionController(QObject):
         self._beat.setInterval(FLUSH_INTERVAL_MS)
         self._beat.timeout.connect(self._flush_soon)
         self._beat.start()
+        self._store_closing = False  # set by shutdown: the page's requests go unanswered
         bridge.postRequested.connect(self._show_post)
         bridge.postsRequested.connect(self._list_posts)
         bridge.postLinkRequested.connect(self._open_post)
@@ -275,9 +276,10 @@ class SessionController(QObject):
         self._beat.stop()
         self._next_flush.stop()
         self._replay = None
-        # The page may still ask for parts of a reopened session: not from a
-        # store about to close.
+        # The page may still ask for parts of a reopened session, or for posts
+        # (a list's rows, a popup): not from a store about to close.
         self.bridge.withdraw_point_parts()
+        self._store_closing = True
         for runner in self._lingering:
             if not runner.thread.wait(SHUTDOWN_WAIT_MS):
                 log.error("stream %d still has not stopped; closing without it", runner.token)
@@ -361,10 +363,14 @@ class SessionController(QObject):
         self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)
 
     def _list_posts(self, keys: list[int]) -> None:
+        if self._store_closing:
+            return
         found = [(key, post) for key in keys if (post := self.store.post(key)) is not None]
         self.bridge.list_posts(keys, found)
 
     def _show_post(self, key: int) -> None:
+        if self._store_closing:
+            return
         post = self.store.post(key)
         if post is not None:
             self.bridge.show_post(key, post)
