@@ -85,6 +85,13 @@ def make_session_store(
             rows,
         )
     db.close()
+    # The map's columns, as the store's own writers would have kept them.
+    store = SessionStore(path)
+    session = store.session(session_id)
+    assert session is not None
+    for _ in store.build_point_blobs(session, 50_000):
+        pass
+    store.close()
     return session_id
 
 

@@ -2,11 +2,13 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown, postsListed, areasShown). The page answers through slots:
+ * postShown, postsListed, areasShown, viewApplied); pointPartsOffered names
+ * binary parts of a reopened session's points, which the page fetches
+ * (point_loader.js). The page answers through slots:
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
- * edits the areas.
+ * edits the areas, reportView with what it shows (view_state.js).
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -58,6 +60,8 @@
   function attach(map) {
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
+    const loader = new window.GeoTweetsPointLoader.PointLoader(points);
+    new window.GeoTweetsPointLoader.LoadProgress(points).addTo(map);
     new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
     const areas = new window.GeoTweetsAreas.AreaLayer().addTo(map);
@@ -92,8 +96,12 @@
       bridge.pointsAdded.connect(function (json) {
         points.addPoints(JSON.parse(json));
       });
+      bridge.pointPartsOffered.connect(function (json) {
+        loader.load(JSON.parse(json));
+      });
       bridge.pointsCleared.connect(function () {
         map.closePopup();
+        loader.cancel();
         points.clearPoints();
       });
       bridge.postShown.connect(function (json) {
@@ -126,6 +134,15 @@
       });
       areas.on("areadeleted", function (event) {
         bridge.deleteArea(event.index);
+      });
+      const viewState = new window.GeoTweetsViewState.ViewState(
+        map,
+        points,
+        function (json) { bridge.reportView(json); },
+        function () {} // the text filter's search (lists.js) is not on this page yet
+      );
+      bridge.viewApplied.connect(function (json) {
+        viewState.apply(JSON.parse(json));
       });
       bridge.reportReady();
     }).catch(function (error) {

@@ -14,6 +14,8 @@
     timeline: null,
     basemap: null,
     basemapDrawnAt: 0,
+    // When the last reopened session's points were all drawn (epoch ms; 0: not yet).
+    loadedDrawnAt: 0,
   };
 
   /* Latency tracing for benchmarks: when on, each point's key and the time
@@ -33,6 +35,14 @@
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
+    });
+    hooks.pointsLayer.on("loadprogress", function () {
+      hooks.loadedDrawnAt = 0;
+    });
+    hooks.pointsLayer.on("loaded", function () {
+      hooks.pointsLayer.once("redraw", function () {
+        hooks.loadedDrawnAt = now();
+      });
     });
     hooks.pointsLayer.on("redraw", function () {
       if (!trace.pending.length) return;
@@ -76,6 +86,7 @@
       lastRedrawMs: layer.lastRedrawMs,
       basemapTiles: document.querySelectorAll(".gt-basemap canvas").length,
       basemapDrawnAt: hooks.basemapDrawnAt,
+      loadedDrawnAt: hooks.loadedDrawnAt,
     };
   }
 
@@ -142,6 +153,10 @@
     get basemap() { return hooks.basemap; },
     stats: stats,
     columns: columns,
+    /* What a benchmark polls while a session loads: cheap, unlike stats(). */
+    loadState: function () {
+      return { points: hooks.pointsLayer.pointCount(), loadedDrawnAt: hooks.loadedDrawnAt };
+    },
     openPointAt: openPointAt,
     pointPixel: pointPixel,
     visiblePointIndex: visiblePointIndex,

@@ -47,6 +47,7 @@ def map_page_html() -> bytes:
         ("points", "static/points.js"),
         ("heat", "static/heat.js"),
         ("mode_control", "static/mode_control.js"),
+        ("point_loader", "static/point_loader.js"),
         ("legend", "static/legend.js"),
         ("time_bins", "static/time_bins.js"),
         ("playback", "static/playback.js"),
@@ -54,6 +55,7 @@ def map_page_html() -> bytes:
         ("popup", "static/popup.js"),
         ("stack", "static/stack.js"),
         ("areas", "static/areas.js"),
+        ("view_state", "static/view_state.js"),
         ("geotweets", "static/map.js"),
         ("test_hooks", "static/test_hooks.js"),
     ):
