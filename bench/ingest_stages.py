@@ -87,7 +87,8 @@ def print_stages(archive: Path, scratch: Path, sample: int) -> None:
         store.add_rows(batch)
     insert = (time.process_time() - started) / n * 1e6
     close = _wall(store.close)
-    no_index = _insert_without_unique(scratch / f"{archive.stem}-plain.db", batches, n)
+    plain = _insert_only(scratch / f"{archive.stem}-plain.db", batches, n, unique=True)
+    no_index = _insert_only(scratch / f"{archive.stem}-no-index.db", batches, n, unique=False)
     commits = _commit_cost(scratch / f"{archive.stem}-commits.db", len(batches)) / n * 1e6
     locate = whole - decode - check
     reader = read + whole + spans_us + rows_us + sent
@@ -103,12 +104,12 @@ def print_stages(archive: Path, scratch: Path, sample: int) -> None:
     print(f"      pickling for the pipe {sent:.1f} = {reader:.1f} (two reader processes)")
     print(f"      [LZ4 of the payload, when copied instead: {lz4:.1f}]")
     print(
-        f"    writer: unpickling {received:.1f}, SQLite insert with the UNIQUE index and "
-        f"commits {insert:.1f} = {writer:.1f}"
+        f"    writer: unpickling {received:.1f}, the store's add_rows {insert:.1f} = {writer:.1f}"
     )
     print(
-        f"      of which index maintenance about {max(0.0, insert - no_index):.1f} "
-        f"(the same rows without the index: {no_index:.1f}), commits {commits:.2f}"
+        f"      of which the map's point columns (point_blobs) about "
+        f"{max(0.0, insert - plain):.1f}, the UNIQUE index about "
+        f"{max(0.0, plain - no_index):.1f}, the rows alone {no_index:.1f}, commits {commits:.2f}"
     )
     print(f"    closing checkpoint (WAL into the file, fsync): {close:.2f} s for {n:,} posts")
 
@@ -119,13 +120,17 @@ def _reread(archive: Path, count: int) -> None:
             pass
 
 
-def _insert_without_unique(path: Path, batches: list[list[tuple[Any, ...]]], n: int) -> float:
-    """The store's insert into a table like `posts` but without UNIQUE(session_id, post_id)."""
+def _insert_only(
+    path: Path, batches: list[list[tuple[Any, ...]]], n: int, *, unique: bool
+) -> float:
+    """The store's INSERT alone (no map columns) into its `posts` table, or
+    one like it without UNIQUE(session_id, post_id)."""
     SessionStore(path).close()
     db = sqlite3.connect(path, isolation_level=None)
     schema = db.execute("SELECT sql FROM sqlite_master WHERE name = 'posts'").fetchone()[0]
-    db.execute("DROP TABLE posts")
-    db.execute(re.sub(r",(\s*--[^\n]*)?\n\s*UNIQUE \(session_id, post_id\)", r"\1", schema))
+    if not unique:
+        db.execute("DROP TABLE posts")
+        db.execute(re.sub(r",(\s*--[^\n]*)?\n\s*UNIQUE \(session_id, post_id\)", r"\1", schema))
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     from geotweets_desktop.core.store import _INSERT  # the store's own statement

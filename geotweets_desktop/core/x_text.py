@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ESCAPED = re.compile(r"&(amp|lt|gt);")
 _UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
@@ -80,8 +81,17 @@ def hashtags(text: str) -> tuple[str, ...]:
     if "#" not in text and "\uff03" not in text:
         return ()
     found: dict[str, None] = {}
-    for match in _HASHTAG.finditer(text):
-        tag = match.group(1)
-        if any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
-            found[unicodedata.normalize("NFC", tag).lower()] = None
+    for tag in _HASHTAG.findall(text):
+        key = _tag_key(tag)
+        if key is not None:
+            found[key] = None
     return tuple(found)
+
+
+@lru_cache(maxsize=65536)
+def _tag_key(tag: str) -> str | None:
+    """A tag as `hashtags` gives it, or None when it has no letter or mark
+    (cached: a session's tags repeat, and this was most of the work)."""
+    if any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
+        return unicodedata.normalize("NFC", tag).lower()
+    return None
