@@ -48,6 +48,7 @@ from geotweets_desktop.ui.search_bar import (
 from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.status_bar import SessionStatusBar
 from geotweets_desktop.ui.summary_card import SummaryCard
+from geotweets_desktop.ui.text_filter import TextFilterService
 from geotweets_desktop.ui.views_menu import ViewsMenu
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ class MainWindow(QMainWindow):
         self._reopened: SessionInfo | None = None  # the last stored session opened
         self.map_view = MapView(settings.tile_url, settings.data_folder, self)
         self.controller = SessionController(store, self.map_view.bridge, self)
+        self.text_filter = TextFilterService(
+            self.map_view.bridge, store.path, lambda: self.controller.session_id, self
+        )
         self.search = SearchBar(self)
         self._connect_search_bar()
         # File → Views: saved views of the session on the map.

@@ -8,7 +8,9 @@
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
- * edits the areas, reportView with what it shows (view_state.js).
+ * edits the areas, reportView with what it shows (view_state.js),
+ * requestTextFilter/requestTextMatches for the text filter (answered by
+ * textFiltered and textFilterProgressed).
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -64,6 +66,20 @@
     new window.GeoTweetsPointLoader.LoadProgress(points).addTo(map);
     new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
+    // After the timeline: the lists' panel takes the map's row, beside it.
+    let bridge = null; // set once the channel is up; the panels may ask before
+    const lists = new window.GeoTweetsLists.ListsPanel(points, {
+      requestPosts: function (keys) { if (bridge) bridge.requestPosts(JSON.stringify(keys)); },
+      requestPost: function (key) { if (bridge) bridge.requestPost(key); },
+      searchText: function (query) { if (bridge) bridge.requestTextFilter(query); },
+      judgeText: function (query, keys) {
+        if (bridge) bridge.requestTextMatches(query, JSON.stringify(keys));
+      },
+    }).addTo(map);
+    const chips = new window.GeoTweetsChips.FilterChips(points.filter(), function () {
+      lists.cancelSearch();
+    }).addTo(map);
+    lists.on("textpending", function (event) { chips.setPending(event.query); });
     const areas = new window.GeoTweetsAreas.AreaLayer().addTo(map);
     new window.GeoTweetsAreas.AreaControl(areas).addTo(map);
     let onlineTiles = null;
@@ -87,7 +103,7 @@
     }
 
     Promise.all([connectBridge(), addBasemap(map)]).then(function (results) {
-      const bridge = results[0];
+      bridge = results[0];
       function openLink(key) {
         bridge.openPost(key);
       }
@@ -121,7 +137,15 @@
         );
       });
       bridge.postsListed.connect(function (json) {
-        if (stackList) stackList.showPage(JSON.parse(json));
+        const answer = JSON.parse(json);
+        if (stackList) stackList.showPage(answer);
+        lists.showPosts(answer);
+      });
+      bridge.textFiltered.connect(function (json) {
+        lists.textFiltered(JSON.parse(json));
+      });
+      bridge.textFilterProgressed.connect(function (json) {
+        lists.textProgress(JSON.parse(json));
       });
       bridge.areasShown.connect(function (json) {
         areas.setAreas(JSON.parse(json));
@@ -139,7 +163,7 @@
         map,
         points,
         function (json) { bridge.reportView(json); },
-        function () {} // the text filter's search (lists.js) is not on this page yet
+        function (query) { lists.searchText(query); }
       );
       bridge.viewApplied.connect(function (json) {
         viewState.apply(JSON.parse(json));

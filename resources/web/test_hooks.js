@@ -12,6 +12,7 @@
     pointsLayer: null,
     areasLayer: null,
     timeline: null,
+    listsPanel: null,
     basemap: null,
     basemapDrawnAt: 0,
     // When the last reopened session's points were all drawn (epoch ms; 0: not yet).
@@ -32,6 +33,7 @@
       if (layer instanceof window.GeoTweetsPoints.PointLayer) hooks.pointsLayer = layer;
       if (layer instanceof window.GeoTweetsAreas.AreaLayer) hooks.areasLayer = layer;
       if (layer instanceof window.GeoTweetsTimeline.Timeline) hooks.timeline = layer;
+      if (layer instanceof window.GeoTweetsLists.ListsPanel) hooks.listsPanel = layer;
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
@@ -151,6 +153,7 @@
     get map() { return hooks.map; },
     get pointsLayer() { return hooks.pointsLayer; },
     get basemap() { return hooks.basemap; },
+    get listsPanel() { return hooks.listsPanel; },
     stats: stats,
     columns: columns,
     /* What a benchmark polls while a session loads: cheap, unlike stats(). */

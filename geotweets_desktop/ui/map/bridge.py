@@ -2,7 +2,8 @@
 
 Python -> page: one method per message (`configure`, `add_points`,
 `offer_point_parts`, `clear_points`, `show_post`, `list_posts`,
-`show_areas`, `apply_view`). Each emits the signal the page listens to,
+`show_areas`, `apply_view`, and the text filter's `answer_text_filter` and
+`show_text_filter_progress`). Each emits the signal the page listens to,
 carrying JSON text (never JavaScript source). Messages sent before the page
 is ready are held: the latest configuration, the latest areas, the points
 since the last clear and the latest view are delivered, in that order, when
@@ -16,9 +17,12 @@ Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
 list), `postLinkRequested`, and the user's edits of the areas,
 `areaDrawn`, `areaChanged`, `areaDeleted` (an area as JSON text, checked
-by whoever listens). The page reports what it shows (`reportView`, debounced:
-centre, zoom, mode, filters, bounds); the last good report is `view_state`,
-and `viewReported` says it changed.
+by whoever listens), and the text filter's questions, `textFilterRequested`
+(the words typed: which of the session's posts hold them) and
+`textMatchesRequested` (which of these newly arrived posts do). The page
+reports what it shows (`reportView`, debounced: centre, zoom, mode, filters,
+bounds); the last good report is `view_state`, and `viewReported` says it
+changed.
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,6 +79,8 @@ class MapBridge(QObject):
     postShown = Signal(str)
     postsListed = Signal(str)
     areasShown = Signal(str)
+    textFiltered = Signal(str)
+    textFilterProgressed = Signal(str)
     viewApplied = Signal(str)
 
     # Page -> Python, re-emitted for the Qt side.
@@ -84,6 +91,8 @@ class MapBridge(QObject):
     areaDrawn = Signal(str)
     areaChanged = Signal(int, str)
     areaDeleted = Signal(int)
+    textFilterRequested = Signal(str)  # the words typed
+    textMatchesRequested = Signal(str, list)  # the words, [int] keys of new posts
     viewReported = Signal()
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
@@ -214,6 +223,17 @@ class MapBridge(QObject):
         else:
             self._held_areas = message
 
+    def answer_text_filter(self, query: str, scope: str, keys: Sequence[int] | None) -> None:
+        """The keys whose text holds `query`: of the whole session (`scope`
+        "session"), or of the new posts the page asked about ("new"); None
+        when the query holds no words (no filter)."""
+        message = {"query": query, "scope": scope, "keys": None if keys is None else list(keys)}
+        self.textFiltered.emit(to_json(message))
+
+    def show_text_filter_progress(self, query: str, fraction: float) -> None:
+        """How much of the session a text search has read, 0..1."""
+        self.textFilterProgressed.emit(to_json({"query": query, "fraction": fraction}))
+
     def apply_view(self, state: ViewState) -> None:
         """Show a saved view: centre, zoom, mode and filters (the page finds
         the terms, kinds and languages it names by name)."""
@@ -256,16 +276,24 @@ class MapBridge(QObject):
     @Slot(str)
     def requestPosts(self, keys_json: str) -> None:
         """A JSON array of keys from the page; anything else is ignored."""
-        try:
-            keys = json.loads(keys_json)
-        except ValueError:
-            keys = None
-        if not isinstance(keys, list) or not all(
-            isinstance(k, int | float) and not isinstance(k, bool) for k in keys
-        ):
+        keys = _keys_from_json(keys_json)
+        if keys is None:
             log.warning("the page asked for posts with a malformed list of keys")
             return
-        self.postsRequested.emit([int(k) for k in keys[:MAX_LISTED]])
+        self.postsRequested.emit(keys[:MAX_LISTED])
+
+    @Slot(str)
+    def requestTextFilter(self, query: str) -> None:
+        self.textFilterRequested.emit(query)
+
+    @Slot(str, str)
+    def requestTextMatches(self, query: str, keys_json: str) -> None:
+        """New posts to judge against the text filter: a JSON array of keys."""
+        keys = _keys_from_json(keys_json)
+        if keys is None:
+            log.warning("the page asked about new posts with a malformed list of keys")
+            return
+        self.textMatchesRequested.emit(query, keys)
 
     @Slot(str)
     def reportView(self, state_json: str) -> None:
@@ -293,6 +321,19 @@ class MapBridge(QObject):
     @Slot(float)
     def deleteArea(self, index: float) -> None:
         self.areaDeleted.emit(int(index))
+
+
+def _keys_from_json(keys_json: str) -> list[int] | None:
+    """A JSON array of post keys from the page, or None for anything else."""
+    try:
+        keys = json.loads(keys_json)
+    except ValueError:
+        return None
+    if not isinstance(keys, list) or not all(
+        isinstance(k, int | float) and not isinstance(k, bool) and math.isfinite(k) for k in keys
+    ):
+        return None
+    return [int(k) for k in keys]
 
 
 def _post_fields(key: int, post: Post) -> dict[str, object]:
