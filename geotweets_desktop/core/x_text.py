@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _ESCAPED = re.compile(r"&(amp|lt|gt);")
 _UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
@@ -69,6 +68,7 @@ _TAG_CHAR = (
     r"\u0900-\u0dff\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c"
     r"\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7]"
 )
+_DIGITS_AND_UNDERSCORE = "0123456789_"
 _HASHTAG = re.compile(
     rf"(?<![&\w\u0300-\u036f])[#\uff03](?![\ufe0f\u20e3])({_TAG_CHAR}++)(?![#\uff03]|://)"
 )
@@ -82,16 +82,9 @@ def hashtags(text: str) -> tuple[str, ...]:
         return ()
     found: dict[str, None] = {}
     for tag in _HASHTAG.findall(text):
-        key = _tag_key(tag)
-        if key is not None:
-            found[key] = None
+        if tag.isascii():  # letters, digits and "_": a letter is what strip leaves
+            if tag.strip(_DIGITS_AND_UNDERSCORE):
+                found[tag.lower()] = None
+        elif any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
+            found[unicodedata.normalize("NFC", tag).lower()] = None
     return tuple(found)
-
-
-@lru_cache(maxsize=65536)
-def _tag_key(tag: str) -> str | None:
-    """A tag as `hashtags` gives it, or None when it has no letter or mark
-    (cached: a session's tags repeat, and this was most of the work)."""
-    if any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
-        return unicodedata.normalize("NFC", tag).lower()
-    return None
