@@ -440,6 +440,52 @@
       return function (cell) { return dominant[cell]; };
     },
 
+    /* Calls fn(i, shift) for each shown point on the canvas (shift: the
+     * world copy's offset): through the grid cells in view, or, when a brush
+     * leaves fewer points than those cells hold, through the brush's points
+     * (so a narrow brush on a million points draws in what it shows). */
+    _eachShownPoint: function (f, fn) {
+      const pts = this._points;
+      const mask = this._shownMask();
+      const brushed = mask !== null ? this._filter.brushedPoints() : null;
+      if (brushed !== null && brushed.length < this._pointsInView(f)) {
+        const xy = pts.xy;
+        const reach = 2 * CIRCLE_RADIUS_PX;
+        const firstCopy = Math.floor((f.ox - reach) / f.worldWidth);
+        const lastCopy = Math.floor((f.ox + f.width + reach) / f.worldWidth);
+        for (let n = 0; n < brushed.length; n++) {
+          const i = brushed[n];
+          if (mask[i] === 0) continue;
+          const py = xy[2 * i + 1] * f.scale - f.oy;
+          if (py < -reach || py > f.height + reach) continue;
+          const x = xy[2 * i] * f.scale - f.ox;
+          for (let copy = firstCopy; copy <= lastCopy; copy++) {
+            const shift = copy * f.worldWidth;
+            if (x + shift >= -reach && x + shift <= f.width + reach) fn(i, shift);
+          }
+        }
+        return;
+      }
+      const head = pts.head;
+      const next = pts.next;
+      this._eachCell(f, function (cell, shift) {
+        for (let i = head[cell]; i !== -1; i = next[i]) {
+          if (mask === null || mask[i] === 1) fn(i, shift);
+        }
+      });
+    },
+
+    /* Every point in the cells in view, shown or not. */
+    _pointsInView: function (f) {
+      const counts = this._points.kindCounts;
+      const stride = this._points.kindCount;
+      let total = 0;
+      this._eachCell(f, function (cell) {
+        for (let k = 0; k < stride; k++) total += counts[cell * stride + k];
+      });
+      return total;
+    },
+
     _visibleCount: function (f) {
       const countOf = this._shownCounter();
       let total = 0;
@@ -455,28 +501,24 @@
 
     _drawCircles: function (ctx, f) {
       const pts = this._points;
-      const mask = this._shownMask();
       const kindCount = this._kinds.length;
       const radius = f.zoom >= 6 ? CIRCLE_RADIUS_PX + 1 : CIRCLE_RADIUS_PX;
       const scale = f.scale;
       // The posts on each screen pixel: one lone point, or a stack. At most
       // `vectorLimit` points come here, so a Map per redraw stays cheap.
       const spots = new Map();
-      this._eachCell(f, function (cell, shift) {
-        for (let i = pts.head[cell]; i !== -1; i = pts.next[i]) {
-          if (mask !== null && mask[i] === 0) continue;
-          const px = pts.xy[2 * i] * scale + shift - f.ox;
-          const py = pts.xy[2 * i + 1] * scale - f.oy;
-          const spot = (Math.round(px) + 16384) * 65536 + Math.round(py) + 16384;
-          const found = spots.get(spot);
-          if (found === undefined) {
-            spots.set(spot, { x: px, y: py, first: i, n: 1, terms: null });
-            continue;
-          }
-          if (found.terms === null) found.terms = new Map([[pts.term[found.first], 1]]);
-          found.n += 1;
-          found.terms.set(pts.term[i], (found.terms.get(pts.term[i]) || 0) + 1);
+      this._eachShownPoint(f, function (i, shift) {
+        const px = pts.xy[2 * i] * scale + shift - f.ox;
+        const py = pts.xy[2 * i + 1] * scale - f.oy;
+        const spot = (Math.round(px) + 16384) * 65536 + Math.round(py) + 16384;
+        const found = spots.get(spot);
+        if (found === undefined) {
+          spots.set(spot, { x: px, y: py, first: i, n: 1, terms: null });
+          return;
         }
+        if (found.terms === null) found.terms = new Map([[pts.term[found.first], 1]]);
+        found.n += 1;
+        found.terms.set(pts.term[i], (found.terms.get(pts.term[i]) || 0) + 1);
       });
       // Lone points: one path per (term, kind), a handful of fills in all.
       const paths = new Map();
@@ -561,28 +603,21 @@
       const slots = this._palette(255);
       const colorOf = new Uint32Array(256);
       for (let t = 0; t < 256; t++) colorOf[t] = slots[termSlot(t)];
-      const mask = this._shownMask();
       const xy = pts.xy;
-      const next = pts.next;
-      const head = pts.head;
       const terms = pts.term;
       const scale = f.scale;
       const oy = f.oy;
-      this._eachCell(f, function (cell, shift) {
-        const ox = f.ox - shift;
-        for (let i = head[cell]; i !== -1; i = next[i]) {
-          if (mask !== null && mask[i] === 0) continue;
-          const px = (xy[2 * i] * scale - ox) | 0;
-          const py = (xy[2 * i + 1] * scale - oy) | 0;
-          if (px < 1 || py < 1 || px >= w - 1 || py >= h - 1) continue;
-          const c = colorOf[terms[i]];
-          let o = (py - 1) * w + px - 1;
-          buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
-          o += w;
-          buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
-          o += w;
-          buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
-        }
+      this._eachShownPoint(f, function (i, shift) {
+        const px = (xy[2 * i] * scale - f.ox + shift) | 0;
+        const py = (xy[2 * i + 1] * scale - oy) | 0;
+        if (px < 1 || py < 1 || px >= w - 1 || py >= h - 1) return;
+        const c = colorOf[terms[i]];
+        let o = (py - 1) * w + px - 1;
+        buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
+        o += w;
+        buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
+        o += w;
+        buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
       });
       ctx.putImageData(image, 0, 0);
     },
