@@ -45,14 +45,6 @@
     return iso.slice(11, 16);
   }
 
-  function duration(seconds) {
-    const units = [[86400, "d"], [3600, "h"], [60, "min"], [1, "s"]];
-    for (const [size, name] of units) {
-      if (seconds >= size && seconds % size === 0) return seconds / size + " " + name;
-    }
-    return Math.round(seconds) + " s";
-  }
-
   function rate(perMinute) {
     if (perMinute >= 100) return Math.round(perMinute).toLocaleString();
     if (perMinute >= 1) return perMinute.toFixed(1);
@@ -440,7 +432,7 @@
         row(term.term, term.color, counts[t] || 0, termsOff.has(t));
       });
       row("All shown", ALL_COLOR, passing, false);
-      if (this._bins.step) box.appendChild(el("div", "gt-tl-bins", "bins of " + duration(this._bins.step) + " · UTC"));
+      if (this._bins.step) box.appendChild(el("div", "gt-tl-bins", "bins of " + Bins.stepLabel(this._bins.step) + " · UTC"));
     },
   });
 
