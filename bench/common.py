@@ -38,11 +38,16 @@ def make_session_store(
     *,
     days: int = 0,
     unlocated_every: int = 0,
+    raw_bytes: int = 0,
+    text: Callable[[int], str] = lambda i: f"made-up post {i}",
 ) -> int:
     """A session of n made-up posts, written straight into the store's tables.
 
     All at one moment, or spread evenly over `days` days; all located, or
-    every `unlocated_every`-th post without a place."""
+    every `unlocated_every`-th post without a place. With `raw_bytes`, each
+    post carries a payload of that many random bytes (X's compressed payloads
+    are one or two KB), so walking the table reads as much as a real one."""
+    payloads = [os.urandom(raw_bytes) for _ in range(1_000)] if raw_bytes else ["{}"]
     start = datetime(2026, 11, 28, 12, tzinfo=UTC)
     step = timedelta(days=days) / n if days else timedelta(0)
     store = SessionStore(path)
@@ -59,7 +64,7 @@ def make_session_store(
             0.0,
             "Bench (demo)",
             "bench",
-            f"made-up post {i}",
+            text(i),
             "und",
             term_json[i % len(terms)],
             *(
@@ -68,7 +73,7 @@ def make_session_store(
                 else (lon, lat, kind, 1000.0)
             ),
             "",
-            "{}",
+            payloads[i % len(payloads)],
         )
         for i, (lon, lat, kind) in enumerate(made_up_points(n))
     )

@@ -163,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("day",),
         help="with --out FOLDER: write GeoParquet files into hive-style date=YYYY-MM-DD/ folders",
     )
+    col.add_argument(
+        "--report",
+        metavar="PATH.html",
+        help="at the end, write the session's report: one self-contained HTML file "
+        "(figures, timeline, a picture of the map, top places, hashtags and languages)",
+    )
     exp = sub.add_parser(
         "export",
         help="write a stored session to GeoJSON, CSV, GeoParquet or a new .db",
@@ -249,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
                 partition=args.partition,
                 duration=args.duration,
                 max_posts=args.max_posts,
+                report=args.report,
             )
         if args.command == "export":
             from geotweets_desktop.commands.export import run_export

@@ -6,6 +6,7 @@ archive replayed as fast as possible is read by forked processes instead,
 one a core (see bulk_replay.py). SIGINT and SIGTERM end the run cleanly. `--out` ending
 in `.geojson`, `.csv` or `.parquet` (or a folder, with `--partition day`)
 collects into a temporary session store and exports it at the end.
+`--report PATH.html` writes the session's report file at the end (core/report).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from geotweets_desktop.core.export import (
     export_session,
 )
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.report import ReportError, check_report_path, write_report
 from geotweets_desktop.core.session import (
     ArchiveReport,
     SessionEngine,
@@ -105,6 +107,7 @@ def collect(
     partition: str | None = None,
     duration: float | None,
     max_posts: int | None,
+    report: str | None = None,
 ) -> int:
     if demo + x + bool(replay) != 1:
         print(
@@ -142,6 +145,14 @@ def collect(
             file=sys.stderr,
         )
         return 2
+    report_path = Path(report) if report else None
+    if report_path is not None:
+        # Checked before collecting, like --out: the report is written at the end.
+        try:
+            check_report_path(report_path)
+        except ReportError as exc:
+            print(f"geotweets collect: --report: {exc}.", file=sys.stderr)
+            return 2
     parsed = parse_terms(terms) if terms else []
     if replay and not Path(replay).is_file():
         print(f"geotweets collect: {replay}: no such file.", file=sys.stderr)
@@ -170,10 +181,10 @@ def collect(
     if path.suffix.lower() == ".db" and partition is None:
         status, summary = _collect_into(source, path, duration, max_posts)
         print(f"{summary.line()} -> {path}")
-        return status
+        return _report(path, summary.session_id, report_path) or status
     with tempfile.TemporaryDirectory(prefix="geotweets-collect-") as scratch:
         return _collect_and_export(
-            source, Path(scratch) / "collect.db", path, partition, duration, max_posts
+            source, Path(scratch) / "collect.db", path, partition, duration, max_posts, report_path
         )
 
 
@@ -184,6 +195,7 @@ def _collect_and_export(
     partition: str | None,
     duration: float | None,
     max_posts: int | None,
+    report: Path | None,
 ) -> int:
     """Collect into a scratch store, then export its one session to `out`."""
     status, summary = _collect_into(source, scratch, duration, max_posts)
@@ -196,7 +208,21 @@ def _collect_and_export(
     finally:
         store.close()
     print(f"{summary.line()} -> {out}")
-    return status
+    return _report(scratch, summary.session_id, report) or status
+
+
+def _report(store_path: Path, session_id: int, out: Path | None) -> int:
+    """Write the session's report to `out` (if asked): 0, or 2 with one line on stderr."""
+    if out is None:
+        return 0
+    try:
+        write_report(store_path, session_id, out)
+    except OSError as exc:
+        why = exc.strerror or exc
+        print(f"geotweets collect: cannot write the report {out}: {why}", file=sys.stderr)
+        return 2
+    print(f"report -> {out}")
+    return 0
 
 
 def _collect_into(

@@ -23,7 +23,7 @@ from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
 from geotweets_desktop.core.usage import UsageMeter
-from geotweets_desktop.sources.base import Pausable, Source, StatusEvent, areas_of
+from geotweets_desktop.sources.base import Pausable, ReadsArchive, Source, StatusEvent, areas_of
 from geotweets_desktop.ui.map.bridge import MapBridge
 from geotweets_desktop.ui.worker import StreamRunner
 
@@ -44,6 +44,10 @@ class SessionController(QObject):
     statsChanged = Signal()
     sessionChanged = Signal()
     noticed = Signal(str)  # a passing message for the user (the status bar shows it)
+    # A session ended while the user watched: Stop, a limit, or its source
+    # ended by itself (session id, why in words). Not sent when a new search
+    # or a reopened session replaces it, nor when the window closes.
+    sessionEnded = Signal(int, str)
 
     def __init__(self, store: SessionStore, bridge: MapBridge, parent: QObject | None = None):
         super().__init__(parent)
@@ -111,7 +115,7 @@ class SessionController(QObject):
         session when one of its limits is reached. `detail` is shown with the
         source's label (the whole path of an archive, where a token came from).
         """
-        self.stop()
+        self._halt()
         self._token += 1
         self.engine = SessionEngine(
             self.store,
@@ -136,7 +140,14 @@ class SessionController(QObject):
         self.sessionChanged.emit()
 
     def stop(self, reason: str = "") -> None:
-        """Stop the stream (within about a second) and save what it sent."""
+        """Stop the stream (within about a second) and save what it sent; a
+        session that was running has ended (`sessionEnded`)."""
+        running = self._runner is not None
+        self._halt(reason)
+        if running and self.session_id is not None:
+            self.sessionEnded.emit(self.session_id, reason or "Stopped")
+
+    def _halt(self, reason: str = "") -> None:
         self.paused = False
         runner, self._runner = self._runner, None
         if runner is not None:
@@ -214,6 +225,10 @@ class SessionController(QObject):
             self.engine.end()
         self.sessionChanged.emit()
         self.sourceFinished.emit(source)
+        if self.engine is not None:
+            ended = "Replayed to the end" if isinstance(source, ReadsArchive) else "Source ended"
+            why = f"Stopped: {self.engine.error}" if self.engine.error else ended
+            self.sessionEnded.emit(self.engine.session_id, why)
 
     def clear(self) -> None:
         """Clear the map; what is stored stays stored."""
@@ -236,7 +251,7 @@ class SessionController(QObject):
 
     def open_session(self, session: SessionInfo) -> None:
         """Show a stored session on the map (its points are sent in chunks)."""
-        self.stop()
+        self._halt()
         self.engine = SessionEngine.reopen(self.store, session)
         self.source_detail = (
             f"Stored session {session.id}, started "
@@ -252,7 +267,7 @@ class SessionController(QObject):
         """Stop everything for good. A stream that failed to stop in time is
         given `SHUTDOWN_WAIT_MS` more, then left behind (and logged), so a
         stuck source can never keep the window from closing."""
-        self.stop()
+        self._halt()
         self._beat.stop()
         self._next_flush.stop()
         for runner in self._lingering:

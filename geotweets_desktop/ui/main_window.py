@@ -6,7 +6,7 @@ import logging
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,6 +47,7 @@ from geotweets_desktop.ui.search_bar import (
 )
 from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.status_bar import SessionStatusBar
+from geotweets_desktop.ui.summary_card import SummaryCard
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = SessionStatusBar(self.controller, self)
         self.setStatusBar(self.status)
+        # Floats over the map when a session ends (see summary_card.py).
+        self.summary_card = SummaryCard(store.path, self.map_view, self._map_png, central)
+        self.controller.sessionEnded.connect(self._session_ended)
+        self.controller.sessionChanged.connect(self._hide_summary_of_another_session)
         # Once the map is up, so the window's own start is not slowed, and
         # off the GUI thread (about a second): see startup.settle.
         self.map_view.bridge.ready.connect(
@@ -374,6 +379,22 @@ class MainWindow(QMainWindow):
             box.setDetailedText("\n".join(str(p) for p in problems))
             box.open()
             self.problems_box = box
+
+    def _session_ended(self, session_id: int, why: str) -> None:
+        self.summary_card.show_session(session_id, why)
+
+    def _hide_summary_of_another_session(self) -> None:
+        """A new search or a reopened session replaces the summary of the last one."""
+        if self.controller.session_id != self.summary_card.session_id:
+            self.summary_card.dismiss()
+
+    def _map_png(self) -> bytes:
+        """The map as it is shown now, as PNG (the summary card puts it in the report)."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.map_view.grab().save(buffer, "PNG")
+        return bytes(data.data())
 
     def show_export(self) -> None:
         dialog = ExportDialog(

@@ -14,8 +14,8 @@ from helpers import STOP_WITHIN_S
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QPushButton
 
+from geotweets_desktop.core.palette import TERM_COLORS
 from geotweets_desktop.paths import store_path
-from geotweets_desktop.ui.palette import TERM_COLORS
 
 pytestmark = pytest.mark.gui
 

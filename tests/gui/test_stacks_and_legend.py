@@ -12,8 +12,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
+from geotweets_desktop.core.palette import TERM_COLORS
 from geotweets_desktop.core.store import StoredPoint
-from geotweets_desktop.ui.palette import TERM_COLORS
 
 pytestmark = pytest.mark.gui
 

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
+from geotweets_desktop.core.palette import TERM_COLORS
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.sources.base import Sink, StatusEvent
-from geotweets_desktop.ui.palette import TERM_COLORS
 from geotweets_desktop.ui.self_check import FixedBatchSource
 
 pytestmark = pytest.mark.gui

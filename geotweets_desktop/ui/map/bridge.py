@@ -31,10 +31,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.palette import term_colors
 from geotweets_desktop.core.point_batch import point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
-from geotweets_desktop.ui.palette import term_colors
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,6 @@
-"""Term colours: distinct from each other and from the basemap's blue and beige."""
+"""Term colours: distinct from each other and from the basemap's blue and beige.
+
+The map page gets them through the bridge; the report file uses them too."""
 
 TERM_COLORS = (
     "#d7263d",  # red
@@ -12,6 +14,8 @@ TERM_COLORS = (
     "#222222",  # near black
     "#ff7f0e",  # orange
 )
+# Posts that match no term (the page's points.js has the same).
+NO_TERM_COLOR = "#555555"
 
 
 def term_colors(terms: list[str]) -> list[dict[str, str]]:

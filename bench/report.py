@@ -1,0 +1,119 @@
+"""Session report speed: the summary's figures and the HTML file for a big session.
+
+Makes a session of N made-up posts (cities weighted by population, a week,
+one in ten unlocated, a hashtag in every third text, a payload of random
+bytes a post so the table is as big as a real one) and times:
+
+- counting the figures as `core/report` does: one walk over the posts into
+  a small temporary table, a query a figure on that, with the memory it took;
+- laying out and writing the report file (the map drawn from the posts);
+- the naive way beside it: one SQL query a figure (terms, peak minute,
+  languages, places, timeline, map cells), each walking the table again,
+  and the hashtags read from every text in Python.
+
+    .venv/bin/python bench/report.py [--posts 1000000] [--raw-bytes 1500]
+
+A million posts make a store of about 1.7 GB; making it takes a few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import re
+import resource
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import make_session_store
+from geotweets_desktop.core.report import save_report, session_figures
+
+HASHTAGS = ("#flood", "#storm", "#Rain", "#sunny", "#weather")
+
+# One query a figure: each walks the session's posts again.
+NAIVE_QUERIES = (
+    "SELECT j.value, count(*), count(p.lon) FROM posts p, json_each(p.terms) j"
+    " WHERE p.session_id = ? GROUP BY j.value",
+    "SELECT substr(created_at, 1, 16) AS m, count(*) FROM posts WHERE session_id = ?"
+    " AND created_at != '' GROUP BY m ORDER BY 2 DESC LIMIT 1",
+    "SELECT lang, count(*) FROM posts WHERE session_id = ? GROUP BY lang",
+    "SELECT place_label, count(*) FROM posts WHERE session_id = ? AND place_label != ''"
+    " GROUP BY place_label ORDER BY 2 DESC LIMIT 10",
+    "SELECT kind, count(*) FROM posts WHERE session_id = ? GROUP BY kind",
+    "SELECT unixepoch(created_at) / 3600, p.terms, count(*) FROM posts p"
+    " WHERE p.session_id = ? AND created_at != '' GROUP BY 1, 2",
+    "SELECT CAST(lon * 10 AS INTEGER), CAST(lat * 10 AS INTEGER), terms, count(*) FROM posts"
+    " WHERE session_id = ? AND lon IS NOT NULL GROUP BY 1, 2, 3",
+)
+
+
+def text_of(i: int) -> str:
+    tag = f" {HASHTAGS[i % len(HASHTAGS)]}" if i % 3 == 0 else ""
+    return f"made-up post {i} about the weather{tag}"
+
+
+def naive(db_path: Path, session_id: int) -> float:
+    """Seconds for the figures the naive way (a query each; hashtags in Python)."""
+    started = time.perf_counter()
+    db = sqlite3.connect(db_path)
+    for query in NAIVE_QUERIES:
+        db.execute(query, (session_id,)).fetchall()
+    find = re.compile(r"(?<![\w&#@])#(\w*[^\W\d]\w*)").findall
+    tags: dict[str, int] = {}
+    for (text,) in db.execute("SELECT text FROM posts WHERE session_id = ?", (session_id,)):
+        for tag in find(text):
+            tags[tag.lower()] = tags.get(tag.lower(), 0) + 1
+    db.close()
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--raw-bytes", type=int, default=1_500)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="geotweets-bench-report-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    db = scratch / "sessions.db"
+    started = time.perf_counter()
+    session_id = make_session_store(
+        db, args.posts, days=7, unlocated_every=10, raw_bytes=args.raw_bytes, text=text_of
+    )
+    size_mb = db.stat().st_size / 1e6
+    print(
+        f"made a session of {args.posts:,} posts ({size_mb:,.0f} MB) in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    figures = session_figures(db, session_id)
+    counted_s = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"figures in one walk: {counted_s:.1f} s ({args.posts / counted_s:,.0f} posts/s), "
+        f"peak memory +{max(0.0, rss_after - rss_before):.0f} MB"
+    )
+    out = scratch / "report.html"
+    started = time.perf_counter()
+    save_report(figures, out)
+    print(
+        f"report file (map drawn from {len(figures.map_cells):,} cells): "
+        f"{time.perf_counter() - started:.2f} s, {out.stat().st_size / 1e6:.2f} MB"
+    )
+    naive_s = naive(db, session_id)
+    print(
+        f"naive way (a query a figure, {len(NAIVE_QUERIES)} walks + the texts): {naive_s:.1f} s"
+        f" ({naive_s / counted_s:.1f}x the one walk; both read the store from the page cache)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
