@@ -1,6 +1,6 @@
 """Time bins for a session's timeline: the bin ladder and the binning of post times.
 
-The same ladder is written in the map page's timeline (`resources/web/timeline.js`)
+The same ladder is written in the map page's timeline (`resources/web/time_bins.js`)
 and a test checks that the two choose the same step for the same span. A bin
 of step `s` holds the times `t` with `floor(t / s) == i` (Unix seconds, UTC):
 bins start at whole multiples of their step, so a day's bin starts at
