@@ -1,223 +1,92 @@
-"""Ingest speed: `geotweets collect --replay FILE --out X.db`, end to end, in-process.
+"""Ingest speed: `geotweets collect --replay FILE --out X.db` against DuckDB.
 
-Generates its own made-up X API v2 stream archive (JSON lines of about
-4.5 KB, like real posts with expansions; invented ids, names and places),
-replays it at max speed into a fresh session store
-through the real command-line entry point, and prints posts per second. For
-comparison it also runs the naive way on a smaller sample: stdlib `json`,
-tweepy's model objects, one INSERT and one COMMIT per post. One figure a line.
+For each of two made-up X API v2 stream archives (bench/archives.py: "full",
+about 4.5 KB a post with every expansion, and "compact", about 1.7 KB with
+few fields), in one run on the same file:
+
+- `geotweets collect --replay` as a user runs it: a fresh process, whole
+  command (start-up, imports, the gazetteer, locating, indexing, keeping
+  every payload, the final checkpoint);
+- the peer: DuckDB's `read_json` into a table of a database file, a fresh
+  Python process too (import and start-up included), and into an
+  in-memory table for context;
+- the naive way, for context only (its speed is what an fsync costs here):
+  stdlib `json`, tweepy's model objects, one INSERT and one COMMIT a post;
+- where collect's time goes, stage by stage (bench/ingest_stages.py).
 
     .venv/bin/python bench/ingest.py [--posts 200000] [--naive-posts 5000]
 
-The gazetteer (profile-location matching) is loaded before the clock starts
-in both runs: it is a one-time cost of about a second, reported on its own.
-The archive of a million posts is about 4.9 GB; the session store it makes,
-with its payloads LZ4-compressed, is a fraction of that.
+The archives are written under ~/.cache, not the temporary folder, as a
+user's archives would be: collect copies the payloads of an archive in the
+temporary folder instead of keeping them by reference. Before the figures,
+one run of collect on a small file makes the gazetteer's snapshot, as the
+first run after an install or upgrade does (its time is printed).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import os
-import random
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import orjson
 import tweepy
 
-_PLACES = (  # invented place names at real-world-like coordinates
-    ("Rivermouth", -43.2, -22.9),
-    ("Northhaven", 10.75, 59.91),
-    ("Lakeside", 32.58, 0.31),
-    ("Kettle Bay", 151.2, -33.87),
-    ("Ashford Plains", -97.74, 30.27),
-)
-_PROFILES = ("Lagos", "Tokyo, Japan", "Lima, Peru", "somewhere nice", "", "Nairobi")
-
-
-def make_archive(path: Path, posts: int, seed: int = 7) -> None:
-    rng = random.Random(seed)
-    start = datetime(2026, 3, 1, tzinfo=UTC)
-    with open(path, "wb") as out:
-        for i in range(posts):
-            name, lon, lat = rng.choice(_PLACES)
-            user_id = str(10**9 + rng.randrange(50_000))
-            data: dict[str, object] = {
-                "id": str(1_900_000_000_000_000_000 + i),
-                "text": f"Invented post {i}: rain again over {name} ☔ #weather",
-                "created_at": (start + timedelta(milliseconds=50 * i))
-                .isoformat(timespec="milliseconds")
-                .replace("+00:00", "Z"),
-                "author_id": user_id,
-                "lang": "en",
-                "edit_history_tweet_ids": [str(i)],
-            }
-            user = {
-                "id": user_id,
-                "name": f"Made Up {user_id[-4:]}",
-                "username": f"made_up_{user_id[-5:]}",
-                "location": rng.choice(_PROFILES),
-            }
-            includes: dict[str, object] = {"users": [user]}
-            roll = rng.random()
-            if roll < 0.25:
-                point = [lon + rng.uniform(-0.05, 0.05), lat + rng.uniform(-0.05, 0.05)]
-                data["geo"] = {"coordinates": {"type": "Point", "coordinates": point}}
-            elif roll < 0.6:
-                place_id = f"{abs(hash(name)) % 16**12:012x}"
-                data["geo"] = {"place_id": place_id}
-                includes["places"] = [
-                    {
-                        "id": place_id,
-                        "full_name": name,
-                        "geo": {
-                            "type": "Feature",
-                            "bbox": [lon - 0.2, lat - 0.15, lon + 0.2, lat + 0.15],
-                            "properties": {},
-                        },
-                    }
-                ]
-            _make_realistic(data, user, includes, i, rng)
-            line = {
-                "data": data,
-                "includes": includes,
-                "matching_rules": [{"id": "1", "tag": "someone-else:rain"}],
-            }
-            out.write(orjson.dumps(line) + b"\n")
-
-
-_DOMAINS = [
-    {"id": str(40 + k), "name": f"Invented Domain {k}", "description": "Made-up category " * 3}
-    for k in range(8)
-]
-
-
-def _make_realistic(
-    data: dict[str, object],
-    user: dict[str, object],
-    includes: dict[str, object],
-    i: int,
-    rng: random.Random,
-) -> None:
-    """Pad a post with the fields X sends when asked for many (about 4.5 KB a
-    post, as real v2 lines with expansions are), none of which we need."""
-    data.update(
-        conversation_id=data["id"],
-        reply_settings="everyone",
-        possibly_sensitive=False,
-        source="Invented Client",
-        edit_controls={
-            "edits_remaining": 5,
-            "is_edit_eligible": True,
-            "editable_until": "2026-03-01T01:00:00.000Z",
-        },
-        public_metrics={
-            "retweet_count": rng.randrange(50),
-            "reply_count": rng.randrange(20),
-            "like_count": rng.randrange(500),
-            "quote_count": 0,
-            "bookmark_count": 1,
-            "impression_count": rng.randrange(9999),
-        },
-        entities={
-            "hashtags": [{"start": 30, "end": 38, "tag": "weather"}],
-            "annotations": [
-                {
-                    "start": 0,
-                    "end": 7,
-                    "probability": 0.61,
-                    "type": "Other",
-                    "normalized_text": "Invented",
-                }
-            ],
-            "urls": [
-                {
-                    "start": 40,
-                    "end": 63,
-                    "url": f"https://t.example/{i:x}",
-                    "expanded_url": f"https://news.example/story/{i}",
-                    "display_url": f"news.example/story/{i}",
-                    "status": 200,
-                    "title": "An invented headline about the weather",
-                    "description": "An invented description of an invented story. " * 2,
-                    "unwound_url": f"https://news.example/story/{i}",
-                }
-            ],
-        },
-        context_annotations=[
-            {
-                "domain": _DOMAINS[k % 8],
-                "entity": {
-                    "id": str(10**15 + k),
-                    "name": f"Invented Entity {k}",
-                    "description": "Something made up for the benchmark " * 2,
-                },
-            }
-            for k in range(rng.randrange(8, 14))
-        ],
-    )
-    user.update(
-        created_at="2011-05-04T10:00:00.000Z",
-        description="Invented person who posts about invented weather. " * 3,
-        protected=False,
-        verified=False,
-        verified_type="none",
-        url="https://example.org/",
-        profile_image_url="https://img.example/profile/normal.jpg",
-        public_metrics={
-            "followers_count": rng.randrange(5000),
-            "following_count": 300,
-            "tweet_count": 12000,
-            "listed_count": 4,
-            "like_count": 900,
-        },
-        entities={
-            "url": {
-                "urls": [
-                    {
-                        "start": 0,
-                        "end": 23,
-                        "url": "https://t.example/x",
-                        "expanded_url": "https://example.org/",
-                        "display_url": "example.org",
-                    }
-                ]
-            }
-        },
-    )
-    for place in includes.get("places") or []:  # type: ignore[attr-defined]
-        place.update(
-            country="Invented Land", country_code="IL", name=place["full_name"], place_type="city"
-        )
+from bench.archives import make_archive
+from bench.ingest_stages import print_stages
 
 
 def run_collect(archive: Path, db: Path) -> tuple[float, str]:
-    from geotweets_desktop.cli import main
-
-    captured = io.StringIO()
+    """`geotweets collect --replay` as a user runs it: a fresh process, start-up
+    and imports included; (seconds, its summary line)."""
+    command = [sys.executable, "-m", "geotweets_desktop", "collect", "--replay", str(archive)]
     started = time.perf_counter()
-    with contextlib.redirect_stdout(captured):
-        status = main(["collect", "--replay", str(archive), "--out", str(db)])
+    done = subprocess.run([*command, "--out", str(db)], capture_output=True, text=True)
     took = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"collect failed with status {status}")
-    return took, captured.getvalue().strip()
+    if done.returncode != 0:
+        raise SystemExit(f"collect failed ({done.returncode}): {done.stderr.strip()}")
+    return took, done.stdout.strip()
+
+
+# The peer: DuckDB reads the same lines into a table of a database file, in a
+# fresh process (start-up and import included), as a user would with its CLI.
+_DUCKDB = (
+    "import sys, duckdb\n"
+    "db = duckdb.connect(sys.argv[1])\n"
+    "db.execute('SET enable_progress_bar = false')\n"
+    "db.execute('CREATE TABLE posts AS SELECT * FROM read_json($1)', [sys.argv[2]])\n"
+    "print(db.execute('SELECT count(*) FROM posts').fetchone()[0])\n"
+    "db.close()\n"
+)
+
+
+def run_duckdb(archive: Path, db: Path | None) -> tuple[float, int]:
+    """DuckDB's `read_json` into a table, whole process; (seconds, rows).
+    `db` None: an in-memory database (nothing written)."""
+    target = str(db) if db is not None else ":memory:"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _DUCKDB, target, str(archive)], capture_output=True, text=True
+    )
+    took = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"duckdb failed ({done.returncode}): {done.stderr.strip()}")
+    return took, int(done.stdout.strip())
 
 
 def run_naive(archive: Path, db: Path, posts: int) -> float:
     """The naive way: stdlib json, tweepy's model objects, the same locator, and
     one INSERT and one COMMIT per post on a connection with sqlite3's defaults
     (rollback journal, synchronous=FULL), into a table with the store's columns."""
-    from geotweets_desktop.core.gazetteer import locate_profile
+    from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
     from geotweets_desktop.core.payload import post_from_v2
+
+    gazetteer().load_all()  # a one-time cost, not the naive way's per-post cost
 
     conn = sqlite3.connect(db)
     conn.execute(
@@ -268,48 +137,69 @@ def run_naive(archive: Path, db: Path, posts: int) -> float:
     return took
 
 
+def compare(scratch: Path, shape: str, posts: int, naive_posts: int, sample: int) -> None:
+    """One archive shape: collect, DuckDB (file and memory) and the naive way, same file."""
+    archive = scratch / f"{shape}.jsonl"
+    started = time.perf_counter()
+    make_archive(archive, posts, shape)
+    size = archive.stat().st_size
+    print(
+        f"\n{shape} archive: {posts:,} posts, {size / 1e6:.0f} MB ({size / posts / 1e3:.2f} KB a "
+        f"post), made in {time.perf_counter() - started:.1f} s"
+    )
+    ours, summary = run_collect(archive, scratch / f"{shape}-collect.db")
+    print(f"  collect --replay (whole command): {ours:.2f} s, {posts / ours:,.0f} posts/s")
+    print(f"    {summary}")
+    peer, rows = run_duckdb(archive, scratch / f"{shape}-duck.db")
+    if rows != posts:
+        raise SystemExit(f"duckdb read {rows} rows, not {posts}")
+    print(
+        f"  DuckDB read_json into a table of a file (whole process): {peer:.2f} s, "
+        f"{posts / peer:,.0f} posts/s -> collect is {peer / ours:.2f}x DuckDB"
+    )
+    in_memory, _ = run_duckdb(archive, None)
+    print(
+        f"  DuckDB read_json into an in-memory table (whole process): {in_memory:.2f} s "
+        f"-> collect is {in_memory / ours:.2f}x"
+    )
+    some = min(naive_posts, posts)
+    naive = run_naive(archive, scratch / f"{shape}-naive.db", some)
+    print(
+        f"  naive (json, tweepy models, INSERT + COMMIT per post, sqlite defaults; "
+        f"{some:,} posts): {some / naive:,.0f} posts/s -> collect is "
+        f"{(posts / ours) / (some / naive):.1f}x naive"
+    )
+    print_stages(archive, scratch, sample)
+    archive.unlink()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=200_000, help="posts in the archive")
+    parser.add_argument("--posts", type=int, default=200_000, help="posts in each archive")
     parser.add_argument("--naive-posts", type=int, default=5_000, help="posts for the naive run")
+    parser.add_argument(
+        "--shapes", nargs="+", default=["full", "compact"], choices=["full", "compact"]
+    )
+    parser.add_argument(
+        "--stage-posts", type=int, default=20_000, help="posts for the per-stage breakdown"
+    )
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-    with tempfile.TemporaryDirectory(prefix="geotweets-bench-") as folder:
+    print(f"load before: {os.getloadavg()[0]:.1f} (2-core machine: compare within a run)")
+    # Not in the temporary folder, where collect would copy payloads (see
+    # core/archive_payload.py): a user's archives live in their own folders.
+    cache = Path.home() / ".cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="geotweets-bench-", dir=cache) as folder:
         scratch = Path(folder)
         os.environ["GEOTWEETS_DATA_DIR"] = str(scratch / "data")
-        archive = scratch / "archive.jsonl"
-        started = time.perf_counter()
-        make_archive(archive, args.posts)
-        size_mb = archive.stat().st_size / 1e6
-        print(
-            f"archive: {args.posts} posts, {size_mb:.1f} MB, made in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-
-        from geotweets_desktop.core.gazetteer import gazetteer
-
-        started = time.perf_counter()
-        gazetteer().load_all()
-        print(f"gazetteer load (once per process): {time.perf_counter() - started:.2f} s")
-
-        took, summary = run_collect(archive, scratch / "bench.db")
-        fast = args.posts / took
-        print(
-            f"collect --replay (msgspec fast path, reader processes): {fast:,.0f} posts/s "
-            f"({took:.2f} s)"
-        )
-        print(f"summary: {summary}")
-
-        naive_posts = min(args.naive_posts, args.posts)
-        took = run_naive(archive, scratch / "naive.db", naive_posts)
-        slow = naive_posts / took
-        print(
-            f"naive (json, tweepy models, INSERT + COMMIT per post, sqlite defaults; "
-            f"{naive_posts} posts): "
-            f"{slow:,.0f} posts/s ({took:.2f} s)"
-        )
-        print(f"ratio: {fast / slow:.1f}x")
+        os.environ["GEOTWEETS_CACHE_DIR"] = str(scratch / "cache")
+        first = scratch / "first.jsonl"
+        make_archive(first, 1_000)
+        took, _ = run_collect(first, scratch / "first.db")
+        print(f"first run of collect (makes the gazetteer's snapshot; 1,000 posts): {took:.2f} s")
+        for shape in args.shapes:
+            compare(scratch, shape, args.posts, args.naive_posts, args.stage_posts)
+    print(f"\nload after: {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -6,7 +6,11 @@ session so every point travels store -> controller -> bridge -> page, then
 measures, on the page's own clock:
 
 - redraw after a pan or a zoom: from the call to the second animation frame
-  after it (the frame that shows the new drawing), median and p95;
+  after it (the frame that shows the new drawing), median and p95; per drawing
+  mode (density, pixels, circles, heat), zoom p50/p95 and pan p95, with the
+  naive way beside each: the same layer redrawing every point without the
+  grid (for heat: re-binning every point on every move, as a heat-map plugin
+  does);
 - click to popup: a click at a post's pixel (a real mouse event) until its
   popup is in the DOM, the post's text fetched from the store on demand (or,
   where several posts share the spot, the first page of their list);
@@ -15,7 +19,7 @@ measures, on the page's own clock:
   canvas renderer, at a smaller N (it does not survive 1M), pan redraw.
 
 Run: `.venv/bin/python bench/map_render.py [--posts 1000000] [--naive 50000]`
-(offscreen; about a minute for 1M).
+(offscreen; a few minutes for 1M).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -43,7 +48,7 @@ PAN_JS = """
   const t0 = performance.now();
   %s
   window.__draws = window.__draws || [];
-  window.__draws.push(GeoTweets.lastDraw().ms);
+  window.__draws.push(GeoTweets.lastDraw());
   requestAnimationFrame(() => requestAnimationFrame(() => {
     window.__frames.push(performance.now() - t0);
   }));
@@ -68,6 +73,103 @@ NAIVE_JS = """
   return n;
 })()
 """
+
+
+# Each drawing mode where it is the one drawn at a million posts: the layer's
+# mode, the view's centre, the zooms stepped through, the zoom panned at.
+MODE_VIEWS = {
+    "density": ("points", [30, 10], [3, 4, 3, 2], 3),
+    "pixels": ("points", [48, 5], [6, 7, 6, 5], 6),
+    "circles": ("points", [-33.9, 18.4], [8, 9, 10, 9], 9),
+    "heat": ("heat", [30, 10], [3, 4, 5, 4], 3),
+}
+
+# The naive way of each mode on the same layer and data: every point walked on
+# every redraw, no grid. Pixels and density write each point's pixel (density
+# too, at its zooms); circles arc every point in view; heat re-bins every
+# point into 4 px squares and colours them by log(count), as heat-map
+# plugins do on each move.
+NAIVE_REDRAW_JS = """
+(() => {
+  const layer = GeoTweets.pointsLayer;
+  const map = GeoTweets.map;
+  const mode = %s;
+  function naive() {
+    const started = performance.now();
+    const f = layer._frame();
+    const canvas = layer._canvas;
+    L.DomUtil.setPosition(canvas, f.topLeft);
+    const ctx = canvas.getContext("2d");
+    ctx.clearRect(0, 0, f.width, f.height);
+    const pts = layer.points();
+    const xy = pts.xy;
+    const w = f.width, h = f.height;
+    if (mode === "circles") {
+      const path = new Path2D();
+      for (let i = 0; i < pts.count; i++) {
+        const x = xy[2 * i] * f.scale - f.ox, y = xy[2 * i + 1] * f.scale - f.oy;
+        if (x < 0 || y < 0 || x >= w || y >= h) continue;
+        path.moveTo(x + 5, y);
+        path.arc(x, y, 5, 0, 2 * Math.PI);
+      }
+      ctx.fillStyle = "#1f77b4";
+      ctx.fill(path);
+    } else if (mode === "heat") {
+      const side = 4, bw = Math.ceil(w / side), bh = Math.ceil(h / side);
+      const bins = new Uint32Array(bw * bh);
+      let max = 0;
+      for (let i = 0; i < pts.count; i++) {
+        const x = xy[2 * i] * f.scale - f.ox, y = xy[2 * i + 1] * f.scale - f.oy;
+        if (x < 0 || y < 0 || x >= w || y >= h) continue;
+        const b = ((y / side) | 0) * bw + ((x / side) | 0);
+        bins[b] += 1;
+        if (bins[b] > max) max = bins[b];
+      }
+      const image = ctx.createImageData(w, h);
+      const buf = new Uint32Array(image.data.buffer);
+      for (let b = 0; b < bins.length; b++) {
+        if (!bins[b]) continue;
+        const level = Math.round((255 * Math.log(1 + bins[b])) / Math.log(1 + max));
+        const c = ((225 << 24) | (40 << 16) | ((255 - level) << 8) | 255) >>> 0;
+        const x0 = (b %% bw) * side, y0 = Math.floor(b / bw) * side;
+        const x1 = Math.min(w, x0 + side);
+        for (let y = y0; y < Math.min(h, y0 + side); y++) buf.fill(c, y * w + x0, y * w + x1);
+      }
+      ctx.putImageData(image, 0, 0);
+    } else {
+      const image = ctx.createImageData(w, h);
+      const buf = new Uint32Array(image.data.buffer);
+      for (let i = 0; i < pts.count; i++) {
+        const x = (xy[2 * i] * f.scale - f.ox) | 0, y = (xy[2 * i + 1] * f.scale - f.oy) | 0;
+        if (x < 1 || y < 1 || x >= w - 1 || y >= h - 1) continue;
+        buf[y * w + x] = 0xffb4771f;
+      }
+      ctx.putImageData(image, 0, 0);
+    }
+    layer.lastRedrawMs = performance.now() - started;
+    layer.drawMode = "naive " + mode;
+  }
+  map.off("moveend resize", layer.redraw, layer);
+  map.on("moveend resize", naive);
+  window.__naiveRedraw = naive;
+  return true;
+})()
+"""
+
+RESTORE_REDRAW_JS = """
+(() => {
+  const map = GeoTweets.map, layer = GeoTweets.pointsLayer;
+  map.off("moveend resize", window.__naiveRedraw);
+  map.on("moveend resize", layer.redraw, layer);
+  layer.redraw();
+  return true;
+})()
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -105,18 +207,15 @@ def main() -> int:
         f"({session.located / load_s:,.0f} points/s)"
     )
 
-    def frames(moves: list[str]) -> list[float]:
+    def frames(moves: list[str]) -> tuple[list[float], list[dict[str, Any]]]:
+        """Each move's time to the frame that shows it, and the layer's own
+        drawing after it ({ms, mode})."""
         js("window.__frames = []; window.__draws = []; true")
         for k, move in enumerate(moves, start=1):
             js(PAN_JS % move)
             wait(lambda k=k: js("window.__frames.length") >= k)
         draws = json.loads(js("JSON.stringify(window.__draws)"))
-        if js("!window.__naive"):
-            print(
-                f"  (of which the points layer's own drawing: median "
-                f"{statistics.median(draws):.1f} ms, max {max(draws):.1f} ms)"
-            )
-        return list(json.loads(js("JSON.stringify(window.__frames)")))
+        return list(json.loads(js("JSON.stringify(window.__frames)"))), draws
 
     def report(label: str, values: list[float]) -> None:
         values = sorted(values)
@@ -127,14 +226,48 @@ def main() -> int:
         )
 
     pans = [f"map.panBy([{d}, {d // 2}], {{animate: false}});" for d in ([200, -200] * args.pans)]
-    for zoom in (2, 4, 5, 7):
-        js(f"GeoTweets.map.setView([30, 10], {zoom}, {{animate: false}}); true")
-        wait(lambda: True)
-        mode = json.loads(js("JSON.stringify(GeoTweets.lastDraw().mode)"))
-        report(f"pan redraw at zoom {zoom} ({mode}), {session.located:,} points", frames(pans))
-    zooms = [f"map.setZoom({z}, {{animate: false}});" for z in [3, 4, 5, 4] * (args.pans // 2)]
-    report(f"zoom redraw, {session.located:,} points", frames(zooms))
+
+    def measure(mode: str, *, naive: bool) -> tuple[list[float], list[float], list[dict[str, Any]]]:
+        layer_mode, centre, zooms, pan_zoom = MODE_VIEWS[mode]
+        js(f"GeoTweets.pointsLayer.setMode({json.dumps(layer_mode)}); true")
+        if naive:
+            js(NAIVE_REDRAW_JS % json.dumps(mode))
+        js(f"GeoTweets.map.setView({centre}, {zooms[-1]}, {{animate: false}}); true")
+        zoom_ms, zoom_draws = frames(
+            [f"map.setZoom({z}, {{animate: false}});" for z in zooms * (args.pans // 2)]
+        )
+        js(f"GeoTweets.map.setView({centre}, {pan_zoom}, {{animate: false}}); true")
+        pan_ms, pan_draws = frames(pans)
+        if naive:
+            js(RESTORE_REDRAW_JS)
+        js("GeoTweets.pointsLayer.setMode('points'); true")
+        return zoom_ms, pan_ms, zoom_draws + pan_draws
+
+    def summary(zoom_ms: list[float], pan_ms: list[float]) -> str:
+        return (
+            f"zoom p50 {statistics.median(zoom_ms):.1f} ms, p95 {percentile(zoom_ms, 0.95):.1f};"
+            f" pan p50 {statistics.median(pan_ms):.1f}, p95 {percentile(pan_ms, 0.95):.1f}"
+        )
+
+    print(f"redraw per mode, {session.located:,} points (to the frame that shows it):")
+    for mode in MODE_VIEWS:
+        zoom_ms, pan_ms, draws = measure(mode, naive=False)
+        naive_zoom, naive_pan, naive_draws = measure(mode, naive=True)
+        drawn = sorted({d["mode"] for d in draws})
+        own = [d["ms"] for d in draws]
+        naive_own = [d["ms"] for d in naive_draws]
+        print(
+            f"  {mode:8} {summary(zoom_ms, pan_ms)} (layer's drawing p50 "
+            f"{statistics.median(own):.1f}, p95 {percentile(own, 0.95):.1f}; drawn as "
+            f"{'/'.join(drawn)})\n"
+            f"  {'naive':8} {summary(naive_zoom, naive_pan)} (layer's drawing p50 "
+            f"{statistics.median(naive_own):.1f}, p95 {percentile(naive_own, 0.95):.1f}; every "
+            f"point walked, no grid) -> zoom p95 "
+            f"{percentile(naive_zoom, 0.95) / percentile(zoom_ms, 0.95):.1f}x, pan p95 "
+            f"{percentile(naive_pan, 0.95) / percentile(pan_ms, 0.95):.1f}x the grid's"
+        )
     tiles = []
+    js("GeoTweets.map.setView([30, 10], 2, {animate: false}); true")
     for z in [3, 4, 5, 6] * 2:
         js(
             "(() => { window.__tiles = 0; const t0 = performance.now();"
@@ -174,7 +307,7 @@ def main() -> int:
     t = time.perf_counter()
     n = js(NAIVE_JS % args.naive)
     print(f"naive: {n:,} L.circleMarker layers added in {time.perf_counter() - t:.1f} s")
-    report(f"naive pan redraw at zoom 4, {n:,} circleMarkers", frames(pans[:6]))
+    report(f"naive pan redraw at zoom 4, {n:,} circleMarkers", frames(pans[:6])[0])
 
     driver.close()
     return 0

@@ -1,6 +1,6 @@
 """Benchmark: replaying a big archive in the window keeps it responsive (issue 4).
 
-Makes a made-up v2 archive (the same generator as bench/ingest.py), opens the
+Makes a made-up v2 archive (the same generator as bench/ingest.py, bench/archives.py), opens the
 real main window offscreen and replays the archive "as fast as possible"
 through File → Open archive's code path (ReplaySource on its worker thread,
 the controller, the store, the map). A 10 ms timer on the GUI thread measures
@@ -34,8 +34,8 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
+    from bench.archives import make_archive
     from bench.common import Driver, process_tree_rss_mb
-    from bench.ingest import make_archive
     from geotweets_desktop.core.gazetteer import gazetteer
 
     archive = scratch / "archive.jsonl"

@@ -134,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(as fast as possible; the default)",
     )
     col.add_argument(
+        "--copy-payloads",
+        action="store_true",
+        help="with --replay into a .db: store a copy of each post's raw payload; by default "
+        "the payloads of a plain lines file (not gzip, not in the temporary folder) are "
+        "kept by reference to the file, which must then stay where it is",
+    )
+    col.add_argument(
         "--term",
         action="append",
         default=[],
@@ -250,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
                 areas=args.areas,
                 replay=args.replay,
                 speed=args.speed,
+                copy_payloads=args.copy_payloads,
                 located_only=not args.all_posts,
                 out=args.out,
                 partition=args.partition,

@@ -18,6 +18,15 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("GeoTweets", "GeoTweets"))
 
 
+def cache_dir() -> Path:
+    """Files the app can make again (the gazetteer's snapshot);
+    `GEOTWEETS_CACHE_DIR` overrides it (tests)."""
+    override = os.environ.get("GEOTWEETS_CACHE_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_cache_dir("GeoTweets", "GeoTweets"))
+
+
 def store_path(folder: Path | None = None) -> Path:
     return (folder or data_dir()) / "sessions.db"
 

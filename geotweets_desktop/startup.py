@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from pathlib import Path
 
 WINDOW_SWITCH_INTERVAL_S = 0.001
 
@@ -31,9 +32,11 @@ def prepare_window_process() -> None:
     sys.setswitchinterval(WINDOW_SWITCH_INTERVAL_S)
 
 
-def settle() -> None:
-    """After start-up, before posts pour in (on any thread; again is harmless)."""
+def settle(gazetteer_snapshots: Path | None = None) -> None:
+    """After start-up, before posts pour in (on any thread; again is harmless).
+    With `gazetteer_snapshots`, the whole gazetteer is read from a snapshot
+    there (or built and kept there: core/gazetteer_snapshot.py)."""
     from geotweets_desktop.core.gazetteer import gazetteer
 
-    gazetteer()
+    gazetteer(gazetteer_snapshots)
     gc.freeze()

@@ -17,6 +17,15 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache folder for the whole run (the gazetteer's snapshot is made once)."""
+    folder = tmp_path_factory.mktemp("geotweets-cache")
+    os.environ["GEOTWEETS_CACHE_DIR"] = str(folder)
+    yield folder
+    del os.environ["GEOTWEETS_CACHE_DIR"]
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own empty GeoTweets data folder."""

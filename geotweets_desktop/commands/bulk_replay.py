@@ -14,6 +14,11 @@ order and a reader can be at most one part ahead (it waits, sending, until
 the writer gets to it). A gzip file or a JSON array can only be read whole:
 one reader reads it, as one part.
 
+With `by_reference`, a post whose payload is one line of the (plain) file
+is stored with a reference to that line instead of a copy (see
+`core/archive_payload.py`): no compression in the readers, a small row
+for the writer.
+
 Used where `fork` exists (Linux, macOS) and the replay is "as fast as
 possible"; otherwise `collect` runs the ReplaySource on a thread as usual.
 """
@@ -60,6 +65,7 @@ class BulkResult:
     problems: list[str] = field(default_factory=list)
     stopped: str | None = None  # where and why reading ended before the end of the file
     error: str | None = None
+    by_reference: int = 0  # posts sent with their payload kept by reference to the file
 
     @property
     def report(self) -> ArchiveReport:
@@ -92,11 +98,18 @@ def plan_parts(path: Path, readers: int | None = None) -> tuple[list[Part], int]
 
 
 def bulk_replay(
-    path: Path, terms: Sequence[str], engine: SessionEngine, readers: int | None = None
+    path: Path,
+    terms: Sequence[str],
+    engine: SessionEngine,
+    readers: int | None = None,
+    *,
+    by_reference: bool = False,
 ) -> BulkResult:
     """Replay `path` into the engine's session as fast as the cores allow
-    (up to the engine's post limit), keeping to the engine's areas if any."""
+    (up to the engine's post limit), keeping to the engine's areas if any;
+    with `by_reference`, payloads are kept by reference where they can be."""
     parts, readers = plan_parts(path, readers)
+    archive_id = engine.store.add_archive(path) if by_reference else None
     context = multiprocessing.get_context("fork")
     gazetteer().load_all()  # built once here, not in each reader
     pipes: list[Connection] = []
@@ -119,6 +132,7 @@ def bulk_replay(
                     list(terms),
                     list(engine.areas),
                     engine.session_id,
+                    archive_id,
                     parts[index::readers],
                     sending,
                 ),
@@ -146,6 +160,7 @@ def bulk_replay(
             result.bad_records += summary["bad_records"]
             result.posts_with_faults += summary["posts_with_faults"]
             result.notices.update(summary["notices"])
+            result.by_reference += summary["by_reference"]
             if summary["stopped"] is not None:
                 line, reason, unit, fatal = summary["stopped"]
                 shift = lines_before if unit == "line" else 0
@@ -190,18 +205,19 @@ def _read(
     terms: list[str],
     areas: list[Area],
     session_id: int,
+    archive_id: int | None,
     parts: list[Part],
     out: Connection,
 ) -> None:
     """A reader process: for each of its parts, batches of rows, then a summary."""
     gc.freeze()  # never finalize what the parent had (see bulk_replay)
     gc.enable()
-    reader = ArchiveReader(path, locate_profile)
+    reader = ArchiveReader(path, locate_profile, spans=archive_id is not None)
     matcher = TermMatcher(terms)
     try:
         for start, end in parts:
             posts = reader.posts() if end is None else reader.posts_between(start, end)
-            if not _send_part(reader, posts, matcher, areas, session_id, out):
+            if not _send_part(reader, posts, matcher, areas, session_id, archive_id, out):
                 break  # reading stopped: what came after cannot be trusted to follow on
     except BrokenPipeError:
         pass  # the main process stopped listening (a limit, Ctrl+C)
@@ -217,6 +233,7 @@ def _send_part(
     matcher: TermMatcher,
     areas: list[Area],
     session_id: int,
+    archive_id: int | None,
     out: Connection,
 ) -> bool:
     """Send one part's rows in batches, then its summary; False when reading
@@ -224,6 +241,7 @@ def _send_part(
     now = time.time()
     batch: list[tuple[Any, ...]] = []
     fatal: str | None = None
+    by_reference = 0
     try:
         for post in posts:
             if matcher.terms:
@@ -232,7 +250,12 @@ def _send_part(
                     continue
             if areas and not post_inside(post, areas):
                 continue
-            batch.append(post_row(session_id, post, now))
+            span = reader.span
+            if archive_id is not None and span is not None:
+                batch.append(post_row(session_id, post, now, (archive_id, span)))
+                by_reference += 1
+            else:
+                batch.append(post_row(session_id, post, now))
             if len(batch) >= BATCH:
                 out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
                 batch = []
@@ -251,6 +274,7 @@ def _send_part(
         "bad_records": reader.bad_records,
         "posts_with_faults": reader.posts_with_faults,
         "notices": dict(reader.notices),
+        "by_reference": by_reference,
         "problems": [(p.line, p.reason, p.unit, p.kept) for p in reader.problems],
         "stopped": (
             (reader.lines_read, fatal, "line", True)

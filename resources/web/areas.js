@@ -259,14 +259,7 @@
       L.DomEvent.disableClickPropagation(bar);
       const layer = this._layer;
       const button = function (name, text, title, action) {
-        const node = el("a", "gt-area-" + name, text);
-        node.href = "#";
-        node.title = title;
-        node.setAttribute("role", "button");
-        L.DomEvent.on(node, "click", function (event) {
-          L.DomEvent.preventDefault(event);
-          action();
-        });
+        const node = window.GeoTweetsDom.barButton("gt-area-" + name, text, title, action);
         bar.appendChild(node);
         return node;
       };

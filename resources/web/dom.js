@@ -19,5 +19,19 @@
     return time;
   }
 
-  window.GeoTweetsDom = { el: el, postTime: postTime };
+  /* A control bar's button: a link styled by Leaflet's bars, that runs
+   * `action` instead of navigating. */
+  function barButton(className, text, title, action) {
+    const node = el("a", className, text);
+    node.href = "#";
+    node.title = title;
+    node.setAttribute("role", "button");
+    L.DomEvent.on(node, "click", function (event) {
+      L.DomEvent.preventDefault(event);
+      action();
+    });
+    return node;
+  }
+
+  window.GeoTweetsDom = { el: el, postTime: postTime, barButton: barButton };
 })();

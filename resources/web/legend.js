@@ -1,6 +1,7 @@
 /* The legend: a Leaflet control showing the points layer's terms (colour and
- * count of located posts that pass the filter) and a switch per location
- * kind (the filter's kind part), with the symbol the
+ * count of located posts that pass the filter), the heat's classes (posts
+ * per square) while heat is drawn, and a switch per location kind (the
+ * filter's kind part), with the symbol the
  * map draws for it. Located posts that match no term have a row of their own:
  * "All posts" when the session has no terms (a replay without a filter). It
  * reads the layer and listens to its events; every user-typed string is set
@@ -20,6 +21,15 @@
     return row;
   }
 
+  /* A distance for people: two significant figures. */
+  function roundKm(km) {
+    if (km >= 10) {
+      const step = Math.pow(10, Math.floor(Math.log10(km)) - 1);
+      return String(Math.round(km / step) * step);
+    }
+    return km >= 1 ? String(Math.round(km)) : km.toFixed(1);
+  }
+
   const Legend = L.Control.extend({
     options: { position: "topright" },
 
@@ -33,6 +43,8 @@
       this._kindChecks = [];
       this._noTermRow = null;
       this._noTermCount = null;
+      this._heatBox = null;
+      this._heatKey = "";
     },
 
     onAdd: function () {
@@ -42,6 +54,7 @@
       this._box = box;
       this._points.on("configure beyondchange", this._render, this);
       this._points.on("countschange", this._updateCounts, this);
+      this._points.on("redraw", this._updateHeat, this);
       this._render();
       return box;
     },
@@ -49,6 +62,7 @@
     onRemove: function () {
       this._points.off("configure beyondchange", this._render, this);
       this._points.off("countschange", this._updateCounts, this);
+      this._points.off("redraw", this._updateHeat, this);
       this._box = null;
     },
 
@@ -91,6 +105,10 @@
         terms.appendChild(el("div", "gt-empty", "No search yet"));
       }
       box.appendChild(terms);
+      this._heatBox = el("div", "gt-heat");
+      this._heatKey = "";
+      box.appendChild(this._heatBox);
+      this._updateHeat();
       const kinds = el("div", "gt-kinds");
       kinds.appendChild(el("div", "gt-kinds-title", "Located by"));
       const kindCounts = points.kindCounts();
@@ -142,6 +160,37 @@
       });
       if (this._noTermCount) this._noTermCount.textContent = String(this._points.noTermCount());
       this._showNoTermRow();
+    },
+
+    /* While heat is drawn: what each colour means, as counts of posts per
+     * square; rebuilt only when the classes change. */
+    _updateHeat: function () {
+      const box = this._heatBox;
+      if (!box) return;
+      const heat = this._points.heatLegend();
+      const key = JSON.stringify(heat);
+      if (key === this._heatKey) return;
+      this._heatKey = key;
+      box.replaceChildren();
+      box.style.display = heat ? "" : "none";
+      if (!heat) return;
+      const term = heat.term === null ? null : this._points.terms()[heat.term];
+      box.appendChild(el("div", "gt-section-title", "Posts per square"));
+      if (term) box.appendChild(el("div", "gt-heat-term-name", "\u201c" + term.term + "\u201d only"));
+      for (const row of heat.rows) {
+        const line = el("div", "gt-heat-row");
+        const swatch = el("span", "gt-heat-swatch");
+        swatch.style.background = row.color;
+        line.appendChild(swatch);
+        const range = row.to === null
+          ? row.from + " or more"
+          : row.from === row.to ? String(row.to) : row.from + "\u2013" + row.to;
+        line.appendChild(el("span", "gt-heat-range", range));
+        box.appendChild(line);
+      }
+      if (!heat.rows.length) box.appendChild(el("div", "gt-empty", "No posts shown"));
+      const scale = heat.scale === "log" ? "log scale" : "quantiles";
+      box.appendChild(el("div", "gt-heat-note", "Squares of about " + roundKm(heat.squareKm) + " km; " + scale));
     },
 
     /* "All posts" whenever a session without terms plays; "No term" only

@@ -58,6 +58,7 @@
   function attach(map) {
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
+    new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
     const areas = new window.GeoTweetsAreas.AreaLayer().addTo(map);
     new window.GeoTweetsAreas.AreaControl(areas).addTo(map);

@@ -11,6 +11,10 @@
  *   as styled circles when few, as pixels written straight into one
  *   ImageData when many. Clicks are hit-tested through the grid too.
  *
+ * Heat (heat.js) is a mode of this layer: the user picks points, heat, or
+ * auto (heat when zoomed out); heat colours the grid's squares by their
+ * counts of the posts shown.
+ *
  * Posts located by one place share its centre. Drawn as circles, the posts
  * on one spot are one stack: a pie of their terms' shares (so no term hides
  * another) with a badge counting them; a click on a stack lists its posts.
@@ -19,7 +23,8 @@
  * (filters.js: the brush, terms, kinds, languages, text); zoomed out, it
  * draws the per-cell counts of what passes, which the filter keeps.
  *
- * Events: "configure" (new terms or kinds), "countschange" (per-term and
+ * Events: "configure" (new terms or kinds), "modechange" (points, heat or
+ * auto; the heat's scale or term), "countschange" (per-term and
  * per-kind counts moved, or the filter changed), "pointsadded" {from, to, keys} (the index range of
  * the new points and their keys), "redraw" {ms, mode} after
  * every drawing, "pointclick" {index, key} when a click hits a lone point,
@@ -111,6 +116,8 @@
       vectorLimit: 12000, // more points in view than this: pixels, not circles
       densityMaxCellPx: 4, // cells this small on screen: draw counts, not points
       hitRadiusPx: 8,
+      autoHeatMaxZoom: 5, // the auto mode draws heat up to this zoom, points beyond
+      heatSquarePx: 4, // heat squares are at least this wide on screen
     },
 
     initialize: function (options) {
@@ -126,6 +133,10 @@
       this._kindCounts = [];
       this._beyondMap = 0; // located posts too near a pole for the projection
       this._points = null; // made when the kinds are known (configure)
+      this._heat = new window.GeoTweetsHeat.HeatMap(this, GRID, CELL);
+      this._stamps = new Map(); // lone points' looks, by term, kind and radius
+      this._image = null; // the ImageData pixels and density are written into
+      this._cellOrder = new window.GeoTweetsCellOrder.CellOrder(GRID, CELL);
       this._framePending = false;
       this._countsChanged = false;
       this.drawMode = "";
@@ -159,9 +170,12 @@
       this._noTermCount = 0;
       if (!this._points || this._points.kindCount !== kinds.length) {
         this._points = new Store.PointStore(kinds.length);
+        this._cellOrder.clear();
         this._kindCounts = kinds.map(function () { return 0; });
       }
       this._kinds = kinds.slice();
+      this._stamps.clear();
+      this._heat.setTerm(null);
       // A new session: switches and a brush set for the last one would hide its posts.
       this._filter.clear();
       this.fire("configure");
@@ -257,6 +271,8 @@
       this._termCounts = this._terms.map(function () { return 0; });
       this._noTermCount = 0;
       this._kindCounts = this._kinds.map(function () { return 0; });
+      this._heat.invalidate();
+      this._cellOrder.clear();
       this.redraw();
       this.fire("countschange");
       return this;
@@ -265,6 +281,39 @@
     setKindVisible: function (kind, visible) {
       if (isCode(kind, this._kinds.length)) this._filter.setKindOn(kind, visible);
       return this;
+    },
+
+    /* "points", "heat" or "auto" (heat up to `autoHeatMaxZoom`). */
+    setMode: function (mode) {
+      this._heat.setMode(mode);
+      this.fire("modechange");
+      return this.redraw();
+    },
+
+    mode: function () { return this._heat.mode; },
+
+    /* How heat colours its squares: "log" or "quantile". */
+    setHeatScale: function (scale) {
+      this._heat.setScale(scale);
+      this.fire("modechange");
+      return this.redraw();
+    },
+
+    heatScale: function () { return this._heat.scale; },
+
+    /* Heat of one term's posts (its index), or of every post (null). */
+    setHeatTerm: function (term) {
+      if (term !== null && !isCode(term, this._terms.length)) throw new Error("no such term: " + term);
+      this._heat.setTerm(term);
+      this.fire("modechange");
+      return this.redraw();
+    },
+
+    heatTerm: function () { return this._heat.term; },
+
+    /* The heat legend's classes while heat is drawn, else null. */
+    heatLegend: function () {
+      return this.drawMode === "heat" ? this._heat.legend(this._map.getCenter().lat) : null;
     },
 
     /* Playback can ask that colour scales stay as they are, so its frames
@@ -360,9 +409,11 @@
       const ctx = canvas.getContext("2d");
       ctx.clearRect(0, 0, f.width, f.height);
       if (this._points) {
-        const visible = this._visibleCount(f);
         const cellPx = CELL * f.scale;
-        if (visible <= this.options.vectorLimit) {
+        if (this._heat.shownAt(f.zoom, this.options.autoHeatMaxZoom)) {
+          this.drawMode = "heat";
+          this._heat.draw(ctx, f, this.options.heatSquarePx);
+        } else if (this._visibleCount(f) <= this.options.vectorLimit) {
           this.drawMode = "circles";
           this._drawCircles(ctx, f);
         } else if (cellPx <= this.options.densityMaxCellPx) {
@@ -440,32 +491,46 @@
       return function (cell) { return dominant[cell]; };
     },
 
-    /* Calls fn(i, shift) for each shown point on the canvas (shift: the
-     * world copy's offset): through the grid cells in view, or, when a brush
-     * leaves fewer points than those cells hold, through the brush's points
-     * (so a narrow brush on a million points draws in what it shows). */
-    _eachShownPoint: function (f, fn) {
-      const pts = this._points;
-      const mask = this._shownMask();
-      const brushed = mask !== null ? this._filter.brushedPoints() : null;
-      if (brushed !== null && brushed.length < this._pointsInView(f)) {
-        const xy = pts.xy;
-        const reach = 2 * CIRCLE_RADIUS_PX;
-        const firstCopy = Math.floor((f.ox - reach) / f.worldWidth);
-        const lastCopy = Math.floor((f.ox + f.width + reach) / f.worldWidth);
-        for (let n = 0; n < brushed.length; n++) {
-          const i = brushed[n];
-          if (mask[i] === 0) continue;
-          const py = xy[2 * i + 1] * f.scale - f.oy;
-          if (py < -reach || py > f.height + reach) continue;
-          const x = xy[2 * i] * f.scale - f.ox;
-          for (let copy = firstCopy; copy <= lastCopy; copy++) {
-            const shift = copy * f.worldWidth;
-            if (x + shift >= -reach && x + shift <= f.width + reach) fn(i, shift);
-          }
+    /* The points in the brush when they are fewer than the points in the
+     * cells in view (so a narrow brush on a million points is drawn from
+     * the filter's time index in what it shows), else null. */
+    _narrowBrush: function (f) {
+      if (!this._filter.active()) return null;
+      const brushed = this._filter.brushedPoints();
+      return brushed !== null && brushed.length < this._pointsInView(f) ? brushed : null;
+    },
+
+    /* Calls fn(i, shift) for each shown point of `brushed` on the canvas, at
+     * each world copy (shift: the copy's offset). */
+    _eachBrushedPoint: function (f, brushed, fn) {
+      const xy = this._points.xy;
+      const mask = this._filter.mask();
+      const reach = 2 * CIRCLE_RADIUS_PX;
+      const firstCopy = Math.floor((f.ox - reach) / f.worldWidth);
+      const lastCopy = Math.floor((f.ox + f.width + reach) / f.worldWidth);
+      for (let n = 0; n < brushed.length; n++) {
+        const i = brushed[n];
+        if (mask[i] === 0) continue;
+        const py = xy[2 * i + 1] * f.scale - f.oy;
+        if (py < -reach || py > f.height + reach) continue;
+        const x = xy[2 * i] * f.scale - f.ox;
+        for (let copy = firstCopy; copy <= lastCopy; copy++) {
+          const shift = copy * f.worldWidth;
+          if (x + shift >= -reach && x + shift <= f.width + reach) fn(i, shift);
         }
+      }
+    },
+
+    /* Calls fn(i, shift) for each shown point on the canvas: from a narrow
+     * brush's points, or through the grid cells in view. */
+    _eachShownPoint: function (f, fn) {
+      const brushed = this._narrowBrush(f);
+      if (brushed !== null) {
+        this._eachBrushedPoint(f, brushed, fn);
         return;
       }
+      const pts = this._points;
+      const mask = this._shownMask();
       const head = pts.head;
       const next = pts.next;
       this._eachCell(f, function (cell, shift) {
@@ -501,7 +566,6 @@
 
     _drawCircles: function (ctx, f) {
       const pts = this._points;
-      const kindCount = this._kinds.length;
       const radius = f.zoom >= 6 ? CIRCLE_RADIUS_PX + 1 : CIRCLE_RADIUS_PX;
       const scale = f.scale;
       // The posts on each screen pixel: one lone point, or a stack. At most
@@ -520,29 +584,36 @@
         found.n += 1;
         found.terms.set(pts.term[i], (found.terms.get(pts.term[i]) || 0) + 1);
       });
-      // Lone points: one path per (term, kind), a handful of fills in all.
-      const paths = new Map();
+      // Lone points: a copy of their (term, kind)'s stamp each. Software
+      // rendering rasterises a copy far faster than an anti-aliased circle.
       const stacks = [];
+      const half = radius + 2;
       for (const spot of spots.values()) {
         if (spot.n > 1) {
           stacks.push(spot);
           continue;
         }
         const i = spot.first;
-        const id = pts.term[i] * kindCount + pts.kind[i];
-        let path = paths.get(id);
-        if (!path) {
-          path = new Path2D();
-          paths.set(id, path);
-        }
-        path.moveTo(spot.x + radius, spot.y);
-        path.arc(spot.x, spot.y, radius, 0, 2 * Math.PI);
-      }
-      for (const [id, path] of paths) {
-        const color = this._termColor(Math.floor(id / kindCount));
-        paintKind(ctx, path, color, this._kinds[id % kindCount].name);
+        const stamp = this._stamp(pts.term[i], pts.kind[i], radius);
+        ctx.drawImage(stamp, Math.round(spot.x) - half, Math.round(spot.y) - half);
       }
       for (const stack of stacks) this._drawStack(ctx, stack, radius + STACK_RING_PX);
+    },
+
+    /* A lone point's look, drawn once per term, kind and size. */
+    _stamp: function (term, kind, radius) {
+      const id = (term * this._kinds.length + kind) * 16 + radius;
+      let stamp = this._stamps.get(id);
+      if (!stamp) {
+        const half = radius + 2;
+        stamp = document.createElement("canvas");
+        stamp.width = stamp.height = 2 * half;
+        const path = new Path2D();
+        path.arc(half, half, radius, 0, 2 * Math.PI);
+        paintKind(stamp.getContext("2d"), path, this._termColor(term), this._kinds[kind].name);
+        this._stamps.set(id, stamp);
+      }
+      return stamp;
     },
 
     /* Several posts on one spot: a pie of their terms' shares, so every term
@@ -592,33 +663,77 @@
       return colors;
     },
 
-    /* Many points: a 3 x 3 pixel square each, written into one ImageData. */
+    /* The frame's pixels, all transparent: one ImageData kept from frame to
+     * frame (a new one a frame costs a 7 MB allocation). */
+    _blankImage: function (w, h) {
+      const held = this._image;
+      if (held && held.width === w && held.height === h) {
+        new Uint32Array(held.data.buffer).fill(0);
+        return held;
+      }
+      this._image = new ImageData(w, h);
+      return this._image;
+    },
+
+    /* Many points: a 3 x 3 pixel square each, written into one ImageData,
+     * read in cell order (cell_order.js) rather than through the lists. */
     _drawPixels: function (ctx, f) {
       const pts = this._points;
+      const order = this._cellOrder;
+      order.refresh(pts);
       const w = f.width;
       const h = f.height;
-      const image = ctx.createImageData(w, h);
+      const image = this._blankImage(w, h);
       const buf = new Uint32Array(image.data.buffer);
       // Colour by term id (0..255).
       const slots = this._palette(255);
       const colorOf = new Uint32Array(256);
       for (let t = 0; t < 256; t++) colorOf[t] = slots[termSlot(t)];
-      const xy = pts.xy;
-      const terms = pts.term;
+      const mask = this._shownMask();
       const scale = f.scale;
-      const oy = f.oy;
-      this._eachShownPoint(f, function (i, shift) {
-        const px = (xy[2 * i] * scale - f.ox + shift) | 0;
-        const py = (xy[2 * i + 1] * scale - oy) | 0;
+      function plot(x, y, term) {
+        const px = x | 0;
+        const py = y | 0;
         if (px < 1 || py < 1 || px >= w - 1 || py >= h - 1) return;
-        const c = colorOf[terms[i]];
+        const c = colorOf[term];
         let o = (py - 1) * w + px - 1;
         buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
         o += w;
         buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
         o += w;
         buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
+      }
+      const brushed = this._narrowBrush(f);
+      if (brushed !== null) {
+        this._eachBrushedPoint(f, brushed, function (i, shift) {
+          plot(pts.xy[2 * i] * scale + shift - f.ox, pts.xy[2 * i + 1] * scale - f.oy, pts.term[i]);
+        });
+        ctx.putImageData(image, 0, 0);
+        return;
+      }
+      const start = order.start;
+      const dxy = order.dxy;
+      const terms = order.term;
+      const index = order.index;
+      this._eachCell(f, function (cell, shift) {
+        const end = start[cell + 1];
+        const cx = cell % GRID;
+        const x0 = cx * CELL * scale + shift - f.ox;
+        const y0 = ((cell - cx) / GRID) * CELL * scale - f.oy;
+        for (let p = start[cell]; p < end; p++) {
+          if (mask !== null && mask[index[p]] === 0) continue;
+          plot(x0 + dxy[2 * p] * scale, y0 + dxy[2 * p + 1] * scale, terms[p]);
+        }
       });
+      // Points newer than the copy, at each world copy in view.
+      const firstCopy = Math.floor(f.ox / f.worldWidth);
+      const lastCopy = Math.floor((f.ox + f.width) / f.worldWidth);
+      for (let i = order.count; i < pts.count; i++) {
+        if (mask !== null && mask[i] === 0) continue;
+        for (let copy = firstCopy; copy <= lastCopy; copy++) {
+          plot(pts.xy[2 * i] * scale + copy * f.worldWidth - f.ox, pts.xy[2 * i + 1] * scale - f.oy, pts.term[i]);
+        }
+      }
       ctx.putImageData(image, 0, 0);
     },
 
@@ -629,7 +744,7 @@
       const h = f.height;
       const cellPx = CELL * f.scale;
       const size = Math.max(2, Math.ceil(cellPx));
-      const image = ctx.createImageData(w, h);
+      const image = this._blankImage(w, h);
       const buf = new Uint32Array(image.data.buffer);
       const countOf = this._shownCounter();
       const dominantOf = this._shownDominant();

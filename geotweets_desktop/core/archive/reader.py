@@ -28,6 +28,12 @@ why); everything before the cut is kept. Notices from X in an archive
 (v1.1 `delete`, `limit`, ... and v2 `errors` lines) are not posts and not
 damage: they are counted by kind, in `notices`.
 
+With `spans`, the reader also says where in the file each post's payload
+lies (`span`, set as each post is yielded), when the payload is one line of
+a plain file byte for byte, so the store can keep it by reference
+(`archive_payload.py`); None for a gzip file, a JSON array, a
+pretty-printed document or a post taken out of a response.
+
 A JSON-array file is parsed whole (orjson, fast, but in memory). If it is
 damaged, the items before the damage are recovered and the rest is reported
 as one problem: there is no reliable place to resume inside a broken array.
@@ -56,6 +62,7 @@ from geotweets_desktop.core.archive.records import (
     convert,
 )
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
+from geotweets_desktop.core.archive_payload import PayloadSpan, span_of
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.geolocate import ProfileMatcher
 from geotweets_desktop.core.post import Post
@@ -99,9 +106,16 @@ class ArchiveReader:
     """Reads one archive file; see the module docstring. Not thread-safe, but
     the progress attributes are plain numbers another thread may read."""
 
-    def __init__(self, path: Path | str, profile_matcher: ProfileMatcher | None = locate_profile):
+    def __init__(
+        self,
+        path: Path | str,
+        profile_matcher: ProfileMatcher | None = locate_profile,
+        *,
+        spans: bool = False,
+    ):
         self.path = Path(path)
         self._profile = profile_matcher
+        self._spans = spans
         self.total_bytes = 0
         self.bytes_read = 0
         self.format: str | None = None
@@ -117,6 +131,8 @@ class ArchiveReader:
         self.notices: Counter[str] = Counter()
         self.empty_responses = 0
         self.lines_read = 0
+        # Where the payload of the post last yielded lies in the file (see above).
+        self.span: PayloadSpan | None = None
         # Set when reading ended before the end of the file: where and why.
         self.stopped: Problem | None = None
 
@@ -138,12 +154,15 @@ class ArchiveReader:
     def not_an_archive(self) -> str | None:
         """Why the file is no archive at all (one line), or None when it holds
         anything this app reads. Reads up to the first post, which for a
-        file of posts is its first record."""
+        file of posts is its first record, without locating it by profile
+        text: that would build the gazetteer (seconds) for one answer."""
+        profile, self._profile = self._profile, None
         posts = self.posts()
         try:
             next(posts, None)
         finally:
             posts.close()
+            self._profile = profile
         return self.why_not_an_archive()
 
     def why_not_an_archive(self) -> str | None:
@@ -187,7 +206,7 @@ class ArchiveReader:
                     yield from self._array(stream, raw)
                 else:
                     self.container = "lines"
-                    yield from self._lines(stream, raw)
+                    yield from self._lines(stream, raw, None if self.compressed else 0)
             self.bytes_read = self.total_bytes
 
     def splittable(self) -> bool:
@@ -215,7 +234,7 @@ class ArchiveReader:
                 # The line that began before `start` belongs to the part before.
                 raw.seek(start - 1)
                 position += len(stream.readline()) - 1
-            yield from self._lines(_lines_starting_before(stream, position, end), raw)
+            yield from self._lines(_lines_starting_before(stream, position, end), raw, position)
 
     # -- internals -----------------------------------------------------------
 
@@ -238,23 +257,33 @@ class ArchiveReader:
         elif self.format != kind:
             self.format = "mixed"
 
-    def _lines(self, stream: Iterable[bytes], raw: IO[bytes]) -> Iterator[Post]:
+    def _lines(
+        self, stream: Iterable[bytes], raw: IO[bytes], position: int | None
+    ) -> Iterator[Post]:
+        """The posts of the lines of `stream`, the first of which starts at byte
+        `position` of the file (None: not a plain file, no spans)."""
         loads = orjson.loads
         decode_error = orjson.JSONDecodeError
         profile = self._profile
+        spans = self._spans and position is not None
+        at = position or 0  # where the line being read starts in the file
         line_no = 0
         document: list[bytes] | None = None  # the lines of a pretty-printed one so far
         document_start = 0
         try:
             for line in stream:
                 line_no += 1
+                start = at
+                at += len(line)
                 if not line_no % _PROGRESS_EVERY_LINES:
                     self.bytes_read = raw.tell()
                 if line_no == 1 and line.startswith(b"\xef\xbb\xbf"):
                     line = line[3:]
+                    start += 3
                 if document is not None:
                     document.append(line)
                     if line[:1] in (b"}", b"]"):  # a top-level value closes at column 0
+                        self.span = None
                         yield from self._document(b"".join(document), document_start)
                         document = None
                     continue
@@ -264,6 +293,7 @@ class ArchiveReader:
                         if self.format is None:
                             self._seen("v2-stream")
                         self.posts_read += 1
+                        self.span = span_of(line, start) if spans else None
                         yield post
                         continue
                 try:
@@ -276,7 +306,14 @@ class ArchiveReader:
                     obj = self._recover(line, line_no, exc)
                     if obj is None:
                         continue
-                yield from self._convert(obj, line, line_no, "line")
+                posts = self._convert(obj, line, line_no, "line")
+                self.span = None
+                if spans and len(posts) == 1:
+                    # The payload of a post that is the whole line is that line.
+                    span = span_of(line, start)
+                    if _payload_bytes(posts[0]) == line[: span.length]:
+                        self.span = span
+                yield from posts
             if document is not None:
                 self._stop(document_start, "the JSON document starting here ends early")
         except (EOFError, OSError, zlib.error) as exc:
@@ -385,6 +422,11 @@ class ArchiveReader:
                 yield from self._convert(obj, None, index, "item")
         if damage is not None:
             self._stop(len(items) + 1, f"{damage}; the rest of the array is lost", "item")
+
+
+def _payload_bytes(post: Post) -> bytes:
+    raw = post.raw
+    return raw.encode("utf-8") if isinstance(raw, str) else raw
 
 
 def _read_fault(exc: BaseException) -> str:

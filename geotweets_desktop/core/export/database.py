@@ -4,7 +4,10 @@ The new file is created with the store's own schema, the source is ATTACHed,
 and the rows are copied with INSERT ... SELECT (one session, or all of them, with
 their saved views), keeping session ids and post keys. Privacy options then rewrite the copy:
 points snapped to the grid (`privacy.py`), author names and handles emptied,
-and the raw payload emptied too, since it holds both. A VACUUM afterwards
+and the raw payload emptied too, since it holds both. Payloads the source
+keeps by reference to an archive file are copied into the new file (it
+may travel without the archive); if the archive has moved, the export
+says so. A VACUUM afterwards
 rewrites the file, so nothing removed survives in free pages, and the copy
 is left in rollback-journal mode: one self-contained file, no -wal beside it.
 """
@@ -14,10 +17,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from geotweets_desktop.core.archive_payload import ArchiveFiles, PayloadMissing, PayloadSpan
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export.post_filter import PostFilter
 from geotweets_desktop.core.export.privacy import Privacy, snap
+from geotweets_desktop.core.raw_codec import pack
 from geotweets_desktop.core.store import SCHEMA_VERSION, SessionStore
+
+_CHUNK = 5_000
 
 
 class DatabaseExportError(ValueError):
@@ -48,6 +55,8 @@ def copy_sessions(
         posts = db.execute(f"INSERT INTO posts SELECT * FROM src.posts {post_where}", args)
         copied = (posts.rowcount, sessions.rowcount)
         db.execute(f"INSERT INTO views SELECT * FROM src.views {post_where}", args)
+        if privacy.step is None and not privacy.drop_authors:  # else every payload goes
+            _copy_referenced_payloads(db)
         _apply_privacy(db, privacy)
         db.execute("COMMIT")
         db.execute("DETACH DATABASE src")
@@ -86,6 +95,32 @@ def keep_only(path: Path, areas: list[Area], keep: PostFilter | None) -> tuple[i
         db.close()
 
 
+def _copy_referenced_payloads(db: sqlite3.Connection) -> None:
+    """Replace each payload kept by reference with a copy read from its archive."""
+    files = ArchiveFiles()
+    after = 0
+    try:
+        while rows := db.execute(
+            "SELECT p.rowid, a.path, p.raw_offset, p.raw_length, p.raw_crc FROM posts p"
+            " JOIN src.archives a ON a.id = p.raw_archive WHERE p.rowid > ?"
+            " ORDER BY p.rowid LIMIT ?",
+            (after, _CHUNK),
+        ).fetchall():
+            copies = [
+                (pack(files.read(path, PayloadSpan(offset, length, crc))), key)
+                for key, path, offset, length, crc in rows
+            ]
+            db.executemany(f"UPDATE posts SET raw = ?, {_NO_REFERENCE} WHERE rowid = ?", copies)
+            after = rows[-1][0]
+    except PayloadMissing as exc:
+        raise DatabaseExportError(f"cannot copy the raw payloads: {exc}") from None
+    finally:
+        files.close()
+
+
+_NO_REFERENCE = "raw_archive = NULL, raw_offset = NULL, raw_length = NULL, raw_crc = NULL"
+
+
 def _apply_privacy(db: sqlite3.Connection, privacy: Privacy) -> None:
     step = privacy.step
     if step is not None:
@@ -93,10 +128,12 @@ def _apply_privacy(db: sqlite3.Connection, privacy: Privacy) -> None:
         db.execute(
             "UPDATE posts SET lon = max(-180.0, min(180.0, gt_snap(lon))),"
             " lat = max(-90.0, min(90.0, gt_snap(lat))),"
-            " radius_m = max(radius_m, ?), raw = '' WHERE lon IS NOT NULL",
+            f" radius_m = max(radius_m, ?), raw = '', {_NO_REFERENCE} WHERE lon IS NOT NULL",
             (step * 111_320.0,),
         )
         # Unlocated posts keep nothing that could place them either.
-        db.execute("UPDATE posts SET raw = '' WHERE lon IS NULL")
+        db.execute(f"UPDATE posts SET raw = '', {_NO_REFERENCE} WHERE lon IS NULL")
     if privacy.drop_authors:
-        db.execute("UPDATE posts SET author_name = '', author_handle = '', raw = ''")
+        db.execute(
+            f"UPDATE posts SET author_name = '', author_handle = '', raw = '', {_NO_REFERENCE}"
+        )

@@ -1,0 +1,147 @@
+"""Where `collect --replay`'s time goes: each stage timed alone on a sample.
+
+Each stage runs on the first `sample` lines of an archive in this process,
+one after another, and is given in microseconds of CPU a post (process
+time, which a loaded machine inflates less than wall time); the one-time
+costs (start-up, gazetteer, the closing checkpoint) in seconds of wall
+time. Readers' stages run in two processes at once, the writer's in one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from geotweets_desktop.commands.bulk_replay import BATCH
+from geotweets_desktop.core.archive.v2_fast import fast_stream_post
+from geotweets_desktop.core.archive_payload import span_of
+from geotweets_desktop.core.gazetteer import Gazetteer, locate_profile
+from geotweets_desktop.core.gazetteer_snapshot import read_or_build
+from geotweets_desktop.core.raw_codec import pack
+from geotweets_desktop.core.store import SessionStore, post_row
+
+_IMPORTS = (
+    "import geotweets_desktop.cli, geotweets_desktop.commands.collect,"
+    " geotweets_desktop.commands.bulk_replay"
+)
+
+
+def _per_post(count: int, work: Callable[[], object]) -> tuple[float, Any]:
+    started = time.process_time()
+    result = work()
+    return (time.process_time() - started) / count * 1e6, result
+
+
+def _wall(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def print_stages(archive: Path, scratch: Path, sample: int) -> None:
+    """The breakdown for one archive (the gazetteer's snapshot must exist in
+    the cache folder already: `collect` made it)."""
+    start_up = _wall(lambda: subprocess.run([sys.executable, "-c", _IMPORTS], check=True))
+    snapshot = _wall(lambda: read_or_build(scratch / "cache"))
+    built = _wall(lambda: Gazetteer().load_all())
+    with open(archive, "rb") as f:
+        lines = list(itertools.islice(f, sample))
+    n = len(lines)
+    from geotweets_desktop.core.archive.v2_fast import _decode  # the decoder alone
+
+    read, _ = _per_post(n, lambda: _reread(archive, n))
+    decode, _ = _per_post(n, lambda: [_decode(line) for line in lines])
+    check, _ = _per_post(n, lambda: [line.decode("utf-8") for line in lines])
+    whole, posts = _per_post(n, lambda: [fast_stream_post(line, locate_profile) for line in lines])
+    spans_us, spans = _per_post(n, lambda: [span_of(line, 0) for line in lines])
+    now = time.time()
+    rows_us, rows = _per_post(
+        n, lambda: [post_row(1, p, now, (1, s)) for p, s in zip(posts, spans, strict=True)]
+    )
+    lz4, _ = _per_post(n, lambda: [pack(p.raw) for p in posts])
+    batches = [rows[i : i + BATCH] for i in range(0, n, BATCH)]
+    sent, pickled = _per_post(
+        n, lambda: [pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL) for b in batches]
+    )
+    received, _ = _per_post(n, lambda: [pickle.loads(b) for b in pickled])
+    store = SessionStore(scratch / f"{archive.stem}-stages.db")
+    store.start_session("bench", [], False)
+    insert, _ = _per_post(n, lambda: [store.add_rows(b) for b in batches])
+    close = _wall(store.close)
+    no_index = _insert_without_unique(scratch / f"{archive.stem}-plain.db", batches, n)
+    commits = _commit_cost(scratch / f"{archive.stem}-commits.db", len(batches)) / n * 1e6
+    locate = whole - decode - check
+    reader = read + whole + spans_us + rows_us + sent
+    writer = received + insert
+    print(f"  per-stage breakdown ({n:,} posts of this archive; µs of CPU a post):")
+    print(f"    process start-up and imports: {start_up:.2f} s (wall, once)")
+    print(
+        f"    gazetteer: {snapshot:.2f} s read from its snapshot (building it: {built:.2f} s; once)"
+    )
+    print(f"    readers: reading lines {read:.1f}, JSON decode (msgspec) {decode:.1f},")
+    print(f"      UTF-8 check {check:.1f}, locating and the post {locate:.1f},")
+    print(f"      payload reference (CRC-32) {spans_us:.1f}, row building {rows_us:.1f},")
+    print(f"      pickling for the pipe {sent:.1f} = {reader:.1f} (two reader processes)")
+    print(f"      [LZ4 of the payload, when copied instead: {lz4:.1f}]")
+    print(
+        f"    writer: unpickling {received:.1f}, SQLite insert with the UNIQUE index and "
+        f"commits {insert:.1f} = {writer:.1f}"
+    )
+    print(
+        f"      of which index maintenance about {max(0.0, insert - no_index):.1f} "
+        f"(the same rows without the index: {no_index:.1f}), commits {commits:.2f}"
+    )
+    print(f"    closing checkpoint (WAL into the file, fsync): {close:.2f} s for {n:,} posts")
+
+
+def _reread(archive: Path, count: int) -> None:
+    with open(archive, "rb", buffering=1 << 20) as f:
+        for _ in itertools.islice(f, count):
+            pass
+
+
+def _insert_without_unique(path: Path, batches: list[list[tuple[Any, ...]]], n: int) -> float:
+    """The store's insert into a table like `posts` but without UNIQUE(session_id, post_id)."""
+    SessionStore(path).close()
+    db = sqlite3.connect(path, isolation_level=None)
+    schema = db.execute("SELECT sql FROM sqlite_master WHERE name = 'posts'").fetchone()[0]
+    db.execute("DROP TABLE posts")
+    db.execute(re.sub(r",(\s*--[^\n]*)?\n\s*UNIQUE \(session_id, post_id\)", r"\1", schema))
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    from geotweets_desktop.core.store import _INSERT  # the store's own statement
+
+    started = time.process_time()
+    for batch in batches:
+        db.execute("BEGIN")
+        db.executemany(_INSERT, batch)
+        db.execute("COMMIT")
+    took = (time.process_time() - started) / n * 1e6
+    db.close()
+    return took
+
+
+def _commit_cost(path: Path, commits: int) -> float:
+    """Seconds of wall time for `commits` one-row transactions in the store's settings."""
+    store = SessionStore(path)
+    store.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE t (x)")
+    started = time.perf_counter()
+    for i in range(commits):
+        db.execute("BEGIN")
+        db.execute("INSERT INTO t VALUES (?)", (i,))
+        db.execute("COMMIT")
+    took = time.perf_counter() - started
+    db.close()
+    return took
