@@ -36,7 +36,7 @@ from bench import offscreen_scratch_env
 
 offscreen_scratch_env()
 
-from bench.common import Driver, make_session_store  # noqa: E402
+from bench.common import Driver, make_session_store, summary  # noqa: E402
 
 DAYS = 7
 START = datetime(2026, 11, 28, 12, tzinfo=UTC).timestamp()  # make_session_store's first post
@@ -62,15 +62,6 @@ NAIVE_SELECT = (
     " WHERE session_id = ? AND lon IS NOT NULL AND created_at >= ? AND created_at < ?"
     " ORDER BY rowid"
 )
-
-
-def summary(label: str, values: list[float]) -> None:
-    values = sorted(values)
-    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-    print(
-        f"{label}: median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, "
-        f"min {values[0]:.1f}, max {values[-1]:.1f} ms ({len(values)} moves)"
-    )
 
 
 def iso(seconds: float) -> str:

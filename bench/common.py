@@ -6,6 +6,7 @@ import json
 import os
 import random
 import sqlite3
+import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -85,7 +86,24 @@ def make_session_store(
             rows,
         )
     db.close()
+    # The map's columns, as the store's own writers would have kept them.
+    store = SessionStore(path)
+    session = store.session(session_id)
+    assert session is not None
+    for _ in store.build_point_blobs(session, 50_000):
+        pass
+    store.close()
     return session_id
+
+
+def summary(label: str, values: list[float]) -> None:
+    """Prints the median, p95, min and max of the moves' times (ms)."""
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+    print(
+        f"{label}: median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, "
+        f"min {values[0]:.1f}, max {values[-1]:.1f} ms ({len(values)} moves)"
+    )
 
 
 def process_tree_rss_mb(root_pid: int) -> float:

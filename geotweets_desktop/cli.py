@@ -93,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not load online map tiles (the offline basemap is always shown)",
     )
+    parser.add_argument(
+        "--session",
+        type=int,
+        metavar="ID",
+        help="open this stored session on the map (File → Sessions… lists them)",
+    )
+    parser.add_argument(
+        "--view",
+        metavar="FILE",
+        help="open a saved view's file (File → Views → Save view to file…): the stored "
+        "session it names, with its centre, zoom, mode and filters",
+    )
     add_area_options(parser, "with --x: follow it (terms optional)")
     add_place_options(parser)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -243,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     from geotweets_desktop.core.area.model import AreaError
     from geotweets_desktop.core.terms import TermError
+    from geotweets_desktop.core.view_state import ViewStateError
 
     try:
         args.areas = areas_from_args(args)
@@ -284,9 +297,24 @@ def main(argv: list[str] | None = None) -> int:
         if args.replay and not Path(args.replay).is_file():
             print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)
             return 2
+        # Each of these chooses what the window shows first: one at a time.
+        chosen = [
+            flag
+            for flag, given in (
+                ("--session", args.session is not None),
+                ("--view", args.view),
+                ("--demo", args.demo),
+                ("--x", args.x),
+                ("--replay", args.replay),
+            )
+            if given
+        ]
+        if len(chosen) > 1 and {"--session", "--view"} & set(chosen):
+            print(f"geotweets: {' and '.join(chosen)}: choose one thing to show", file=sys.stderr)
+            return 2
         from geotweets_desktop.ui.app import run_app
 
         return run_app(args)
-    except (TermError, AreaError) as exc:
+    except (TermError, AreaError, ViewStateError) as exc:
         print(f"geotweets: {exc}", file=sys.stderr)
         return 2

@@ -10,10 +10,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers.point_blob import decode_blob, decode_blobs
 
-from geotweets_desktop.core.point_batch import NO_TERM, point_columns
+from geotweets_desktop.core.map_point import stored_point
+from geotweets_desktop.core.point_batch import (
+    UNKNOWN_KIND,
+    blob_points,
+    encode_blob,
+    point_columns,
+)
 from geotweets_desktop.core.post import Location, Post
-from geotweets_desktop.core.store import SessionStore, StoredPoint, stored_point
+from geotweets_desktop.core.store import SessionStore, StoredPoint, post_row
 from geotweets_desktop.core.x_text import hashtags
 
 KIND_CODES = {"exact": 0, "place": 1, "profile": 2}
@@ -107,17 +114,104 @@ def test_stored_points_read_back_as_the_live_ones_were_made(store: SessionStore)
 def test_columns_code_strings_into_the_batchs_own_dictionaries() -> None:
     points = [
         StoredPoint(1, 1.0, 2.0, "exact", ("sun", "rain"), 100.5, "en", "Paris", "ann", ("a", "b")),
-        StoredPoint(2, 3.0, 4.0, "profile", ("other",), math.nan, "", "", "", ()),
+        StoredPoint(2, 3.0, 4.0, "profile", (), math.nan, "", "", "", ()),
         StoredPoint(3, 5.0, 6.0, "place", ("rain",), 200.0, "en", HOSTILE, "ann", ("b",)),
+        StoredPoint(4, 5.0, 6.0, "satellite", ("rain",), 200.0, "en", "", "", ()),
     ]
-    cols = point_columns(points, {"rain": 0, "sun": 1}, KIND_CODES)
-    assert cols["key"] == [1, 2, 3]
-    assert cols["kind"] == [0, 2, 1]
-    assert cols["term"] == [1, NO_TERM, 0]
-    assert cols["termBits"] == [0b11, 0, 0b01]
-    assert cols["time"] == [100.5, None, 200.0]
-    assert cols["langs"] == ["", "en"] and cols["lang"] == [1, 0, 1]
-    assert cols["places"] == ["", "Paris", HOSTILE] and cols["place"] == [1, 0, 2]
-    assert cols["authors"] == ["", "ann"] and cols["author"] == [1, 0, 1]
+    cols = point_columns(points)
+    assert cols["key"] == [1, 2, 3, 4]
+    assert cols["kind"] == [0, 2, 1, UNKNOWN_KIND]
+    assert cols["terms"] == ["sun", "rain"]
+    assert cols["termBits"] == [0b11, 0, 0b10, 0b10]
+    assert cols["time"] == [100.5, None, 200.0, 200.0]
+    assert cols["langs"] == ["", "en"] and cols["lang"] == [1, 0, 1, 1]
+    assert cols["places"] == ["", "Paris", HOSTILE] and cols["place"] == [1, 0, 2, 0]
+    assert cols["authors"] == ["", "ann"] and cols["author"] == [1, 0, 1, 0]
     assert cols["tags"] == ["", "a", "b"]
-    assert cols["tagStart"] == [0, 2, 2, 3] and cols["tagPool"] == [1, 2, 2]
+    assert cols["tagStart"] == [0, 2, 2, 3, 3] and cols["tagPool"] == [1, 2, 2]
+
+
+def test_a_blob_holds_the_same_columns_as_the_json_form() -> None:
+    points = [
+        StoredPoint(10**15, -179.5, 84.9, "exact", ("rain",), 1.5e9, "ar", HOSTILE, "b", ("x",)),
+        StoredPoint(7, 0.0, 0.0, "place", (), math.nan, "", "", "", ()),
+        StoredPoint(8, 1.0, -1.0, "profile", ("sun", "rain"), 0.0, "en", "", HOSTILE, ("y", "x")),
+    ]
+    blob = encode_blob(points)
+    assert len(blob) % 8 == 0 and blob_points(blob) == 3
+    assert decode_blob(blob) == {
+        **point_columns(points),
+        "time": [1.5e9, None, 0.0],
+    }
+
+
+def stored_blob_points(store: SessionStore, session_id: int) -> list[StoredPoint]:
+    """The points the session's blobs hold, back as StoredPoints."""
+    out = []
+    for part in store.point_parts(session_id, 2):
+        for b in decode_blobs(store.point_part(session_id, part)):
+            for i, key in enumerate(b["key"]):
+                tags = b["tagPool"][b["tagStart"][i] : b["tagStart"][i + 1]]
+                out.append(
+                    StoredPoint(
+                        key,
+                        b["lon"][i],
+                        b["lat"][i],
+                        ("exact", "place", "profile")[b["kind"][i]],
+                        tuple(t for n, t in enumerate(b["terms"]) if b["termBits"][i] >> n & 1),
+                        math.nan if b["time"][i] is None else b["time"][i],
+                        b["langs"][b["lang"][i]],
+                        b["places"][b["place"][i]],
+                        b["authors"][b["author"][i]],
+                        tuple(b["tags"][t] for t in tags),
+                    )
+                )
+    return out
+
+
+def same_points(got: list[StoredPoint], want: list[StoredPoint]) -> None:
+    """Equal, NaN times included."""
+    assert [repr(p) for p in got] == [repr(p) for p in want]
+
+
+def test_every_writer_keeps_the_map_columns_of_what_it_added(store: SessionStore) -> None:
+    sid = store.start_session("test", ["rain", "sun"], synthetic=False)
+    other = store.start_session("other", ["rain"], synthetic=False)
+    store.add_posts(sid, [post(1, text=f"{HOSTILE} #One"), post(2, location=None), post(3)])
+    store.add_posts(sid, [post(1), post(3)])  # repeats only: nothing new
+    rows = [
+        post_row(sid, post(4, terms=("rain", "sun"), created_at=None), 0.0),
+        post_row(sid, post(1), 0.0),  # stored before
+        post_row(sid, post(5, lang="ar", author_handle=HOSTILE), 0.0),
+        post_row(sid, post(5), 0.0),  # twice in one batch
+        post_row(other, post(6), 0.0),
+        post_row(sid, post(7, location=None), 0.0),
+    ]
+    assert store.add_rows(rows) == 4
+    store.add_rows([post_row(sid, post(8, text="#Eight"), 0.0)])  # all new: keys in order
+    want = [p for chunk in store.points(sid) for p in chunk]
+    assert [p.author for p in want] == ["madeup_1", "madeup_3", "madeup_4", HOSTILE, "madeup_8"]
+    same_points(stored_blob_points(store, sid), want)
+    same_points(stored_blob_points(store, other), [p for c in store.points(other) for p in c])
+
+
+def test_a_session_without_map_columns_has_them_built_once(store: SessionStore) -> None:
+    sid = store.start_session("test", ["rain"], synthetic=False)
+    for n in range(1, 6):
+        store.add_posts(sid, [post(n)])
+    want = [p for chunk in store.points(sid) for p in chunk]
+
+    def build() -> list[int]:
+        session = store.session(sid)
+        assert session is not None
+        return list(store.build_point_blobs(session, chunk=2))
+
+    # The last posts stored without them (by an older version, say): only those.
+    store._db.execute("DELETE FROM point_blobs WHERE id > 2")
+    assert build() == [2, 3]
+    same_points(stored_blob_points(store, sid), want)
+    assert build() == []
+    # Blobs that do not add up to the session's posts: all built again.
+    store._db.execute("DELETE FROM point_blobs WHERE id = 1")
+    assert build() == [2, 4, 5]
+    same_points(stored_blob_points(store, sid), want)

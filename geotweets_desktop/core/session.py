@@ -21,14 +21,9 @@ from typing import Any, Protocol, TypeVar
 from geotweets_desktop.core.archive.summary import notices_text, reading_text
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.live_stats import LiveStats
+from geotweets_desktop.core.map_point import StoredPoint, stored_point
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
-from geotweets_desktop.core.store import (
-    ROW_KIND,
-    SessionInfo,
-    SessionStore,
-    StoredPoint,
-    stored_point,
-)
+from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore
 from geotweets_desktop.core.usage import UsageMeter
 
 _T = TypeVar("_T")

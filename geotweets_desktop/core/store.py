@@ -9,7 +9,6 @@ table, so they are right even for a session that never closed cleanly.
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 import threading
 import time
@@ -20,13 +19,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geotweets_desktop.core import point_blobs
 from geotweets_desktop.core.archive_payload import ArchiveFiles, PayloadMissing, PayloadSpan
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
+from geotweets_desktop.core.map_point import StoredPoint as StoredPoint
+from geotweets_desktop.core.map_point import point_from_columns, stored_point
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
 from geotweets_desktop.core.saved_views import SavedViews
 from geotweets_desktop.core.wal_checkpointer import Wait, WalCheckpointer
-from geotweets_desktop.core.x_text import hashtags
 
 # 2: raw payloads are LZ4-compressed blobs (see raw_codec.py); schema 1 files
 # (text payloads) open unchanged and are marked 2.
@@ -36,7 +37,9 @@ from geotweets_desktop.core.x_text import hashtags
 # 6: a replayed post's payload may be kept by reference to its archive file
 # (the `archives` table, posts.raw_archive/raw_offset/raw_length/raw_crc;
 # see archive_payload.py); older files gain them (NULL: a copy in `raw`).
-SCHEMA_VERSION = 6
+# 7: point_blobs, the map's columns of each batch (point_blobs.py); older
+# files gain the table, empty (a session's blobs are built when it reopens).
+SCHEMA_VERSION = 7
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -104,43 +107,6 @@ class SessionInfo:
         return self.ended_at is None
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPoint:
-    """What the map holds of a post: where and how it was located, and what the
-    page's timeline, filters and lists read. No text (fetched on demand);
-    `tags` are the hashtags in it (`x_text.hashtags`)."""
-
-    key: int
-    lon: float
-    lat: float
-    kind: str
-    terms: tuple[str, ...]
-    time: float = math.nan  # the post's own time, Unix seconds; NaN when unknown
-    lang: str = ""
-    place: str = ""  # the location's label
-    author: str = ""  # the author's handle
-    tags: tuple[str, ...] = ()
-
-
-def stored_point(key: int, post: Post) -> StoredPoint | None:
-    """The map's point for a stored post; None when it was not located."""
-    loc = post.location
-    if loc is None:
-        return None
-    return StoredPoint(
-        key,
-        loc.lon,
-        loc.lat,
-        loc.kind,
-        post.terms,
-        post.created_at.timestamp() if post.created_at is not None else math.nan,
-        post.lang,
-        loc.label,
-        post.author_handle,
-        hashtags(post.text),
-    )
-
-
 class SessionStore:
     """One connection, used from one thread; open another for another thread."""
 
@@ -159,6 +125,7 @@ class SessionStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        self._db.executescript(point_blobs.SCHEMA)
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is None or int(row[0]) < SCHEMA_VERSION:
             self._add_missing_columns()
@@ -239,6 +206,8 @@ class SessionStore:
                 found = row.fetchone()
                 if found is not None:
                     added.append((found[0], post))
+            located = [p for key, post in added if (p := stored_point(key, post)) is not None]
+            point_blobs.write(self._db, session_id, located)
         return added
 
     def add_archive(self, path: Path) -> int:
@@ -256,8 +225,11 @@ class SessionStore:
         For bulk loads that need no keys back (about 3 µs a post cheaper)."""
         before = self._db.total_changes
         with self._transaction():
+            (last_key,) = self._db.execute("SELECT coalesce(max(rowid), 0) FROM posts").fetchone()
             self._db.executemany(_INSERT, rows)
-        return self._db.total_changes - before
+            added = self._db.total_changes - before
+            point_blobs.write_for_rows(self._db, rows, last_key, added)
+        return added
 
     def sessions(self) -> list[SessionInfo]:
         rows = self._db.execute(_SESSIONS + " ORDER BY s.id DESC").fetchall()
@@ -286,30 +258,40 @@ class SessionStore:
         ).fetchone()
         return int(count)
 
-    def points(self, session_id: int, chunk: int = 20_000) -> Iterator[list[StoredPoint]]:
-        """The located posts of a session, in arrival order, a chunk at a time."""
+    def points(
+        self, session_id: int, chunk: int = 20_000, *, after: int = 0
+    ) -> Iterator[list[StoredPoint]]:
+        """The located posts of a session, in arrival order, a chunk at a time;
+        those with keys above `after` only."""
         cur = self._db.execute(
             "SELECT rowid, lon, lat, kind, terms, created_at, lang, place_label,"
             " author_handle, text FROM posts"
-            " WHERE session_id = ? AND lon IS NOT NULL ORDER BY rowid",
-            (session_id,),
+            " WHERE session_id = ? AND rowid > ? AND lon IS NOT NULL ORDER BY rowid",
+            (session_id, after),
         )
         while rows := cur.fetchmany(chunk):
-            yield [
-                StoredPoint(
-                    r[0],
-                    r[1],
-                    r[2],
-                    r[3],
-                    _stored_terms(r[4]),
-                    _iso_seconds(r[5]),
-                    r[6],
-                    r[7] or "",
-                    r[8],
-                    hashtags(r[9]),
-                )
-                for r in rows
-            ]
+            yield [point_from_columns(*row) for row in rows]
+
+    def point_parts(self, session_id: int, min_points: int) -> list[point_blobs.BlobPart]:
+        """The session's map columns as parts of at least `min_points` points
+        (what is built: see `build_point_blobs`)."""
+        return point_blobs.parts(self._db, session_id, min_points)
+
+    def point_part(self, session_id: int, part: point_blobs.BlobPart) -> bytes:
+        """One part's blobs, one after another (see point_batch.py)."""
+        return point_blobs.read_part(self._db, session_id, part)
+
+    def build_point_blobs(self, session: SessionInfo, chunk: int) -> Iterator[int]:
+        """Build the map columns a session lacks (stored by an older version,
+        copied by an export), a chunk of located posts at a time, yielding
+        how many posts are done; nothing when none are missing."""
+        after = point_blobs.unbuilt_after(self._db, session.id, session.located)
+        done = 0
+        for points in self.points(session.id, chunk, after=after):
+            with self._transaction():
+                point_blobs.write(self._db, session.id, points)
+            done += len(points)
+            yield done
 
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup. A payload kept by
@@ -480,16 +462,6 @@ def _terms_json(terms: tuple[str, ...]) -> str:
     """A post's terms as stored; cached, since a session has few combinations
     and json.dumps would otherwise cost more than the rest of the row."""
     return json.dumps(list(terms), ensure_ascii=False)
-
-
-@lru_cache(maxsize=1024)
-def _stored_terms(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text))
-
-
-def _iso_seconds(text: str) -> float:
-    """A stored `created_at` as Unix seconds; NaN for none ('')."""
-    return datetime.fromisoformat(text).timestamp() if text else math.nan
 
 
 def _now_iso() -> str:

@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
+from geotweets_desktop.core.area.model import AreaError, BoxArea, make_box
 from geotweets_desktop.core.post import LOCATION_KINDS
 
 VIEW_FORMAT = 1  # the "geotweets_view" number this version writes and reads
@@ -87,6 +88,15 @@ class ViewState:
     filters: Filters = field(default_factory=Filters)
     bounds: tuple[float, float, float, float] | None = None
 
+    def visible_area(self) -> BoxArea | None:
+        """The part of the world in view as an area (None when not known)."""
+        if self.bounds is None:
+            return None
+        try:
+            return make_box(*self.bounds)
+        except AreaError:
+            return None
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "center": list(self.center),
@@ -136,6 +146,24 @@ class SavedView:
 
     def to_text(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def describe_filters(filters: Filters) -> str:
+    """What `filters` hide, in a few words ("no filters" when nothing)."""
+    parts = []
+    if filters.brush is not None:
+        parts.append("a time range")
+    if filters.terms_off or filters.no_term_off:
+        parts.append("terms hidden")
+    if filters.kinds_off:
+        parts.append(
+            "kinds hidden: " + ", ".join(k for k in LOCATION_KINDS if k in filters.kinds_off)
+        )
+    if filters.langs is not None:
+        parts.append("languages: " + (", ".join(sorted(filters.langs)) or "none"))
+    if filters.text:
+        parts.append(f"text: {filters.text}")
+    return "; ".join(parts) if parts else "no filters"
 
 
 # -- reading ---------------------------------------------------------------------

@@ -14,8 +14,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from geotweets_desktop import APP_NAME, __version__, startup
-from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.core.saved_views import find_session
+from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.terms import TermError, parse_terms
+from geotweets_desktop.core.view_state import SavedView, ViewStateError, read_view_file
 from geotweets_desktop.paths import store_path
 from geotweets_desktop.ui.map.scheme import register_scheme
 from geotweets_desktop.ui.settings import AppSettings
@@ -77,6 +79,22 @@ def dispose(window: QWidget) -> None:
     shiboken6.delete(window)
 
 
+def stored_session_to_open(
+    store: SessionStore, args: argparse.Namespace
+) -> tuple[SessionInfo | None, SavedView | None]:
+    """The session (and view) `--session ID` or `--view FILE` ask to open;
+    ViewStateError (one line) when this data folder does not hold it."""
+    if args.view:
+        view = read_view_file(Path(args.view))
+        return find_session(store, view.session), view
+    if args.session is not None:
+        session = store.session(args.session)
+        if session is None:
+            raise ViewStateError(f"--session: there is no session {args.session} in {store.path}")
+        return session, None
+    return None, None
+
+
 def run_app(args: argparse.Namespace) -> int:
     """The window for the command-line options; the exit status."""
     from geotweets_desktop.ui.main_window import MainWindow
@@ -86,12 +104,17 @@ def run_app(args: argparse.Namespace) -> int:
     terms = parse_terms(args.term) if args.term else None
     if args.x and not args.replay and not terms and not args.areas:
         raise TermError("--x needs a --term or an area (--bbox, --around, --place).")
-    _allow_webengine_as_root()
-    app = create_application(offscreen=_needs_offscreen(args))
     # The self-check must not touch the user's sessions or settings.
     folder = Path(tempfile.mkdtemp(prefix="geotweets-self-check-")) if args.self_check else None
-    settings = AppSettings(folder, offline=args.offline)
     store = SessionStore(store_path(folder))
+    try:
+        session, view = stored_session_to_open(store, args)
+    except ViewStateError:
+        store.close()
+        raise
+    _allow_webengine_as_root()
+    app = create_application(offscreen=_needs_offscreen(args))
+    settings = AppSettings(folder, offline=args.offline)
     window = MainWindow(store, settings)
     if args.screenshot or args.self_check:
         window.resize(1280, 800)  # the same picture whatever the last session's size
@@ -114,7 +137,11 @@ def run_app(args: argparse.Namespace) -> int:
         window.close()
 
     window.areas = list(args.areas)
-    if args.replay:
+    if session is not None:
+        window.open_session(session)
+        if view is not None:
+            window.views.open_view(view)
+    elif args.replay:
         window.start_replay(Path(args.replay), terms or [], args.speed)
     elif args.x:
         window.start_x_stream(terms or [])

@@ -21,7 +21,7 @@ from PySide6.QtGui import QDesktopServices
 from geotweets_desktop.core.live_stats import LiveStats
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import SessionEngine
-from geotweets_desktop.core.store import SessionInfo, SessionStore, StoredPoint
+from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import Pausable, ReadsArchive, Source, StatusEvent, areas_of
 from geotweets_desktop.ui.map.bridge import MapBridge
@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 FLUSH_INTERVAL_MS = 50  # reopened sessions are sent a chunk each tick
 MIN_FLUSH_GAP_MS = 15
 MAX_BATCH = 500
-REPLAY_CHUNK = 5_000
+REPLAY_CHUNK = 5_000  # points a tick when a reopened session is sent as JSON
+BUILD_CHUNK = 5_000  # posts a tick when an older session's map columns are built
+PART_POINTS = 100_000  # points in one binary part the page fetches
 # How long closing the window waits for a stream that already failed to stop.
 SHUTDOWN_WAIT_MS = 2000
 
@@ -65,7 +67,8 @@ class SessionController(QObject):
         self._pending: list[Post] = []
         self._last_flush = 0.0
         self._finished_source: Source | None = None  # ended by itself, still being stored
-        self._replay: Iterator[list[StoredPoint]] | None = None
+        # Sending a stored session's points to the map: one step each tick.
+        self._replay: Iterator[None] | None = None
         # One pending flush at most: `_flush_soon` (re)arms this single-shot timer.
         self._next_flush = QTimer(self)
         self._next_flush.setSingleShot(True)
@@ -237,9 +240,10 @@ class SessionController(QObject):
 
     def redraw(self) -> None:
         """Send the session's stored points to the map again (its filter changed)."""
-        if self.session_id is not None:
+        session = self.store.session(self.session_id) if self.session_id is not None else None
+        if session is not None:
             self.clear()
-            self._replay = self.store.points(self.session_id, REPLAY_CHUNK)
+            self._replay = self._send_stored_points(session)
             self._flush_soon()
 
     def clear_counts_and_map(self) -> None:
@@ -259,7 +263,7 @@ class SessionController(QObject):
         )
         self._configure_page()
         self.clear()
-        self._replay = self.store.points(session.id, REPLAY_CHUNK)
+        self._replay = self._send_stored_points(session)
         self._set_state(StatusEvent("stopped", f"Reopened session {session.id}"))
         self.sessionChanged.emit()
 
@@ -270,6 +274,10 @@ class SessionController(QObject):
         self._halt()
         self._beat.stop()
         self._next_flush.stop()
+        self._replay = None
+        # The page may still ask for parts of a reopened session: not from a
+        # store about to close.
+        self.bridge.withdraw_point_parts()
         for runner in self._lingering:
             if not runner.thread.wait(SHUTDOWN_WAIT_MS):
                 log.error("stream %d still has not stopped; closing without it", runner.token)
@@ -321,14 +329,33 @@ class SessionController(QObject):
             reason = engine.limit_reached()
             if reason is not None:
                 self.stop(reason)
-        if self._replay is not None:
-            chunk = next(self._replay, None)
-            if chunk is None:
-                self._replay = None
-            else:
-                self.bridge.add_points(chunk)
+        if self._replay is not None and next(self._replay, StopIteration) is StopIteration:
+            self._replay = None
 
     # -- page ------------------------------------------------------------------
+
+    def _send_stored_points(self, session: SessionInfo) -> Iterator[None]:
+        """A stored session's points to the map, a step at a time: as binary
+        parts the page fetches (point_feed.py), after building the columns an
+        older session lacks (with progress); as JSON chunks when the bridge
+        filters points by the areas."""
+        session_id = session.id
+        if self.bridge.hide_outside and session.areas:
+            for chunk in self.store.points(session_id, REPLAY_CHUNK):
+                self.bridge.add_points(chunk)
+                yield
+            return
+        for done in self.store.build_point_blobs(session, BUILD_CHUNK):
+            self.noticed.emit(
+                f"Preparing session {session_id} for the map: "
+                f"{done:,} of {session.located:,} posts (once)"
+            )
+            yield
+        parts = self.store.point_parts(session_id, PART_POINTS)
+        store = self.store
+        self.bridge.offer_point_parts(
+            [part.points for part in parts], lambda n: store.point_part(session_id, parts[n])
+        )
 
     def _configure_page(self) -> None:
         self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)

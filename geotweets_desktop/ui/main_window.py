@@ -48,6 +48,8 @@ from geotweets_desktop.ui.search_bar import (
 from geotweets_desktop.ui.settings import AppSettings
 from geotweets_desktop.ui.status_bar import SessionStatusBar
 from geotweets_desktop.ui.summary_card import SummaryCard
+from geotweets_desktop.ui.text_filter import TextFilterService
+from geotweets_desktop.ui.views_menu import ViewsMenu
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +72,19 @@ class MainWindow(QMainWindow):
         self._reopened: SessionInfo | None = None  # the last stored session opened
         self.map_view = MapView(settings.tile_url, settings.data_folder, self)
         self.controller = SessionController(store, self.map_view.bridge, self)
+        self.text_filter = TextFilterService(
+            self.map_view.bridge, store.path, lambda: self.controller.session_id, self
+        )
         self.search = SearchBar(self)
         self._connect_search_bar()
+        # File → Views: saved views of the session on the map.
+        self.views = ViewsMenu(
+            store,
+            self.controller,
+            self.open_session,
+            lambda text: self.status.showMessage(text, 15_000),
+            self,
+        )
         self._build_menus()
         self.welcome = self._build_welcome()
         # The areas X searches and replays follow (see core/area).
@@ -159,6 +172,7 @@ class MainWindow(QMainWindow):
         export.setShortcut(QKeySequence("Ctrl+E"))
         export.triggered.connect(self.show_export)
         file_menu.addAction(export)
+        file_menu.addMenu(self.views.menu)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -398,7 +412,11 @@ class MainWindow(QMainWindow):
 
     def show_export(self) -> None:
         dialog = ExportDialog(
-            self.store.path, self.store.sessions(), self.controller.session_id, self
+            self.store.path,
+            self.store.sessions(),
+            self.controller.session_id,
+            self,
+            view=self.map_view.bridge.view_state,
         )
         if dialog.exec() and dialog.result_ is not None:
             result = dialog.result_

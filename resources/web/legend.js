@@ -1,6 +1,7 @@
 /* The legend: a Leaflet control showing the points layer's terms (colour and
- * count of located posts that pass the filter), the heat's classes (posts
- * per square) while heat is drawn, and a switch per location kind (the
+ * count of located posts that pass the filter; a click on a term hides or
+ * shows its posts through the filter), the heat's classes (posts per square)
+ * while heat is drawn, and a switch per location kind (the
  * filter's kind part), with the symbol the
  * map draws for it. Located posts that match no term have a row of their own:
  * "All posts" when the session has no terms (a replay without a filter). It
@@ -43,6 +44,7 @@
       this._kindChecks = [];
       this._noTermRow = null;
       this._noTermCount = null;
+      this._termRows = []; // [row, term index]: the term switches
       this._heatBox = null;
       this._heatKey = "";
     },
@@ -87,9 +89,12 @@
       if (named.length || this._sourceLabel) {
         terms.appendChild(el("div", "gt-section-title", "Located posts"));
       }
+      const termRows = [];
       this._termCountNodes = named.map(function (term, i) {
         const count = el("span", "gt-count", String(termCounts[i]));
-        terms.appendChild(termRow(term.term, term.color, count));
+        const row = termRow(term.term, term.color, count);
+        termRows.push([row, i]);
+        terms.appendChild(row);
         return count;
       });
       this._noTermCount = el("span", "gt-count", String(points.noTermCount()));
@@ -99,6 +104,9 @@
         this._noTermCount
       );
       this._noTermRow.classList.add("gt-no-term");
+      termRows.push([this._noTermRow, window.GeoTweetsFilters.NO_TERM]);
+      this._termRows = termRows;
+      this._switchTerms();
       terms.appendChild(this._noTermRow);
       this._showNoTermRow();
       if (!named.length && !this._sourceLabel) {
@@ -143,6 +151,28 @@
       }
     },
 
+    /* Each term row switches its posts on and off (the filter's terms part). */
+    _switchTerms: function () {
+      const filter = this._points.filter();
+      this._termRows.forEach(function (entry) {
+        const row = entry[0];
+        const term = entry[1];
+        row.classList.add("gt-switch");
+        row.title = "Click to hide or show these posts";
+        row.addEventListener("click", function () {
+          filter.setTermOn(term, filter.termsOff.has(term));
+        });
+      });
+      this._showTermsOff();
+    },
+
+    _showTermsOff: function () {
+      const off = this._points.filter().termsOff;
+      this._termRows.forEach(function (entry) {
+        entry[0].classList.toggle("gt-off", off.has(entry[1]));
+      });
+    },
+
     _updateCounts: function () {
       // Counts change many times a second; rebuilding the rows would cost more.
       const termCounts = this._points.termCounts();
@@ -160,6 +190,7 @@
       });
       if (this._noTermCount) this._noTermCount.textContent = String(this._points.noTermCount());
       this._showNoTermRow();
+      this._showTermsOff();
     },
 
     /* While heat is drawn: what each colour means, as counts of posts per

@@ -2,11 +2,15 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown, postsListed, areasShown). The page answers through slots:
+ * postShown, postsListed, areasShown, viewApplied); pointPartsOffered names
+ * binary parts of a reopened session's points, which the page fetches
+ * (point_loader.js). The page answers through slots:
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
- * edits the areas.
+ * edits the areas, reportView with what it shows (view_state.js),
+ * requestTextFilter/requestTextMatches for the text filter (answered by
+ * textFiltered and textFilterProgressed).
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -58,8 +62,24 @@
   function attach(map) {
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
+    const loader = new window.GeoTweetsPointLoader.PointLoader(points);
+    new window.GeoTweetsPointLoader.LoadProgress(points).addTo(map);
     new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
+    // After the timeline: the lists' panel takes the map's row, beside it.
+    let bridge = null; // set once the channel is up; the panels may ask before
+    const lists = new window.GeoTweetsLists.ListsPanel(points, {
+      requestPosts: function (keys) { if (bridge) bridge.requestPosts(JSON.stringify(keys)); },
+      requestPost: function (key) { if (bridge) bridge.requestPost(key); },
+      searchText: function (query) { if (bridge) bridge.requestTextFilter(query); },
+      judgeText: function (query, keys) {
+        if (bridge) bridge.requestTextMatches(query, JSON.stringify(keys));
+      },
+    }).addTo(map);
+    const chips = new window.GeoTweetsChips.FilterChips(points.filter(), function () {
+      lists.cancelSearch();
+    }).addTo(map);
+    lists.on("textpending", function (event) { chips.setPending(event.query); });
     const areas = new window.GeoTweetsAreas.AreaLayer().addTo(map);
     new window.GeoTweetsAreas.AreaControl(areas).addTo(map);
     let onlineTiles = null;
@@ -83,7 +103,7 @@
     }
 
     Promise.all([connectBridge(), addBasemap(map)]).then(function (results) {
-      const bridge = results[0];
+      bridge = results[0];
       function openLink(key) {
         bridge.openPost(key);
       }
@@ -92,8 +112,12 @@
       bridge.pointsAdded.connect(function (json) {
         points.addPoints(JSON.parse(json));
       });
+      bridge.pointPartsOffered.connect(function (json) {
+        loader.load(JSON.parse(json));
+      });
       bridge.pointsCleared.connect(function () {
         map.closePopup();
+        loader.cancel();
         points.clearPoints();
       });
       bridge.postShown.connect(function (json) {
@@ -113,7 +137,15 @@
         );
       });
       bridge.postsListed.connect(function (json) {
-        if (stackList) stackList.showPage(JSON.parse(json));
+        const answer = JSON.parse(json);
+        if (stackList) stackList.showPage(answer);
+        lists.showPosts(answer);
+      });
+      bridge.textFiltered.connect(function (json) {
+        lists.textFiltered(JSON.parse(json));
+      });
+      bridge.textFilterProgressed.connect(function (json) {
+        lists.textProgress(JSON.parse(json));
       });
       bridge.areasShown.connect(function (json) {
         areas.setAreas(JSON.parse(json));
@@ -126,6 +158,15 @@
       });
       areas.on("areadeleted", function (event) {
         bridge.deleteArea(event.index);
+      });
+      const viewState = new window.GeoTweetsViewState.ViewState(
+        map,
+        points,
+        function (json) { bridge.reportView(json); },
+        function (query) { lists.searchText(query); }
+      );
+      bridge.viewApplied.connect(function (json) {
+        viewState.apply(JSON.parse(json));
       });
       bridge.reportReady();
     }).catch(function (error) {

@@ -124,6 +124,11 @@
       this.capacity = capacity;
     }
 
+    /* Room for `total` points without growing again (never shrinks). */
+    reserve(total) {
+      if (total > this.capacity) this._grow(total);
+    }
+
     /* The post's hashtags, as codes into `tags`, are `codes[from..to)` mapped
      * through `map` (a batch's merged dictionary): append them first, then
      * push the point they belong to. */
@@ -132,7 +137,7 @@
       if (!(from >= 0 && from < to)) return;
       const need = this.tagCount + (to - from);
       if (need > this.tagPool.length) {
-        const pool = new Uint32Array(Math.max(need, this.tagPool.length * 2));
+        const pool = new Uint32Array(Math.max(need, Math.ceil(this.tagPool.length * 1.5)));
         pool.set(this.tagPool.subarray(0, this.tagCount));
         this.tagPool = pool;
       }

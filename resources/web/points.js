@@ -87,7 +87,7 @@
   }
 
   const BATCH_COLUMNS = [
-    "key", "lon", "lat", "kind", "term", "termBits", "time",
+    "key", "lon", "lat", "kind", "termBits", "time",
     "lang", "place", "author", "tagStart", "tagPool",
   ];
 
@@ -184,11 +184,20 @@
       return this;
     },
 
-    /* A batch in columns (see point_batch.py): key, lon, lat, kind, term,
-     * termBits, time (null: unknown), lang, place, author (codes into the
-     * batch's own langs, places, authors), tagStart/tagPool (hashtag codes
-     * into the batch's tags). A point whose kind or position the layer
-     * cannot read is left out (and said so), never counted. */
+    /* Room for `total` points in all, so a reopened session's columns are
+     * made once at their size instead of doubling (and copying) as they come. */
+    reserve: function (total) {
+      if (this._points) this._points.reserve(total);
+      return this;
+    },
+
+    /* A batch in columns (see point_batch.py), plain arrays or typed ones:
+     * key, lon, lat, kind, time (NaN or null: unknown), termBits (bit b:
+     * the batch's term b), lang, place, author (codes into the batch's own
+     * langs, places, authors), tagStart/tagPool (hashtag codes into the
+     * batch's tags), and the dictionaries terms, langs, places, authors,
+     * tags. A point whose kind or position the layer cannot read is left
+     * out (and said so), never counted. */
     addPoints: function (batch) {
       const points = this._points;
       if (!points) {
@@ -198,15 +207,13 @@
       const project = window.GeoTweetsBasemap.project;
       const maxLat = window.GeoTweetsBasemap.MAX_LAT;
       const kindCount = this._kinds.length;
-      const termCount = this._terms.length;
-      // Bits of terms the session has; a bit beyond them names nothing.
-      const termMask = termCount >= 32 ? 0xffffffff : (1 << termCount) - 1;
+      const sessionTerm = this._sessionTerms(batch.terms);
       const langs = points.mergeDictionary("langs", batch.langs);
       const places = points.mergeDictionary("places", batch.places);
       const authors = points.mergeDictionary("authors", batch.authors);
       const tags = points.mergeDictionary("tags", batch.tags);
       const {
-        key: keys, lon: lons, lat: lats, kind: kinds, term: firstTerms, termBits,
+        key: keys, lon: lons, lat: lats, kind: kinds, termBits,
         time: times, lang: langCodes, place: placeCodes, author: authorCodes,
         tagStart, tagPool,
       } = columnsOf(batch);
@@ -228,13 +235,16 @@
           continue;
         }
         const xy = project(lon, lat);
-        const term = isCode(firstTerms[i], termCount) ? firstTerms[i] : NO_TERM;
-        const bits = (termBits[i] & termMask) >>> 0;
-        for (let rest = bits; rest !== 0; rest &= rest - 1) {
-          this._termCounts[31 - Math.clz32(rest & -rest)] += 1;
+        // The batch's terms as the session's: the first (lowest) is the colour.
+        let term = NO_TERM;
+        let bits = 0;
+        for (let rest = termBits[i] >>> 0; rest !== 0; rest &= rest - 1) {
+          const t = sessionTerm[31 - Math.clz32(rest & -rest)];
+          if (t < 0) continue;
+          this._termCounts[t] += 1;
+          if (t < term) term = t;
+          if (t < 32) bits |= 1 << t;
         }
-        // Terms past the 32 bits are counted by their first term only.
-        if (term >= 32 && term !== NO_TERM) this._termCounts[term] += 1;
         if (term === NO_TERM) this._noTermCount += 1;
         const time = times[i];
         points.pushTags(tagPool, tagStart[i] | 0, tagStart[i + 1] | 0, tags);
@@ -244,7 +254,7 @@
           xy[1],
           typeof time === "number" ? time : NaN,
           term,
-          bits,
+          bits >>> 0,
           kind,
           codeIn(langs, langCodes[i]),
           codeIn(places, placeCodes[i]),
@@ -262,6 +272,17 @@
       this.fire("pointsadded", { from: from, to: to, keys: points.key.subarray(from, to) });
       this._scheduleRedraw();
       return this;
+    },
+
+    /* For each of a batch's terms (by its code, the first 32), the
+     * session's index of that term, or -1 when the session has no such term. */
+    _sessionTerms: function (batchTerms) {
+      const out = new Int16Array(32).fill(-1);
+      const names = Array.isArray(batchTerms) ? batchTerms : [];
+      for (let b = 0; b < Math.min(32, names.length); b++) {
+        out[b] = this._terms.findIndex(function (t) { return t.term === names[b]; });
+      }
+      return out;
     },
 
     clearPoints: function () {

@@ -12,8 +12,11 @@
     pointsLayer: null,
     areasLayer: null,
     timeline: null,
+    listsPanel: null,
     basemap: null,
     basemapDrawnAt: 0,
+    // When the last reopened session's points were all drawn (epoch ms; 0: not yet).
+    loadedDrawnAt: 0,
   };
 
   /* Latency tracing for benchmarks: when on, each point's key and the time
@@ -30,9 +33,18 @@
       if (layer instanceof window.GeoTweetsPoints.PointLayer) hooks.pointsLayer = layer;
       if (layer instanceof window.GeoTweetsAreas.AreaLayer) hooks.areasLayer = layer;
       if (layer instanceof window.GeoTweetsTimeline.Timeline) hooks.timeline = layer;
+      if (layer instanceof window.GeoTweetsLists.ListsPanel) hooks.listsPanel = layer;
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
+    });
+    hooks.pointsLayer.on("loadprogress", function () {
+      hooks.loadedDrawnAt = 0;
+    });
+    hooks.pointsLayer.on("loaded", function () {
+      hooks.pointsLayer.once("redraw", function () {
+        hooks.loadedDrawnAt = now();
+      });
     });
     hooks.pointsLayer.on("redraw", function () {
       if (!trace.pending.length) return;
@@ -76,6 +88,7 @@
       lastRedrawMs: layer.lastRedrawMs,
       basemapTiles: document.querySelectorAll(".gt-basemap canvas").length,
       basemapDrawnAt: hooks.basemapDrawnAt,
+      loadedDrawnAt: hooks.loadedDrawnAt,
     };
   }
 
@@ -140,8 +153,13 @@
     get map() { return hooks.map; },
     get pointsLayer() { return hooks.pointsLayer; },
     get basemap() { return hooks.basemap; },
+    get listsPanel() { return hooks.listsPanel; },
     stats: stats,
     columns: columns,
+    /* What a benchmark polls while a session loads: cheap, unlike stats(). */
+    loadState: function () {
+      return { points: hooks.pointsLayer.pointCount(), loadedDrawnAt: hooks.loadedDrawnAt };
+    },
     openPointAt: openPointAt,
     pointPixel: pointPixel,
     visiblePointIndex: visiblePointIndex,

@@ -43,8 +43,8 @@ def test_the_page_learns_the_kind_table_and_points_carry_its_codes(qapp: Any) ->
     (_, config), (_, points) = seen[1:]
     assert [k["name"] for k in config["kinds"]] == list(LOCATION_KINDS)
     assert points["kind"] == [LOCATION_KINDS.index("profile"), LOCATION_KINDS.index("exact")]
-    assert points["term"] == [1, 0]
-    assert points["termBits"] == [0b10, 0b01]
+    assert points["terms"] == ["sun", "rain", "not searched"]
+    assert points["termBits"] == [0b001, 0b110]
 
 
 def test_messages_sent_before_the_page_is_ready_wait_for_it(qapp: Any) -> None:
@@ -101,9 +101,9 @@ def test_unknown_codes_on_the_wire_cannot_corrupt_the_counts(
                 "lon": [13.4] * n,
                 "lat": [52.5] * n,
                 "kind": kinds,
-                # The last names no known term, its bits none the session has.
-                "term": [0] * (n - 1) + [9],
-                "termBits": [1] * (n - 1) + [0b1110],
+                # The last names no term the session has, or none at all.
+                "terms": ["rain", "snow"],
+                "termBits": [1] * (n - 1) + [0b1111110],
                 # Codes beyond the batch's dictionaries, and no dictionaries.
                 "lang": [5] * n,
                 "tagStart": [0] + [2] * n,

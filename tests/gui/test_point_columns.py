@@ -95,3 +95,30 @@ def test_posts_arrive_with_their_columns_live_and_reopened(
     assert reopened == {**expected, "place": place_labels, "dictionaries": dictionaries}
     # The hostile strings stayed text: nothing of them became an element.
     assert page.eval("document.querySelectorAll('img, b').length") == 0
+
+
+def test_a_session_stored_without_map_columns_gets_them_once_and_shows_every_post(
+    qtbot: Any, tmp_path: Path, window: Any, page: Any
+) -> None:
+    archive = write_lines(tmp_path / "known.jsonl", known_lines())
+    window.start_replay(archive, ["rain", "sun"], None)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
+    session_id = window.controller.session_id
+    expected = expected_columns(window.store, session_id)
+    # As an older version (or an export's copy) would have left it.
+    window.store._db.execute("DELETE FROM point_blobs")
+    offers: list[str] = []
+    window.map_view.bridge.pointPartsOffered.connect(offers.append)
+
+    window.controller.open_session(window.store.session(session_id))
+    qtbot.waitUntil(lambda: page.stats()["points"] == 3, timeout=20_000)
+    first = page_columns(page)
+    assert {k: first[k] for k in expected} == expected
+    assert len(offers) == 1 and json.loads(offers[0])["parts"] == [3]
+    (blobs,) = window.store._db.execute("SELECT count(*) FROM point_blobs").fetchone()
+    assert blobs >= 1
+
+    window.controller.open_session(window.store.session(session_id))
+    qtbot.waitUntil(lambda: page.stats()["points"] == 3, timeout=20_000)
+    assert page_columns(page) == first
+    assert window.store._db.execute("SELECT count(*) FROM point_blobs").fetchone() == (blobs,)

@@ -9,7 +9,8 @@
 - `clocks.FakeClock`: a clock the test moves by hand, for the `clock=`
   parameter the sources and the live figures accept; `clocks.VirtualClock`
   also stands for a source's waits, so pacing is exact and instant;
-  `clocks.TakingTurns` lets a background thread run only when the test says.
+  `clocks.TakingTurns` lets a background thread run only when the test says;
+- `point_blob.decode_blob`: a points blob read back into its JSON form.
 """
 
 from .clocks import FakeClock, TakingTurns, VirtualClock

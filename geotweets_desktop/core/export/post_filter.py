@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.text_search import TextQuery
 from geotweets_desktop.core.view_state import Filters
 
 
@@ -102,6 +104,11 @@ class PostFilter:
 
 
 def text_contains(text: str, query: str) -> bool:
-    """True when `text` holds every word of `query`, ignoring case."""
-    folded = text.casefold()
-    return all(word in folded for word in query.casefold().split())
+    """True when `text` holds every word of `query`, as the map's text filter
+    finds them (core/text_search.py: any case, Unicode-aware)."""
+    return _text_query(query).matches(text)
+
+
+@lru_cache(maxsize=8)
+def _text_query(query: str) -> TextQuery:
+    return TextQuery(query)

@@ -1,5 +1,7 @@
 """Export a session (the current one or any stored one) as GeoJSON, CSV, GeoParquet
-or a database.
+or a database; for the session on the map, optionally only the posts its
+brush and filters keep (the page's last reported view), and only those in
+the part of the map in view.
 
 The export runs on a background thread with its own read-only use of the
 store, so a large session does not freeze the window; a progress bar counts
@@ -9,6 +11,7 @@ SQLite in one statement).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -25,14 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import (
     ExportError,
     ExportResult,
+    PostFilter,
     Privacy,
     Progress,
     export_session,
 )
 from geotweets_desktop.core.store import SessionInfo, SessionStore
+from geotweets_desktop.core.view_state import ViewState, describe_filters
 from geotweets_desktop.ui.background import BackgroundTask
 
 FORMATS = (
@@ -45,12 +51,18 @@ COARSENING = (("Exact points", None), ("About 1 km", "1km"), ("About 10 km", "10
 
 
 def run_export(
-    store_path: Path, session_id: int, out: Path, privacy: Privacy, progress: Progress
+    store_path: Path,
+    session_id: int,
+    out: Path,
+    privacy: Privacy,
+    progress: Progress,
+    keep: PostFilter | None = None,
+    areas: Sequence[Area] = (),
 ) -> ExportResult:
     """One export, on whatever thread calls it (with its own store connection)."""
     store = SessionStore(store_path)
     try:
-        return export_session(store, session_id, out, privacy, progress=progress)
+        return export_session(store, session_id, out, privacy, areas, progress=progress, keep=keep)
     finally:
         store.close()
 
@@ -65,7 +77,9 @@ class ExportDialog(QDialog):
         sessions: list[SessionInfo],
         current: int | None,
         parent: QWidget | None = None,
+        view: ViewState | None = None,
     ) -> None:
+        """`view`: what the map shows of session `current` (None: not known)."""
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setMinimumWidth(460)
@@ -73,6 +87,9 @@ class ExportDialog(QDialog):
         self._task: BackgroundTask | None = None
         self._progress: QProgressDialog | None = None
         self._posts = {s.id: s.received for s in sessions}
+        self._terms = {s.id: s.terms for s in sessions}
+        self._current = current
+        self._view = view
         self.postsWritten.connect(self._show_written)
         self.result_: ExportResult | None = None
         form = QFormLayout(self)
@@ -98,12 +115,47 @@ class ExportDialog(QDialog):
         note = QLabel("Post ids and text stay: X can still show who wrote a post.")
         note.setWordWrap(True)
         form.addRow("", note)
+        self.only_kept = QCheckBox("Only the posts the current brush and filters keep", self)
+        self.only_in_view = QCheckBox("Only the posts in the part of the map in view", self)
+        self.filters_note = QLabel(self)
+        self.filters_note.setTextFormat(Qt.TextFormat.PlainText)  # the text filter is typed text
+        self.filters_note.setWordWrap(True)
+        form.addRow("What I see", self.only_kept)
+        form.addRow("", self.only_in_view)
+        form.addRow("", self.filters_note)
+        self.session_combo.currentIndexChanged.connect(self._update_view_options)
+        self._update_view_options()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.export_button = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setEnabled(bool(sessions))
         buttons.accepted.connect(self._choose_file)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _update_view_options(self) -> None:
+        """The map's view is of the session on the map only, and only once reported."""
+        usable = self._view is not None and self.session_combo.currentData() == self._current
+        for check in (self.only_kept, self.only_in_view):
+            check.setEnabled(usable)
+            if not usable:
+                check.setChecked(False)
+        if self._view is None or self._current is None:
+            self.filters_note.setText("Only for the session on the map, once it is shown.")
+        elif not usable:
+            self.filters_note.setText(f"Only for the session on the map ({self._current}).")
+        else:
+            self.filters_note.setText("Filters now: " + describe_filters(self._view.filters))
+
+    def view_filter(self, session_id: int) -> tuple[PostFilter | None, list[Area]]:
+        """What "what I see" asks of an export of `session_id`: a filter and areas."""
+        view = self._view
+        if view is None or session_id != self._current:
+            return None, []
+        keep = None
+        if self.only_kept.isChecked():
+            keep = PostFilter.from_filters(view.filters, self._terms.get(session_id, ()))
+        area = view.visible_area() if self.only_in_view.isChecked() else None
+        return keep, [area] if area is not None else []
 
     def privacy(self) -> Privacy:
         return Privacy(
@@ -130,8 +182,11 @@ class ExportDialog(QDialog):
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.show()
         privacy = self.privacy()
+        keep, areas = self.view_filter(session_id)
         self._task = BackgroundTask(
-            lambda: run_export(self._store_path, session_id, out, privacy, self.postsWritten.emit),
+            lambda: run_export(
+                self._store_path, session_id, out, privacy, self.postsWritten.emit, keep, areas
+            ),
             "export",
             self,
         )

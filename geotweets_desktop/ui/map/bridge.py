@@ -1,17 +1,28 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`clear_points`, `show_post`, `list_posts`, `show_areas`). Each emits the
-signal the page listens to, carrying JSON text (never JavaScript source).
-Messages sent before the page is ready are held: the latest configuration,
-the latest areas and the points since the last clear are delivered, in
-that order, when it says it is.
+`offer_point_parts`, `clear_points`, `show_post`, `list_posts`,
+`show_areas`, `apply_view`, and the text filter's `answer_text_filter` and
+`show_text_filter_progress`). Each emits the signal the page listens to,
+carrying JSON text (never JavaScript source). Messages sent before the page
+is ready are held: the latest configuration, the latest areas, the points
+since the last clear and the latest view are delivered, in that order, when
+it says it is.
+
+Points come as columns (core/point_batch.py): JSON for live batches, and
+for a reopened session binary parts the page fetches (`offer_point_parts`,
+point_feed.py).
 
 Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
 list), `postLinkRequested`, and the user's edits of the areas,
 `areaDrawn`, `areaChanged`, `areaDeleted` (an area as JSON text, checked
-by whoever listens).
+by whoever listens), and the text filter's questions, `textFilterRequested`
+(the words typed: which of the session's posts hold them) and
+`textMatchesRequested` (which of these newly arrived posts do). The page
+reports what it shows (`reportView`, debounced: centre, zoom, mode, filters,
+bounds); the last good report is `view_state`, and `viewReported` says it
+changed.
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -25,16 +36,19 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.palette import term_colors
 from geotweets_desktop.core.point_batch import point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
+from geotweets_desktop.core.view_state import ViewState, ViewStateError, state_from_json
+from geotweets_desktop.ui.map import point_feed
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +74,14 @@ class MapBridge(QObject):
     # The wire to the page (JSON text). Python code calls the methods below.
     configured = Signal(str)
     pointsAdded = Signal(str)
+    pointPartsOffered = Signal(str)  # {url, parts: [points in each part]}
     pointsCleared = Signal()
     postShown = Signal(str)
     postsListed = Signal(str)
     areasShown = Signal(str)
+    textFiltered = Signal(str)
+    textFilterProgressed = Signal(str)
+    viewApplied = Signal(str)
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
@@ -73,6 +91,9 @@ class MapBridge(QObject):
     areaDrawn = Signal(str)
     areaChanged = Signal(int, str)
     areaDeleted = Signal(int)
+    textFilterRequested = Signal(str)  # the words typed
+    textMatchesRequested = Signal(str, list)  # the words, [int] keys of new posts
+    viewReported = Signal()
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,10 +101,14 @@ class MapBridge(QObject):
         self.is_ready = False
         self._term_index: dict[str, int] = {}
         self._held_configuration: str | None = None
-        self._held_points: list[str] = []
+        self._held_points: list[tuple[SignalInstance, str]] = []  # (signal, message), in order
+        self._feed: str | None = None
         self._areas: list[Area] = []
         self._held_areas: str | None = None
         self.hide_outside = False
+        self._held_view: str | None = None
+        # What the page last said it shows; None until it has said.
+        self.view_state: ViewState | None = None
         # The page learns the tile server and the tables even before a session.
         self.configure([], synthetic=False, source_label="")
 
@@ -120,14 +145,32 @@ class MapBridge(QObject):
             known = [p for p in known if self._inside(p.lon, p.lat)]
         if not known:
             return
-        message = to_json(point_columns(known, self._term_index, KIND_CODES))
+        self._send_points(self.pointsAdded, to_json(point_columns(known)))
+
+    def offer_point_parts(self, sizes: Sequence[int], read_part: point_feed.PartReader) -> None:
+        """Binary parts for the page to fetch, `sizes[n]` points in part n,
+        read by `read_part(n)` when asked (see point_feed.py). Withdrawn at
+        the next clear or offer."""
+        self.withdraw_point_parts()
+        self._feed = point_feed.offer(len(sizes), read_part)
+        message = to_json({"url": f"points/{self._feed}/", "parts": list(sizes)})
+        self._send_points(self.pointPartsOffered, message)
+
+    def _send_points(self, signal: SignalInstance, message: str) -> None:
         if self.is_ready:
-            self.pointsAdded.emit(message)
+            signal.emit(message)
         else:
-            self._held_points.append(message)
+            self._held_points.append((signal, message))
+
+    def withdraw_point_parts(self) -> None:
+        """Serve no more of the parts offered (the page is told by a 404)."""
+        if self._feed is not None:
+            point_feed.withdraw(self._feed)
+            self._feed = None
 
     def clear_points(self) -> None:
         self._held_points = []
+        self.withdraw_point_parts()
         if self.is_ready:
             self.pointsCleared.emit()
 
@@ -180,6 +223,26 @@ class MapBridge(QObject):
         else:
             self._held_areas = message
 
+    def answer_text_filter(self, query: str, scope: str, keys: Sequence[int] | None) -> None:
+        """The keys whose text holds `query`: of the whole session (`scope`
+        "session"), or of the new posts the page asked about ("new"); None
+        when the query holds no words (no filter)."""
+        message = {"query": query, "scope": scope, "keys": None if keys is None else list(keys)}
+        self.textFiltered.emit(to_json(message))
+
+    def show_text_filter_progress(self, query: str, fraction: float) -> None:
+        """How much of the session a text search has read, 0..1."""
+        self.textFilterProgressed.emit(to_json({"query": query, "fraction": fraction}))
+
+    def apply_view(self, state: ViewState) -> None:
+        """Show a saved view: centre, zoom, mode and filters (the page finds
+        the terms, kinds and languages it names by name)."""
+        message = to_json(state.to_json())
+        if self.is_ready:
+            self.viewApplied.emit(message)
+        else:
+            self._held_view = message
+
     def set_hide_outside(self, hide: bool) -> None:
         """Leave out of later `add_points` the points outside every area."""
         self.hide_outside = hide
@@ -199,8 +262,11 @@ class MapBridge(QObject):
             self.areasShown.emit(self._held_areas)
             self._held_areas = None
         held, self._held_points = self._held_points, []
-        for message in held:
-            self.pointsAdded.emit(message)
+        for signal, message in held:
+            signal.emit(message)
+        if self._held_view is not None:
+            self.viewApplied.emit(self._held_view)
+            self._held_view = None
         self.ready.emit()
 
     @Slot(float)
@@ -210,16 +276,35 @@ class MapBridge(QObject):
     @Slot(str)
     def requestPosts(self, keys_json: str) -> None:
         """A JSON array of keys from the page; anything else is ignored."""
-        try:
-            keys = json.loads(keys_json)
-        except ValueError:
-            keys = None
-        if not isinstance(keys, list) or not all(
-            isinstance(k, int | float) and not isinstance(k, bool) for k in keys
-        ):
+        keys = _keys_from_json(keys_json)
+        if keys is None:
             log.warning("the page asked for posts with a malformed list of keys")
             return
-        self.postsRequested.emit([int(k) for k in keys[:MAX_LISTED]])
+        self.postsRequested.emit(keys[:MAX_LISTED])
+
+    @Slot(str)
+    def requestTextFilter(self, query: str) -> None:
+        self.textFilterRequested.emit(query)
+
+    @Slot(str, str)
+    def requestTextMatches(self, query: str, keys_json: str) -> None:
+        """New posts to judge against the text filter: a JSON array of keys."""
+        keys = _keys_from_json(keys_json)
+        if keys is None:
+            log.warning("the page asked about new posts with a malformed list of keys")
+            return
+        self.textMatchesRequested.emit(query, keys)
+
+    @Slot(str)
+    def reportView(self, state_json: str) -> None:
+        """What the page shows now (view_state.js); a malformed report is ignored."""
+        try:
+            state = state_from_json(json.loads(state_json))
+        except (ValueError, ViewStateError) as exc:
+            log.warning("the page reported a malformed view: %s", exc)
+            return
+        self.view_state = state
+        self.viewReported.emit()
 
     @Slot(float)
     def openPost(self, key: float) -> None:
@@ -236,6 +321,19 @@ class MapBridge(QObject):
     @Slot(float)
     def deleteArea(self, index: float) -> None:
         self.areaDeleted.emit(int(index))
+
+
+def _keys_from_json(keys_json: str) -> list[int] | None:
+    """A JSON array of post keys from the page, or None for anything else."""
+    try:
+        keys = json.loads(keys_json)
+    except ValueError:
+        return None
+    if not isinstance(keys, list) or not all(
+        isinstance(k, int | float) and not isinstance(k, bool) and math.isfinite(k) for k in keys
+    ):
+        return None
+    return [int(k) for k in keys]
 
 
 def _post_fields(key: int, post: Post) -> dict[str, object]:

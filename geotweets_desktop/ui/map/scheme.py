@@ -2,8 +2,9 @@
 
 Serves the generated page, our own page files (`static/`), the pinned
 third-party web libraries (`vendor/`, from the npm packages installed by the
-set-up command) and Qt's qwebchannel.js. Nothing outside those folders can
-be reached: a path that escapes them is a 404.
+set-up command), Qt's qwebchannel.js and the binary parts of the points
+offered to the page (`points/`, see point_feed.py). Nothing outside those
+folders can be reached: a path that escapes them is a 404.
 
 The request interceptor keeps the page from reaching the network, except
 for map tiles from the configured tile server.
@@ -26,6 +27,7 @@ from PySide6.QtWebEngineCore import (
 )
 
 from geotweets_desktop.paths import resources_dir
+from geotweets_desktop.ui.map import point_feed
 from geotweets_desktop.ui.map.page import map_page_html
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,9 @@ def resolve(path: str) -> tuple[bytes, str] | None:
     parts = [p for p in path.split("/") if p]
     if len(parts) < 2 or any(p in (".", "..") or "\\" in p for p in parts):
         return None
+    if parts[0] == "points" and len(parts) == 3:
+        body = point_feed.part(parts[1], parts[2])
+        return (body, "application/octet-stream") if body is not None else None
     root = resources_dir()
     if parts[0] == "static":
         base, rest = root / "web", parts[1:]

@@ -1,0 +1,154 @@
+"""The map's columns kept beside the posts: one blob (`point_batch.encode_blob`)
+per stored batch of located posts, in the `point_blobs` table.
+
+Written in the same transaction as the batch's posts (`SessionStore.add_posts`
+and `add_rows`, so every writer keeps them), they let a reopened session
+reach the page as a few large binary parts read straight from SQLite,
+instead of a million rows turned into Python objects and JSON. A session
+stored without them (an older version, a copy made by `export --out .db`,
+rows written by another tool) has its blobs built once from its rows when it
+is first reopened (`unbuilt_after`, then `write` a chunk at a time).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from geotweets_desktop.core.map_point import StoredPoint, point_from_columns
+from geotweets_desktop.core.point_batch import encode_blob
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS point_blobs (
+    id INTEGER PRIMARY KEY,         -- in write order, which is the posts' key order
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    last_key INTEGER NOT NULL,      -- the highest post key (posts.rowid) it holds
+    points INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS point_blobs_by_session ON point_blobs (session_id, id);
+"""
+
+# Where a row made by `store.post_row` keeps what the map needs.
+_SESSION, _POST_ID, _CREATED_AT, _HANDLE, _TEXT, _LANG = 0, 1, 2, 5, 6, 7
+_TERMS, _LON, _LAT, _KIND, _LABEL = 8, 9, 10, 11, 13
+
+
+@dataclass(frozen=True, slots=True)
+class BlobPart:
+    """Consecutive blobs of a session, sent to the page as one response."""
+
+    first_id: int
+    last_id: int
+    points: int
+
+
+def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]) -> None:
+    """Keep one blob of a batch's located points (inside the caller's transaction)."""
+    if points:
+        db.execute(
+            "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)",
+            (session_id, max(p.key for p in points), len(points), encode_blob(points)),
+        )
+
+
+def write_for_rows(
+    db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], before: int, added: int
+) -> None:
+    """The blobs of rows just inserted with `executemany` (inside its
+    transaction): `before` is the highest key before them, `added` how many
+    were new. When all were, SQLite gave them the keys after `before`, in
+    order; otherwise the new ones are found by their post ids."""
+    located = [(i, r) for i, r in enumerate(rows) if r[_LON] is not None]
+    if not located or not added:
+        return
+    (last,) = db.execute("SELECT max(rowid) FROM posts").fetchone()
+    if added == len(rows) and last == before + added:
+        keyed = [(before + 1 + i, r) for i, r in located]
+    else:
+        found = {
+            (session, post_id): key
+            for key, session, post_id in db.execute(
+                "SELECT rowid, session_id, post_id FROM posts WHERE rowid > ?", (before,)
+            )
+        }
+        keyed = []
+        for _, r in located:
+            key = found.pop((r[_SESSION], r[_POST_ID]), None)
+            if key is not None:  # None: a repeat of a post stored before (or in this batch)
+                keyed.append((key, r))
+    by_session: dict[int, list[StoredPoint]] = {}
+    for key, r in keyed:
+        by_session.setdefault(r[_SESSION], []).append(_point_of_row(key, r))
+    for session_id, points in by_session.items():
+        write(db, session_id, points)
+
+
+def _point_of_row(key: int, r: tuple[Any, ...]) -> StoredPoint:
+    return point_from_columns(
+        key,
+        r[_LON],
+        r[_LAT],
+        r[_KIND],
+        r[_TERMS],
+        r[_CREATED_AT],
+        r[_LANG],
+        r[_LABEL],
+        r[_HANDLE],
+        r[_TEXT],
+    )
+
+
+def parts(db: sqlite3.Connection, session_id: int, min_points: int) -> list[BlobPart]:
+    """The session's blobs in order, grouped into parts of at least `min_points`
+    points (the last may hold fewer)."""
+    out: list[BlobPart] = []
+    first = last = count = 0
+    for blob_id, points in db.execute(
+        "SELECT id, points FROM point_blobs WHERE session_id = ? ORDER BY id", (session_id,)
+    ):
+        if count == 0:
+            first = blob_id
+        last, count = blob_id, count + points
+        if count >= min_points:
+            out.append(BlobPart(first, last, count))
+            count = 0
+    if count:
+        out.append(BlobPart(first, last, count))
+    return out
+
+
+def read_part(db: sqlite3.Connection, session_id: int, part: BlobPart) -> bytes:
+    """The blobs of a part, one after another (each is self-describing)."""
+    rows: Iterable[tuple[bytes]] = db.execute(
+        "SELECT data FROM point_blobs WHERE session_id = ? AND id BETWEEN ? AND ? ORDER BY id",
+        (session_id, part.first_id, part.last_id),
+    )
+    return b"".join(data for (data,) in rows)
+
+
+def unbuilt_after(db: sqlite3.Connection, session_id: int, located: int) -> int:
+    """The key after which the session's located posts have no blobs yet.
+
+    Blobs cover the posts in key order, so what they miss is a tail: all of
+    a session stored without them, or nothing. `located` (the session's
+    located posts, as `SessionStore.session` counts them) checks them: when
+    the blobs and the tail do not add up to it, the blobs are dropped and
+    built again from the start (0)."""
+    points, last_key = db.execute(
+        "SELECT coalesce(sum(points), 0), coalesce(max(last_key), 0) FROM point_blobs"
+        " WHERE session_id = ?",
+        (session_id,),
+    ).fetchone()
+    # `+session_id`: walk the keys after `last_key` (few, or none), not the
+    # session's index (all of its posts).
+    (tail,) = db.execute(
+        "SELECT count(*) FROM posts WHERE rowid > ? AND +session_id = ? AND lon IS NOT NULL",
+        (last_key, session_id),
+    ).fetchone()
+    if points + tail == located:
+        return int(last_key)
+    db.execute("DELETE FROM point_blobs WHERE session_id = ?", (session_id,))
+    return 0

@@ -1,0 +1,335 @@
+"""The lists beside the map and the filters' chips, as a user sees them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pytestqt.exceptions import TimeoutError as WaitTimeout
+
+from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.ui.self_check import FixedBatchSource
+
+pytestmark = pytest.mark.gui
+
+LISBON = (-9.14, 38.72)
+PORTO = (-8.61, 41.15)
+PARIS = (2.35, 48.85)
+NAIROBI = (36.82, -1.29)
+SYDNEY = (151.2, -33.87)
+
+
+class RecordedSource(FixedBatchSource):
+    """A fixed batch that stands for real posts (not synthetic)."""
+
+    label = "Recorded posts"
+    synthetic = False
+
+
+def when(minute: int) -> datetime:
+    return datetime(2026, 11, 28, 12, minute, tzinfo=UTC)
+
+
+def post(
+    n: int,
+    text: str,
+    where: tuple[float, float],
+    place: str,
+    *,
+    handle: str,
+    lang: str,
+    terms: tuple[str, ...],
+    minute: int | None = None,
+    name: str = "Made-up Person",
+) -> Post:
+    return Post(
+        id=str(1_900_000_000_000_000_000 + n),
+        created_at=when(n if minute is None else minute),
+        text=text,
+        author_name=name,
+        author_handle=handle,
+        terms=terms,
+        location=Location(lon=where[0], lat=where[1], kind="exact", radius_m=0.0, label=place),
+        raw="{}",
+        lang=lang,
+    )
+
+
+# Posted a minute apart, in this order: the newest is the last.
+RAIN, SUN = ("rain",), ("sun",)
+POSTS = [
+    post(0, "#Chuva forte em Lisboa #rain", LISBON, "Lisboa", handle="ana", lang="pt", terms=RAIN),
+    post(1, "chuva no Porto #rain", PORTO, "Porto", handle="rui_pt", lang="pt", terms=RAIN),
+    post(2, "Il pleut #pluie #rain", PARIS, "Paris", handle="marie_fr", lang="fr", terms=RAIN),
+    post(3, "grand soleil #sun", PARIS, "Paris", handle="marie_fr", lang="fr", terms=SUN),
+    post(4, "sunny in Nairobi #sun", NAIROBI, "Nairobi", handle="wanjiru", lang="en", terms=SUN),
+    post(5, "rain in Sydney #rain", SYDNEY, "Sydney", handle="jack_au", lang="en", terms=RAIN),
+]
+NEWEST_FIRST = [p.text for p in reversed(POSTS)]
+EUROPE = [[35, -12], [52, 6]]
+
+
+def start(qtbot: Any, window: Any, page: Any, posts: list[Post], terms: list[str]) -> None:
+    window.controller.start(RecordedSource(posts, terms))
+    qtbot.waitUntil(lambda: page.stats()["points"] == len(posts), timeout=10_000)
+    show_world(page)
+
+
+def show_world(page: Any) -> None:
+    page.eval("GeoTweets.map.fitBounds([[-50, -170], [70, 170]], {animate: false}); true")
+
+
+def lists(page: Any) -> dict[str, Any]:
+    """What the panel shows: its count, the rows in sight, the top list, the chips."""
+    return json.loads(
+        page.eval("""JSON.stringify({
+          count: document.querySelector('.gt-lists-count').textContent,
+          rows: Array.from(document.querySelectorAll('.gt-post-row .gt-post-text'))
+            .map(function (n) { return n.textContent; }),
+          authors: Array.from(document.querySelectorAll('.gt-post-row .gt-post-author'))
+            .map(function (n) { return n.textContent; }),
+          top: Array.from(document.querySelectorAll('.gt-top-row'))
+            .map(function (r) {
+              return r.querySelector('.gt-top-name').textContent + ' '
+                + r.querySelector('.gt-top-count').textContent;
+            }),
+          chips: Array.from(document.querySelectorAll('.gt-chip .gt-chip-label'))
+            .map(function (n) { return n.textContent; }),
+          busy: document.querySelector('.gt-lists').classList.contains('gt-busy'),
+        })""")
+    )
+
+
+def wait_for(qtbot: Any, page: Any, **expected: Any) -> dict[str, Any]:
+    """Waits until the panel shows what is expected (each key of `lists`)."""
+    seen: dict[str, Any] = {}
+
+    def shows() -> bool:
+        seen.update(lists(page))
+        return all(seen[k] == v for k, v in expected.items())
+
+    try:
+        qtbot.waitUntil(shows, timeout=10_000)
+    except WaitTimeout:
+        raise AssertionError(f"the lists show {seen}, not {expected}") from None
+    return seen
+
+
+def click(page: Any, selector: str, text: str | None = None, inner: str | None = None) -> None:
+    """Clicks the element (the first holding `text`, if given; its `inner`
+    element, if given), as a user would."""
+    page.eval(
+        f"""(function () {{
+          const nodes = Array.from(document.querySelectorAll({json.dumps(selector)}));
+          const text = {json.dumps(text)};
+          const inner = {json.dumps(inner)};
+          const node = nodes.find(function (n) {{
+            return text === null || n.textContent.indexOf(text) >= 0;
+          }});
+          (inner ? node.querySelector(inner) : node).click();
+          return true;
+        }})()"""
+    )
+
+
+def test_the_newest_posts_and_the_tops_follow_the_view_and_the_brush(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    shown = wait_for(qtbot, page, count="6 of 6 posts", rows=NEWEST_FIRST)
+    assert shown["authors"][0] == "Made-up Person @jack_au"
+    click(page, ".gt-tab", "Hashtags")
+    wait_for(qtbot, page, top=["#rain 4", "#sun 2", "#chuva 1", "#pluie 1"])
+    click(page, ".gt-tab", "Places")
+    wait_for(qtbot, page, top=["Paris 2", "Lisboa 1", "Porto 1", "Nairobi 1", "Sydney 1"])
+    click(page, ".gt-tab", "Languages")
+    wait_for(qtbot, page, top=["pt 2", "fr 2", "en 2"])
+    click(page, ".gt-tab", "Authors")
+    wait_for(qtbot, page, top=["@marie_fr 2", "@ana 1", "@rui_pt 1", "@wanjiru 1", "@jack_au 1"])
+
+    # The view: Europe only.
+    page.eval(f"GeoTweets.map.fitBounds({EUROPE}, {{animate: false}}); true")
+    wait_for(qtbot, page, count="4 of 6 posts", top=["@marie_fr 2", "@ana 1", "@rui_pt 1"])
+    click(page, ".gt-tab", "Newest")
+    wait_for(qtbot, page, rows=NEWEST_FIRST[2:])
+    # The brush: [12:01, 12:03) keeps Porto's and the first Paris post.
+    t0, t1 = when(1).timestamp(), when(3).timestamp()
+    page.eval(f"GeoTweets.pointsLayer.filter().setBrush([{t0}, {t1}]); true")
+    wait_for(
+        qtbot, page, count="2 of 6 posts", rows=["Il pleut #pluie #rain", "chuva no Porto #rain"]
+    )
+    page.eval("GeoTweets.pointsLayer.filter().setBrush(null); true")
+    wait_for(qtbot, page, count="4 of 6 posts")
+
+
+def test_a_listed_post_flies_to_its_marker_and_opens_its_popup(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, rows=NEWEST_FIRST)
+    click(page, ".gt-post-row", "rain in Sydney")
+    qtbot.waitUntil(
+        lambda: page.eval("!!document.querySelector('.gt-popup .gt-text')"), timeout=10_000
+    )
+    assert page.eval("document.querySelector('.gt-popup .gt-text').textContent") == (
+        "rain in Sydney #rain"
+    )
+    centre = json.loads(page.eval("JSON.stringify(GeoTweets.map.getCenter())"))
+    assert abs(centre["lat"] - SYDNEY[1]) < 1 and abs(centre["lng"] - SYDNEY[0]) < 1
+
+
+def test_every_filter_shows_as_a_chip_that_removes_it(qtbot: Any, window: Any, page: Any) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts", chips=[])
+    # A language from the top list.
+    click(page, ".gt-tab", "Languages")
+    click(page, ".gt-top-row", "fr")
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["Language: fr"], top=["fr 2"])
+    # A term from the legend.
+    click(page, ".gt-legend .gt-term", "sun")
+    wait_for(qtbot, page, count="1 of 6 posts", chips=["Hidden terms: sun", "Language: fr"])
+    assert page.eval("!!document.querySelector('.gt-chips-clear')"), "Clear all, for two or more"
+    click(page, ".gt-chip", "Language: fr", inner=".gt-chip-remove")
+    wait_for(qtbot, page, count="4 of 6 posts", chips=["Hidden terms: sun"])
+    # A kind from the legend: every post here is an exact point.
+    click(page, ".gt-legend .gt-kind input")
+    wait_for(qtbot, page, count="0 of 6 posts")
+    assert len(lists(page)["chips"]) == 2
+    click(page, ".gt-chips-clear")
+    wait_for(qtbot, page, count="6 of 6 posts", chips=[])
+    assert page.eval("document.querySelector('.gt-legend .gt-kind input').checked")
+    assert not page.eval("!!document.querySelector('.gt-legend .gt-term.gt-off')")
+
+
+def search_text(page: Any, words: str) -> None:
+    page.eval(
+        f"""(function () {{
+          const input = document.querySelector('.gt-text-input');
+          input.value = {json.dumps(words)};
+          input.form.requestSubmit();
+          return true;
+        }})()"""
+    )
+
+
+def test_text_contains_asks_python_and_judges_posts_that_arrive_later(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts")
+    search_text(page, "CHUVA")  # any case; the hashtag's text too
+    wait_for(
+        qtbot,
+        page,
+        count="2 of 6 posts",
+        chips=["Text contains: CHUVA"],
+        busy=False,
+        rows=["chuva no Porto #rain", "#Chuva forte em Lisboa #rain"],
+    )
+    later = [
+        post(6, "Mais chuva em Lisboa", LISBON, "Lisboa", handle="ana_pt", lang="pt", terms=()),
+        post(7, "dry in Lisbon", LISBON, "Lisboa", handle="ana_pt", lang="en", terms=()),
+    ]
+    engine = window.controller.engine
+    assert engine is not None
+    engine.add(later)  # as a live batch: stored, then sent to the map
+    wait_for(qtbot, page, count="3 of 8 posts", rows=["Mais chuva em Lisboa", *NEWEST_FIRST[4:]])
+    click(page, ".gt-chip", "Text contains", inner=".gt-chip-remove")
+    wait_for(qtbot, page, count="8 of 8 posts", chips=[])
+    assert page.eval("document.querySelector('.gt-text-input').value") == ""
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+def test_hostile_strings_stay_text_in_the_lists_and_the_chips(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    hostile = [
+        post(
+            0,
+            HOSTILE + " #rain",
+            LISBON,
+            "<u>Place</u>",
+            handle="mallory_<i>",
+            lang="<img src=x onerror=window.__pwned=2>",
+            terms=(HOSTILE,),
+            name='<b onmouseover="window.__pwned=3">Mallory</b>',
+        )
+    ]
+    start(qtbot, window, page, hostile, [HOSTILE])
+    shown = wait_for(qtbot, page, count="1 of 1 posts", rows=[HOSTILE + " #rain"])
+    assert shown["authors"] == ['<b onmouseover="window.__pwned=3">Mallory</b> @mallory_<i>']
+    click(page, ".gt-tab", "Places")
+    wait_for(qtbot, page, top=["<u>Place</u> 1"])
+    click(page, ".gt-tab", "Authors")
+    wait_for(qtbot, page, top=["@mallory_<i> 1"])
+    click(page, ".gt-tab", "Languages")
+    wait_for(qtbot, page, top=["<img src=x onerror=window.__pwned=2> 1"])
+    click(page, ".gt-top-row")
+    click(page, ".gt-legend .gt-term", HOSTILE)
+    search_text(page, HOSTILE)
+    wait_for(
+        qtbot,
+        page,
+        chips=[
+            "Hidden terms: " + HOSTILE,
+            "Language: <img src=x onerror=window.__pwned=2>",
+            "Text contains: " + HOSTILE,
+        ],
+    )
+    made = "document.querySelectorAll('.gt-lists img, .gt-chips img, .gt-lists b').length"
+    assert page.eval(made) == 0
+    assert page.eval("window.__pwned === undefined")
+
+
+@pytest.mark.parametrize("size", [(900, 600), (1280, 800)])
+def test_the_panel_fits_beside_the_map_and_folds_away(
+    qtbot: Any, window: Any, page: Any, size: tuple[int, int]
+) -> None:
+    window.resize(*size)
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts")
+
+    def boxes() -> dict[str, Any]:
+        return json.loads(
+            page.eval("""JSON.stringify({
+              page: [window.innerWidth, window.innerHeight],
+              map: GeoTweets.map.getContainer().getBoundingClientRect(),
+              panel: document.querySelector('.gt-lists').getBoundingClientRect(),
+              list: document.querySelector('.gt-post-list').getBoundingClientRect(),
+              rowsInSight: document.querySelectorAll('.gt-post-row').length,
+            })""")
+        )
+
+    qtbot.waitUntil(lambda: boxes()["page"][0] > size[0] - 40, timeout=5_000)
+    b = boxes()
+    width, height = b["page"]
+    assert b["panel"]["right"] <= width and b["panel"]["bottom"] <= height
+    assert b["map"]["right"] <= b["panel"]["left"] + 1, "side by side, not over the map"
+    assert b["map"]["width"] >= width * 0.6
+    row_px = page.eval("GeoTweetsLists.ROW_PX")
+    assert b["list"]["height"] >= 2 * row_px, "room for two posts at least"
+    click(page, ".gt-lists-hide")
+    qtbot.waitUntil(lambda: boxes()["panel"]["width"] < 40, timeout=5_000)
+    assert boxes()["map"]["width"] >= width - 40
+    click(page, ".gt-lists-hide")
+
+    def whole_world_listed() -> bool:
+        show_world(page)  # the map is narrower again: the world once more
+        return bool(lists(page)["count"] == "6 of 6 posts")
+
+    qtbot.waitUntil(whole_world_listed, timeout=10_000)
+    wait_for(qtbot, page, rows=NEWEST_FIRST)
+
+
+def test_the_page_asks_about_new_posts_with_keys_only(window: Any) -> None:
+    bridge = window.map_view.bridge
+    asked: list[tuple[str, list[int]]] = []
+    bridge.textMatchesRequested.connect(lambda query, keys: asked.append((query, keys)))
+    for bad in ("not json", '{"keys": [1]}', '[1, "2"]', "[true]", "[Infinity]"):
+        bridge.requestTextMatches("rain", bad)
+    bridge.requestTextMatches("<b>rain</b>", "[3, 4.0]")
+    assert asked == [("<b>rain</b>", [3, 4])]
