@@ -41,11 +41,16 @@ def make_session_store(
     unlocated_every: int = 0,
     raw_bytes: int = 0,
     text: Callable[[int], str] = lambda i: f"made-up post {i}",
+    lang: Callable[[int], str] = lambda i: "und",
+    author: Callable[[int], str] = lambda i: "bench",
+    place: Callable[[float, float], str] = lambda lon, lat: "",
 ) -> int:
     """A session of n made-up posts, written straight into the store's tables.
 
     All at one moment, or spread evenly over `days` days; all located, or
-    every `unlocated_every`-th post without a place. With `raw_bytes`, each
+    every `unlocated_every`-th post without a place; `text`, `lang`, `author`
+    (a handle) and `place` (a label, from the point) make each post's fields.
+    With `raw_bytes`, each
     post carries a payload of that many random bytes (X's compressed payloads
     are one or two KB), so walking the table reads as much as a real one."""
     payloads = [os.urandom(raw_bytes) for _ in range(1_000)] if raw_bytes else ["{}"]
@@ -64,16 +69,16 @@ def make_session_store(
             (start + step * i).isoformat(),
             0.0,
             "Bench (demo)",
-            "bench",
+            author(i),
             text(i),
-            "und",
+            lang(i),
             term_json[i % len(terms)],
             *(
                 (None, None, None, None)
                 if unlocated_every and i % unlocated_every == 0
                 else (lon, lat, kind, 1000.0)
             ),
-            "",
+            place(lon, lat),
             payloads[i % len(payloads)],
         )
         for i, (lon, lat, kind) in enumerate(made_up_points(n))

@@ -29,8 +29,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,7 +38,7 @@ from bench import offscreen_scratch_env
 
 offscreen_scratch_env()
 
-from bench.common import Driver, made_up_points, summary  # noqa: E402
+from bench.common import Driver, make_session_store, summary  # noqa: E402
 
 DAYS = 7
 START = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -75,48 +74,23 @@ WHERE = (
 
 
 def make_store(path: Path, n: int) -> int:
-    """A session of n located posts over DAYS days, written straight into the tables."""
-    from geotweets_desktop.core.store import SessionStore
-
-    store = SessionStore(path)
-    session_id = store.start_session("Benchmark (synthetic)", ["rain", "sun"], synthetic=True)
-    store.end_session(session_id)
-    store.close()
+    """A session of n located posts over DAYS days: a few languages, many
+    authors, hashtags in the text (a long tail of each)."""
     rng = random.Random(3)
-    step = timedelta(days=DAYS) / n
-    terms = [json.dumps(["rain"]), json.dumps(["sun"])]
 
-    def rows() -> Iterator[tuple[object, ...]]:
-        for i, (lon, lat, kind) in enumerate(made_up_points(n)):
-            tags = " ".join(f"#tag{int(rng.paretovariate(1.2)) % 3000}" for _ in range(i % 3))
-            yield (
-                session_id,
-                str(10**18 + i),
-                (START + step * i).isoformat(),
-                0.0,
-                "Bench (demo)",
-                f"user{int(rng.paretovariate(0.8)) % 200_000}",
-                f"made-up post {i} {tags}",
-                LANGS[min(len(LANGS) - 1, int(rng.expovariate(0.5)))],
-                terms[i % 2],
-                lon,
-                lat,
-                kind,
-                1000.0,
-                f"Place {round(lon)} {round(lat)}",
-                "{}",
-            )
+    def text(i: int) -> str:
+        tags = " ".join(f"#tag{int(rng.paretovariate(1.2)) % 3000}" for _ in range(i % 3))
+        return f"made-up post {i} {tags}"
 
-    db = sqlite3.connect(path)
-    with db:
-        db.executemany(
-            "INSERT INTO posts (session_id, post_id, created_at, received_at, author_name,"
-            " author_handle, text, lang, terms, lon, lat, kind, radius_m, place_label, raw)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows(),
-        )
-    db.close()
-    return session_id
+    return make_session_store(
+        path,
+        n,
+        days=DAYS,
+        text=text,
+        lang=lambda i: LANGS[min(len(LANGS) - 1, int(rng.expovariate(0.5)))],
+        author=lambda i: f"user{int(rng.paretovariate(0.8)) % 200_000}",
+        place=lambda lon, lat: f"Place {round(lon)} {round(lat)}",
+    )
 
 
 def main() -> int:

@@ -244,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep only posts in this language (X's code: en, pt, und, ...); repeat "
         "or give a comma list for several",
     )
+    exp.add_argument(
+        "--view",
+        metavar="FILE",
+        help="keep only the located posts a saved view's brush and filters keep (a file "
+        "from File → Views → Save view to file…)",
+    )
     return parser
 
 
@@ -293,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
                 since=args.since,
                 until=args.until,
                 langs=args.lang,
+                view=args.view,
             )
         if args.replay and not Path(args.replay).is_file():
             print(f"geotweets: --replay: there is no file at {args.replay}", file=sys.stderr)

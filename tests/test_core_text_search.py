@@ -44,6 +44,7 @@ TEXTS = [
     "sunny and dry",  # 4
     "rain and wind in Porto",  # 5
     "50% off_now, a back\\slash",  # 6: what LIKE would read as patterns
+    "before\x00after",  # 7: a NUL, where SQLite's length() stops counting
 ]
 
 
@@ -72,6 +73,7 @@ def texts_of(keys: list[int] | None, index: dict[int, int]) -> list[str]:
         ("onerror=alert(1)>", [HOSTILE]),  # markup is just text
         ("50% OFF_NOW back\\slash", [TEXTS[6]]),  # %, _ and a backslash are just text too
         ("0%o", []),
+        ("AFTER", [TEXTS[7]]),
         ("snow", []),
     ],
 )

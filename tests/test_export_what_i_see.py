@@ -19,7 +19,7 @@ from geotweets_desktop.core.export import PostFilter, export_session
 from geotweets_desktop.core.post import Location, LocationKind, Post
 from geotweets_desktop.core.saved_views import session_ref
 from geotweets_desktop.core.store import SessionStore
-from geotweets_desktop.core.view_state import Filters, SavedView, ViewState
+from geotweets_desktop.core.view_state import Filters, SavedView, ViewState, write_view_file
 
 T0 = datetime(2026, 11, 30, 21, 0, tzinfo=UTC)
 TERMS = ("rain", "sun")
@@ -152,7 +152,7 @@ def test_since_until_and_lang_on_the_command_line(
     unlocated = {9} if name.endswith(".geojson") else set()
     assert exported_ids(out) == ids(CLI_KEEPS - unlocated)
     left = len(POSTS) - len(CLI_KEEPS)
-    assert f"({left} posts outside the time range or languages left out)" in stdout
+    assert f"({left} posts the filters left out)" in stdout
 
 
 def test_a_filter_and_an_area_together(stored: tuple[Path, int], tmp_path: Path) -> None:
@@ -209,4 +209,44 @@ def test_bad_filter_options_are_one_line_and_status_2(
     assert code == 2
     assert stderr.startswith(f"geotweets export: {message}")
     assert stderr.count("\n") == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["view.csv", "view.db"])
+def test_export_view_file_keeps_what_the_view_keeps(
+    stored: tuple[Path, int], tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, session_id = stored
+    store = SessionStore(path)
+    try:
+        info = store.session(session_id)
+        assert info is not None
+        view = SavedView("Flood, first hour", session_ref(info), ViewState(filters=FILTERS))
+    finally:
+        store.close()
+    view_file = tmp_path / "flood.geotweets-view.json"
+    write_view_file(view, view_file)
+    out = tmp_path / name
+    code = main(["export", str(path), "--out", str(out), "--view", str(view_file)])
+    stdout, stderr = capsys.readouterr()
+    assert code == 0, stderr
+    assert exported_ids(out) == ids(VIEW_KEEPS)
+    assert f"({len(POSTS) - len(VIEW_KEEPS)} posts the filters left out)" in stdout
+
+
+def test_export_view_file_errors(
+    stored: tuple[Path, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _ = stored
+    out = tmp_path / "never.csv"
+    not_a_view = tmp_path / "notes.json"
+    not_a_view.write_text('{"hello": 1}', encoding="utf-8")
+    code = main(["export", str(path), "--out", str(out), "--view", str(not_a_view)])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f'geotweets export: {not_a_view}: not a GeoTweets view (no "geotweets_view" number)\n'
+    )
+    code = main(["export", str(path), "--out", str(out), "--view", str(not_a_view), "--lang", "en"])
+    assert code == 2
+    assert "--view brings its own filters" in capsys.readouterr().err
     assert not out.exists()

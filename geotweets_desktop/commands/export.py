@@ -3,9 +3,10 @@
 SESSION_OR_DB is either a session id in the app's own store, or the path of
 a session-store file (then its latest session, `--session ID`, or with a
 `.db` output `--all-sessions` to copy the whole store). `--since`,
-`--until` and `--lang` keep only the posts of a time range and languages
-(the areas, only those located in them), in every format. Any bad input is
-one line on stderr and exit status 2; no traceback.
+`--until` and `--lang` keep only the posts of a time range and languages,
+`--view FILE` those a saved view's brush and filters keep (the areas, only
+those located in them), in every format. Any bad input is one line on
+stderr and exit status 2; no traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.export import ExportError, PostFilter, Privacy, export_session
 from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.core.view_state import SavedView, ViewStateError, read_view_file
 from geotweets_desktop.paths import store_path
 
 
@@ -65,6 +67,15 @@ def post_filter_options(
     return PostFilter(since=start, until=end, langs=codes or None)
 
 
+def _view_filter(store: SessionStore, session_id: int | None, view: SavedView) -> PostFilter:
+    """What `view`'s brush and filters keep of the session exported (its terms
+    are the ones the view's switches name)."""
+    if session_id is None:
+        raise ExportError("--view filters one session's posts: not with --all-sessions")
+    info = store.session(session_id)
+    return PostFilter.from_filters(view.state.filters, info.terms if info is not None else ())
+
+
 def _open_store(path: Path) -> SessionStore:
     """Open an existing session-store file without creating or changing anything
     in a file that is not one (SessionStore would add its tables to any SQLite
@@ -100,11 +111,15 @@ def run_export(
     since: str | None = None,
     until: str | None = None,
     langs: Sequence[str] = (),
+    view: str | None = None,
 ) -> int:
     privacy = Privacy(coarsen=coarsen, drop_authors=drop_authors)
     as_path = Path(session_or_db)
     try:
         keep = post_filter_options(since, until, langs)
+        if view is not None and keep is not None:
+            return _fail("--view brings its own filters: not with --since, --until or --lang")
+        saved = read_view_file(Path(view)) if view is not None else None
         if session_or_db.isdigit() and not as_path.exists():
             if session is not None:
                 return _fail("--session is only for a .db file argument")
@@ -126,12 +141,14 @@ def run_export(
                     return _fail(f"{as_path}: holds no sessions")
                 session_id = sessions[0].id
         try:
+            if saved is not None:
+                keep = _view_filter(store, session_id, saved)
             result = export_session(
                 store, session_id, Path(out), privacy, areas, partition=partition, keep=keep
             )
         finally:
             store.close()
-    except ExportError as exc:
+    except (ExportError, ViewStateError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot write {out}: {exc.strerror or exc}")
@@ -139,7 +156,7 @@ def run_export(
     if result.outside_areas:
         extra += f" ({result.outside_areas} posts outside the areas left out)"
     if result.filtered_out:
-        extra += f" ({result.filtered_out} posts outside the time range or languages left out)"
+        extra += f" ({result.filtered_out} posts the filters left out)"
     which = "all sessions" if session_id is None else f"session {session_id}"
     print(f"{which}: {result.written} posts -> {result.path}{extra}")
     return 0

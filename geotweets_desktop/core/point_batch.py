@@ -42,21 +42,41 @@ UNKNOWN_KIND = 255
 KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KINDS)}
 
 
-class Dictionary:
-    """Strings to codes, in order of first use (code 0 is `first`, if given)."""
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """A batch's points, one list per field (`StoredPoint`'s fields)."""
 
-    def __init__(self, *first: str) -> None:
-        self._codes: dict[str, int] = {text: code for code, text in enumerate(first)}
+    key: Sequence[int]
+    lon: Sequence[float]
+    lat: Sequence[float]
+    kind: Sequence[str]
+    terms: Sequence[tuple[str, ...]]
+    time: Sequence[float]
+    lang: Sequence[str]
+    place: Sequence[str]
+    author: Sequence[str]
+    tags: Sequence[tuple[str, ...]]
 
-    def code(self, text: str) -> int:
-        code = self._codes.get(text)
-        if code is None:
-            code = self._codes[text] = len(self._codes)
-        return code
+    @classmethod
+    def of(cls, points: Sequence[StoredPoint]) -> Columns:
+        return cls(
+            [p.key for p in points],
+            [p.lon for p in points],
+            [p.lat for p in points],
+            [p.kind for p in points],
+            [p.terms for p in points],
+            [p.time for p in points],
+            [p.lang for p in points],
+            [p.place for p in points],
+            [p.author for p in points],
+            [p.tags for p in points],
+        )
 
-    @property
-    def strings(self) -> list[str]:
-        return list(self._codes)
+
+def _coded(values: Sequence[str]) -> tuple[list[int], list[str]]:
+    """Codes of strings in order of first use, code 0 being "" (and the strings)."""
+    codes: dict[str, int] = {"": 0}
+    return [codes.setdefault(v, len(codes)) for v in values], list(codes)
 
 
 @dataclass(slots=True)
@@ -72,45 +92,44 @@ class _Coded:
     dictionaries: list[list[str]]  # terms, langs, places, authors, tags
 
 
-def _code(points: Sequence[StoredPoint]) -> _Coded:
-    terms, langs, places, authors, tags = (
-        Dictionary(),
-        Dictionary(""),
-        Dictionary(""),
-        Dictionary(""),
-        Dictionary(""),
-    )
+def _code(columns: Columns) -> _Coded:
+    term_codes: dict[str, int] = {}
     bits_of: dict[tuple[str, ...], int] = {}
     term_bits: list[int] = []
-    tag_start = [0]
-    tag_pool: list[int] = []
-    for p in points:
-        bits = bits_of.get(p.terms)
+    for terms in columns.terms:
+        bits = bits_of.get(terms)
         if bits is None:
             bits = 0
-            for term in p.terms:
-                code = terms.code(term)
+            for term in terms:
+                code = term_codes.setdefault(term, len(term_codes))
                 if code < TERM_BITS:
                     bits |= 1 << code
-            bits_of[p.terms] = bits
+            bits_of[terms] = bits
         term_bits.append(bits)
-        if p.tags:
-            tag_pool.extend(tags.code(tag) for tag in p.tags)
+    tag_codes: dict[str, int] = {"": 0}
+    tag_start = [0]
+    tag_pool: list[int] = []
+    for tags in columns.tags:
+        if tags:
+            tag_pool.extend(tag_codes.setdefault(tag, len(tag_codes)) for tag in tags)
         tag_start.append(len(tag_pool))
+    lang, langs = _coded(columns.lang)
+    place, places = _coded(columns.place)
+    author, authors = _coded(columns.author)
     return _Coded(
         term_bits,
-        [langs.code(p.lang) for p in points],
-        [places.code(p.place) for p in points],
-        [authors.code(p.author) for p in points],
+        lang,
+        place,
+        author,
         tag_start,
         tag_pool,
-        [d.strings for d in (terms, langs, places, authors, tags)],
+        [list(term_codes), langs, places, authors, list(tag_codes)],
     )
 
 
 def point_columns(points: Sequence[StoredPoint]) -> dict[str, Any]:
     """The batch as JSON-ready columns (a time unknown is None: JSON has no NaN)."""
-    coded = _code(points)
+    coded = _code(Columns.of(points))
     terms, langs, places, authors, tags = coded.dictionaries
     return {
         "key": [p.key for p in points],
@@ -138,15 +157,21 @@ def _padded(data: bytes) -> bytes:
 
 def encode_blob(points: Sequence[StoredPoint]) -> bytes:
     """The batch as one binary blob (see the module docstring)."""
-    n = len(points)
-    coded = _code(points)
+    return encode_columns(Columns.of(points))
+
+
+def encode_columns(columns: Columns) -> bytes:
+    """A batch given as columns as one binary blob (see the module docstring)."""
+    n = len(columns.key)
+    coded = _code(columns)
     dictionaries = json.dumps(coded.dictionaries, ensure_ascii=False).encode("utf-8")
     parts = [
-        np.fromiter((p.key for p in points), np.float64, n).tobytes(),
-        np.fromiter((p.lon for p in points), np.float64, n).tobytes(),
-        np.fromiter((p.lat for p in points), np.float64, n).tobytes(),
-        np.fromiter((p.time for p in points), np.float64, n).tobytes(),
-        np.array(coded.term_bits, np.uint32).tobytes(),
+        np.array(columns.key, np.float64).tobytes(),
+        np.array(columns.lon, np.float64).tobytes(),
+        np.array(columns.lat, np.float64).tobytes(),
+        np.array(columns.time, np.float64).tobytes(),
+        # uint32 x n: padded when n is odd, as are the rest.
+        _padded(np.array(coded.term_bits, np.uint32).tobytes()),
         _padded(np.array(coded.place, np.uint32).tobytes()),
         _padded(np.array(coded.author, np.uint32).tobytes()),
         _padded(np.array(coded.tag_start, np.uint32).tobytes()),
@@ -154,14 +179,10 @@ def encode_blob(points: Sequence[StoredPoint]) -> bytes:
         # Past 65,535 languages a code would wrap: such a language reads as none.
         _padded(np.array([c if c < 65536 else 0 for c in coded.lang], np.uint16).tobytes()),
         _padded(
-            np.fromiter(
-                (KIND_CODES.get(p.kind, UNKNOWN_KIND) for p in points), np.uint8, n
-            ).tobytes()
+            np.array([KIND_CODES.get(k, UNKNOWN_KIND) for k in columns.kind], np.uint8).tobytes()
         ),
         _padded(dictionaries),
     ]
-    # termBits, place and author are padded too when n is odd (uint32 x n).
-    parts[4] = _padded(parts[4])
     body = b"".join(parts)
     total = HEADER_WORDS * 4 + len(body)
     header = np.array(

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from geotweets_desktop.core.map_point import StoredPoint, point_from_columns
-from geotweets_desktop.core.point_batch import encode_blob
+from geotweets_desktop.core.map_point import StoredPoint, iso_seconds, stored_terms
+from geotweets_desktop.core.point_batch import Columns, encode_columns
+from geotweets_desktop.core.x_text import hashtags
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS point_blobs (
@@ -48,10 +49,14 @@ class BlobPart:
 def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]) -> None:
     """Keep one blob of a batch's located points (inside the caller's transaction)."""
     if points:
-        db.execute(
-            "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)",
-            (session_id, max(p.key for p in points), len(points), encode_blob(points)),
-        )
+        _write(db, session_id, Columns.of(points))
+
+
+def _write(db: sqlite3.Connection, session_id: int, columns: Columns) -> None:
+    db.execute(
+        "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)",
+        (session_id, max(columns.key), len(columns.key), encode_columns(columns)),
+    )
 
 
 def write_for_rows(
@@ -79,25 +84,28 @@ def write_for_rows(
             key = found.pop((r[_SESSION], r[_POST_ID]), None)
             if key is not None:  # None: a repeat of a post stored before (or in this batch)
                 keyed.append((key, r))
-    by_session: dict[int, list[StoredPoint]] = {}
+    by_session: dict[int, list[tuple[int, tuple[Any, ...]]]] = {}
     for key, r in keyed:
-        by_session.setdefault(r[_SESSION], []).append(_point_of_row(key, r))
-    for session_id, points in by_session.items():
-        write(db, session_id, points)
+        by_session.setdefault(r[_SESSION], []).append((key, r))
+    for session_id, session_rows in by_session.items():
+        _write(db, session_id, _columns_of_rows(session_rows))
 
 
-def _point_of_row(key: int, r: tuple[Any, ...]) -> StoredPoint:
-    return point_from_columns(
-        key,
-        r[_LON],
-        r[_LAT],
-        r[_KIND],
-        r[_TERMS],
-        r[_CREATED_AT],
-        r[_LANG],
-        r[_LABEL],
-        r[_HANDLE],
-        r[_TEXT],
+def _columns_of_rows(keyed: Sequence[tuple[int, tuple[Any, ...]]]) -> Columns:
+    """The columns of rows, read straight from them: a bulk load writes a
+    million, and a `StoredPoint` each would cost more than the rest."""
+    rows = [r for _, r in keyed]
+    return Columns(
+        [key for key, _ in keyed],
+        [r[_LON] for r in rows],
+        [r[_LAT] for r in rows],
+        [r[_KIND] for r in rows],
+        [stored_terms(r[_TERMS]) for r in rows],
+        [iso_seconds(r[_CREATED_AT]) for r in rows],
+        [r[_LANG] for r in rows],
+        [r[_LABEL] or "" for r in rows],
+        [r[_HANDLE] for r in rows],
+        [hashtags(r[_TEXT]) for r in rows],
     )
 
 

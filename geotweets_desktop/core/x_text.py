@@ -68,6 +68,7 @@ _TAG_CHAR = (
     r"\u0900-\u0dff\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c"
     r"\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7]"
 )
+_DIGITS_AND_UNDERSCORE = "0123456789_"
 _HASHTAG = re.compile(
     rf"(?<![&\w\u0300-\u036f])[#\uff03](?![\ufe0f\u20e3])({_TAG_CHAR}++)(?![#\uff03]|://)"
 )
@@ -80,8 +81,10 @@ def hashtags(text: str) -> tuple[str, ...]:
     if "#" not in text and "\uff03" not in text:
         return ()
     found: dict[str, None] = {}
-    for match in _HASHTAG.finditer(text):
-        tag = match.group(1)
-        if any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
+    for tag in _HASHTAG.findall(text):
+        if tag.isascii():  # letters, digits and "_": a letter is what strip leaves
+            if tag.strip(_DIGITS_AND_UNDERSCORE):
+                found[tag.lower()] = None
+        elif any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
             found[unicodedata.normalize("NFC", tag).lower()] = None
     return tuple(found)

@@ -10,6 +10,7 @@ import pytest
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.core.view_state import state_from_json
 from geotweets_desktop.ui.self_check import FixedBatchSource
 
 pytestmark = pytest.mark.gui
@@ -333,3 +334,16 @@ def test_the_page_asks_about_new_posts_with_keys_only(window: Any) -> None:
         bridge.requestTextMatches("rain", bad)
     bridge.requestTextMatches("<b>rain</b>", "[3, 4.0]")
     assert asked == [("<b>rain</b>", [3, 4])]
+
+
+def test_a_saved_views_text_filter_is_searched_and_shown_in_the_field(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts")
+    view = state_from_json(
+        {"center": [20, 0], "zoom": 2, "mode": "points", "filters": {"text": "pleut"}}
+    )
+    window.map_view.bridge.apply_view(view)
+    wait_for(qtbot, page, chips=["Text contains: pleut"], rows=["Il pleut #pluie #rain"])
+    assert page.eval("document.querySelector('.gt-text-input').value") == "pleut"

@@ -1,5 +1,5 @@
 """Saved views in the window: what the map shows (centre, zoom, mode, brush,
-terms, kinds and languages switched off) saved under a name reopens the same, from
+terms, kinds and languages switched off, the text filter) saved under a name reopens the same, from
 the store and from a shared file in a new window, on the stored session it
 names; and "export what I see" writes only the posts the brush and filters keep."""
 
@@ -27,7 +27,7 @@ T0 = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
 TERMS = ("rain", "sun")
 KINDS: tuple[LocationKind, ...] = ("exact", "place", "profile")
 LANGS = ("en", "pt", "fr")
-POSTS = 24
+POSTS = 48
 WAIT_MS = 20_000
 
 
@@ -44,7 +44,7 @@ def made_up_post(i: int) -> Post:
     return Post(
         id=str(1_866_000_000_000_000_000 + i),
         created_at=T0 + timedelta(minutes=i),
-        text=f"made-up post {i} about the weather",
+        text=f"made-up post {i}: {'calm' if i % 5 == 1 else 'storm'} weather",
         author_name="Zq Made Up",
         author_handle="zq_made_up",
         terms=(TERMS[i % 2],),
@@ -54,21 +54,25 @@ def made_up_post(i: int) -> Post:
     )
 
 
-# Minutes 4..15 ([4, 16)), "sun" off, "profile" off, English and Portuguese:
-# what a user would count by hand from made_up_post.
+# Minutes 4..39 ([4, 40)), "sun" off, "profile" off, English and Portuguese,
+# the text holding "storm": what a user would count by hand from made_up_post.
 KEPT = [
     i
-    for i in range(4, 16)
-    if TERMS[i % 2] != "sun" and KINDS[i % 3] != "profile" and lang(i) in ("en", "pt")
+    for i in range(4, 40)
+    if TERMS[i % 2] != "sun"
+    and KINDS[i % 3] != "profile"
+    and lang(i) in ("en", "pt")
+    and i % 5 != 1
 ]
 
 SET_VIEW = f"""
 const map = GeoTweets.map, layer = GeoTweets.pointsLayer, filter = layer.filter();
-filter.setBrush([{minute(4)}, {minute(16)}]);
+filter.setBrush([{minute(4)}, {minute(40)}]);
 filter.setTermOn(1, false);
 filter.setKindOn(2, false);
 filter.setLangs(new Set(layer.points().mergeDictionary("langs", ["en", "pt"])));
 layer.setMode("heat");
+GeoTweets.listsPanel.searchText("storm");
 map.setView([38.71, -9.12], 9, {{animate: false}});
 true
 """
@@ -84,6 +88,7 @@ READ_VIEW = """JSON.stringify((function () {
     zoom: map.getZoom(),
     mode: layer.mode(),
     brush: filter.brush,
+    text: filter.textKeys === null ? "" : filter.textQuery,
     termsOff: Array.from(filter.termsOff).map(function (t) { return layer.terms()[t].term; }),
     kindsOff: Array.from(filter.kindsOff).map(function (k) { return layer.kinds()[k].name; }),
     langs: filter.langs === null ? null
@@ -97,7 +102,8 @@ EXPECTED = {
     "center": [38.71, -9.12],
     "zoom": 9,
     "mode": "heat",
-    "brush": [minute(4), minute(16)],
+    "brush": [minute(4), minute(40)],
+    "text": "storm",
     "termsOff": ["sun"],
     "kindsOff": ["profile"],
     "langs": ["en", "pt"],
@@ -157,6 +163,7 @@ def show_session_with_view(qtbot: Any, window: MainWindow, page: Any) -> Session
             bridge.view_state is not None
             and bridge.view_state.zoom == 9
             and bridge.view_state.filters.langs == {"en", "pt"}
+            and bridge.view_state.filters.text == "storm"
         ),
         timeout=WAIT_MS,
     )
