@@ -19,7 +19,7 @@ from geotweets_desktop.core.report import (
     write_report,
 )
 from geotweets_desktop.core.report.document import CONTENT_SECURITY_POLICY
-from geotweets_desktop.core.report.figures import SessionFigures
+from geotweets_desktop.core.report.figures import SessionFigures, dominant_terms
 from geotweets_desktop.core.store import SessionStore
 
 HOSTILE = '<img src=x onerror=alert(1)></script><script>alert("x")</script>'
@@ -107,6 +107,7 @@ def test_figures_match_the_store(store: SessionStore) -> None:
         store, "SELECT count(*), count(lon) FROM posts WHERE session_id = ?", session
     )
     assert (figures.received, figures.located) == (received, located) == (7, 5)
+    assert (figures.session.received, figures.session.located) == (7, 5)
     per_term = dict(
         (
             (term, (n, m))
@@ -270,3 +271,10 @@ def test_the_report_file_is_written_whole(store: SessionStore, tmp_path: Path) -
 def test_bad_report_paths_are_refused_in_one_line(tmp_path: Path, name: str, message: str) -> None:
     with pytest.raises(ReportError, match=message):
         check_report_path(tmp_path / name)
+
+
+def test_a_places_colour_is_its_most_frequent_term() -> None:
+    counts = {(1, 1, 0): 2, (1, 1, 1): 2, (1, 1, -1): 3, (2, 2, -1): 1, (2, 2, 1): 1}
+    # Most posts win; on a tie the earlier term, and any term before none.
+    assert dominant_terms(counts) == {(1, 1): -1, (2, 2): 1}
+    assert dominant_terms({(5, 5, 1): 4, (5, 5, 0): 4}) == {(5, 5): 0}

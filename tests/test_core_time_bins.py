@@ -1,9 +1,9 @@
 """The bin ladder: 60-300 bins for any span from a minute to 300 days, bins on
-whole multiples of their step (UTC), counts by the post's own time."""
+whole multiples of their step (UTC). The page's copy of the ladder is checked
+against this one in tests/gui/test_time_bins_agree.py."""
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 
 import pytest
@@ -12,11 +12,13 @@ from geotweets_desktop.core.time_bins import (
     BIN_LADDER_S,
     MAX_BINS,
     MIN_BINS,
+    bin_count,
     bin_range,
     bin_step,
-    bin_times,
     step_label,
 )
+
+DAY_START = 20_833 * 86_400  # midnight UTC, a whole multiple of every step
 
 
 def test_the_ladder_is_the_one_the_timeline_shows() -> None:
@@ -37,28 +39,31 @@ def test_the_ladder_is_the_one_the_timeline_shows() -> None:
 
 
 @pytest.mark.parametrize(
-    ("span_s", "step"),
+    ("first", "last", "step"),
     [
-        (0, 1),
-        (59, 1),
-        (300, 1),
-        (301, 5),
-        (3_600, 15),
-        (6 * 3_600, 300),
-        (86_400, 300),
-        (7 * 86_400, 3_600),
-        (30 * 86_400, 10_800),
-        (90 * 86_400, 43_200),
-        (400 * 86_400, 86_400),
+        (0, 0, 1),
+        (0, 299.9, 1),  # seconds 0..299: 300 bins
+        (0, 300, 5),  # 301 one-second bins would be too many
+        (10, 309, 1),
+        (10, 310, 5),
+        (0, 3_600, 15),
+        (0, 6 * 3_600, 300),
+        (0, 86_400, 300),
+        (0, 7 * 86_400, 3_600),
+        (0, 30 * 86_400, 10_800),
+        (0, 90 * 86_400, 43_200),
+        (0, 400 * 86_400, 86_400),
     ],
 )
-def test_step_for_a_span(span_s: float, step: int) -> None:
-    assert bin_step(span_s) == step
+def test_step_for_the_times(first: float, last: float, step: int) -> None:
+    assert bin_step(DAY_START + first, DAY_START + last) == step
 
 
 @pytest.mark.parametrize("span_s", [60, 61, 299, 301, 1_499, 4_500, 9_001, 86_400, 7e6, 2.59e7])
-def test_spans_from_a_minute_to_300_days_get_60_to_300_bins(span_s: float) -> None:
-    bins = span_s / bin_step(span_s)
+@pytest.mark.parametrize("offset_s", [0, 0.5, 7_777.25])
+def test_spans_from_a_minute_to_300_days_get_60_to_300_bins(span_s: float, offset_s: float) -> None:
+    first = DAY_START + offset_s
+    bins = bin_count(first, first + span_s, bin_step(first, first + span_s))
     assert MIN_BINS <= bins <= MAX_BINS
 
 
@@ -69,22 +74,3 @@ def test_bins_start_on_whole_multiples_of_their_step() -> None:
     assert step == 3_600
     assert datetime.fromtimestamp(start, UTC) == datetime(2026, 11, 30, 10, tzinfo=UTC)
     assert start + bins * step > last >= start + (bins - 1) * step
-
-
-def test_times_are_counted_in_their_bins_and_unknown_times_left_out() -> None:
-    base = 1_800_000_000  # a multiple of 300
-    times = [base + 0.5, base + 299.9, base + 300, math.nan, base + 1_499]
-    binned = bin_times(times)
-    assert binned is not None
-    assert (binned.start, binned.step) == (base, 5)
-    assert sum(binned.counts) == 4
-    assert binned.counts[0] == 1
-    assert binned.counts[59] == 1  # 295..300 holds 299.9
-    assert binned.counts[60] == 1
-    assert binned.counts[-1] == 1
-    assert binned.end == base + 1_500
-
-
-def test_no_known_time_is_no_bins() -> None:
-    assert bin_times([]) is None
-    assert bin_times([math.nan]) is None

@@ -235,9 +235,13 @@ class SessionStore:
         rows = self._db.execute(_SESSIONS + " ORDER BY s.id DESC").fetchall()
         return [_session_info(row) for row in rows]
 
-    def session(self, session_id: int) -> SessionInfo | None:
-        """One session, counting only its own posts (not every session's)."""
-        row = self._db.execute(_SESSIONS + " WHERE s.id = ?", (session_id,)).fetchone()
+    def session(self, session_id: int, *, counted: bool = True) -> SessionInfo | None:
+        """One session, counting only its own posts (not every session's).
+        `counted=False` leaves `received` and `located` at 0: counting the
+        located posts reads every one of them, which a caller that counts
+        them itself (the report) need not pay for twice."""
+        query = _SESSIONS if counted else _SESSION_UNCOUNTED
+        row = self._db.execute(query + " WHERE s.id = ?", (session_id,)).fetchone()
         return _session_info(row) if row is not None else None
 
     def located_by_kind(self, session_id: int) -> dict[str, int]:
@@ -403,6 +407,11 @@ _SESSIONS = (
     " (SELECT count(*) FROM posts p WHERE p.session_id = s.id),"
     " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL),"
     " s.areas"
+    " FROM sessions s"
+)
+
+_SESSION_UNCOUNTED = (
+    "SELECT s.id, s.source, s.terms, s.synthetic, s.started_at, s.ended_at, 0, 0, s.areas"
     " FROM sessions s"
 )
 

@@ -1,7 +1,7 @@
-"""Time bins for a session's timeline: the bin ladder and the binning of post times.
+"""Time bins for a session's timeline: the bin ladder, and where a post's time falls.
 
 The same ladder is written in the map page's timeline (`resources/web/time_bins.js`)
-and a test checks that the two choose the same step for the same span. A bin
+and a test checks that the two choose the same step for the same times. A bin
 of step `s` holds the times `t` with `floor(t / s) == i` (Unix seconds, UTC):
 bins start at whole multiples of their step, so a day's bin starts at
 midnight UTC and a 3-hour bin at 00:00, 03:00, ... UTC. Times are the posts'
@@ -11,8 +11,6 @@ own times (`created_at`), never when they arrived.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 # Seconds: 1 s, 5 s, 15 s, 30 s, 1 min, 5 min, 15 min, 1 h, 3 h, 6 h, 12 h, 1 day.
 BIN_LADDER_S: tuple[int, ...] = (
@@ -30,19 +28,31 @@ BIN_LADDER_S: tuple[int, ...] = (
     86_400,
 )
 # A step of the ladder is at most five times the one before, so the finest
-# step that keeps a span within MAX_BINS gives more than MAX_BINS / 5 = 60
-# bins, for any span from a minute to 300 days.
+# step that keeps a span within MAX_BINS bins gives more than about
+# MAX_BINS / 5 = 60 of them, for any span from a minute to 300 days.
 MAX_BINS = 300
 MIN_BINS = 60
 
 
-def bin_step(span_s: float) -> int:
-    """The finest step of the ladder that cuts `span_s` seconds into at most
-    `MAX_BINS` bins (`span_s / step <= MAX_BINS`); a day for longer spans."""
+def bin_count(first_s: float, last_s: float, step: int) -> int:
+    """How many bins of `step` the times from `first_s` to `last_s` fall in."""
+    return math.floor(last_s / step) - math.floor(first_s / step) + 1
+
+
+def bin_step(first_s: float, last_s: float) -> int:
+    """The finest step of the ladder that puts the times from `first_s` to
+    `last_s` in at most `MAX_BINS` bins; a day for longer spans."""
     for step in BIN_LADDER_S:
-        if span_s <= step * MAX_BINS:
+        if bin_count(first_s, last_s, step) <= MAX_BINS:
             return step
     return BIN_LADDER_S[-1]
+
+
+def bin_range(first_s: float, last_s: float) -> tuple[int, int, int]:
+    """(start, step, bins) covering the times from `first_s` to `last_s`:
+    bin `i` holds the times `t` with `start + i * step <= t < start + (i + 1) * step`."""
+    step = bin_step(first_s, last_s)
+    return math.floor(first_s / step) * step, step, bin_count(first_s, last_s, step)
 
 
 def step_label(step_s: int) -> str:
@@ -55,40 +65,3 @@ def step_label(step_s: int) -> str:
     if step_s % 60 == 0:
         return f"{step_s // 60} min"
     return f"{step_s} s"
-
-
-@dataclass(frozen=True, slots=True)
-class TimeBins:
-    """Counts per bin: bin `i` covers `[start + i * step, start + (i + 1) * step)`."""
-
-    start: int  # Unix seconds, a multiple of `step`
-    step: int
-    counts: tuple[int, ...]
-
-    @property
-    def end(self) -> int:
-        return self.start + self.step * len(self.counts)
-
-    def bin_start(self, index: int) -> int:
-        return self.start + index * self.step
-
-
-def bin_range(first_s: float, last_s: float) -> tuple[int, int, int]:
-    """(start, step, bins) covering the times from `first_s` to `last_s` inclusive."""
-    step = bin_step(last_s - first_s)
-    first_bin = math.floor(first_s / step)
-    last_bin = math.floor(last_s / step)
-    return first_bin * step, step, last_bin - first_bin + 1
-
-
-def bin_times(times: Iterable[float]) -> TimeBins | None:
-    """The times (Unix seconds; NaN for an unknown time, which is left out)
-    counted in bins of the step their span asks for; None when no time is known."""
-    known = [t for t in times if not math.isnan(t)]
-    if not known:
-        return None
-    start, step, bins = bin_range(min(known), max(known))
-    counts = [0] * bins
-    for t in known:
-        counts[math.floor(t / step) - start // step] += 1
-    return TimeBins(start, step, tuple(counts))

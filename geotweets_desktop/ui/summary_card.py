@@ -10,6 +10,7 @@ shown as plain text only.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -41,13 +42,16 @@ from geotweets_desktop.core.report.wording import (
     duration_text,
     located_text,
     peak_text,
+    span_text,
     term_name,
 )
 from geotweets_desktop.core.time_bins import step_label
 from geotweets_desktop.ui.background import BackgroundTask
 from geotweets_desktop.ui.timeline_strip import TimelineStrip
 
-CARD_WIDTH = 440
+CARD_WIDTH = 680
+MIN_WIDTH = 360
+LEGEND_ROOM = 230
 MARGIN = 10
 TOP_ROWS = 5
 MAP_CAPTION = "The map as the window showed it when the report was saved."
@@ -62,6 +66,18 @@ def _text(text: str, parent: QWidget, *, bold: bool = False) -> QLabel:
         font.setBold(True)
         label.setFont(font)
     return label
+
+
+def _column(parent: QWidget, widgets: Sequence[QWidget]) -> QWidget:
+    column = QWidget(parent)
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    for widget in widgets:
+        widget.setParent(column)
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return column
 
 
 class SummaryCard(QFrame):
@@ -161,13 +177,13 @@ class SummaryCard(QFrame):
         self.save_button.setEnabled(True)
         # Once the new labels are shown (Qt shows a visible widget's new
         # children on the next turn of the event loop) they have a size.
-        QTimer.singleShot(0, self._place)
+        QTimer.singleShot(0, self, self._place)  # not after the card is gone
 
     def _count_failed(self, task: BackgroundTask, error: Exception) -> None:
         if task is not self._task:
             return
         self._task = None
-        if not isinstance(error, OSError | KeyError):
+        if not isinstance(error, OSError | KeyError | sqlite3.Error):
             raise error  # a bug, not a file the user can do something about
         self._fill_body([_text(f"The session's figures could not be read: {error}", self._body)])
 
@@ -197,6 +213,7 @@ class SummaryCard(QFrame):
             ("Duration", duration_text(figures.duration_s)),
             ("Received", f"{figures.received:,} posts"),
             ("Located", located_text(figures)),
+            ("Written", span_text(figures)),
             ("Peak minute", peak_text(figures)),
         )
         for row, (name, value) in enumerate(rows):
@@ -205,24 +222,33 @@ class SummaryCard(QFrame):
             shown.setWordWrap(True)
             grid.addWidget(shown, row, 1)
         grid.setColumnStretch(1, 1)
-        widgets: list[QWidget] = [facts, self._terms_table(figures)]
+        right: list[QWidget] = []
         if figures.timeline is not None:
             strip = TimelineStrip(body)
             strip.set_timeline(figures.timeline)
-            widgets.append(strip)
+            right.append(strip)
             note = _text(
                 f"Posts per {step_label(figures.timeline.step)}, by the posts' own time (UTC)",
                 body,
             )
+            note.setWordWrap(True)
             note.setStyleSheet("color: #666;")
-            widgets.append(note)
+            right.append(note)
         tops = QWidget(body)
         columns = QHBoxLayout(tops)
         columns.setContentsMargins(0, 0, 0, 0)
         columns.addWidget(self._top_list("Top places", figures.top_places, ""), 1)
         columns.addWidget(self._top_list("Top hashtags", figures.top_hashtags, "#"), 1)
-        widgets.append(tops)
-        self._fill_body(widgets)
+        right.append(tops)
+        # Two columns: a wide, short card leaves the map's lower part (and
+        # the page's timeline under it) in view.
+        both = QWidget(body)
+        halves = QHBoxLayout(both)
+        halves.setContentsMargins(0, 0, 0, 0)
+        halves.setSpacing(16)
+        halves.addWidget(_column(both, [facts, self._terms_table(figures)]), 1)
+        halves.addWidget(_column(both, right), 1)
+        self._fill_body([both])
 
     def _terms_table(self, figures: SessionFigures) -> QWidget:
         table = QWidget(self._body)
@@ -276,7 +302,9 @@ class SummaryCard(QFrame):
         figures scroll when they do not fit."""
         parent = self.parentWidget()
         corner = self._map.mapTo(parent, QPoint(0, 0)) if parent is not None else QPoint(0, 0)
-        width = min(CARD_WIDTH, self._map.width() - 2 * MARGIN)
+        room = self._map.width() - 2 * MARGIN
+        # Beside the legend (the page's top-right corner) where there is room.
+        width = min(CARD_WIDTH, max(room - LEGEND_ROOM, MIN_WIDTH), room)
         body_layout = self._body.layout()
         if body_layout is not None:
             body_layout.activate()

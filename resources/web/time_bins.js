@@ -1,8 +1,8 @@
 /* Posts per time bin, for the timeline: the bin ladder and the counts.
  *
  * Bins are a step from the ladder (the same as core/time_bins.py, checked by
- * a test): the finest step that cuts the span into at most MAX_BINS bins,
- * aligned to multiples of the step since the Unix epoch (UTC). The span is of
+ * a test) aligned to multiples of the step since the Unix epoch (UTC): the
+ * finest step that puts the first and last times in at most MAX_BINS bins. The span is of
  * every post with a time, whatever the filter passes, so a filter change
  * leaves the axis where it is. A live session's bins grow as posts arrive;
  * once they would pass MAX_BINS, the next step up is taken and everything is
@@ -21,10 +21,10 @@
     return Math.floor(t1 / step) - Math.floor(t0 / step) + 1;
   }
 
-  /* The ladder's step for a span of seconds: the finest that cuts it into
-   * at most MAX_BINS bins (span / step <= MAX_BINS); a day beyond that. */
-  function binStep(span) {
-    for (const step of LADDER) if (span <= step * MAX_BINS) return step;
+  /* The ladder's step for times from t0 to t1 (Unix seconds): the finest
+   * that puts them in at most MAX_BINS aligned bins; a day beyond that. */
+  function binStep(t0, t1) {
+    for (const step of LADDER) if (binCount(t0, t1, step) <= MAX_BINS) return step;
     return LADDER[LADDER.length - 1];
   }
 
@@ -71,7 +71,7 @@
       const before = this.tmin + ":" + this.tmax;
       this._span(store.time, from, count);
       if (this.tmin + ":" + this.tmax !== before) {
-        if (binStep(this.tmax - this.tmin) !== this.step) {
+        if (binStep(this.tmin, this.tmax) !== this.step) {
           this.rebuild(store, mask, count);
           return true;
         }
@@ -113,7 +113,7 @@
         for (let s = 0; s < size; s++) this.series.push(new Float64Array(0));
         return;
       }
-      this.step = binStep(this.tmax - this.tmin);
+      this.step = binStep(this.tmin, this.tmax);
       this.start = Math.floor(this.tmin / this.step) * this.step;
       this.length = binCount(this.tmin, this.tmax, this.step);
       this.series = [];

@@ -67,6 +67,7 @@ def test_the_card_shows_what_the_session_caught(
     assert f"Session {session} ended · Replayed to the end" in text
     assert "Received 30 posts" in text
     assert "Located 28 (93%; exact 18, place 10, profile 0)" in text
+    assert "Written 2026-11-28 12:00:00 UTC to 2026-11-28 12:02:45 UTC" in text
     # Ten posts at 12:00, ten at 12:01, ten at 12:02: the earliest busiest minute.
     assert "Peak minute 2026-11-28 12:00 UTC: 10 posts" in text
     assert "Term Received Located rain 20 18 sun 10 10" in text

@@ -1,6 +1,6 @@
 """What a session caught, in figures: the summary card and the report file show them.
 
-`session_figures(store, session_id)` walks the session's posts once, copying
+`session_figures(store_path, session_id)` walks the session's posts once, copying
 the few columns the figures need (no payloads, no text but for posts with a
 `#`) into a temporary table; each figure (terms, the peak minute, places,
 hashtags, languages, the timeline, the map's cells) is then one query on
@@ -19,7 +19,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,7 +124,7 @@ def session_figures(store_path: Path, session_id: int) -> SessionFigures:
     (the window counts in the background while it goes on storing)."""
     store = SessionStore(store_path)
     try:
-        session = store.session(session_id)
+        session = store.session(session_id, counted=False)  # counted below
     finally:
         store.close()
     if session is None:
@@ -138,13 +138,14 @@ def session_figures(store_path: Path, session_id: int) -> SessionFigures:
 
 
 def _figures(db: sqlite3.Connection, session: SessionInfo) -> SessionFigures:
-    # Four sorts of the small table in all: by time and terms, by place on
-    # the map, by language, and the texts with a hashtag.
+    # A grouped query a figure on the small table: by time and terms, by
+    # kind and place, by map cell and terms, by language; then the texts
+    # with a hashtag.
     first, last, without_time = db.execute(
         "SELECT min(t), max(t), count(*) - count(t) FROM report"
     ).fetchone()
     # Per second while the span may need bins under a minute, else per minute.
-    unit = 1 if first is None or bin_step(last - first) < 60 else 60
+    unit = 1 if first is None or bin_step(first, last) < 60 else 60
     by_time = db.execute(
         "SELECT t / ?, terms, count(*), sum(located) FROM report GROUP BY 1, 2", (unit,)
     ).fetchall()
@@ -169,13 +170,16 @@ def _figures(db: sqlite3.Connection, session: SessionInfo) -> SessionFigures:
     peak = min(per_minute.items(), key=lambda item: (-item[1], item[0]), default=None)
     kinds = Counter[str]()
     places = Counter[str]()
-    cells = Counter[tuple[int, int, int]]()
-    for x, y, stored, kind, place, posts in db.execute(
-        "SELECT x, y, terms, kind, place, count(*) FROM report WHERE located GROUP BY 1, 2, 3, 4, 5"
+    for kind, place, posts in db.execute(
+        "SELECT kind, place, count(*) FROM report WHERE located GROUP BY 1, 2"
     ):
         kinds[kind] += posts
         if place:
             places[place] += posts
+    cells = Counter[tuple[int, int, int]]()
+    for x, y, stored, posts in db.execute(
+        "SELECT x, y, terms, count(*) FROM report WHERE located GROUP BY 1, 2, 3"
+    ):
         term_set = term_sets[stored]
         cells[(x, y, index[term_set[0]] if term_set else -1)] += posts
     langs = Counter[str]()
@@ -184,10 +188,12 @@ def _figures(db: sqlite3.Connection, session: SessionInfo) -> SessionFigures:
     hashtags = Counter[str]()
     for (text,) in db.execute("SELECT tagged FROM report WHERE tagged IS NOT NULL"):
         hashtags.update(tag.lower() for tag in _HASHTAG.findall(text))
+    total = sum(row[2] for row in by_time)
+    total_located = sum(row[3] for row in by_time)
     return SessionFigures(
-        session=session,
-        received=sum(row[2] for row in by_time),
-        located=sum(row[3] for row in by_time),
+        session=replace(session, received=total, located=total_located),
+        received=total,
+        located=total_located,
         terms=tuple(terms),
         by_term=tuple(by_term),
         kinds={kind: kinds[kind] for kind in LOCATION_KINDS},
@@ -229,20 +235,31 @@ def _timeline(
 
 
 def _map_cells(cells: Counter[tuple[int, int, int]]) -> tuple[MapCell, ...]:
-    """Each cell's posts and the term most of them matched first (ties: the
-    earlier term)."""
     posts: Counter[tuple[int, int]] = Counter()
-    dominant: dict[tuple[int, int], tuple[int, int]] = {}
-    for (x, y, term), n in cells.items():
+    for (x, y, _term), n in cells.items():
         posts[(x, y)] += n
-        best = dominant.get((x, y))
-        if best is None or (n, -term) > (best[1], -best[0]):
-            dominant[(x, y)] = (term, n)
+    dominant = dominant_terms(cells)
     size = 1 / MAP_CELLS_PER_DEGREE
     return tuple(
-        MapCell(x * size - 180, y * size - 90, n, dominant[(x, y)][0])
-        for (x, y), n in posts.items()
+        MapCell(x * size - 180, y * size - 90, n, dominant[(x, y)]) for (x, y), n in posts.items()
     )
+
+
+def dominant_terms(counts: Mapping[tuple[int, int, int], int]) -> dict[tuple[int, int], int]:
+    """For each place `(x, y)` of `counts[(x, y, term)]`, the term with the most
+    posts there; ties go to the earlier term, and to any term before none (-1)."""
+
+    def rank(item: tuple[tuple[int, int, int], int]) -> tuple[int, int]:
+        (_x, _y, term), posts = item
+        return posts, -term if term >= 0 else -(1 << 30)
+
+    best: dict[tuple[int, int], tuple[tuple[int, int, int], int]] = {}
+    for item in counts.items():
+        x, y, _term = item[0]
+        held = best.get((x, y))
+        if held is None or rank(item) > rank(held):
+            best[(x, y)] = item
+    return {place: item[0][2] for place, item in best.items()}
 
 
 def _top(counts: Counter[str]) -> tuple[tuple[str, int], ...]:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from geotweets_desktop.core.palette import NO_TERM_COLOR, TERM_COLORS
-from geotweets_desktop.core.report.figures import MAP_CELLS_PER_DEGREE, MapCell
+from geotweets_desktop.core.report.figures import MAP_CELLS_PER_DEGREE, MapCell, dominant_terms
 from geotweets_desktop.core.report.world_outline import Ring, land_rings
 
 WIDTH, HEIGHT = 960, 540
@@ -134,16 +134,21 @@ def _world_copies(ring: Ring) -> list[tuple[list[float], list[float]]]:
 def _dots(cells: Sequence[MapCell], frame: _Frame, term_count: int) -> list[str]:
     """One path per colour and dot size: a circle per square of the picture."""
     posts: Counter[tuple[int, int]] = Counter()
-    by_term: dict[tuple[int, int], Counter[int]] = {}
+    by_term: Counter[tuple[int, int, int]] = Counter()
     half = 0.5 / MAP_CELLS_PER_DEGREE
+    rows: dict[float, int] = {}  # a cell row's square row: Mercator only once a row
     for cell in cells:
-        x, y = frame.point(cell.lon + half, cell.lat + half)
-        square = (int(x // DOT_SQUARE_PX), int(y // DOT_SQUARE_PX))
+        row = rows.get(cell.lat)
+        if row is None:
+            row = rows[cell.lat] = int(frame.point(0.0, cell.lat + half)[1] // DOT_SQUARE_PX)
+        x = frame.point(cell.lon + half, 0.0)[0]
+        square = (int(x // DOT_SQUARE_PX), row)
         posts[square] += cell.posts
-        by_term.setdefault(square, Counter())[cell.term] += cell.posts
+        by_term[(*square, cell.term)] += cell.posts
+    dominant = dominant_terms(by_term)
     paths: dict[tuple[int, int], list[str]] = {}
     for square, count in posts.items():
-        term = by_term[square].most_common(1)[0][0]
+        term = dominant[square]
         size = min(3, int(math.log10(count)))  # 1, 10, 100, 1000+ posts
         radius = 2.2 + 1.4 * size
         cx = (square[0] + 0.5) * DOT_SQUARE_PX
