@@ -82,6 +82,7 @@ class SessionController(QObject):
         bridge.postRequested.connect(self._show_post)
         bridge.postsRequested.connect(self._list_posts)
         bridge.postLinkRequested.connect(self._open_post)
+        self._answering_page = True  # until shutdown
 
     # -- what the status bar shows ----------------------------------------------
 
@@ -275,9 +276,14 @@ class SessionController(QObject):
         self._beat.stop()
         self._next_flush.stop()
         self._replay = None
-        # The page may still ask for parts of a reopened session: not from a
-        # store about to close.
+        # The page may still ask for parts of a reopened session, or for posts
+        # (a list, a popup): not from a store about to close.
         self.bridge.withdraw_point_parts()
+        if self._answering_page:
+            self._answering_page = False
+            self.bridge.postRequested.disconnect(self._show_post)
+            self.bridge.postsRequested.disconnect(self._list_posts)
+            self.bridge.postLinkRequested.disconnect(self._open_post)
         for runner in self._lingering:
             if not runner.thread.wait(SHUTDOWN_WAIT_MS):
                 log.error("stream %d still has not stopped; closing without it", runner.token)
