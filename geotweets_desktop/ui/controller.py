@@ -79,10 +79,10 @@ class SessionController(QObject):
         self._beat.setInterval(FLUSH_INTERVAL_MS)
         self._beat.timeout.connect(self._flush_soon)
         self._beat.start()
-        self._store_closing = False  # set by shutdown: the page's requests go unanswered
         bridge.postRequested.connect(self._show_post)
         bridge.postsRequested.connect(self._list_posts)
         bridge.postLinkRequested.connect(self._open_post)
+        self._answering_page = True  # until shutdown
 
     # -- what the status bar shows ----------------------------------------------
 
@@ -277,9 +277,13 @@ class SessionController(QObject):
         self._next_flush.stop()
         self._replay = None
         # The page may still ask for parts of a reopened session, or for posts
-        # (a list's rows, a popup): not from a store about to close.
+        # (a list, a popup): not from a store about to close.
         self.bridge.withdraw_point_parts()
-        self._store_closing = True
+        if self._answering_page:
+            self._answering_page = False
+            self.bridge.postRequested.disconnect(self._show_post)
+            self.bridge.postsRequested.disconnect(self._list_posts)
+            self.bridge.postLinkRequested.disconnect(self._open_post)
         for runner in self._lingering:
             if not runner.thread.wait(SHUTDOWN_WAIT_MS):
                 log.error("stream %d still has not stopped; closing without it", runner.token)
@@ -363,14 +367,10 @@ class SessionController(QObject):
         self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)
 
     def _list_posts(self, keys: list[int]) -> None:
-        if self._store_closing:
-            return
         found = [(key, post) for key in keys if (post := self.store.post(key)) is not None]
         self.bridge.list_posts(keys, found)
 
     def _show_post(self, key: int) -> None:
-        if self._store_closing:
-            return
         post = self.store.post(key)
         if post is not None:
             self.bridge.show_post(key, post)
