@@ -105,10 +105,10 @@ class SessionController(QObject):
         self._beat.setInterval(FLUSH_INTERVAL_MS)
         self._beat.timeout.connect(self._flush_soon)
         self._beat.start()
-        self._shut_down = False
         bridge.postRequested.connect(self._show_post)
         bridge.postsRequested.connect(self._list_posts)
         bridge.postLinkRequested.connect(self._open_post)
+        self._answering_page = True  # until shutdown
 
     # -- what the status bar shows ----------------------------------------------
 
@@ -323,10 +323,10 @@ class SessionController(QObject):
         self._next_flush.stop()
         self._replay = None
         # The page may still ask for parts of a reopened session, or for posts
-        # (a popup, a list): not from a store about to close.
+        # (a list, a popup): not from a store about to close.
         self.bridge.withdraw_point_parts()
-        if not self._shut_down:  # the window may be closed twice
-            self._shut_down = True
+        if self._answering_page:
+            self._answering_page = False
             self.bridge.postRequested.disconnect(self._show_post)
             self.bridge.postsRequested.disconnect(self._list_posts)
             self.bridge.postLinkRequested.disconnect(self._open_post)

@@ -167,8 +167,8 @@
    * at a time), so a pan or zoom shows the moved points at once and the new
    * tiles a moment later; Leaflet keeps the old tiles on screen meanwhile. Zoomed out, the 1:110m
    * data is plenty and several times quicker to draw than 1:50m. The tiles
-   * drawn last are kept: zooming back to a level copies them at once instead
-   * of tracing the coastlines again (a tile takes tens of ms to draw). */
+   * drawn last are kept: zooming back to a level shows them again at once
+   * instead of tracing the coastlines again (a tile takes tens of ms). */
   const OfflineBasemap = L.GridLayer.extend({
     // 512 px tiles: a quarter as many canvases to make on every zoom.
     options: {
@@ -190,22 +190,29 @@
     },
 
     createTile: function (coords, done) {
-      const tile = document.createElement("canvas");
-      const size = this.getTileSize();
-      tile.width = size.x;
-      tile.height = size.y;
       const key = coords.z + ":" + coords.x + ":" + coords.y;
       const kept = this._kept.get(key);
       if (kept) {
         this._kept.delete(key);
         this._kept.set(key, kept);
-        tile.getContext("2d").drawImage(kept, 0, 0);
+        // Shown again as it is, unless another copy of the world shows it now.
+        const tile = kept.isConnected ? this._blankTile() : kept;
+        if (tile !== kept) tile.getContext("2d").drawImage(kept, 0, 0);
         // Leaflet takes a tile as ready only once createTile has returned.
         Promise.resolve().then(function () { done(null, tile); });
         return tile;
       }
+      const tile = this._blankTile();
       this._queue.push({ tile: tile, coords: coords, key: key, done: done });
       this._drawSoon();
+      return tile;
+    },
+
+    _blankTile: function () {
+      const tile = document.createElement("canvas");
+      const size = this.getTileSize();
+      tile.width = size.x;
+      tile.height = size.y;
       return tile;
     },
 

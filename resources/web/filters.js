@@ -91,16 +91,18 @@
 
     update(time, count) {
       if (count <= this.done) return;
-      const fresh = [];
+      let fresh = new Uint32Array(count - this.done);
+      let n = 0;
       let sorted = true;
       for (let i = this.done; i < count; i++) {
         const t = time[i];
         if (!(t === t)) continue; // NaN: no time, in no brush
-        if (fresh.length && t < time[fresh[fresh.length - 1]]) sorted = false;
-        fresh.push(i);
+        if (n && t < time[fresh[n - 1]]) sorted = false;
+        fresh[n++] = i;
       }
       this.done = count;
-      if (!fresh.length) return;
+      if (!n) return;
+      fresh = fresh.subarray(0, n);
       if (!sorted) fresh.sort(function (a, b) { return time[a] - time[b] || a - b; });
       const need = this.length + fresh.length;
       if (need > this.index.length) {
@@ -270,6 +272,18 @@
 
     /* Passing points per grid cell (the store's grid). */
     cellCounts: function () { this._sync(); return this._cellCounts; },
+
+    /* The points whose time is in the brush, in time order (indexes into
+     * the store; some may fail other parts), or null with no brush. */
+    brushedPoints: function () {
+      if (!this.brush) return null;
+      this._sync();
+      const order = this._order;
+      order.update(this._store.time, this._done);
+      const lo = lowerBound(order.times, order.length, this.brush[0]);
+      const hi = lowerBound(order.times, order.length, this.brush[1]);
+      return order.index.subarray(lo, hi);
+    },
 
     /* The term slot (store.termSlot) with most passing points in a cell. */
     dominantSlot: function (cell) {

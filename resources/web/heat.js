@@ -1,10 +1,11 @@
 /* Heat: the points layer's density surface, drawn from the grid it already
  * keeps rather than by re-binning every point on every move.
  *
- * - Per-cell counts of the posts shown (kinds switched on, the filter's
- *   mask, one term or all) are kept in one array, brought up to date with the
- *   points that arrived since the last frame; a change of kinds, filter or
- *   term recounts once.
+ * - Per-cell counts of the posts shown: for every term, the layer's own
+ *   (the filter keeps them as a brush moves); for one term, counted here
+ *   from the filter's mask and the terms' bits, brought up to date with the
+ *   points that arrived since the last frame; a change of filter or term
+ *   recounts once.
  * - A frame groups cells into squares of at least `binPx` screen pixels (a
  *   power of two cells a side, so a level is the same squares at every
  *   pan), colours each square by its class on a log or quantile scale over
@@ -74,8 +75,11 @@
       this.recount = true;
       this.filterVersion = 0; // the filter's version `counts` follows
       this.version = 0; // moves whenever `counts` does
-      this.level = null; // {shift, version, scale, bins, bounds, colors, canvas}
-      this.legendKey = "";
+      this.generation = 0; // moves when the points are cleared or replaced
+      // By shift, the squares last made: {shift, key, scale, fixed, bounds,
+      // colors, canvas, squares}; zooming back and forth reuses them.
+      this.levels = new Map();
+      this.level = null; // the one drawn last
     }
 
     setMode(mode) {
@@ -93,21 +97,36 @@
       this.invalidate();
     }
 
-    /* Kinds, filter or term changed: count every point again at the next frame. */
+    /* The points were cleared or replaced, or the term changed: count again. */
     invalidate() {
       this.recount = true;
+      this.generation += 1;
     }
 
     shownAt(zoom, autoMaxZoom) {
       return this.mode === "heat" || (this.mode === "auto" && zoom <= autoMaxZoom);
     }
 
-    /* Brings the per-cell counts up to date with the points and the filter. */
+    /* Posts shown per cell, as a function of the cell, and a key that moves
+     * whenever a count may have. */
+    _counter() {
+      const pts = this.layer.points();
+      if (this.term === null) {
+        // The points layer's own counter: its per-cell counts, or the filter's.
+        const key = "all " + this.generation + " " + this.layer.filter().version + " " + pts.count;
+        return { countOf: this.layer._shownCounter(), key: key };
+      }
+      this._count();
+      const counts = this.counts;
+      return { countOf: (cell) => counts[cell], key: "term " + this.version };
+    }
+
+    /* Brings one term's per-cell counts up to date with the points and the filter. */
     _count() {
       const pts = this.layer.points();
       const grid = this.grid;
-      const filter = typeof this.layer.filter === "function" ? this.layer.filter() : null;
-      const filterVersion = filter ? filter.version : 0;
+      const filter = this.layer.filter();
+      const filterVersion = filter.version;
       if (!this.counts) this.counts = new Uint32Array(grid * grid);
       if (this.recount || pts.count < this.counted || filterVersion !== this.filterVersion) {
         this.counts.fill(0);
@@ -118,16 +137,15 @@
       }
       if (this.counted === pts.count) return;
       const counts = this.counts;
-      const shown = Uint8Array.from(this.layer.kinds(), (kind, k) => (this.layer.kindVisible(k) ? 1 : 0));
       // The filter's mask follows new points as they arrive, so only a
       // change of the filter itself (its version) needs a recount.
-      const mask = filter && filter.active() ? filter.mask() : null;
+      const mask = filter.active() ? filter.mask() : null;
       const term = this.term;
-      const bits = pts.termBits;
+      const bits = term < 32 ? pts.termBits : null; // termBits holds terms 0..31
       const xy = pts.xy;
       const cellPx = this.cellWorldPx;
       for (let i = this.counted; i < pts.count; i++) {
-        if (shown[pts.kind[i]] === 0 || (mask && mask[i] === 0)) continue;
+        if (mask && mask[i] === 0) continue;
         if (term !== null && !(bits ? (bits[i] >>> term) & 1 : pts.term[i] === term)) continue;
         const cx = Math.min(grid - 1, Math.max(0, Math.floor(xy[2 * i] / cellPx)));
         const cy = Math.min(grid - 1, Math.max(0, Math.floor(xy[2 * i + 1] / cellPx)));
@@ -139,11 +157,12 @@
 
     /* The squares of 2^shift cells a side, their classes and their raster. */
     _levelFor(shift) {
-      const held = this.level;
+      const held = this.levels.get(shift);
+      const counter = this._counter();
       // Playback can ask for fixed colour scales, so its frames compare.
-      const fixed = typeof this.layer.scaleFixed === "function" && this.layer.scaleFixed();
-      const same = held && held.shift === shift && held.scale === this.scale;
-      if (same && held.version === this.version && held.fixed === fixed) return held;
+      const fixed = this.layer.scaleFixed();
+      const same = held !== undefined && held.scale === this.scale;
+      if (same && held.key === counter.key && held.fixed === fixed) return (this.level = held);
       const pts = this.layer.points();
       const grid = this.grid;
       const side = grid >> shift;
@@ -151,7 +170,7 @@
       const used = [];
       for (let n = 0; n < pts.cellCount; n++) {
         const cell = pts.cells[n];
-        const c = this.counts[cell];
+        const c = counter.countOf(cell);
         if (c === 0) continue;
         const cx = cell % grid;
         const bin = ((cell - cx) / grid >> shift) * side + (cx >> shift);
@@ -169,7 +188,7 @@
             : quantileBounds(values);
       const colors = classColors(bounds.length);
       const pixels = colors.map((color) => abgr(color, ALPHA));
-      const canvas = held && held.canvas.width === side ? held.canvas : document.createElement("canvas");
+      const canvas = held ? held.canvas : document.createElement("canvas");
       canvas.width = side;
       canvas.height = side;
       const ctx = canvas.getContext("2d");
@@ -182,15 +201,15 @@
       }
       ctx.putImageData(image, 0, 0);
       this.level = {
-        shift, version: this.version, scale: this.scale, fixed, bounds, colors, canvas, squares: used.length,
+        shift, key: counter.key, scale: this.scale, fixed, bounds, colors, canvas, squares: used.length,
       };
+      this.levels.set(shift, this.level);
       return this.level;
     }
 
     /* Draws the heat for frame `f` of the points layer; `binPx` is the least
      * size of a square on screen. */
     draw(ctx, f, binPx) {
-      this._count();
       const cellPx = this.cellWorldPx * f.scale;
       const shift = Math.max(0, Math.min(Math.log2(this.grid), Math.ceil(Math.log2(binPx / cellPx))));
       const level = this._levelFor(shift);

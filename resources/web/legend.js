@@ -57,7 +57,9 @@
       this._points.on("configure beyondchange", this._render, this);
       this._points.on("countschange", this._updateCounts, this);
       this._points.on("redraw", this._updateHeat, this);
+      this._map.on("resize", this._fitHeight, this);
       this._render();
+      this._fitHeight();
       return box;
     },
 
@@ -65,6 +67,7 @@
       this._points.off("configure beyondchange", this._render, this);
       this._points.off("countschange", this._updateCounts, this);
       this._points.off("redraw", this._updateHeat, this);
+      this._map.off("resize", this._fitHeight, this);
       this._box = null;
     },
 
@@ -193,6 +196,12 @@
       this._showTermsOff();
     },
 
+    /* Never taller than the map: a small window scrolls the legend instead
+     * of hiding its last rows. */
+    _fitHeight: function () {
+      if (this._box) this._box.style.maxHeight = Math.max(80, this._map.getSize().y - 40) + "px";
+    },
+
     /* While heat is drawn: what each colour means, as counts of posts per
      * square; rebuilt only when the classes change. */
     _updateHeat: function () {
@@ -208,6 +217,11 @@
       const term = heat.term === null ? null : this._points.terms()[heat.term];
       box.appendChild(el("div", "gt-section-title", "Posts per square"));
       if (term) box.appendChild(el("div", "gt-heat-term-name", "\u201c" + term.term + "\u201d only"));
+      // Two columns, lowest classes down the first: the legend stays short
+      // enough for a small window with the timeline open.
+      const rows = el("div", "gt-heat-rows");
+      rows.style.gridTemplateRows = "repeat(" + Math.ceil(heat.rows.length / 2) + ", auto)";
+      box.appendChild(rows);
       for (const row of heat.rows) {
         const line = el("div", "gt-heat-row");
         const swatch = el("span", "gt-heat-swatch");
@@ -217,7 +231,7 @@
           ? row.from + " or more"
           : row.from === row.to ? String(row.to) : row.from + "\u2013" + row.to;
         line.appendChild(el("span", "gt-heat-range", range));
-        box.appendChild(line);
+        rows.appendChild(line);
       }
       if (!heat.rows.length) box.appendChild(el("div", "gt-empty", "No posts shown"));
       const scale = heat.scale === "log" ? "log scale" : "quantiles";

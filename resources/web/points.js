@@ -512,6 +512,66 @@
       return function (cell) { return dominant[cell]; };
     },
 
+    /* The points in the brush when they are fewer than the points in the
+     * cells in view (so a narrow brush on a million points is drawn from
+     * the filter's time index in what it shows), else null. */
+    _narrowBrush: function (f) {
+      if (!this._filter.active()) return null;
+      const brushed = this._filter.brushedPoints();
+      return brushed !== null && brushed.length < this._pointsInView(f) ? brushed : null;
+    },
+
+    /* Calls fn(i, shift) for each shown point of `brushed` on the canvas, at
+     * each world copy (shift: the copy's offset). */
+    _eachBrushedPoint: function (f, brushed, fn) {
+      const xy = this._points.xy;
+      const mask = this._filter.mask();
+      const reach = 2 * CIRCLE_RADIUS_PX;
+      const firstCopy = Math.floor((f.ox - reach) / f.worldWidth);
+      const lastCopy = Math.floor((f.ox + f.width + reach) / f.worldWidth);
+      for (let n = 0; n < brushed.length; n++) {
+        const i = brushed[n];
+        if (mask[i] === 0) continue;
+        const py = xy[2 * i + 1] * f.scale - f.oy;
+        if (py < -reach || py > f.height + reach) continue;
+        const x = xy[2 * i] * f.scale - f.ox;
+        for (let copy = firstCopy; copy <= lastCopy; copy++) {
+          const shift = copy * f.worldWidth;
+          if (x + shift >= -reach && x + shift <= f.width + reach) fn(i, shift);
+        }
+      }
+    },
+
+    /* Calls fn(i, shift) for each shown point on the canvas: from a narrow
+     * brush's points, or through the grid cells in view. */
+    _eachShownPoint: function (f, fn) {
+      const brushed = this._narrowBrush(f);
+      if (brushed !== null) {
+        this._eachBrushedPoint(f, brushed, fn);
+        return;
+      }
+      const pts = this._points;
+      const mask = this._shownMask();
+      const head = pts.head;
+      const next = pts.next;
+      this._eachCell(f, function (cell, shift) {
+        for (let i = head[cell]; i !== -1; i = next[i]) {
+          if (mask === null || mask[i] === 1) fn(i, shift);
+        }
+      });
+    },
+
+    /* Every point in the cells in view, shown or not. */
+    _pointsInView: function (f) {
+      const counts = this._points.kindCounts;
+      const stride = this._points.kindCount;
+      let total = 0;
+      this._eachCell(f, function (cell) {
+        for (let k = 0; k < stride; k++) total += counts[cell * stride + k];
+      });
+      return total;
+    },
+
     _visibleCount: function (f) {
       const countOf = this._shownCounter();
       let total = 0;
@@ -527,27 +587,23 @@
 
     _drawCircles: function (ctx, f) {
       const pts = this._points;
-      const mask = this._shownMask();
       const radius = f.zoom >= 6 ? CIRCLE_RADIUS_PX + 1 : CIRCLE_RADIUS_PX;
       const scale = f.scale;
       // The posts on each screen pixel: one lone point, or a stack. At most
       // `vectorLimit` points come here, so a Map per redraw stays cheap.
       const spots = new Map();
-      this._eachCell(f, function (cell, shift) {
-        for (let i = pts.head[cell]; i !== -1; i = pts.next[i]) {
-          if (mask !== null && mask[i] === 0) continue;
-          const px = pts.xy[2 * i] * scale + shift - f.ox;
-          const py = pts.xy[2 * i + 1] * scale - f.oy;
-          const spot = (Math.round(px) + 16384) * 65536 + Math.round(py) + 16384;
-          const found = spots.get(spot);
-          if (found === undefined) {
-            spots.set(spot, { x: px, y: py, first: i, n: 1, terms: null });
-            continue;
-          }
-          if (found.terms === null) found.terms = new Map([[pts.term[found.first], 1]]);
-          found.n += 1;
-          found.terms.set(pts.term[i], (found.terms.get(pts.term[i]) || 0) + 1);
+      this._eachShownPoint(f, function (i, shift) {
+        const px = pts.xy[2 * i] * scale + shift - f.ox;
+        const py = pts.xy[2 * i + 1] * scale - f.oy;
+        const spot = (Math.round(px) + 16384) * 65536 + Math.round(py) + 16384;
+        const found = spots.get(spot);
+        if (found === undefined) {
+          spots.set(spot, { x: px, y: py, first: i, n: 1, terms: null });
+          return;
         }
+        if (found.terms === null) found.terms = new Map([[pts.term[found.first], 1]]);
+        found.n += 1;
+        found.terms.set(pts.term[i], (found.terms.get(pts.term[i]) || 0) + 1);
       });
       // Lone points: a copy of their (term, kind)'s stamp each. Software
       // rendering rasterises a copy far faster than an anti-aliased circle.
@@ -667,6 +723,14 @@
         buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
         o += w;
         buf[o] = c; buf[o + 1] = c; buf[o + 2] = c;
+      }
+      const brushed = this._narrowBrush(f);
+      if (brushed !== null) {
+        this._eachBrushedPoint(f, brushed, function (i, shift) {
+          plot(pts.xy[2 * i] * scale + shift - f.ox, pts.xy[2 * i + 1] * scale - f.oy, pts.term[i]);
+        });
+        ctx.putImageData(image, 0, 0);
+        return;
       }
       const start = order.start;
       const dxy = order.dxy;

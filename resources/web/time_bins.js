@@ -1,8 +1,8 @@
 /* Posts per time bin, for the timeline: the bin ladder and the counts.
  *
  * Bins are a step from the ladder (the same as core/time_bins.py, checked by
- * a test) aligned to multiples of the step since the Unix epoch (UTC), the
- * finest step that covers the span in at most MAX_BINS bins. The span is of
+ * a test) aligned to multiples of the step since the Unix epoch (UTC): the
+ * finest step that puts the first and last times in at most MAX_BINS bins. The span is of
  * every post with a time, whatever the filter passes, so a filter change
  * leaves the axis where it is. A live session's bins grow as posts arrive;
  * once they would pass MAX_BINS, the next step up is taken and everything is
@@ -21,11 +21,19 @@
     return Math.floor(t1 / step) - Math.floor(t0 / step) + 1;
   }
 
-  /* The ladder's step for posts from t0 to t1 (Unix seconds): the finest
-   * that needs at most MAX_BINS aligned bins; the coarsest beyond that. */
+  /* The ladder's step for times from t0 to t1 (Unix seconds): the finest
+   * that puts them in at most MAX_BINS aligned bins; a day beyond that. */
   function binStep(t0, t1) {
     for (const step of LADDER) if (binCount(t0, t1, step) <= MAX_BINS) return step;
     return LADDER[LADDER.length - 1];
+  }
+
+  /* A step in words: "15 s", "5 min", "3 h", "1 day". */
+  function stepLabel(step) {
+    if (step % 86400 === 0) return step === 86400 ? "1 day" : step / 86400 + " days";
+    if (step % 3600 === 0) return step / 3600 + " h";
+    if (step % 60 === 0) return step / 60 + " min";
+    return step + " s";
   }
 
   class TimeBins {
@@ -155,6 +163,7 @@
   window.GeoTweetsTimeBins = {
     TimeBins: TimeBins,
     binStep: binStep,
+    stepLabel: stepLabel,
     LADDER: LADDER,
     MAX_BINS: MAX_BINS,
   };

@@ -45,18 +45,15 @@
     return iso.slice(11, 16);
   }
 
-  function duration(seconds) {
-    const units = [[86400, "d"], [3600, "h"], [60, "min"], [1, "s"]];
-    for (const [size, name] of units) {
-      if (seconds >= size && seconds % size === 0) return seconds / size + " " + name;
-    }
-    return Math.round(seconds) + " s";
-  }
-
   function rate(perMinute) {
     if (perMinute >= 100) return Math.round(perMinute).toLocaleString();
     if (perMinute >= 1) return perMinute.toFixed(1);
     return perMinute.toFixed(2);
+  }
+
+  /* Sets a text only when it changed: a frame of playback changes few. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
   }
 
   function button(className, text, title) {
@@ -253,6 +250,7 @@
       this._chart.over.addEventListener("pointerdown", this._onPointerDown.bind(this));
       this._chart.over.addEventListener("pointermove", this._onPointerMove.bind(this));
       this._chart.over.addEventListener("pointerup", this._onPointerUp.bind(this));
+      this._buildCompare();
       this._rebin();
     },
 
@@ -409,22 +407,18 @@
 
     /* Posts a minute per term and each term's share of what passes the
      * filter, over the brushed window (or the whole span). */
-    _showCompare: function () {
+    /* The comparison's rows, one per term and one for all: made for the
+     * session's terms, then only their figures change. */
+    _buildCompare: function () {
       const box = this._compare;
       box.replaceChildren();
-      const span = this.span();
-      const brush = this._filter.brush;
-      const seconds = brush ? brush[1] - brush[0] : span ? Math.max(1, span[1] - span[0]) : 0;
-      const minutes = Math.max(seconds, 1) / 60;
-      const passing = this._filter.passingCount();
-      const counts = this._filter.termCounts();
-      const termsOff = this._filter.termsOff;
       const head = el("div", "gt-tl-row gt-tl-head");
-      head.appendChild(el("span", "gt-tl-name", brush ? "In the brush" : "Whole session"));
+      this._compareTitle = el("span", "gt-tl-name");
+      head.appendChild(this._compareTitle);
       head.appendChild(el("span", "gt-tl-rate", "/min"));
       head.appendChild(el("span", "gt-tl-share", "share"));
       box.appendChild(head);
-      const row = function (name, color, n, off) {
+      const row = function (name, color) {
         const line = el("div", "gt-tl-row");
         const swatch = el("span", "gt-swatch");
         swatch.style.background = color;
@@ -432,15 +426,39 @@
         const label = el("span", "gt-tl-name", name);
         label.title = name;
         line.appendChild(label);
-        line.appendChild(el("span", "gt-tl-rate", off ? "off" : rate(n / minutes)));
-        line.appendChild(el("span", "gt-tl-share", off || !passing ? "–" : Math.round((100 * n) / passing) + "%"));
+        const figures = { rate: el("span", "gt-tl-rate"), share: el("span", "gt-tl-share") };
+        line.appendChild(figures.rate);
+        line.appendChild(figures.share);
         box.appendChild(line);
+        return figures;
       };
-      this._points.terms().forEach(function (term, t) {
-        row(term.term, term.color, counts[t] || 0, termsOff.has(t));
+      this._compareRows = this._points.terms().slice(0, this._bins.termCount).map(function (term) {
+        return row(term.term, term.color);
       });
-      row("All shown", ALL_COLOR, passing, false);
-      if (this._bins.step) box.appendChild(el("div", "gt-tl-bins", "bins of " + duration(this._bins.step) + " · UTC"));
+      this._compareAll = row("All shown", ALL_COLOR);
+      this._binsLabel = el("div", "gt-tl-bins");
+      box.appendChild(this._binsLabel);
+    },
+
+    /* Posts a minute per term and each term's share of what passes the
+     * filter, over the brushed window (or the whole span). Runs every
+     * played frame: only texts that changed are set. */
+    _showCompare: function () {
+      const span = this.span();
+      const brush = this._filter.brush;
+      const seconds = brush ? brush[1] - brush[0] : span ? Math.max(1, span[1] - span[0]) : 0;
+      const minutes = Math.max(seconds, 1) / 60;
+      const passing = this._filter.passingCount();
+      const counts = this._filter.termCounts();
+      const termsOff = this._filter.termsOff;
+      const show = function (figures, n, off) {
+        setText(figures.rate, off ? "off" : rate(n / minutes));
+        setText(figures.share, off || !passing ? "–" : Math.round((100 * n) / passing) + "%");
+      };
+      setText(this._compareTitle, brush ? "In the brush" : "Whole session");
+      this._compareRows.forEach(function (figures, t) { show(figures, counts[t] || 0, termsOff.has(t)); });
+      show(this._compareAll, passing, false);
+      setText(this._binsLabel, this._bins.step ? "bins of " + Bins.stepLabel(this._bins.step) + " · UTC" : "");
     },
   });
 

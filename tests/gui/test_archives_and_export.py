@@ -41,9 +41,10 @@ def make_archive(tmp_path: Path, *, compress: bool = False, gap_s: int = 0) -> P
 def test_an_archive_replays_with_a_term_filter_and_reports_bad_lines(
     qtbot: Any, window: Any, page: Any, tmp_path: Path
 ) -> None:
-    window.start_replay(make_archive(tmp_path, compress=True), ["rain"], None)
-    assert window.status.progress.isVisible() or not window.controller.running
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
+    # Over, and all it read stored, when the controller says so.
+    with qtbot.waitSignal(window.controller.sourceFinished, timeout=60_000):
+        window.start_replay(make_archive(tmp_path, compress=True), ["rain"], None)
+        assert window.status.progress.isVisible() or not window.controller.running
     # 30 posts, a third of them "sunny" (no match): 20 drawn, in rain's colour.
     qtbot.waitUntil(lambda: page.stats()["points"] == 20, timeout=20_000)
     assert page.stats()["termCounts"] == {"rain": 20}

@@ -101,8 +101,8 @@ def test_a_session_stored_without_map_columns_gets_them_once_and_shows_every_pos
     qtbot: Any, tmp_path: Path, window: Any, page: Any
 ) -> None:
     archive = write_lines(tmp_path / "known.jsonl", known_lines())
-    window.start_replay(archive, ["rain", "sun"], None)
-    qtbot.waitUntil(lambda: not window.controller.running, timeout=20_000)
+    with qtbot.waitSignal(window.controller.sourceFinished, timeout=60_000):  # all stored
+        window.start_replay(archive, ["rain", "sun"], None)
     session_id = window.controller.session_id
     expected = expected_columns(window.store, session_id)
     # As an older version (or an export's copy) would have left it.
