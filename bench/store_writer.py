@@ -109,7 +109,7 @@ def main() -> int:
 
     startup.prepare_window_process()  # as in the window: the lock changes hands every 1 ms
     gazetteer().load_all()
-    with tempfile.TemporaryDirectory(dir=ROOT) as scratch_name:
+    with tempfile.TemporaryDirectory(prefix="geotweets-bench-") as scratch_name:
         scratch = Path(scratch_name)
         archive = scratch / "archive.jsonl"
         make_archive(archive, args.posts)
