@@ -38,7 +38,14 @@ CITIES = (  # name, longitude, latitude, language of its posts
     ("Reykjavik", -21.9, 64.15, "is"),
 )
 TAGS = {"storm": ("#stormnora", "#weather", "#wind"), "flood": ("#flood", "#stormnora", "#rescue")}
-NEWS = ("roads closed", "trees down", "power out", "water rising", "ferries cancelled", "stay inside")
+NEWS = (
+    "roads closed",
+    "trees down",
+    "power out",
+    "water rising",
+    "ferries cancelled",
+    "stay inside",
+)
 START = datetime(2026, 11, 28, tzinfo=UTC)
 HOURS = 18
 
@@ -77,7 +84,11 @@ def story_lines(seed: int = 3) -> list[tuple[float, str]]:
                 includes["places"] = [
                     {"id": place_id, "full_name": name, "geo": {"type": "Feature", "bbox": box}}
                 ]
-            line = {"data": data, "includes": includes, "matching_rules": [{"id": "1", "tag": term}]}
+            line = {
+                "data": data,
+                "includes": includes,
+                "matching_rules": [{"id": "1", "tag": term}],
+            }
             lines.append((t, json.dumps(line, ensure_ascii=False)))
     return sorted(lines, key=lambda pair: pair[0])
 
