@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -328,8 +329,14 @@ def test_a_post_delivered_twice_is_counted_once(
 
 @pytest.mark.parametrize("speed", SPEEDS)
 def test_notices_are_counted_by_kind_in_the_summary(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], speed: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    speed: str,
 ) -> None:
+    # The checkout may itself sit in the temporary folder (CI clones there),
+    # where archives keep copies: the system's temporary folder is elsewhere.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "system-temp"))
     code, stdout, stderr = run(
         "--replay",
         str(ARCHIVES / "notices.jsonl"),
