@@ -101,13 +101,18 @@ def make_session_store(
     return session_id
 
 
-def summary(label: str, values: list[float]) -> None:
-    """Prints the median, p95, min and max of the moves' times (ms)."""
-    values = sorted(values)
-    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+def percentile(values: list[float], share: float) -> float:
+    """The value `share` of the way up the sorted values (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def summary(label: str, values: list[float], unit: str = "moves") -> None:
+    """Prints the median, p95, min and max of the times (ms) of `unit`."""
     print(
-        f"{label}: median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, "
-        f"min {values[0]:.1f}, max {values[-1]:.1f} ms ({len(values)} moves)"
+        f"{label}: median {statistics.median(values):.1f} ms, "
+        f"p95 {percentile(values, 0.95):.1f} ms, "
+        f"min {min(values):.1f}, max {max(values):.1f} ms ({len(values)} {unit})"
     )
 
 

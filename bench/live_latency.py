@@ -121,7 +121,7 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-    from bench.common import Driver, process_tree_rss_mb
+    from bench.common import Driver, percentile, process_tree_rss_mb
     from geotweets_desktop.paths import store_path
     from geotweets_desktop.ui.search_bar import SOURCE_X_STREAM
 
@@ -205,7 +205,7 @@ def main() -> int:
         start += count
         latencies = sorted((drawn_by_id[i] - delivered[i]) * 1000 for i in ids if i in drawn_by_id)
         lost = count - len(latencies)
-        p = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
+        p = percentile(latencies, 0.95)
         last_sent = max(delivered[i] for i in ids)
         last_drawn = max(drawn_by_id[i] for i in ids if i in drawn_by_id)
         print(

@@ -39,7 +39,13 @@ from bench import offscreen_scratch_env
 
 offscreen_scratch_env()
 
-from bench.common import Driver, make_session_store, process_tree_rss_mb  # noqa: E402
+from bench.common import (  # noqa: E402
+    Driver,
+    make_session_store,
+    percentile,
+    process_tree_rss_mb,
+    summary,
+)
 
 PAN_JS = """
 (() => {
@@ -167,11 +173,6 @@ RESTORE_REDRAW_JS = """
 """
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
@@ -217,14 +218,6 @@ def main() -> int:
         draws = json.loads(js("JSON.stringify(window.__draws)"))
         return list(json.loads(js("JSON.stringify(window.__frames)"))), draws
 
-    def report(label: str, values: list[float]) -> None:
-        values = sorted(values)
-        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-        print(
-            f"{label}: median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, "
-            f"min {values[0]:.1f}, max {values[-1]:.1f} ms ({len(values)} redraws)"
-        )
-
     pans = [f"map.panBy([{d}, {d // 2}], {{animate: false}});" for d in ([200, -200] * args.pans)]
 
     def measure(mode: str, *, naive: bool) -> tuple[list[float], list[float], list[dict[str, Any]]]:
@@ -243,7 +236,7 @@ def main() -> int:
         js("GeoTweets.pointsLayer.setMode('points'); true")
         return zoom_ms, pan_ms, zoom_draws + pan_draws
 
-    def summary(zoom_ms: list[float], pan_ms: list[float]) -> str:
+    def zoom_and_pan(zoom_ms: list[float], pan_ms: list[float]) -> str:
         return (
             f"zoom p50 {statistics.median(zoom_ms):.1f} ms, p95 {percentile(zoom_ms, 0.95):.1f};"
             f" pan p50 {statistics.median(pan_ms):.1f}, p95 {percentile(pan_ms, 0.95):.1f}"
@@ -257,10 +250,10 @@ def main() -> int:
         own = [d["ms"] for d in draws]
         naive_own = [d["ms"] for d in naive_draws]
         print(
-            f"  {mode:8} {summary(zoom_ms, pan_ms)} (layer's drawing p50 "
+            f"  {mode:8} {zoom_and_pan(zoom_ms, pan_ms)} (layer's drawing p50 "
             f"{statistics.median(own):.1f}, p95 {percentile(own, 0.95):.1f}; drawn as "
             f"{'/'.join(drawn)})\n"
-            f"  {'naive':8} {summary(naive_zoom, naive_pan)} (layer's drawing p50 "
+            f"  {'naive':8} {zoom_and_pan(naive_zoom, naive_pan)} (layer's drawing p50 "
             f"{statistics.median(naive_own):.1f}, p95 {percentile(naive_own, 0.95):.1f}; every "
             f"point walked, no grid) -> zoom p95 "
             f"{percentile(naive_zoom, 0.95) / percentile(zoom_ms, 0.95):.1f}x, pan p95 "
@@ -277,7 +270,7 @@ def main() -> int:
         )
         wait(lambda: js("window.__tiles") > 0)
         tiles.append(float(js("window.__tiles")))
-    report("zoom until every offline basemap tile is drawn", tiles)
+    summary("zoom until every offline basemap tile is drawn", tiles, "redraws")
 
     # Click to popup: real mouse clicks at points' pixels.
     js("GeoTweets.map.setView([48.85, 2.35], 9, {animate: false}); true")
@@ -295,7 +288,7 @@ def main() -> int:
         wait(lambda: js("!!document.querySelector('.gt-popup, .gt-stack-row')"), timeout=10)
         latencies.append((time.perf_counter() - started) * 1000)
     if latencies:
-        report("click to popup (measured from Python, includes polling)", latencies)
+        summary("click to popup (measured from Python, includes polling)", latencies, "redraws")
 
     print(
         f"resident memory, app processes: {process_tree_rss_mb(os.getpid()):,.0f} MB "
@@ -307,7 +300,7 @@ def main() -> int:
     t = time.perf_counter()
     n = js(NAIVE_JS % args.naive)
     print(f"naive: {n:,} L.circleMarker layers added in {time.perf_counter() - t:.1f} s")
-    report(f"naive pan redraw at zoom 4, {n:,} circleMarkers", frames(pans[:6])[0])
+    summary(f"naive pan redraw at zoom 4, {n:,} circleMarkers", frames(pans[:6])[0], "redraws")
 
     driver.close()
     return 0

@@ -37,11 +37,6 @@ def timed(calls: list[float], method: Callable[[], None]) -> Callable[[], None]:
     return run
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
@@ -55,7 +50,7 @@ def main() -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
     from bench.archives import make_archive
-    from bench.common import Driver, process_tree_rss_mb
+    from bench.common import Driver, percentile, process_tree_rss_mb
     from geotweets_desktop.core.gazetteer import gazetteer
     from geotweets_desktop.sources.replay import ReplaySource
 

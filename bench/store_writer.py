@@ -45,11 +45,6 @@ def hammer(folder: Path) -> int:
                 os.fsync(f.fileno())
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def run(way: str, posts: list[object], db: Path) -> tuple[list[float], list[float]]:
     """Flush lags (ms) and, for the writer, hand-over-to-acknowledged times (ms)."""
     from geotweets_desktop.core.session import SessionEngine
@@ -103,6 +98,7 @@ def main() -> int:
         return hammer(Path(args.hammer))
     sys.path.insert(0, str(ROOT))
     from bench.archives import make_archive
+    from bench.common import percentile
     from geotweets_desktop import startup
     from geotweets_desktop.core.archive import ArchiveReader
     from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
