@@ -15,7 +15,6 @@ Unix seconds; bins follow core/time_bins.py.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from geotweets_desktop.core import x_text
 from geotweets_desktop.core.post import LOCATION_KINDS
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.time_bins import bin_range, bin_step
@@ -31,11 +31,9 @@ TOP_ROWS = 10
 # Located posts are gathered on a grid of this many cells a degree for the map.
 MAP_CELLS_PER_DEGREE = 10
 
-# A hashtag as X finds one: `#` or the full-width number sign (U+FF03) not
-# glued to a word, then word characters, at least one of them not a digit
-# (`#2026` is no tag).
+# The full-width number sign (U+FF03), which starts a hashtag as `#` does:
+# only texts holding one of the two are handed to x_text.hashtags.
 _WIDE_HASH = "\uff03"
-_HASHTAG = re.compile(rf"(?<![\w&#{_WIDE_HASH}@])[#{_WIDE_HASH}](\w*[^\W\d]\w*)")
 
 # The one walk over the session's posts. Cells are counted from the
 # antimeridian and the south pole, so the integer cast is a floor.
@@ -187,7 +185,7 @@ def _figures(db: sqlite3.Connection, session: SessionInfo) -> SessionFigures:
         langs[lang or "unknown"] += posts
     hashtags = Counter[str]()
     for (text,) in db.execute("SELECT tagged FROM report WHERE tagged IS NOT NULL"):
-        hashtags.update(tag.lower() for tag in _HASHTAG.findall(text))
+        hashtags.update(x_text.hashtags(text))
     total = sum(row[2] for row in by_time)
     total_located = sum(row[3] for row in by_time)
     return SessionFigures(
