@@ -121,7 +121,7 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
-    from bench.common import Driver, percentile, process_tree_rss_mb
+    from bench.common import Driver, app_memory, percentile
     from geotweets_desktop.paths import store_path
     from geotweets_desktop.ui.search_bar import SOURCE_X_STREAM
 
@@ -182,7 +182,7 @@ def main() -> int:
             lambda: json.loads(js("JSON.stringify(GeoTweets.stats().points)")) >= sent_in_all,
             timeout=120,
         )
-    app_mb = process_tree_rss_mb(os.getpid()) - process_tree_rss_mb(feeder.pid)
+    memory = app_memory(os.getpid(), leave_out=feeder.pid)
     delivered = json.loads(delivered_file.read_text())
     trace = json.loads(js("JSON.stringify(GeoTweets.takeTrace())"))
     drawn.update(zip(trace[0::2], trace[1::2], strict=True))
@@ -225,7 +225,7 @@ def main() -> int:
         )
         print(f"  last post drawn {1000 * (last_drawn - last_sent):.0f} ms after the last was sent")
     print(f"stored {stored:,} posts in total")
-    print(f"resident memory at the end, app processes: {app_mb:,.0f} MB")
+    print(f"memory of the app's processes at the end: {memory.line()}")
     driver.close()
     return 0
 

@@ -41,9 +41,9 @@ offscreen_scratch_env()
 
 from bench.common import (  # noqa: E402
     Driver,
+    app_memory,
     make_session_store,
     percentile,
-    process_tree_rss_mb,
     summary,
 )
 
@@ -291,7 +291,7 @@ def main() -> int:
         summary("click to popup (measured from Python, includes polling)", latencies, "redraws")
 
     print(
-        f"resident memory, app processes: {process_tree_rss_mb(os.getpid()):,.0f} MB "
+        f"memory of the app's processes: {app_memory(os.getpid()).line()} "
         f"with {session.located:,} points on the map"
     )
 

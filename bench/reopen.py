@@ -43,7 +43,7 @@ from bench import offscreen_scratch_env
 
 SCRATCH = offscreen_scratch_env()
 
-from bench.common import made_up_points  # noqa: E402
+from bench.common import app_memory, app_processes, made_up_points  # noqa: E402
 
 WAYS = ("binary", "json", "first")
 WORDS = ("rain", "sun", "storm", "wind", "snow", "fog", "heat", "cloud")
@@ -117,36 +117,6 @@ class RssSampler:
         self._thread.join()
 
 
-def app_processes(root: int) -> dict[int, str]:
-    """A process and its descendants, each with what it is: QtWebEngine's
-    zygote forks the renderers, which keep its command line."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    out: dict[int, str] = {}
-    stack = [(root, "")]
-    while stack:
-        pid, parent_kind = stack.pop()
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                args = f.read().split(b"\0")
-        except OSError:
-            continue
-        kind = next((a[7:].decode() for a in args if a.startswith(b"--type=")), "")
-        if kind == "zygote" and parent_kind == "zygote":
-            kind = "renderer"
-        name = "Python (the app)" if pid == root else "other"
-        out[pid] = f"QtWebEngine {kind}" if kind else name
-        stack.extend((child, kind) for child in children.get(pid, []))
-    return out
-
-
 def rss_by_process(root: int) -> dict[str, float]:
     """Resident MB of a process and its descendants, by what each one is."""
     out: dict[str, float] = {}
@@ -158,20 +128,6 @@ def rss_by_process(root: int) -> dict[str, float]:
             continue
         out[name] = out.get(name, 0.0) + rss / 1024
     return out
-
-
-def pss_mb(root: int) -> float:
-    """Proportional set size of the app's processes, in MB: RSS counts the
-    pages of QtWebEngine's libraries in every process that maps them, PSS
-    shares them out, so this is what the app costs the machine."""
-    total_kb = 0
-    for pid in app_processes(root):
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                total_kb += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
-        except (OSError, StopIteration):
-            continue
-    return total_kb / 1024
 
 
 def cpu_by_process(root: int) -> dict[str, float]:
@@ -242,7 +198,7 @@ def measure(way: str, session_id: int) -> dict[str, object]:
     loading_peak = dict(sampler.peak)
     time.sleep(3)
     settled = sampler.sample()
-    settled_pss = pss_mb(os.getpid())
+    settled_memory = app_memory(os.getpid())
     sampler.stop()
     driver.close()
     return {
@@ -253,7 +209,7 @@ def measure(way: str, session_id: int) -> dict[str, object]:
         "peak": loading_peak,
         "peak_total": sampler.peak_total,
         "settled": settled,
-        "settled_pss": settled_pss,
+        "settled_memory": settled_memory.line(),
     }
 
 
@@ -297,7 +253,7 @@ def main() -> int:
             parts = ", ".join(f"{name} {mb:,.0f}" for name, mb in sorted(r[stage].items()))
             total = r["peak_total"] if stage == "peak" else sum(r[stage].values())
             print(f"  RSS MB {stage}: total {total:,.0f} ({parts})")
-        print(f"  PSS MB settled (shared pages counted once): {r['settled_pss']:,.0f}")
+        print(f"  settled, summed (the target is judged on PSS): {r['settled_memory']}")
     ratio = results["json"]["seconds"] / results["binary"]["seconds"]
     print(f"binary is {ratio:.1f}x faster than JSON")
     return 0

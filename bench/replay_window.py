@@ -50,7 +50,7 @@ def main() -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
     from bench.archives import make_archive
-    from bench.common import Driver, percentile, process_tree_rss_mb
+    from bench.common import Driver, app_memory, percentile
     from geotweets_desktop.core.gazetteer import gazetteer
     from geotweets_desktop.sources.replay import ReplaySource
 
@@ -129,7 +129,7 @@ def main() -> int:
             f"  GUI thread: {len(flushes):,} flushes, p99 {percentile(flushes, 0.99):.1f} ms, "
             f"max {max(flushes):.0f} ms; {len(deliveries):,} deliveries of written batches, "
             f"p99 {percentile(deliveries, 0.99):.1f} ms, max {max(deliveries):.0f} ms; "
-            f"resident memory, app processes: {process_tree_rss_mb(os.getpid()):,.0f} MB",
+            f"memory of the app's processes: {app_memory(os.getpid()).line()}",
             flush=True,
         )
     driver.close()
