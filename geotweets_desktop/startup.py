@@ -7,13 +7,17 @@ lock.
 - **Switch interval** (the window only): the interpreter hands the lock over
   every 1 ms instead of every 5 ms, so a busy stream thread cannot hold up
   the GUI thread for long (figures: `bench/live_latency.py`).
-- **Settling**: once start-up is over, the gazetteer is built (about a
-  second) and everything made so far (modules, the gazetteer's few hundred
-  thousand objects, templates, Qt wrappers) is frozen out of the cyclic
-  garbage collector's sight (`gc.freeze`). These live as long as the
-  process; left in sight, every full collection walks them all again with
-  the lock held, 20-30 ms or more every two seconds or so while posts pour
-  in, which stalls the window and halves ingest.
+- **Freezing**: what lives as long as the process (modules, templates, Qt
+  wrappers, the gazetteer's few hundred thousand objects) is frozen out of
+  the cyclic garbage collector's sight (`gc.freeze`) once it exists. Left in
+  sight, every full collection walks it all again with the lock held, 20-30
+  ms or more every two seconds or so while posts pour in, which stalls the
+  window and halves ingest. The window freezes once its start-up is over
+  (`settle_start_up`) and again once a source has loaded the gazetteer
+  (`settle`); `collect` once, while its source connects.
+- **The gazetteer is loaded only for posts to locate** (`settle`: before a
+  source's first post, on its thread). Reopening a session, exporting or
+  opening a view never loads it: it is about 100 MB of the window's memory.
 
 Library modules (the gazetteer, the store) never change these themselves.
 """
@@ -32,10 +36,16 @@ def prepare_window_process() -> None:
     sys.setswitchinterval(WINDOW_SWITCH_INTERVAL_S)
 
 
+def settle_start_up() -> None:
+    """The window, once its start-up is over (on any thread)."""
+    gc.freeze()
+
+
 def settle(gazetteer_snapshots: Path | None = None) -> None:
-    """After start-up, before posts pour in (on any thread; again is harmless).
-    With `gazetteer_snapshots`, the whole gazetteer is read from a snapshot
-    there (or built and kept there: core/gazetteer_snapshot.py)."""
+    """Before posts pour in that need locating (on any thread; again is
+    harmless): the gazetteer is loaded, then frozen with the rest. With
+    `gazetteer_snapshots`, the whole gazetteer is read from a snapshot there
+    (or built and kept there: core/gazetteer_snapshot.py)."""
     from geotweets_desktop.core.gazetteer import gazetteer
 
     gazetteer(gazetteer_snapshots)

@@ -63,9 +63,11 @@ the region; their radius reaches the farthest city, and is at least
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -83,6 +85,8 @@ from geotweets_desktop.core.profile_text import (
     fold,
     segments,
 )
+
+log = logging.getLogger(__name__)
 
 # A namesake must have this many times the people of the next one to be meant.
 DOMINANCE = 3.0
@@ -906,13 +910,21 @@ def gazetteer(snapshots: Path | None = None) -> Gazetteer:
     collector's sight (`geotweets_desktop.startup.settle`)."""
     with _lock:
         if not _shared:
+            started = time.perf_counter()
             if snapshots is None:
                 _shared.append(Gazetteer())
             else:
                 from geotweets_desktop.core.gazetteer_snapshot import read_or_build
 
                 _shared.append(read_or_build(snapshots))
+            log.info("the offline gazetteer is loaded (%.1f s)", time.perf_counter() - started)
         return _shared[0]
+
+
+def gazetteer_loaded() -> bool:
+    """Whether the gazetteer was made in this process: a reopened session, an
+    export or a view never needs it, and it is about 100 MB."""
+    return bool(_shared)
 
 
 @lru_cache(maxsize=65536)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geotweets_desktop import startup
 from geotweets_desktop.core.area.model import (
     DEFAULT_PLACE_RADIUS_KM,
     MAX_RADIUS_KM,
@@ -33,7 +35,10 @@ from geotweets_desktop.core.area.model import (
     area_from_json,
 )
 from geotweets_desktop.core.area.rules import following_summary, search_queries
+from geotweets_desktop.core.gazetteer import gazetteer_loaded
+from geotweets_desktop.paths import cache_dir
 from geotweets_desktop.sources.x_rules import DEFAULT_RULE_BUDGET, RuleError, plan_rules
+from geotweets_desktop.ui.background import BackgroundTask
 from geotweets_desktop.ui.map.bridge import MapBridge
 
 log = logging.getLogger(__name__)
@@ -58,6 +63,8 @@ class AreaPanel(QWidget):
         self.place_edit.setPlaceholderText("a city, state or country — or draw on the map")
         self.place_edit.setClearButtonEnabled(True)
         self.place_edit.returnPressed.connect(self.add_place)
+        self.place_edit.textEdited.connect(self._read_gazetteer_soon)
+        self._gazetteer_task: BackgroundTask | None = None
         row.addWidget(self.place_edit, 1)
         self.radius_spin = QDoubleSpinBox(self)
         self.radius_spin.setRange(0.1, MAX_RADIUS_KM)
@@ -104,6 +111,16 @@ class AreaPanel(QWidget):
         self._areas = list(areas)
         self._refresh()
         self.areasChanged.emit(self.areas)
+
+    def _read_gazetteer_soon(self) -> None:
+        """A place being typed is looked up in the gazetteer, which the window
+        reads only when needed (startup.py): read it now, off the GUI thread,
+        so that Enter does not wait for it."""
+        if self._gazetteer_task is None and not gazetteer_loaded():
+            self._gazetteer_task = BackgroundTask(
+                partial(startup.settle, cache_dir()), "gazetteer", self
+            )
+            self._gazetteer_task.start()
 
     def add_place(self) -> None:
         from geotweets_desktop.core.area.named import named_area

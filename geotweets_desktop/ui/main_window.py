@@ -29,7 +29,6 @@ from geotweets_desktop.sources.base import BilledPerPost, ReadsArchive
 from geotweets_desktop.sources.factory import REPLAY, X_KINDS, SourceChoice, build_source
 from geotweets_desktop.sources.x_rules import RuleError
 from geotweets_desktop.ui.area_panel import AreaPanel
-from geotweets_desktop.ui.background import BackgroundTask
 from geotweets_desktop.ui.controller import SessionController
 from geotweets_desktop.ui.dialogs.archive import ArchiveDialog
 from geotweets_desktop.ui.dialogs.credentials import CredentialsDialog
@@ -104,11 +103,9 @@ class MainWindow(QMainWindow):
         self.summary_card = SummaryCard(store.path, self.map_view, self._map_png, central)
         self.controller.sessionEnded.connect(self._session_ended)
         self.controller.sessionChanged.connect(self._hide_summary_of_another_session)
-        # Once the map is up, so the window's own start is not slowed, and
-        # off the GUI thread (about a second): see startup.settle.
-        self.map_view.bridge.ready.connect(
-            lambda: BackgroundTask(startup.settle, "settle", self).start()
-        )
+        # Once the map is up, so the window's own start is not slowed (see
+        # startup.py). The gazetteer waits for a source's first post.
+        self.map_view.bridge.ready.connect(startup.settle_start_up)
         self.controller.sessionChanged.connect(self._update_buttons)
         self.controller.statusChanged.connect(self._update_buttons)
         self.controller.sourceFinished.connect(self._source_finished)

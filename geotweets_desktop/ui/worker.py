@@ -8,7 +8,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from geotweets_desktop import startup
+from geotweets_desktop.core.gazetteer import gazetteer_loaded
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.paths import cache_dir
 from geotweets_desktop.sources.base import Source, StatusEvent
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,12 @@ class SourceWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
+            if not gazetteer_loaded():
+                # Every source locates posts by profile text; the first
+                # time, the gazetteer is read here rather than by the first
+                # post that needs it (see startup.py).
+                self.status(StatusEvent("connecting", "Reading the offline gazetteer"))
+                startup.settle(cache_dir())
             self.source.run(self)
         except Exception as exc:  # a source bug must not take the app down
             log.exception("stream source failed")
