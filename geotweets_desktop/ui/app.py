@@ -47,10 +47,37 @@ def _allow_webengine_as_root() -> None:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
-def create_application(*, offscreen: bool = False) -> QApplication:
-    """The application; `offscreen` draws into memory (no display needed)."""
+def chromium_switches() -> list[str]:
+    """Switches for QtWebEngine's Chromium, beyond its defaults.
+
+    With the sandbox off (as root, or when the user turned it off), the zygote
+    processes have nothing left to do: they exist to start sandboxed renderers
+    (and a renderer forked from them shares little with them by the time it has
+    a page). Without them the app is two processes fewer, about 30 MB of memory
+    (PSS) and 100 MB of resident pages summed. With the sandbox on (a desktop
+    user's normal case) they stay: Chromium needs them for it, and the sandbox
+    is worth more than the memory. See docs/design-notes.md, "Memory"."""
+    sandbox_off = (
+        "QTWEBENGINE_DISABLE_SANDBOX" in os.environ
+        or "--no-sandbox" in os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    )
+    return ["--no-zygote"] if sandbox_off else []
+
+
+def create_application(
+    *, offscreen: bool = False, switches: list[str] | None = None
+) -> QApplication:
+    """The application; `offscreen` draws into memory (no display needed);
+    `switches` for Chromium instead of `chromium_switches()` (benchmarks)."""
     startup.prepare_window_process()
     register_scheme()
+    # QtWebEngine reads Chromium's switches from this variable (it ignores the
+    # application's arguments unless they follow "--webEngineArgs", and all of
+    # them when the variable is set): the user's own come first.
+    given = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    added = [s for s in (chromium_switches() if switches is None else switches) if s not in given]
+    if added:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(given + added)
     argv = sys.argv[:1] + (["-platform", "offscreen"] if offscreen else [])
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
