@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-from functools import partial
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -36,7 +35,6 @@ from geotweets_desktop.core.area.model import (
 )
 from geotweets_desktop.core.area.rules import following_summary, search_queries
 from geotweets_desktop.core.gazetteer import gazetteer_loaded
-from geotweets_desktop.paths import cache_dir
 from geotweets_desktop.sources.x_rules import DEFAULT_RULE_BUDGET, RuleError, plan_rules
 from geotweets_desktop.ui.background import BackgroundTask
 from geotweets_desktop.ui.map.bridge import MapBridge
@@ -117,9 +115,7 @@ class AreaPanel(QWidget):
         reads only when needed (startup.py): read it now, off the GUI thread,
         so that Enter does not wait for it."""
         if self._gazetteer_task is None and not gazetteer_loaded():
-            self._gazetteer_task = BackgroundTask(
-                partial(startup.settle, cache_dir()), "gazetteer", self
-            )
+            self._gazetteer_task = BackgroundTask(startup.settle, "gazetteer", self)
             self._gazetteer_task.start()
 
     def add_place(self) -> None:

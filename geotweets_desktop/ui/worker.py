@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from geotweets_desktop import startup
 from geotweets_desktop.core.gazetteer import gazetteer_loaded
 from geotweets_desktop.core.post import Post
-from geotweets_desktop.paths import cache_dir
 from geotweets_desktop.sources.base import Source, StatusEvent
 
 log = logging.getLogger(__name__)
@@ -105,7 +104,7 @@ class SourceWorker(QObject):
                 # time, the gazetteer is read here rather than by the first
                 # post that needs it (see startup.py).
                 self.status(StatusEvent("connecting", "Reading the offline gazetteer"))
-                startup.settle(cache_dir())
+                startup.settle()
             self.source.run(self)
         except Exception as exc:  # a source bug must not take the app down
             log.exception("stream source failed")
