@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
 import sqlite3
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -223,6 +226,43 @@ def app_memory(root: int, leave_out: int | None = None) -> AppMemory:
             ProcessMemory(name, kb.get("Rss:", 0) / 1024, kb.get("Pss:", 0) / 1024, private / 1024)
         )
     return AppMemory(tuple(found))
+
+
+def ways_command_line(
+    description: str, ways: Sequence[str], measure: Callable[[str, int], object]
+) -> argparse.Namespace:
+    """The command line of a benchmark that measures each of its `ways` in a
+    fresh process (run by `measure_ways`): in such a child, prints
+    `measure(way, session_id)` as JSON and exits; else returns the arguments."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--way", choices=ways, help=argparse.SUPPRESS)
+    parser.add_argument("--session", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.way:  # a child: one way, in a process of its own, on the parent's store
+        os.environ["GEOTWEETS_DATA_DIR"] = args.data_dir
+        print(json.dumps(measure(args.way, args.session)))
+        sys.exit(0)
+    return args
+
+
+def measure_ways(
+    script: str, ways: Sequence[str], session_id: int, data_dir: Path
+) -> dict[str, Any]:
+    """Each way measured by `script` in a child process of its own, on the
+    session `session_id` of the store in `data_dir`: what each printed."""
+    results = {}
+    on = ("--session", str(session_id), "--data-dir", str(data_dir))
+    for way in ways:
+        child = subprocess.run(
+            [sys.executable, script, "--way", way, *on],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results[way] = json.loads(child.stdout.strip().splitlines()[-1])
+    return results
 
 
 class Driver:

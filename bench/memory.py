@@ -26,19 +26,17 @@ for 1M, most of it writing the store).
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# Importing it sets up the scratch data folder (bench.offscreen_scratch_env).
-from bench.reopen import SCRATCH, write_store
+from bench.common import measure_ways, ways_command_line
+from bench.reopen import SCRATCH, write_store  # (sets up the scratch data folder)
 
 WAYS = ("before", "now")
 STAGES = (
@@ -91,29 +89,9 @@ def measure(way: str, session_id: int) -> dict[str, object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--way", choices=WAYS, help=argparse.SUPPRESS)
-    parser.add_argument("--session", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-
-    if args.way:  # a child: one way, in a process of its own, on the parent's store
-        os.environ["GEOTWEETS_DATA_DIR"] = args.data_dir
-        print(json.dumps(measure(args.way, args.session)))
-        return 0
-
+    args = ways_command_line(__doc__.splitlines()[0], WAYS, measure)
     session_id = write_store(args.posts)
-    results = {}
-    data_dir = ("--data-dir", str(SCRATCH))
-    for way in WAYS:
-        child = subprocess.run(
-            [sys.executable, __file__, "--way", way, "--session", str(session_id), *data_dir],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results[way] = json.loads(child.stdout.strip().splitlines()[-1])
+    results = measure_ways(__file__, WAYS, session_id, SCRATCH)
     print(f"memory of the app's processes, {results['now']['located']:,} points reopened")
     print("  per process: PSS / RSS MB")
     for stage, label in STAGES:

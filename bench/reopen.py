@@ -26,11 +26,9 @@ minutes for 1M, most of it writing the store).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -43,7 +41,13 @@ from bench import offscreen_scratch_env
 
 SCRATCH = offscreen_scratch_env()
 
-from bench.common import app_memory, app_processes, made_up_points  # noqa: E402
+from bench.common import (  # noqa: E402
+    app_memory,
+    app_processes,
+    made_up_points,
+    measure_ways,
+    ways_command_line,
+)
 
 WAYS = ("binary", "json", "first")
 WORDS = ("rain", "sun", "storm", "wind", "snow", "fog", "heat", "cloud")
@@ -214,32 +218,12 @@ def measure(way: str, session_id: int) -> dict[str, object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--way", choices=WAYS, help=argparse.SUPPRESS)
-    parser.add_argument("--session", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-
-    if args.way:  # a child: one way, in a process of its own, on the parent's store
-        os.environ["GEOTWEETS_DATA_DIR"] = args.data_dir
-        print(json.dumps(measure(args.way, args.session)))
-        return 0
-
+    args = ways_command_line(__doc__.splitlines()[0], WAYS, measure)
     t = time.perf_counter()
     session_id = write_store(args.posts)
     took = time.perf_counter() - t
     print(f"wrote {args.posts:,} posts with add_rows in {took:.1f} s ({args.posts / took:,.0f}/s)")
-    results = {}
-    data_dir = ("--data-dir", str(SCRATCH))
-    for way in WAYS:
-        child = subprocess.run(
-            [sys.executable, __file__, "--way", way, "--session", str(session_id), *data_dir],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results[way] = json.loads(child.stdout.strip().splitlines()[-1])
+    results = measure_ways(__file__, WAYS, session_id, SCRATCH)
     for way, label in (
         ("binary", "binary columns (the app)"),
         ("json", "JSON chunks (naive, as before)"),
