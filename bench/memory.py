@@ -46,7 +46,7 @@ STAGES = (
 )
 
 
-def settle(driver: object, seconds: float) -> None:
+def keep_running(driver: object, seconds: float) -> None:
     """Keep the event loop running for `seconds`."""
     end = time.monotonic() + seconds
     driver.wait(lambda: time.monotonic() > end)  # type: ignore[attr-defined]
@@ -61,7 +61,7 @@ def measure(way: str, session_id: int) -> dict[str, object]:
     driver = Driver(chromium_switches=[] if way == "before" else None)
     if way == "before":
         startup.settle()  # what the window did once the map was up
-    settle(driver, 5)
+    keep_running(driver, 5)
     figures = {"idle": app_memory(os.getpid())}
     session = driver.store.session(session_id)
     assert session is not None
@@ -72,7 +72,7 @@ def measure(way: str, session_id: int) -> dict[str, object]:
         return bool(state["loadedDrawnAt"] > 0 and state["points"] == session.located)
 
     driver.wait(drawn, timeout=900)
-    settle(driver, 3)
+    keep_running(driver, 3)
     figures["points"] = app_memory(os.getpid())
     ctypes.CDLL("libc.so.6").malloc_trim(0)
     figures["trimmed"] = app_memory(os.getpid())
