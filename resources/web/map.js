@@ -63,6 +63,7 @@
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
     const loader = new window.GeoTweetsPointLoader.PointLoader(points);
+    map.pointLoader = loader; // what hands the page blobs: loader.addBlob(arrayBuffer)
     new window.GeoTweetsPointLoader.LoadProgress(points).addTo(map);
     new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);

@@ -187,6 +187,12 @@
       return [box.left + chart.valToPos(t, "x"), box.top + box.height / 2];
     },
     playback: function () { return hooks.timeline.playback; },
+    /* Hand the page points blobs (base64), as a running session's come. */
+    addBlobs: function (base64) {
+      const bytes = Uint8Array.from(atob(base64), function (c) { return c.charCodeAt(0); });
+      hooks.map.pointLoader.addBlob(bytes.buffer);
+      return true;
+    },
     startTrace: function () { trace.on = true; trace.drawn = []; return true; },
     takeTrace: function () { const out = trace.drawn; trace.drawn = []; return out; },
   };
