@@ -31,6 +31,8 @@
   "use strict";
 
   const el = window.GeoTweetsDom.el;
+  const compactTime = window.GeoTweetsDom.compactTime;
+  const formatTime = window.GeoTweetsFilters.formatTime;
   const ListData = window.GeoTweetsListData;
 
   const SETTLE_MS = 20; // a pan or brush drag ends in a burst of events: one update after it
@@ -58,9 +60,6 @@
     return n.toLocaleString("en-US");
   }
 
-  function timeOf(seconds) {
-    return seconds === seconds ? new Date(seconds * 1000).toLocaleString() : "Time unknown";
-  }
 
   const ListsPanel = L.Layer.extend({
     /* `points` is the points layer; `bridge` the page's calls to Python:
@@ -386,8 +385,13 @@
       let who = handle ? "@" + handle : "";
       if (post && post.author_name) who = post.author_name + (handle ? " @" + handle : "");
       head.appendChild(el("span", "gt-post-author", who || "(no name)"));
-      const when = post ? window.GeoTweetsDom.postTime(post) : timeOf(store.time[i]);
-      head.appendChild(el("span", "gt-post-time", when));
+      const seconds = store.time[i];
+      const when = el("span", "gt-post-time", compactTime(seconds, Date.now() / 1000));
+      if (seconds === seconds) {
+        const fromId = post && post.time_from_id ? " (from the post id)" : "";
+        when.title = formatTime(seconds) + fromId;
+      }
+      head.appendChild(when);
       row.appendChild(head);
       const text = el("div", "gt-post-text", post ? post.text : post === null ? "(not found)" : "…");
       text.dir = "auto";

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -179,6 +180,33 @@ def test_a_listed_post_flies_to_its_marker_and_opens_its_popup(
     )
     centre = json.loads(page.eval("JSON.stringify(GeoTweets.map.getCenter())"))
     assert abs(centre["lat"] - SYDNEY[1]) < 1 and abs(centre["lng"] - SYDNEY[0]) < 1
+
+
+def test_a_rows_time_is_short_and_says_day_and_month_in_words(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    old = post(0, "an old post", LISBON, "Lisboa", handle="ana", lang="pt", terms=RAIN)
+    old = replace(old, created_at=datetime(2019, 12, 3, 14, 3, 27, tzinfo=UTC))
+    start(qtbot, window, page, [old], ["rain"])
+    wait_for(qtbot, page, rows=["an old post"])
+    shown = json.loads(
+        page.eval("""JSON.stringify(Array.from(document.querySelectorAll('.gt-post-time'))
+          .map(function (n) { return [n.textContent, n.title]; }))""")
+    )
+    # Another year: its year too (as long as this test runs after 2019).
+    assert shown == [["3 Dec 2019 14:03", "2019-12-03 14:03:27 UTC"]]
+    # In UTC, as the timeline: the time alone on the same day, the day and
+    # month earlier that year, and the year too before it.
+    t = datetime(2026, 12, 3, 14, 3, 27, tzinfo=UTC).timestamp()
+    cases = {
+        "same day": (t + 3600, "14:03:27"),
+        "that day, late": (t + 9.9 * 3600 - 27, "14:03:27"),
+        "next day": (t + 10 * 3600, "3 Dec 14:03"),
+        "next year": (t + 40 * 86400, "3 Dec 2026 14:03"),
+    }
+    for why, (now, expected) in cases.items():
+        assert page.eval(f"GeoTweetsDom.compactTime({t}, {now})") == expected, why
+    assert page.eval(f"GeoTweetsDom.compactTime(NaN, {t})") == "Time unknown"
 
 
 def test_every_filter_shows_as_a_chip_that_removes_it(qtbot: Any, window: Any, page: Any) -> None:
