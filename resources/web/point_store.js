@@ -17,9 +17,9 @@
  * DOM with textContent only.
  *
  * The grid: a 1024 x 1024 grid over the world, each cell a linked list of
- * its points (head, next) with running counts per location kind and per
- * term and its dominant term; `cells` lists the non-empty cells. Nothing is
- * ever rebuilt; adding a point is O(1).
+ * its points (head, next) with running counts (`countIn`) and per term, and
+ * its dominant term; `cells` lists the non-empty cells. Nothing is ever
+ * rebuilt; adding a point is O(1).
  */
 (function () {
   "use strict";
@@ -79,11 +79,11 @@
       this.tagStart = new Uint32Array(1);
       this.tagPool = new Uint32Array(4096);
       this.head = new Int32Array(GRID * GRID).fill(-1);
-      this.kindCounts = new Uint32Array(GRID * GRID * kindCount);
-      // Per-term counts keep `dominant` up to date: a row of MAX_TERMS for
-      // each non-empty cell only (rowOf[cell], in the order of `cells`), as
-      // a row for every cell was 32 MB whatever the points.
+      // Counts are kept for the non-empty cells only, a row each (rowOf[cell],
+      // in the order of `cells`): a row for every cell was 44 MB whatever
+      // the points. Per term, they keep `dominant` up to date.
       this._rowOf = new Int32Array(GRID * GRID).fill(-1);
+      this._rowCounts = new Uint32Array(1024); // points in the row's cell
       this._termRows = new Uint16Array(MAX_TERMS * 1024); // saturates at 65535
       this.dominant = new Uint8Array(GRID * GRID); // term slot with the most posts
       // The cells holding any point, so a redraw can skip the empty (most) ones.
@@ -180,10 +180,11 @@
       if (this.head[cell] === -1) this._addCell(cell);
       this.next[i] = this.head[cell];
       this.head[cell] = i;
-      this.kindCounts[cell * this.kindCount + kind] += 1;
+      const row = this._rowOf[cell];
+      this._rowCounts[row] += 1;
       const slot = termSlot(term);
       const rows = this._termRows;
-      const base = this._rowOf[cell] * MAX_TERMS;
+      const base = row * MAX_TERMS;
       if (rows[base + slot] < 65535) rows[base + slot] += 1;
       if (rows[base + slot] > rows[base + this.dominant[cell]]) this.dominant[cell] = slot;
     }
@@ -192,11 +193,20 @@
       const row = this.cellCount;
       this.cells[this.cellCount++] = cell;
       this._rowOf[cell] = row;
-      if ((row + 1) * MAX_TERMS > this._termRows.length) {
+      if (row === this._rowCounts.length) {
+        const counts = new Uint32Array(row * 2);
+        counts.set(this._rowCounts);
+        this._rowCounts = counts;
         const rows = new Uint16Array(this._termRows.length * 2);
         rows.set(this._termRows);
         this._termRows = rows;
       }
+    }
+
+    /* How many points a grid cell holds. */
+    countIn(cell) {
+      const row = this._rowOf[cell];
+      return row < 0 ? 0 : this._rowCounts[row];
     }
 
     /* Hashtags of point i, as strings (for lists and tests). */
@@ -216,7 +226,7 @@
       for (const name in this._dicts) this._dicts[name].clear();
       for (let n = 0; n < this.cellCount; n++) this._rowOf[this.cells[n]] = -1;
       this.head.fill(-1);
-      this.kindCounts.fill(0);
+      this._rowCounts.fill(0, 0, this.cellCount);
       this._termRows.fill(0, 0, this.cellCount * MAX_TERMS);
       this.dominant.fill(0);
       this.cellCount = 0;

@@ -465,14 +465,19 @@
       }
       L.DomUtil.setPosition(canvas, f.topLeft);
       const ctx = canvas.getContext("2d");
-      ctx.clearRect(0, 0, f.width, f.height);
-      if (this._points) {
+      // Density and pixels put a whole frame of pixels: no need to clear first.
+      const clear = function () { ctx.clearRect(0, 0, f.width, f.height); };
+      if (!this._points) {
+        clear();
+      } else {
         const cellPx = CELL * f.scale;
         if (this._heat.shownAt(f.zoom, this.options.autoHeatMaxZoom)) {
           this.drawMode = "heat";
+          clear();
           this._heat.draw(ctx, f, this.options.heatSquarePx);
         } else if (!this._moreInView(f, this.options.vectorLimit)) {
           this.drawMode = "circles";
+          clear();
           this._drawCircles(ctx, f);
         } else if (cellPx <= this.options.densityMaxCellPx) {
           this.drawMode = "density";
@@ -533,14 +538,8 @@
         const filtered = this._filter.cellCounts();
         return function (cell) { return filtered[cell]; };
       }
-      const counts = this._points.kindCounts;
-      const stride = this._points.kindCount;
-      return function (cell) {
-        const base = cell * stride;
-        let n = 0;
-        for (let k = 0; k < stride; k++) n += counts[base + k];
-        return n;
-      };
+      const points = this._points;
+      return function (cell) { return points.countIn(cell); };
     },
 
     /* Each cell's dominant term slot among its shown posts: a function of the cell. */
@@ -601,11 +600,10 @@
 
     /* Every point in the cells in view, shown or not. */
     _pointsInView: function (f) {
-      const counts = this._points.kindCounts;
-      const stride = this._points.kindCount;
+      const points = this._points;
       let total = 0;
       this._eachCell(f, function (cell) {
-        for (let k = 0; k < stride; k++) total += counts[cell * stride + k];
+        total += points.countIn(cell);
       });
       return total;
     },
