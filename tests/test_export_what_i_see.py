@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -134,6 +135,54 @@ def test_each_format_holds_only_what_the_brush_and_filters_keep(
     assert exported_ids(out) == ids(VIEW_KEEPS)
     assert result.written == len(VIEW_KEEPS)
     assert result.filtered_out == len(POSTS) - len(VIEW_KEEPS)
+
+
+# (text, place label, handle, located): a hashtag is one X finds, whole, in
+# any case; a place is the location's label; an author the handle.
+TAGGED: list[tuple[str, str, str, bool]] = [
+    ("#Flood in town", "Lisboa", "ana", True),  # 0: kept
+    ("#flood #storm in Porto", "Porto", "ana", True),  # 1: another place
+    ("flood, but no hashtag", "Lisboa", "ana", True),  # 2: the word is no hashtag
+    ("#floodwater rising", "Lisboa", "ana", True),  # 3: another hashtag
+    ("#flood by bob", "Lisboa", "bob", True),  # 4: another author
+    ("#flood, not located", "Lisboa", "ana", False),  # 5: the map has no unlocated posts
+    ("Mais #FLOOD hoje", "Lisboa", "ana", True),  # 6: kept
+    ("#flood with no place label", "", "ana", True),  # 7: no place
+]
+TAGGED_KEEPS = {0, 6}
+TAGGED_FILTERS = Filters(
+    tags=frozenset({"flood"}), places=frozenset({"Lisboa"}), authors=frozenset({"ana"})
+)
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_each_format_holds_only_the_hashtag_place_and_author_kept(
+    tmp_path: Path, name: str
+) -> None:
+    store = SessionStore(tmp_path / "sessions.db")
+    try:
+        session_id = store.start_session("Replay: tagged.jsonl", list(TERMS), synthetic=False)
+        posts = []
+        for i, (text, label, handle, located) in enumerate(TAGGED):
+            where = Location(-9.14, 38.72, "place", 500.0, label) if located else None
+            posts.append(
+                replace(
+                    make_post(0), id=post_id(i), text=text, author_handle=handle, location=where
+                )
+            )
+        store.add_posts(session_id, posts)
+        out = tmp_path / name
+        result = export_session(
+            store,
+            session_id,
+            out,
+            keep=PostFilter.from_filters(TAGGED_FILTERS, TERMS),
+            partition="day" if name.endswith("/") else None,
+        )
+    finally:
+        store.close()
+    assert exported_ids(out) == ids(TAGGED_KEEPS)
+    assert result.written == len(TAGGED_KEEPS)
 
 
 @pytest.mark.parametrize("name", OUTPUTS)
