@@ -474,6 +474,18 @@ def test_narrow_the_lists_start_folded_until_the_user_chooses(
     wait_for(qtbot, page, count="6 of 6 posts", rows=NEWEST_FIRST)
     page.eval("window.dispatchEvent(new Event('resize')); true")
     assert not layout(page)["folded"], "the user's choice wins over the width"
+    # Many chips in the narrow map: they wrap short of the attribution.
+    page.eval(
+        f"""const filter = GeoTweets.pointsLayer.filter(), store = GeoTweets.pointsLayer.points();
+        filter.setBrush([{when(0).timestamp()}, {when(5).timestamp()}]);
+        filter.setCodes('places', store.mergeDictionary('places', ['Lisboa', 'Porto', 'Paris']));
+        filter.setCodes('authors', store.mergeDictionary('authors', ['ana', 'rui_pt']));
+        filter.setCodes('tags', store.mergeDictionary('tags', ['rain', 'chuva', 'pluie']));
+        true"""
+    )
+    qtbot.waitUntil(lambda: len(lists(page)["chips"]) == 4, timeout=5_000)
+    assert_nothing_overlaps_or_is_cut_off(layout(page))
+    page.eval("GeoTweets.pointsLayer.filter().clear(); true")
 
     # Folded and unfolded again: still the user's, and remembered as such.
     click(page, ".gt-lists-hide")

@@ -133,7 +133,7 @@ def test_shares_of_posts_matching_several_terms_say_they_overlap(
     show(qtbot, window, page, posts, ["rain", "sun"])
     qtbot.waitUntil(lambda: compare_rows(page)[1][-1] == "100%", timeout=5_000)
     assert [row[-1] for row in compare_rows(page)] == ["share", "100%", "67%", "100%"]
-    assert overlap_note(page) == "Shares of posts: a post can match several terms"
+    assert overlap_note(page) == "Posts can match several terms"
     title = page.eval("document.querySelector('.gt-tl-head .gt-tl-share').title")
     assert "can add up to more than 100 %" in title
     # With sun switched off, what is shown overlaps no more.
