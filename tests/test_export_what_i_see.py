@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from geotweets_desktop.cli import main
-from geotweets_desktop.core.export import PostFilter, export_session
+from geotweets_desktop.core.export import ExportResult, PostFilter, export_session
 from geotweets_desktop.core.post import Location, LocationKind, Post
 from geotweets_desktop.core.saved_views import session_ref
 from geotweets_desktop.core.store import SessionStore
@@ -115,21 +115,30 @@ def exported_ids(out: Path) -> set[str]:
 OUTPUTS = ["view.geojson", "view.csv", "view.parquet", "view.db", "by-day/"]
 
 
+def export_kept(
+    store: SessionStore, session_id: int, folder: Path, name: str, filters: Filters
+) -> tuple[Path, ExportResult]:
+    """Export to `folder / name` (a name ending in "/": a folder a day) what
+    the map keeps with `filters` set, as "export what I see" does."""
+    out = folder / name
+    result = export_session(
+        store,
+        session_id,
+        out,
+        keep=PostFilter.from_filters(filters, TERMS),
+        partition="day" if name.endswith("/") else None,
+    )
+    return out, result
+
+
 @pytest.mark.parametrize("name", OUTPUTS)
 def test_each_format_holds_only_what_the_brush_and_filters_keep(
     stored: tuple[Path, int], tmp_path: Path, name: str
 ) -> None:
     path, session_id = stored
-    out = tmp_path / name
     store = SessionStore(path)
     try:
-        result = export_session(
-            store,
-            session_id,
-            out,
-            keep=PostFilter.from_filters(FILTERS, TERMS),
-            partition="day" if name.endswith("/") else None,
-        )
+        out, result = export_kept(store, session_id, tmp_path, name, FILTERS)
     finally:
         store.close()
     assert exported_ids(out) == ids(VIEW_KEEPS)
@@ -171,14 +180,7 @@ def test_each_format_holds_only_the_hashtag_place_and_author_kept(
                 )
             )
         store.add_posts(session_id, posts)
-        out = tmp_path / name
-        result = export_session(
-            store,
-            session_id,
-            out,
-            keep=PostFilter.from_filters(TAGGED_FILTERS, TERMS),
-            partition="day" if name.endswith("/") else None,
-        )
+        out, result = export_kept(store, session_id, tmp_path, name, TAGGED_FILTERS)
     finally:
         store.close()
     assert exported_ids(out) == ids(TAGGED_KEEPS)

@@ -232,15 +232,6 @@ def test_every_filter_shows_as_a_chip_that_removes_it(qtbot: Any, window: Any, p
     assert not page.eval("!!document.querySelector('.gt-legend .gt-term.gt-off')")
 
 
-def legend(page: Any) -> dict[str, str]:
-    rows = json.loads(
-        page.eval("""JSON.stringify(Array.from(document.querySelectorAll('.gt-legend .gt-term'))
-          .map(function (r) { return [r.querySelector('.gt-term-name').textContent,
-                                      r.querySelector('.gt-count').textContent]; }))""")
-    )
-    return dict(rows)
-
-
 def timeline_total(page: Any) -> int:
     return int(page.eval("GeoTweets.timelineBins().counts[0].reduce((a, b) => a + b, 0)"))
 
@@ -257,7 +248,7 @@ def test_a_hashtag_a_place_or_an_author_clicked_in_the_lists_keeps_only_their_po
     shown = wait_for(qtbot, page, count="4 of 6 posts", chips=["#rain"])
     assert not shown["busy"]
     assert page.eval("document.querySelector('.gt-text-input').value") == ""
-    assert legend(page) == {"rain": "4", "sun": "0", "No term": "0"}
+    assert page.legend_counts() == {"rain": "4", "sun": "0", "No term": "0"}
     assert timeline_total(page) == 4
     click(page, ".gt-tab", "Places")
     wait_for(qtbot, page, top=["Lisboa 1", "Porto 1", "Paris 1", "Sydney 1"])
@@ -278,7 +269,7 @@ def test_a_hashtag_a_place_or_an_author_clicked_in_the_lists_keeps_only_their_po
           GeoTweets.pointsLayer.points().mergeDictionary('authors', ['marie_fr', 'ana']))); true"""
     )
     shown = wait_for(qtbot, page, count="3 of 6 posts", chips=["By @ana or @marie_fr"])
-    assert legend(page) == {"rain": "2", "sun": "1", "No term": "0"}
+    assert page.legend_counts() == {"rain": "2", "sun": "1", "No term": "0"}
     assert timeline_total(page) == 3
     assert page.stats()["points"] == 6
     click(page, ".gt-top-row", "@ana")  # again: undone
