@@ -12,7 +12,8 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,6 +25,7 @@ from geotweets_desktop.core.archive_payload import ArchiveFiles, PayloadMissing,
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.map_point import StoredPoint as StoredPoint
 from geotweets_desktop.core.map_point import point_from_columns, stored_point
+from geotweets_desktop.core.point_batch import blob_kinds
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
 from geotweets_desktop.core.saved_views import SavedViews
@@ -105,6 +107,23 @@ class SessionInfo:
     @property
     def interrupted(self) -> bool:
         return self.ended_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenBatch:
+    """What one batch's transaction stored, as a front end counts and draws
+    it without reading it back: `added` posts new to the session (the rest
+    repeated one stored before), `kinds` how the new located ones were
+    located, and `blob` their map columns (point_batch.py), the very bytes
+    kept in the store beside them (b"" when none was located)."""
+
+    added: int
+    kinds: Mapping[str, int]
+    blob: bytes
+
+    @property
+    def located(self) -> int:
+        return sum(self.kinds.values())
 
 
 class SessionStore:
@@ -201,6 +220,18 @@ class SessionStore:
         A post already stored in this session (same id) is skipped, so the
         caller draws each post once however often a source repeats it.
         """
+        return self._add_posts(session_id, posts)[0]
+
+    def write_posts(self, session_id: int, posts: Iterable[Post]) -> WrittenBatch:
+        """`add_posts`, answering with what a front end counts and draws."""
+        added, located, blob = self._add_posts(session_id, posts)
+        return WrittenBatch(len(added), Counter(point.kind for point in located), blob)
+
+    def _add_posts(
+        self, session_id: int, posts: Iterable[Post]
+    ) -> tuple[list[tuple[int, Post]], list[StoredPoint], bytes]:
+        """The new posts with their keys, their located ones as the map's
+        points, and those points' blob (b"" for none)."""
         added: list[tuple[int, Post]] = []
         now = time.time()
         with self._transaction():
@@ -212,8 +243,8 @@ class SessionStore:
                 if found is not None:
                     added.append((found[0], post))
             located = [p for key, post in added if (p := stored_point(key, post)) is not None]
-            point_blobs.write(self._db, session_id, located)
-        return added
+            blob = point_blobs.write(self._db, session_id, located)
+        return added, located, blob
 
     def add_archive(self, path: Path) -> int:
         """The id of the archive at `path`, for rows whose payloads point into it."""
@@ -228,13 +259,24 @@ class SessionStore:
         """Store rows made by `post_row` in one transaction; return how many were new.
 
         For bulk loads that need no keys back (about 3 µs a post cheaper)."""
+        return self._add_rows(rows)[0]
+
+    def write_rows(self, session_id: int, rows: Sequence[tuple[Any, ...]]) -> WrittenBatch:
+        """`add_rows` for rows of one session, answering with what a front
+        end counts and draws."""
+        added, blobs = self._add_rows(rows)
+        blob = blobs.get(session_id, b"")
+        return WrittenBatch(added, blob_kinds(blob) if blob else {}, blob)
+
+    def _add_rows(self, rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[int, bytes]]:
+        """How many rows were new, and the blobs of their located posts by session."""
         before = self._db.total_changes
         with self._transaction():
             (last_key,) = self._db.execute("SELECT coalesce(max(rowid), 0) FROM posts").fetchone()
             self._db.executemany(_INSERT, rows)
             added = self._db.total_changes - before
-            point_blobs.write_for_rows(self._db, rows, last_key, added)
-        return added
+            blobs = point_blobs.write_for_rows(self._db, rows, last_key, added)
+        return added, blobs
 
     def sessions(self) -> list[SessionInfo]:
         rows = self._db.execute(_SESSIONS + " ORDER BY s.id DESC").fetchall()
