@@ -408,7 +408,11 @@ class _Transaction:
         self._db = db
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN")
+        # IMMEDIATE: the write lock is taken (waiting out `busy_timeout` while
+        # another connection holds it) before anything is read. A deferred
+        # BEGIN that read first could not wait for it, in WAL mode: the batch
+        # failed at once with "database is locked".
+        self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
