@@ -4,11 +4,11 @@ Python -> page: one method per message (`configure`, `add_points`,
 `add_point_blobs`, `offer_point_parts`, `clear_points`, `show_post`,
 `list_posts`, `show_areas`, `apply_view`, `fold_lists`, and the text
 filter's `answer_text_filter` and `show_text_filter_progress`). Each emits
-the signal the page listens to,
-carrying JSON text (never JavaScript source). Messages sent before the page
-is ready are held: the latest configuration, the latest areas, the points
-since the last clear, the latest view and whether the lists are folded are
-delivered, in that order, when it says it is.
+the signal the page listens to, carrying JSON text (never JavaScript
+source). Messages sent before the page is ready are held: the latest
+configuration, the latest areas, the points since the last clear, the
+latest view and whether the lists are folded are delivered, in that order,
+when it says it is.
 
 Points come as columns (core/point_batch.py): a running session's new
 points as the store wrote them, binary blobs in base64 (`add_point_blobs`:
