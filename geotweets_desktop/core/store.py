@@ -338,12 +338,6 @@ class SessionStore:
             done += len(points)
             yield done
 
-    def last_key(self) -> int:
-        """The highest key stored so far (0 for none): posts stored later get
-        higher ones."""
-        (key,) = self._db.execute("SELECT max(rowid) FROM posts").fetchone()
-        return int(key or 0)
-
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup. A payload kept by
         reference to an archive that has moved reads as "" (the popup shows
