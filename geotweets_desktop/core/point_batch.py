@@ -60,6 +60,7 @@ TERM_BITS = 32
 UNKNOWN_KIND = 255
 KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KINDS)}
 CODED = ("langs", "places", "authors", "tags")  # the session-wide dictionaries, in blob order
+_KIND_NAMES = (*LOCATION_KINDS, *("unknown",) * (256 - len(LOCATION_KINDS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,7 @@ class SessionCodes:
         header = np.frombuffer(blob, np.uint32, HEADER_WORDS)
         if int(header[1]) != VERSION or int(header[8]) != self.session_id:
             return  # version 1: its codes were its own
-        at = _columns_end(int(header[2]), int(header[3]))
+        at = HEADER_WORDS * 4 + _columns_bytes(int(header[2]), int(header[3]))
         new = json.loads(blob[at : at + int(header[4])])[1:]
         for d, strings in enumerate(new):
             if int(header[10 + d]) != len(self.strings[d]):
@@ -213,19 +214,6 @@ def _padded_size(size: int) -> int:
     return size + -size % 8
 
 
-def _columns_end(n: int, tag_codes: int) -> int:
-    """Where a version 2 blob's new strings start: past its header and columns."""
-    return (
-        HEADER_WORDS * 4
-        + 4 * 8 * n  # key, lon, lat, time
-        + 3 * _padded_size(4 * n)  # termBits, place, author
-        + _padded_size(4 * (n + 1))  # tagStart
-        + _padded_size(4 * tag_codes)
-        + _padded_size(2 * n)  # lang
-        + _padded_size(n)  # kind
-    )
-
-
 def encode_blob(points: Sequence[StoredPoint]) -> bytes:
     """The batch as one standalone binary blob (see the module docstring)."""
     return encode_columns(Columns.of(points))
@@ -311,3 +299,98 @@ def encode_columns(columns: Columns, session: SessionCodes | None = None) -> byt
 def blob_points(blob: bytes) -> int:
     """How many points a blob holds (read from its header)."""
     return int(np.frombuffer(blob, np.uint32, 3)[2])
+
+
+def blob_kinds(blob: bytes) -> dict[str, int]:
+    """How many of a blob's points were located each way (its kind column)."""
+    n, tag_codes, at = _header(blob, 0)
+    kind_at = at + _columns_bytes(n, tag_codes) - _padded_size(n)
+    kinds: dict[str, int] = {}
+    for code, count in enumerate(np.bincount(np.frombuffer(blob, np.uint8, n, kind_at)).tolist()):
+        if count:
+            kinds[_KIND_NAMES[code]] = kinds.get(_KIND_NAMES[code], 0) + count
+    return kinds
+
+
+def decode_points(data: bytes) -> list[StoredPoint]:
+    """The points of blobs one after another, back as `StoredPoint`s: for
+    what must look at each point in Python (the map's *Hide posts outside*);
+    the page reads blobs itself. Each blob is read alone (version 2 carries
+    every string it uses). A kind this version does not know reads as
+    "unknown"."""
+    points: list[StoredPoint] = []
+    at = 0
+    while at < len(data):
+        points.extend(_decoded(data, at))
+        at += int(np.frombuffer(data, np.uint32, 1, at + 20)[0])
+    return points
+
+
+def _header(data: bytes, at: int) -> tuple[int, int, int]:
+    """A blob's points n, its tag codes, and where its columns start."""
+    magic, version, n, tag_codes = (int(v) for v in np.frombuffer(data, np.uint32, 4, at))
+    if magic != MAGIC or version not in (1, VERSION):
+        raise ValueError("not a points blob of a version this one reads")
+    return n, tag_codes, at + 4 * (HEADER_WORDS if version == VERSION else V1_HEADER_WORDS)
+
+
+def _decoded(data: bytes, at: int) -> list[StoredPoint]:
+    n, tag_codes, columns_at = _header(data, at)
+    header = [int(v) for v in np.frombuffer(data, np.uint32, (columns_at - at) // 4, at)]
+    at = columns_at
+    columns: list[list[Any]] = []
+    for dtype, count in _layout(n, tag_codes):
+        values = np.frombuffer(data, dtype, count, at)
+        at += _padded_size(values.nbytes)
+        columns.append(values.tolist())
+    key, lon, lat, time, term_bits, place, author, tag_start, tag_pool, lang, kind = columns
+    terms, *new = json.loads(data[at : at + header[4]])
+    strings: list[dict[int, str]] = [{0: ""} for _ in CODED]
+    if header[1] == 1:
+        for d, texts in enumerate(new):
+            strings[d].update(enumerate(texts))
+    else:
+        for d, texts in enumerate(new):
+            strings[d].update(enumerate(texts, header[10 + d]))
+        at += _padded_size(header[4])
+        seen_codes = iter(np.frombuffer(data, np.uint32, header[7], at).tolist())
+        at += _padded_size(4 * header[7])
+        for d, texts in enumerate(json.loads(data[at : at + header[6]])):
+            strings[d].update((next(seen_codes), text) for text in texts)
+    langs, places, authors, tags = strings
+    return [
+        StoredPoint(
+            int(key[i]),
+            lon[i],
+            lat[i],
+            _KIND_NAMES[kind[i]],
+            tuple(t for b, t in enumerate(terms[:TERM_BITS]) if term_bits[i] >> b & 1),
+            time[i],
+            langs.get(lang[i], ""),
+            places.get(place[i], ""),
+            authors.get(author[i], ""),
+            tuple(tags[code] for code in tag_pool[tag_start[i] : tag_start[i + 1]] if code in tags),
+        )
+        for i in range(n)
+    ]
+
+
+def _layout(n: int, tag_codes: int) -> list[tuple[type[np.generic], int]]:
+    """The columns of a blob of `n` points, in order: (type, count)."""
+    return [
+        (np.float64, n),  # key
+        (np.float64, n),  # lon
+        (np.float64, n),  # lat
+        (np.float64, n),  # time
+        (np.uint32, n),  # termBits
+        (np.uint32, n),  # place
+        (np.uint32, n),  # author
+        (np.uint32, n + 1),  # tagStart
+        (np.uint32, tag_codes),  # tagPool
+        (np.uint16, n),  # lang
+        (np.uint8, n),  # kind
+    ]
+
+
+def _columns_bytes(n: int, tag_codes: int) -> int:
+    return sum(_padded_size(np.dtype(t).itemsize * count) for t, count in _layout(n, tag_codes))

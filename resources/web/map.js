@@ -4,7 +4,10 @@
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
  * postShown, postsListed, areasShown, viewApplied, listsFoldSet); pointPartsOffered names
  * binary parts of a reopened session's points, which the page fetches
- * (point_loader.js). The page answers through slots:
+ * (point_loader.js), and pointBlobsAdded brings a running session's new
+ * points as binary blobs in base64 (added by point_loader.js too, a few
+ * hundred points a task). The page answers
+ * through slots:
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
@@ -70,7 +73,7 @@
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
     const loader = new window.GeoTweetsPointLoader.PointLoader(points);
-    map.pointLoader = loader; // what hands the page blobs: loader.addBlob(arrayBuffer)
+    map.pointLoader = loader; // test_hooks.js hands it blobs as the bridge does
     new window.GeoTweetsPointLoader.LoadProgress(points).addTo(map);
     new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
@@ -90,6 +93,9 @@
     lists.on("textpending", function (event) { chips.setPending(event.query); });
     const areas = new window.GeoTweetsAreas.AreaLayer().addTo(map);
     new window.GeoTweetsAreas.AreaControl(areas).addTo(map);
+    // Bottom right, above the attribution: the bottom left holds the chips,
+    // which a narrow map would otherwise push up into the controls above.
+    L.control.scale({ position: "bottomright" }).addTo(map);
     let onlineTiles = null;
     map.attributionControl.setPrefix(false);
     fitMinZoom(map);
@@ -119,6 +125,9 @@
       bridge.configured.connect(configure);
       bridge.pointsAdded.connect(function (json) {
         points.addPoints(JSON.parse(json));
+      });
+      bridge.pointBlobsAdded.connect(function (base64) {
+        loader.addBlob(window.GeoTweetsPointLoader.fromBase64(base64));
       });
       bridge.pointPartsOffered.connect(function (json) {
         loader.load(JSON.parse(json));

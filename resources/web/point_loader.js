@@ -184,6 +184,14 @@
     channel.port2.postMessage(null);
   }
 
+  /* The bytes of base64 text (blobs as the bridge sends a running session's). */
+  function fromBase64(base64) {
+    const text = atob(base64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes.buffer;
+  }
+
   /* Not there any more is not an error: the session changed meanwhile. */
   class PartMissing extends Error {}
 
@@ -355,5 +363,6 @@
     PointLoader: PointLoader,
     LoadProgress: LoadProgress,
     decodeBlobs: decodeBlobs,
+    fromBase64: fromBase64,
   };
 })();

@@ -189,8 +189,7 @@
     playback: function () { return hooks.timeline.playback; },
     /* Hand the page points blobs (base64), as a running session's come. */
     addBlobs: function (base64) {
-      const bytes = Uint8Array.from(atob(base64), function (c) { return c.charCodeAt(0); });
-      hooks.map.pointLoader.addBlob(bytes.buffer);
+      hooks.map.pointLoader.addBlob(window.GeoTweetsPointLoader.fromBase64(base64));
       return true;
     },
     startTrace: function () { trace.on = true; trace.drawn = []; return true; },

@@ -1,17 +1,21 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`offer_point_parts`, `clear_points`, `show_post`, `list_posts`,
-`show_areas`, `apply_view`, `fold_lists`, and the text filter's
-`answer_text_filter` and `show_text_filter_progress`). Each emits the signal the page listens to,
-carrying JSON text (never JavaScript source). Messages sent before the page
-is ready are held: the latest configuration, the latest areas, the points
-since the last clear, the latest view and whether the lists are folded are
-delivered, in that order, when it says it is.
+`add_point_blobs`, `offer_point_parts`, `clear_points`, `show_post`,
+`list_posts`, `show_areas`, `apply_view`, `fold_lists`, and the text
+filter's `answer_text_filter` and `show_text_filter_progress`). Each emits
+the signal the page listens to, carrying JSON text (never JavaScript
+source). Messages sent before the page is ready are held: the latest
+configuration, the latest areas, the points since the last clear, the
+latest view and whether the lists are folded are delivered, in that order,
+when it says it is.
 
-Points come as columns (core/point_batch.py): JSON for live batches, and
-for a reopened session binary parts the page fetches (`offer_point_parts`,
-point_feed.py).
+Points come as columns (core/point_batch.py): a running session's new
+points as the store wrote them, binary blobs in base64 (`add_point_blobs`:
+the GUI thread does nothing per point); a reopened session's as binary
+parts the page fetches (`offer_point_parts`, point_feed.py); and as JSON
+only when a reopened session's points are filtered by the areas in Python
+(`add_points`).
 
 Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
@@ -36,6 +40,7 @@ from the configure message, so it is written down only once.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import math
@@ -46,7 +51,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.palette import term_colors
-from geotweets_desktop.core.point_batch import point_columns
+from geotweets_desktop.core.point_batch import decode_points, encode_blob, point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
 from geotweets_desktop.core.view_state import ViewState, ViewStateError, state_from_json
@@ -76,6 +81,7 @@ class MapBridge(QObject):
     # The wire to the page (JSON text). Python code calls the methods below.
     configured = Signal(str)
     pointsAdded = Signal(str)
+    pointBlobsAdded = Signal(str)  # base64 of point blobs one after another
     pointPartsOffered = Signal(str)  # {url, parts: [points in each part]}
     pointsCleared = Signal()
     postShown = Signal(str)
@@ -151,6 +157,19 @@ class MapBridge(QObject):
         if not known:
             return
         self._send_points(self.pointsAdded, to_json(point_columns(known)))
+
+    def add_point_blobs(self, blobs: bytes) -> None:
+        """New points as the store wrote them (blobs one after another,
+        `core.point_batch`), passed on as they are in base64: the page reads
+        them as it reads a reopened session's parts, a few hundred points a
+        task. With *Hide posts outside*, the points outside every area are
+        taken out first (the only case that looks at each point here)."""
+        if self.hide_outside and self._areas:
+            inside = [p for p in decode_points(blobs) if self._inside(p.lon, p.lat)]
+            if not inside:
+                return
+            blobs = encode_blob(inside)
+        self._send_points(self.pointBlobsAdded, base64.b64encode(blobs).decode("ascii"))
 
     def offer_point_parts(self, sizes: Sequence[int], read_part: point_feed.PartReader) -> None:
         """Binary parts for the page to fetch, `sizes[n]` points in part n,
@@ -258,7 +277,7 @@ class MapBridge(QObject):
             self._held_fold = message
 
     def set_hide_outside(self, hide: bool) -> None:
-        """Leave out of later `add_points` the points outside every area."""
+        """Leave out of later `add_points` and `add_point_blobs` the points outside every area."""
         self.hide_outside = hide
 
     def _inside(self, lon: float, lat: float) -> bool:
