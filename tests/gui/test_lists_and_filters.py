@@ -283,6 +283,41 @@ def test_a_hashtag_a_place_or_an_author_clicked_in_the_lists_keeps_only_their_po
     )
 
 
+def test_chosen_languages_and_places_hold_when_the_map_is_cleared(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts")
+    click(page, ".gt-tab", "Languages")
+    click(page, ".gt-top-row", "fr")
+    click(page, ".gt-tab", "Places")
+    click(page, ".gt-top-row", "Paris")
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["Language: fr", "Place: Paris"])
+    # Clear: the page's dictionaries start over, and the posts that come
+    # next bring other languages and places first, under the old codes.
+    window.controller.clear()
+    qtbot.waitUntil(lambda: page.stats()["points"] == 0, timeout=10_000)
+    later = [
+        post(6, "chove", LISBON, "Lisboa", handle="ana", lang="pt", terms=RAIN),
+        post(7, "it rains", SYDNEY, "Sydney", handle="jack_au", lang="en", terms=RAIN),
+        post(8, "il pleut encore", PARIS, "Paris", handle="marie_fr", lang="fr", terms=RAIN),
+        post(9, "pleut à Lyon", (4.84, 45.76), "Lyon", handle="marie_fr", lang="fr", terms=RAIN),
+    ]
+    engine = window.controller.engine
+    assert engine is not None
+    engine.add(later)
+    show_world(page)
+    wait_for(
+        qtbot,
+        page,
+        count="1 of 4 posts",
+        chips=["Language: fr", "Place: Paris"],
+        top=["Paris 1"],
+    )
+    click(page, ".gt-tab", "Newest")
+    wait_for(qtbot, page, rows=["il pleut encore"])
+
+
 def search_text(page: Any, words: str) -> None:
     page.eval(
         f"""(function () {{
