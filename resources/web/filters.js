@@ -1,5 +1,7 @@
 /* The page's one filter: which points pass the brush (a time range), the
- * terms and location kinds switched on, the languages and the text query.
+ * terms and location kinds switched on, the languages, hashtags, places and
+ * authors chosen (codes into the point store's dictionaries; a post passes
+ * a part when it has any of them) and the text query.
  * Every view (the points layer, the legend, the timeline, the lists) reads
  * this one object, so they always agree on what is shown.
  *
@@ -30,10 +32,12 @@
   const NO_TERM = Store.NO_TERM; // a point's term when it matches none: "No term" in the legend
   const MAX_BIT_TERMS = 32; // termBits holds terms 0..31
 
-  const PARTS = ["brush", "terms", "kinds", "langs", "text"];
+  // The parts that keep posts holding one of a few codes of a dictionary.
+  const CODED = ["langs", "tags", "places", "authors"];
+  const PARTS = ["brush", "terms", "kinds"].concat(CODED, ["text"]);
 
   // Bits of a point's `parts`: what it passes besides the brush.
-  const REST = 1; // languages and text
+  const REST = 1; // languages, hashtags, places, authors and text
   const TERM = 2;
   const KIND = 4;
   const ALL_BUT_BRUSH = REST | TERM | KIND;
@@ -41,6 +45,24 @@
   function formatTime(seconds) {
     const iso = new Date(seconds * 1000).toISOString();
     return iso.slice(0, 10) + " " + iso.slice(11, 19) + " UTC";
+  }
+
+  /* A byte per code up to the largest in `codes`, 1 for each of them; null
+   * for no codes (the part is not set). */
+  function lookup(codes) {
+    if (codes === null) return null;
+    let size = 1;
+    for (const code of codes) size = Math.max(size, code + 1);
+    const on = new Uint8Array(size);
+    for (const code of codes) on[code] = 1;
+    return on;
+  }
+
+  /* A filter's names for codes of a dictionary, joined: "#a or #b". */
+  function named(codes, dict, prefix) {
+    return Array.from(codes).sort(function (a, b) { return a - b; }).map(function (code) {
+      return prefix + (dict[code] || "");
+    }).join(" or ");
   }
 
   function sameSet(a, b) {
@@ -66,6 +88,12 @@
       else hi = mid;
     }
     return lo;
+  }
+
+  /* True when one of the codes pool[from..to) is on. */
+  function holdsOne(on, pool, from, to) {
+    for (let t = from; t < to; t++) if (on[pool[t]] === 1) return true;
+    return false;
   }
 
   function grown(Type, prev, size, keep) {
@@ -139,6 +167,9 @@
       this.termsOff = new Set();
       this.kindsOff = new Set();
       this.langs = null;
+      this.tags = null;
+      this.places = null;
+      this.authors = null;
       this.textKeys = null;
       this.textQuery = "";
       this._store = null;
@@ -194,10 +225,18 @@
 
     /* A Set of lang codes (into the store's `langs`) to keep, or null for all. */
     setLangs: function (langs) {
-      const next = langs ? new Set(langs) : null;
-      if (sameSet(this.langs, next)) return this;
-      this.langs = next;
-      return this._changed("langs");
+      return this.setCodes("langs", langs);
+    },
+
+    /* The codes of one of the store's dictionaries a post must hold one of
+     * to pass (`part`: "langs", "tags", "places" or "authors"; codes into
+     * the store's dictionary of that name), or null for no such part. */
+    setCodes: function (part, codes) {
+      if (CODED.indexOf(part) < 0) throw new Error("no such part of the filter: " + part);
+      const next = codes ? new Set(codes) : null;
+      if (sameSet(this[part], next)) return this;
+      this[part] = next;
+      return this._changed(part);
     },
 
     /* The words typed and the keys of the posts whose text holds them
@@ -217,7 +256,7 @@
         return this;
       }
       if (part === "brush") return this.setBrush(null);
-      if (part === "langs") return this.setLangs(null);
+      if (CODED.indexOf(part) >= 0) return this.setCodes(part, null);
       if (part === "text") return this.textKeys ? this.setText("", null) : this;
       const set = part === "terms" ? this.termsOff : part === "kinds" ? this.kindsOff : null;
       if (!set || set.size === 0) return this;
@@ -240,6 +279,9 @@
         this.termsOff.size > 0 ||
         this.kindsOff.size > 0 ||
         this.langs !== null ||
+        this.tags !== null ||
+        this.places !== null ||
+        this.authors !== null ||
         this.textKeys !== null
       );
     },
@@ -317,14 +359,17 @@
         });
         chips.push({ part: "kinds", label: "Hidden: located by " + names.join(", ") });
       }
+      const store = layer.points();
       if (this.langs) {
-        const store = layer.points();
         const dict = store && store.langs ? store.langs : [];
         const names = Array.from(this.langs).sort(function (a, b) { return a - b; }).map(function (code) {
           return dict[code] ? dict[code] : "unknown";
         });
         chips.push({ part: "langs", label: "Language: " + (names.length ? names.join(", ") : "none") });
       }
+      if (this.tags && store) chips.push({ part: "tags", label: named(this.tags, store.tags, "#") });
+      if (this.places && store) chips.push({ part: "places", label: "Place: " + named(this.places, store.places, "") });
+      if (this.authors && store) chips.push({ part: "authors", label: "By " + named(this.authors, store.authors, "@") });
       if (this.textKeys) chips.push({ part: "text", label: "Text contains: " + this.textQuery });
       return chips;
     },
@@ -397,6 +442,9 @@
         termsAll: this.termsOff.size === 0,
         kindOn: kindOn,
         langOn: langOn,
+        tagOn: lookup(this.tags),
+        placeOn: lookup(this.places),
+        authorOn: lookup(this.authors),
         textKeys: this.textKeys,
       };
     },
@@ -415,6 +463,10 @@
       const termBits = store.termBits;
       const kind = store.kind;
       const lang = store.lang;
+      const place = store.place;
+      const author = store.author;
+      const tagStart = store.tagStart;
+      const tagPool = store.tagPool;
       const key = store.key;
       const xy = store.xy;
       const term = store.term;
@@ -423,6 +475,9 @@
       for (let i = from; i < to; i++) {
         let p = REST;
         if (sw.langOn && sw.langOn[lang[i]] === 0) p = 0;
+        else if (sw.placeOn && sw.placeOn[place[i]] !== 1) p = 0; // beyond the lookup: undefined
+        else if (sw.authorOn && sw.authorOn[author[i]] !== 1) p = 0;
+        else if (sw.tagOn && !holdsOne(sw.tagOn, tagPool, tagStart[i], tagStart[i + 1])) p = 0;
         else if (sw.textKeys && !sw.textKeys.has(key[i])) p = 0;
         const bits = termBits[i];
         if (sw.termsAll || (bits === 0 ? sw.noTermOn : (bits & sw.onBits) !== 0)) p |= TERM;

@@ -92,6 +92,9 @@
     lists.on("textpending", function (event) { chips.setPending(event.query); });
     const areas = new window.GeoTweetsAreas.AreaLayer().addTo(map);
     new window.GeoTweetsAreas.AreaControl(areas).addTo(map);
+    // Bottom right, above the attribution: the bottom left holds the chips,
+    // which a narrow map would otherwise push up into the controls above.
+    L.control.scale({ position: "bottomright" }).addTo(map);
     let onlineTiles = null;
     map.attributionControl.setPrefix(false);
     fitMinZoom(map);

@@ -444,6 +444,8 @@
       this._binsLabel = el("div", "gt-tl-bins");
       box.appendChild(this._binsLabel);
       this._overlapNote = el("div", "gt-tl-bins gt-tl-overlap");
+      this._overlapNote.title = "The shares are of the posts shown: a post matching several terms "
+        + "counts in each, so they can add up to more than 100 %.";
       box.appendChild(this._overlapNote);
     },
 
@@ -469,7 +471,7 @@
         if (!termsOff.has(t)) matches += counts[t] || 0;
       });
       show(this._compareAll, passing, false);
-      setText(this._overlapNote, matches > passing ? "Shares of posts: a post can match several terms" : "");
+      setText(this._overlapNote, matches > passing ? "Posts can match several terms" : "");
       setText(this._binsLabel, this._bins.step ? "bins of " + Bins.stepLabel(this._bins.step) + " · UTC" : "");
     },
   });

@@ -232,6 +232,56 @@ def test_every_filter_shows_as_a_chip_that_removes_it(qtbot: Any, window: Any, p
     assert not page.eval("!!document.querySelector('.gt-legend .gt-term.gt-off')")
 
 
+def timeline_total(page: Any) -> int:
+    return int(page.eval("GeoTweets.timelineBins().counts[0].reduce((a, b) => a + b, 0)"))
+
+
+def test_a_hashtag_a_place_or_an_author_clicked_in_the_lists_keeps_only_their_posts(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts")
+    click(page, ".gt-tab", "Hashtags")
+    click(page, ".gt-top-row", "#rain")
+    # The hashtag itself, not the text "#rain": "#Chuva ... #rain" has it, and
+    # so do the three others; no text search is asked of Python.
+    shown = wait_for(qtbot, page, count="4 of 6 posts", chips=["#rain"])
+    assert not shown["busy"]
+    assert page.eval("document.querySelector('.gt-text-input').value") == ""
+    assert page.legend_counts() == {"rain": "4", "sun": "0", "No term": "0"}
+    assert timeline_total(page) == 4
+    click(page, ".gt-tab", "Places")
+    wait_for(qtbot, page, top=["Lisboa 1", "Porto 1", "Paris 1", "Sydney 1"])
+    click(page, ".gt-top-row", "Paris")
+    wait_for(qtbot, page, count="1 of 6 posts", chips=["#rain", "Place: Paris"])
+    click(page, ".gt-chip", "#rain", inner=".gt-chip-remove")
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["Place: Paris"])
+    click(page, ".gt-tab", "Authors")
+    wait_for(qtbot, page, top=["@marie_fr 2"])
+    click(page, ".gt-top-row", "@marie_fr")
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["Place: Paris", "By @marie_fr"])
+    click(page, ".gt-chip", "Place: Paris", inner=".gt-chip-remove")
+    # Two authors: a post by either passes.
+    click(page, ".gt-lists-hide")  # the panel folds and unfolds: the filter stays
+    click(page, ".gt-lists-hide")
+    page.eval(
+        """GeoTweets.pointsLayer.filter().setCodes('authors', new Set(
+          GeoTweets.pointsLayer.points().mergeDictionary('authors', ['marie_fr', 'ana']))); true"""
+    )
+    shown = wait_for(qtbot, page, count="3 of 6 posts", chips=["By @ana or @marie_fr"])
+    assert page.legend_counts() == {"rain": "2", "sun": "1", "No term": "0"}
+    assert timeline_total(page) == 3
+    assert page.stats()["points"] == 6
+    click(page, ".gt-top-row", "@ana")  # again: undone
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["By @marie_fr"])
+    # What the page keeps is what the view it reports keeps.
+    bridge = window.map_view.bridge
+    qtbot.waitUntil(
+        lambda: bridge.view_state is not None and bridge.view_state.filters.authors == {"marie_fr"},
+        timeout=10_000,
+    )
+
+
 def search_text(page: Any, words: str) -> None:
     page.eval(
         f"""(function () {{
@@ -298,18 +348,33 @@ def test_hostile_strings_stay_text_in_the_lists_and_the_chips(
     click(page, ".gt-tab", "Languages")
     wait_for(qtbot, page, top=["<img src=x onerror=window.__pwned=2> 1"])
     click(page, ".gt-top-row")
+    click(page, ".gt-tab", "Places")
+    click(page, ".gt-top-row")
+    click(page, ".gt-tab", "Authors")
+    click(page, ".gt-top-row")
     click(page, ".gt-legend .gt-term", HOSTILE)
     search_text(page, HOSTILE)
+    # No hashtag X would find holds markup; a shared view's may.
+    page.eval(
+        """GeoTweets.pointsLayer.filter().setCodes('tags', GeoTweets.pointsLayer.points()
+          .mergeDictionary('tags', ['<img src=x onerror=window.__pwned=4>'])); true"""
+    )
     wait_for(
         qtbot,
         page,
         chips=[
             "Hidden terms: " + HOSTILE,
             "Language: <img src=x onerror=window.__pwned=2>",
+            "#<img src=x onerror=window.__pwned=4>",
+            "Place: <u>Place</u>",
+            "By @mallory_<i>",
             "Text contains: " + HOSTILE,
         ],
     )
-    made = "document.querySelectorAll('.gt-lists img, .gt-chips img, .gt-lists b').length"
+    made = (
+        "document.querySelectorAll('.gt-lists img, .gt-chips img, .gt-lists b, .gt-chips u,"
+        " .gt-chips i').length"
+    )
     assert page.eval(made) == 0
     assert page.eval("window.__pwned === undefined")
 
@@ -400,6 +465,18 @@ def test_narrow_the_lists_start_folded_until_the_user_chooses(
     wait_for(qtbot, page, count="6 of 6 posts", rows=NEWEST_FIRST)
     page.eval("window.dispatchEvent(new Event('resize')); true")
     assert not layout(page)["folded"], "the user's choice wins over the width"
+    # Many chips in the narrow map: they wrap short of the attribution.
+    page.eval(
+        f"""const filter = GeoTweets.pointsLayer.filter(), store = GeoTweets.pointsLayer.points();
+        filter.setBrush([{when(0).timestamp()}, {when(5).timestamp()}]);
+        filter.setCodes('places', store.mergeDictionary('places', ['Lisboa', 'Porto', 'Paris']));
+        filter.setCodes('authors', store.mergeDictionary('authors', ['ana', 'rui_pt']));
+        filter.setCodes('tags', store.mergeDictionary('tags', ['rain', 'chuva', 'pluie']));
+        true"""
+    )
+    qtbot.waitUntil(lambda: len(lists(page)["chips"]) == 4, timeout=5_000)
+    assert_nothing_overlaps_or_is_cut_off(layout(page))
+    page.eval("GeoTweets.pointsLayer.filter().clear(); true")
 
     # Folded and unfolded again: still the user's, and remembered as such.
     click(page, ".gt-lists-hide")
