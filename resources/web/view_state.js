@@ -15,9 +15,10 @@
  * heat: {scale, term: name | null}, bounds: [west, south, east, north],
  * filters: {brush: [t0, t1) | null, termsOff: [term], noTermOff,
  * kindsOff: [kind name], langs: [code] | null, tags: [hashtag] | null,
- * places: [label] | null, authors: [handle] | null, text}}. The text filter needs Python to find the posts whose text holds
- * the words: applying a view hands them to `options.searchText`, which
- * starts that search (lists.js), and the filter takes them when it answers.
+ * places: [label] | null, authors: [handle] | null, text}}. The text
+ * filter needs Python to find the posts whose text holds the words:
+ * applying a view hands them to `options.searchText`, which starts that
+ * search (lists.js), and the filter takes them when it answers.
  */
 (function () {
   "use strict";

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from page_layout import LAYOUT_SCRIPT, assert_nothing_overlaps_or_is_cut_off
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from geotweets_desktop.core.post import Location, Post
@@ -380,49 +381,8 @@ def test_hostile_strings_stay_text_in_the_lists_and_the_chips(
 
 
 def layout(page: Any) -> dict[str, Any]:
-    """Where the page's parts are: the map, the lists panel, the post list,
-    and every map control in sight (zoom, modes, areas, legend, chips...)."""
-    return json.loads(
-        page.eval("""JSON.stringify({
-          page: [window.innerWidth, window.innerHeight],
-          map: GeoTweets.map.getContainer().getBoundingClientRect(),
-          panel: document.querySelector('.gt-lists').getBoundingClientRect(),
-          list: document.querySelector('.gt-post-list').getBoundingClientRect(),
-          folded: document.querySelector('.gt-lists').classList.contains('gt-collapsed'),
-          controls: Array.from(document.querySelectorAll('.leaflet-control'))
-            .filter(function (c) { return c.offsetParent !== null; })
-            .map(function (c) {
-              const r = c.getBoundingClientRect();
-              return {name: c.className, left: r.left, top: r.top, right: r.right,
-                      bottom: r.bottom};
-            }),
-        })""")
-    )
-
-
-def assert_nothing_overlaps_or_is_cut_off(shown: dict[str, Any]) -> None:
-    width, height = shown["page"]
-    map_box, panel = shown["map"], shown["panel"]
-    assert panel["right"] <= width and panel["bottom"] <= height
-    assert map_box["right"] <= panel["left"] + 1, "side by side, not over the map"
-    controls = shown["controls"]
-    for c in controls:
-        inside = (
-            c["left"] >= map_box["left"] - 1
-            and c["right"] <= map_box["right"] + 1
-            and c["top"] >= map_box["top"] - 1
-            and c["bottom"] <= map_box["bottom"] + 1
-        )
-        assert inside, f"{c['name']} is cut off by the map's edge {map_box}: {c}"
-    for i, a in enumerate(controls):
-        for b in controls[i + 1 :]:
-            apart = (
-                a["right"] <= b["left"] + 1
-                or b["right"] <= a["left"] + 1
-                or a["bottom"] <= b["top"] + 1
-                or b["bottom"] <= a["top"] + 1
-            )
-            assert apart, f"{a['name']} overlaps {b['name']}: {a} {b}"
+    shown: dict[str, Any] = json.loads(page.eval(LAYOUT_SCRIPT))
+    return shown
 
 
 def resize(qtbot: Any, window: Any, page: Any, width: int, height: int) -> None:
