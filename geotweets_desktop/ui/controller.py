@@ -13,15 +13,17 @@ GUI thread: a batch is handed over, and counted and drawn when the writer
 says it is committed (`_written`, a queued signal). At most `MAX_WRITING`
 batches are with the writer at a time; the rest wait here, holding the
 source back as before. Stop hands over what is left and waits, at most
-`STOP_WRITE_WAIT_S`, until it is written.
+`STOP_WRITE_WAIT_S`, until it is written. The posts the page asks for (a
+popup, the lists' rows) are read on the writer's thread too, and answered
+when its results are delivered.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -45,6 +47,7 @@ from geotweets_desktop.ui.map.stored_points import StoredPoints
 from geotweets_desktop.ui.worker import StreamRunner
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 FLUSH_INTERVAL_MS = 50  # reopened sessions are sent a chunk each tick
 MIN_FLUSH_GAP_MS = 15
@@ -61,6 +64,10 @@ STOP_WRITE_WAIT_S = 5.0
 # How long closing the window waits for a stream that already failed to stop,
 # and then for the store writer.
 SHUTDOWN_WAIT_MS = 2000
+
+
+def _log_unread(error: Exception) -> None:
+    log.error("posts the map asked for could not be read: %s", error)
 
 
 class SessionController(QObject):
@@ -470,19 +477,35 @@ class SessionController(QObject):
     def _configure_page(self) -> None:
         self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)
 
+    def _read_for_page(
+        self, read: Callable[[SessionStore], _T], answer: Callable[[_T], None]
+    ) -> None:
+        """Read posts the page asks for on the store writer's thread, after the
+        batches handed over before it (so a post just drawn is found), and
+        answer on this one when the writer's results are delivered: the lists
+        ask for the newest posts' text while posts pour in, and the GUI thread
+        waits on SQLite for none of it."""
+        self._writer.submit(read, answer, _log_unread)
+
     def _list_posts(self, keys: list[int]) -> None:
-        found = [(key, post) for key in keys if (post := self.store.post(key)) is not None]
-        self.bridge.list_posts(keys, found)
+        self._read_for_page(
+            lambda store: [(key, post) for key in keys if (post := store.post(key)) is not None],
+            lambda found: self.bridge.list_posts(keys, found),
+        )
 
     def _show_post(self, key: int) -> None:
-        post = self.store.post(key)
-        if post is not None:
-            self.bridge.show_post(key, post)
+        def show(post: Post | None) -> None:
+            if post is not None:
+                self.bridge.show_post(key, post)
+
+        self._read_for_page(lambda store: store.post(key), show)
 
     def _open_post(self, key: int) -> None:
-        post = self.store.post(key)
-        if post is not None and post.url and not QDesktopServices.openUrl(QUrl(post.url)):
-            self.noticed.emit(f"No web browser could be opened for {post.url}")
+        def open_link(post: Post | None) -> None:
+            if post is not None and post.url and not QDesktopServices.openUrl(QUrl(post.url)):
+                self.noticed.emit(f"No web browser could be opened for {post.url}")
+
+        self._read_for_page(lambda store: store.post(key), open_link)
 
     def _set_state(self, event: StatusEvent) -> None:
         self.state = event

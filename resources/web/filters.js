@@ -237,6 +237,32 @@
       return this._changed(part);
     },
 
+    /* The coded parts by name ({langs: [name] | null, ...}): names outlive
+     * a store that is cleared (Clear, the points sent again), whose
+     * dictionaries then start over and give the same codes to other names. */
+    codedNames: function () {
+      const store = this._layer.points();
+      const names = {};
+      for (const part of CODED) {
+        const dict = store ? store[part] : [];
+        const codes = this[part] ? Array.from(this[part]).filter(function (code) { return code < dict.length; }) : null;
+        names[part] = codes ? codes.map(function (code) { return dict[code]; }) : null;
+      }
+      return names;
+    },
+
+    /* The coded parts from names (codedNames), given codes in the store's
+     * dictionaries now: made for names no post has brought yet. */
+    setCodedNames: function (names) {
+      const store = this._layer.points();
+      for (const part of CODED) {
+        const list = names[part];
+        if (!Array.isArray(list) || !store) this.setCodes(part, null);
+        else this.setCodes(part, list.length ? Array.from(store.mergeDictionary(part, list)) : []);
+      }
+      return this;
+    },
+
     /* The words typed and the keys of the posts whose text holds them
      * (Python finds them), or null keys for no text filter. */
     setText: function (query, keys) {

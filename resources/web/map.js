@@ -135,7 +135,11 @@
       bridge.pointsCleared.connect(function () {
         map.closePopup();
         loader.cancel();
+        // The filter's languages, hashtags, places and authors are codes into
+        // dictionaries that start over: they are kept by name.
+        const names = points.filter().codedNames();
         points.clearPoints();
+        points.filter().setCodedNames(names);
       });
       bridge.postShown.connect(function (json) {
         window.GeoTweetsPopup.openPostPopup(map, JSON.parse(json), points.kinds(), openLink);
