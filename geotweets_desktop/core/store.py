@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,6 +24,7 @@ from geotweets_desktop.core.archive_payload import ArchiveFiles, PayloadMissing,
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.map_point import StoredPoint as StoredPoint
 from geotweets_desktop.core.map_point import point_from_columns, stored_point
+from geotweets_desktop.core.point_batch import blob_kinds
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack, unpack
 from geotweets_desktop.core.saved_views import SavedViews
@@ -39,7 +40,9 @@ from geotweets_desktop.core.wal_checkpointer import Wait, WalCheckpointer
 # see archive_payload.py); older files gain them (NULL: a copy in `raw`).
 # 7: point_blobs, the map's columns of each batch (point_blobs.py); older
 # files gain the table, empty (a session's blobs are built when it reopens).
-SCHEMA_VERSION = 7
+# 8: blobs of version 2 (session-wide string codes, point_batch.py); the
+# version 1 blobs of older files are still read as they are.
+SCHEMA_VERSION = 8
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -107,6 +110,23 @@ class SessionInfo:
         return self.ended_at is None
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenBatch:
+    """What one batch's transaction stored, as a front end counts and draws
+    it without reading it back: `added` posts new to the session (the rest
+    repeated one stored before), `kinds` how the new located ones were
+    located, and `blob` their map columns (point_batch.py), the very bytes
+    kept in the store beside them (b"" when none was located)."""
+
+    added: int
+    kinds: Mapping[str, int]
+    blob: bytes
+
+    @property
+    def located(self) -> int:
+        return sum(self.kinds.values())
+
+
 class SessionStore:
     """One connection, used from one thread; open another for another thread."""
 
@@ -147,6 +167,7 @@ class SessionStore:
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait) if tidies else None
         self._archives = ArchiveFiles()
+        self._kept_codes = point_blobs.KeptCodes()
         self.views = SavedViews(self._db)
 
     def _add_missing_columns(self) -> None:
@@ -212,8 +233,15 @@ class SessionStore:
                 if found is not None:
                     added.append((found[0], post))
             located = [p for key, post in added if (p := stored_point(key, post)) is not None]
-            point_blobs.write(self._db, session_id, located)
+            point_blobs.write(self._db, self._kept_codes, session_id, located)
         return added
+
+    def write_posts(self, session_id: int, posts: Iterable[Post]) -> WrittenBatch:
+        """`add_posts` for a front end, which needs no keys back but what to
+        count and draw: written as rows (`write_rows`), a few µs a post
+        cheaper, and that much less time holding the interpreter lock."""
+        now = time.time()
+        return self.write_rows(session_id, [post_row(session_id, post, now) for post in posts])
 
     def add_archive(self, path: Path) -> int:
         """The id of the archive at `path`, for rows whose payloads point into it."""
@@ -228,23 +256,35 @@ class SessionStore:
         """Store rows made by `post_row` in one transaction; return how many were new.
 
         For bulk loads that need no keys back (about 3 µs a post cheaper)."""
+        return self._add_rows(rows)[0]
+
+    def write_rows(self, session_id: int, rows: Sequence[tuple[Any, ...]]) -> WrittenBatch:
+        """`add_rows` for rows of one session, answering with what a front
+        end counts and draws."""
+        added, blobs = self._add_rows(rows)
+        blob = blobs.get(session_id, b"")
+        return WrittenBatch(added, blob_kinds(blob) if blob else {}, blob)
+
+    def _add_rows(self, rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[int, bytes]]:
+        """How many rows were new, and the blobs of their located posts by session."""
         before = self._db.total_changes
         with self._transaction():
             (last_key,) = self._db.execute("SELECT coalesce(max(rowid), 0) FROM posts").fetchone()
             self._db.executemany(_INSERT, rows)
             added = self._db.total_changes - before
-            point_blobs.write_for_rows(self._db, rows, last_key, added)
-        return added
+            blobs = point_blobs.write_for_rows(self._db, self._kept_codes, rows, last_key, added)
+        return added, blobs
 
     def sessions(self) -> list[SessionInfo]:
         rows = self._db.execute(_SESSIONS + " ORDER BY s.id DESC").fetchall()
         return [_session_info(row) for row in rows]
 
     def session(self, session_id: int, *, counted: bool = True) -> SessionInfo | None:
-        """One session, counting only its own posts (not every session's).
-        `counted=False` leaves `received` and `located` at 0: counting the
-        located posts reads every one of them, which a caller that counts
-        them itself (the report) need not pay for twice."""
+        """One session, counting only its own posts (not every session's):
+        received in the index of post ids, located from the map's columns
+        that every writer keeps with them (a session without any is counted
+        in its rows: see `located_count`). `counted=False` leaves `received`
+        and `located` at 0, for a caller that counts them itself (the report)."""
         query = _SESSIONS if counted else _SESSION_UNCOUNTED
         row = self._db.execute(query + " WHERE s.id = ?", (session_id,)).fetchone()
         return _session_info(row) if row is not None else None
@@ -290,23 +330,48 @@ class SessionStore:
         """One part's blobs, one after another (see point_batch.py)."""
         return point_blobs.read_part(self._db, session_id, part)
 
-    def build_point_blobs(self, session: SessionInfo, chunk: int) -> Iterator[int]:
+    def build_point_blobs(
+        self, session: SessionInfo, chunk: int, *, located: int | None = None
+    ) -> Iterator[int]:
         """Build the map columns a session lacks (stored by an older version,
         copied by an export), a chunk of located posts at a time, yielding
-        how many posts are done; nothing when none are missing."""
-        after = point_blobs.unbuilt_after(self._db, session.id, session.located)
+        how many posts are done; nothing when none are missing. `located`:
+        the session's located posts as `located_count` gives them (counted
+        here when not given)."""
+        if located is None:
+            located = self.located_count(session.id)
+        after = point_blobs.unbuilt_after(self._db, session.id, located)
         done = 0
-        for points in self.points(session.id, chunk, after=after):
+        # A chunk is read whole before it is written: a read left open across
+        # the write would hold a snapshot that another connection's commit
+        # (the window's store writer) makes too old to write from.
+        while points := self._points_after(session.id, after, chunk):
             with self._transaction():
-                point_blobs.write(self._db, session.id, points)
+                point_blobs.write(self._db, self._kept_codes, session.id, points)
+            after = points[-1].key
             done += len(points)
             yield done
 
-    def last_key(self) -> int:
-        """The highest key stored so far (0 for none): posts stored later get
-        higher ones."""
-        (key,) = self._db.execute("SELECT max(rowid) FROM posts").fetchone()
-        return int(key or 0)
+    def _points_after(self, session_id: int, after: int, limit: int) -> list[StoredPoint]:
+        """The session's first `limit` located posts with keys above `after`."""
+        # `+session_id`: walk the keys from `after` (the session's posts lie
+        # together), not the session's index, which would sort them all each time.
+        rows = self._db.execute(
+            "SELECT rowid, lon, lat, kind, terms, created_at, lang, place_label,"
+            " author_handle, text FROM posts"
+            " WHERE rowid > ? AND +session_id = ? AND lon IS NOT NULL ORDER BY rowid LIMIT ?",
+            (after, session_id, limit),
+        ).fetchall()
+        return [point_from_columns(*row) for row in rows]
+
+    def located_count(self, session_id: int) -> int:
+        """A session's located posts, counted in its rows (each one read: at
+        a million posts, most of a second). `session` counts them from the
+        map's columns instead."""
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM posts WHERE session_id = ? AND lon IS NOT NULL", (session_id,)
+        ).fetchone()
+        return int(count)
 
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup. A payload kept by
@@ -363,18 +428,28 @@ class SessionStore:
             yield [self._post_from_row(row) for row in rows]
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self._kept_codes)
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, kept_codes: point_blobs.KeptCodes) -> None:
         self._db = db
+        self._kept_codes = kept_codes
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN")
+        # IMMEDIATE: the write lock is taken (waiting out `busy_timeout` while
+        # another connection holds it) before anything is read. A deferred
+        # BEGIN that read first could not wait for it, in WAL mode: the batch
+        # failed at once with "database is locked".
+        self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is None:
+            self._db.execute("COMMIT")
+            return
+        self._db.execute("ROLLBACK")
+        # The codes learned the strings of blobs that were not kept.
+        self._kept_codes.forget()
 
 
 # A payload: its copy, or the archive and span it is kept at by reference.
@@ -416,7 +491,10 @@ def _post_from_row(row: tuple[Any, ...], raw: str) -> Post:
 _SESSIONS = (
     "SELECT s.id, s.source, s.terms, s.synthetic, s.started_at, s.ended_at,"
     " (SELECT count(*) FROM posts p WHERE p.session_id = s.id),"
-    " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL),"
+    # Blobs are written in their posts' transaction: their points are the
+    # located posts, without reading a row (point_blobs.py).
+    " coalesce((SELECT sum(b.points) FROM point_blobs b WHERE b.session_id = s.id),"
+    "  (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL)),"
     " s.areas"
     " FROM sessions s"
 )

@@ -1,7 +1,13 @@
 /* The lists beside the map: the newest posts, and the top hashtags, places,
  * languages and authors, of the posts in view that the filter passes (the
- * brush, terms, kinds, languages, text), with "N of M posts" above them.
- * The panel can be folded away to a thin strip.
+ * brush, terms, kinds, languages, hashtags, places, authors, text), with
+ * "N of M posts" above them. A click on a top list's row keeps only the
+ * posts with that language, hashtag, place or author (again: undone).
+ * The panel can be folded away to a thin strip. Until the user folds or
+ * unfolds it themselves, it is folded while the page is narrower than
+ * FOLD_BELOW_PX (at 900 px the map kept too little room beside it and the
+ * legend); their choice then holds at every width, and Python keeps it
+ * for the next start ("foldchoice" {folded}, `setFoldChoice`).
  *
  * A Leaflet layer that draws nothing on the map: its panel sits beside the
  * map's container, which gives up the width. What is listed is worked out
@@ -21,12 +27,14 @@
  * Every string shown (post text, handles, places, hashtags, languages) is
  * set as text. Events: "listsupdate" {ms, computeMs, rows} after each
  * update, "textpending" {query} while a text search runs (query null once
- * it is over).
+ * it is over), "foldchoice" {folded} when the user folds or unfolds it.
  */
 (function () {
   "use strict";
 
   const el = window.GeoTweetsDom.el;
+  const compactTime = window.GeoTweetsDom.compactTime;
+  const formatTime = window.GeoTweetsFilters.formatTime;
   const ListData = window.GeoTweetsListData;
 
   const SETTLE_MS = 20; // a pan or brush drag ends in a burst of events: one update after it
@@ -40,6 +48,7 @@
   const MAX_SCROLL_PX = 16000000;
   const KEPT_POSTS = 400; // posts' text held at most (the rows in sight are far fewer)
   const ASK_AT_MOST = 100; // the bridge's limit for one request
+  const FOLD_BELOW_PX = 1000; // a page narrower than this starts with the lists folded
 
   const TABS = [
     ["posts", "Newest"],
@@ -49,13 +58,18 @@
     ["authors", "Authors"],
   ];
 
+  // What a click on a top list's row does, for its tooltip.
+  const TOP_TITLES = {
+    langs: function (label) { return "Show only posts in " + label + " (again: undo)"; },
+    tags: function (label) { return "Show only posts with " + label + " (again: undo)"; },
+    places: function (label) { return "Show only posts located at " + label + " (again: undo)"; },
+    authors: function (label) { return "Show only posts by " + label + " (again: undo)"; },
+  };
+
   function number(n) {
     return n.toLocaleString("en-US");
   }
 
-  function timeOf(seconds) {
-    return seconds === seconds ? new Date(seconds * 1000).toLocaleString() : "Time unknown";
-  }
 
   const ListsPanel = L.Layer.extend({
     /* `points` is the points layer; `bridge` the page's calls to Python:
@@ -80,6 +94,8 @@
       this._toTop = false;
       this._lastEnd = 0; // when the last update ended, and what it cost (ms)
       this._lastCost = 0;
+      this._foldChoice = null; // the user's: true (folded), false, or null (by width)
+      this._fitFold = this._fitFold.bind(this);
       this.lastUpdate = null;
       this.updates = 0;
     },
@@ -93,18 +109,23 @@
       this._row.appendChild(container);
       this._row.appendChild(this._panel);
       map.invalidateSize();
+      this._fitFold();
+      window.addEventListener("resize", this._fitFold);
       map.on("moveend resize", this._settle, this);
       this._filter.on("change", this._onFilterChange, this);
       this._points.on("pointsadded", this._onPointsAdded, this);
+      this._points.on("loadprogress", this._onLoadProgress, this);
       this._points.on("countschange", this._onCounts, this);
       this._points.on("configure", this._settle, this);
       this._schedule(0);
     },
 
     onRemove: function (map) {
+      window.removeEventListener("resize", this._fitFold);
       map.off("moveend resize", this._settle, this);
       this._filter.off("change", this._onFilterChange, this);
       this._points.off("pointsadded", this._onPointsAdded, this);
+      this._points.off("loadprogress", this._onLoadProgress, this);
       this._points.off("countschange", this._onCounts, this);
       this._points.off("configure", this._settle, this);
       clearTimeout(this._timer);
@@ -126,6 +147,20 @@
 
     collapsed: function () {
       return this._panel.classList.contains("gt-collapsed");
+    },
+
+    /* The user's choice, made here earlier (Python keeps it between starts):
+     * folded or not whatever the width. */
+    setFoldChoice: function (folded) {
+      this._foldChoice = !!folded;
+      return this.setCollapsed(this._foldChoice);
+    },
+
+    /* No choice made yet: folded while the page is narrow. */
+    _fitFold: function () {
+      if (this._foldChoice !== null) return;
+      const narrow = document.documentElement.clientWidth < FOLD_BELOW_PX;
+      if (narrow !== this.collapsed()) this.setCollapsed(narrow);
     },
 
     showTab: function (name) {
@@ -154,7 +189,10 @@
       this._hide = el("button", "gt-lists-hide", "▸");
       this._hide.type = "button";
       this._hide.title = "Hide the lists";
-      this._hide.addEventListener("click", function () { self.setCollapsed(!self.collapsed()); });
+      this._hide.addEventListener("click", function () {
+        self.setFoldChoice(!self.collapsed());
+        self.fire("foldchoice", { folded: self._foldChoice });
+      });
       bar.appendChild(this._hide);
       bar.appendChild(el("span", "gt-lists-title", "Lists"));
       this._count = el("span", "gt-lists-count");
@@ -232,14 +270,20 @@
         for (let k = 0; k < keys.length; k++) this._unjudged.push(keys[k]);
         this._judgeSoon();
       }
-      // Live points: the lists follow, but not with every batch.
-      this._schedule(LIVE_MS);
+      // Live points: the lists follow, but not with every batch; a
+      // reopened session's once they are all in (_onLoadProgress).
+      if (!this._points.loading()) this._schedule(LIVE_MS);
     },
 
     /* The map was cleared (at once), or counts moved with live points. */
     _onCounts: function () {
       const store = this._points.points();
-      this._schedule(!store || store.count === 0 ? 0 : LIVE_MS);
+      if (!store || store.count === 0) this._schedule(0);
+      else if (!this._points.loading()) this._schedule(LIVE_MS);
+    },
+
+    _onLoadProgress: function (event) {
+      if (event.total === 0) this._schedule(0);
     },
 
     /* An update `delay` ms from now, or sooner if one is already due; but
@@ -359,8 +403,13 @@
       let who = handle ? "@" + handle : "";
       if (post && post.author_name) who = post.author_name + (handle ? " @" + handle : "");
       head.appendChild(el("span", "gt-post-author", who || "(no name)"));
-      const when = post ? window.GeoTweetsDom.postTime(post) : timeOf(store.time[i]);
-      head.appendChild(el("span", "gt-post-time", when));
+      const seconds = store.time[i];
+      const when = el("span", "gt-post-time", compactTime(seconds, Date.now() / 1000));
+      if (seconds === seconds) {
+        const fromId = post && post.time_from_id ? " (from the post id)" : "";
+        when.title = formatTime(seconds) + fromId;
+      }
+      head.appendChild(when);
       row.appendChild(head);
       const text = el("div", "gt-post-text", post ? post.text : post === null ? "(not found)" : "…");
       text.dir = "auto";
@@ -382,7 +431,8 @@
       const entries = this._tops[this._tab];
       const dict = this._tab === "langs" ? store.langs : this._tab === "places" ? store.places
         : this._tab === "authors" ? store.authors : store.tags;
-      const langs = this._filter.langs;
+      const tab = this._tab;
+      const chosen = this._filter[tab]; // the tab's part of the filter: same names
       const made = entries.map(function (entry) {
         const code = entry[0];
         const name = dict[code];
@@ -393,32 +443,27 @@
         else if (self._tab === "langs" && !name) label = "unknown";
         row.appendChild(el("span", "gt-top-name", label));
         row.appendChild(el("span", "gt-top-count", number(entry[1])));
-        row.title = label;
-        if (self._tab === "langs") {
-          row.classList.add("gt-clickable");
-          if (langs && langs.has(code)) row.classList.add("gt-active");
-          row.title = "Show only posts in " + label + " (again: all languages)";
-          row.addEventListener("click", function () { self._toggleLang(code); });
-        } else if (self._tab === "tags") {
-          row.classList.add("gt-clickable");
-          row.title = "Show only posts whose text holds " + label;
-          row.addEventListener("click", function () { self.searchText(label); });
-        }
+        row.classList.add("gt-clickable");
+        if (chosen && chosen.has(code)) row.classList.add("gt-active");
+        row.title = TOP_TITLES[tab](label);
+        row.addEventListener("click", function () { self._toggle(tab, code); });
         return row;
       });
       list.replaceChildren.apply(list, made);
     },
 
-    _toggleLang: function (code) {
-      const current = this._filter.langs;
+    /* A click on a top list's row: its code joins that part of the filter
+     * (a post then passes with any of the codes chosen), or leaves it. */
+    _toggle: function (part, code) {
+      const current = this._filter[part];
       if (current && current.has(code)) {
         const rest = new Set(current);
         rest.delete(code);
-        this._filter.setLangs(rest.size ? rest : null);
+        this._filter.setCodes(part, rest.size ? rest : null);
       } else {
         const next = new Set(current || []);
         next.add(code);
-        this._filter.setLangs(next);
+        this._filter.setCodes(part, next);
       }
     },
 
@@ -467,7 +512,7 @@
      * an empty query clears the text filter. */
     searchText: function (query) {
       const words = String(query || "").trim();
-      this._text.value = words; // also when asked by others (a saved view, a hashtag)
+      this._text.value = words; // also when asked by others (a saved view)
       if (!words) {
         this._endSearch();
         this._unjudged = [];

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -52,15 +53,6 @@ def unix(at: datetime) -> float:
 def brush_of(page: Any) -> list[float] | None:
     brush: list[float] | None = json.loads(page.eval("JSON.stringify(GeoTweets.brush())"))
     return brush
-
-
-def legend_counts(page: Any) -> dict[str, str]:
-    rows = json.loads(
-        page.eval("""JSON.stringify(Array.from(document.querySelectorAll('.gt-legend .gt-term'))
-          .map(function (r) { return [r.querySelector('.gt-term-name').textContent,
-                                      r.querySelector('.gt-count').textContent]; }))""")
-    )
-    return dict(rows)
 
 
 def compare_rows(page: Any) -> list[list[str]]:
@@ -116,6 +108,28 @@ def test_the_timeline_counts_each_terms_posts_per_bin(qtbot: Any, window: Any, p
         ["sun", "0.51", "49%"],
         ["All shown", "1.0", "100%"],
     ]
+    assert overlap_note(page) == "", "no post matches both: the shares add up to 100 %"
+
+
+def overlap_note(page: Any) -> str:
+    return str(page.eval("document.querySelector('.gt-tl-overlap').textContent"))
+
+
+def test_shares_of_posts_matching_several_terms_say_they_overlap(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    # Three posts: all say rain, two say sun too.
+    posts = [post(k, "rain", NOON + timedelta(minutes=k), LISBON) for k in range(3)]
+    posts[1:] = [replace(p, terms=("rain", "sun")) for p in posts[1:]]
+    show(qtbot, window, page, posts, ["rain", "sun"])
+    qtbot.waitUntil(lambda: compare_rows(page)[1][-1] == "100%", timeout=5_000)
+    assert [row[-1] for row in compare_rows(page)] == ["share", "100%", "67%", "100%"]
+    assert overlap_note(page) == "Posts can match several terms"
+    title = page.eval("document.querySelector('.gt-tl-head .gt-tl-share').title")
+    assert "can add up to more than 100 %" in title
+    # With sun switched off, what is shown overlaps no more.
+    page.eval("GeoTweets.pointsLayer.filter().setTermOn(1, false); true")
+    qtbot.waitUntil(lambda: overlap_note(page) == "", timeout=5_000)
 
 
 def test_the_page_bins_and_names_steps_as_core_time_bins_does(
@@ -146,12 +160,12 @@ def test_a_brush_filters_the_map_and_the_legend_and_escape_clears_it(
 ) -> None:
     show(qtbot, window, page, an_hour_of_posts(), ["rain", "sun"])
     qtbot.waitUntil(lambda: page.eval("GeoTweets.timelineBins().step") == 15, timeout=5_000)
-    assert legend_counts(page) == {"rain": "31", "sun": "30", "No term": "0"}
+    assert page.legend_counts() == {"rain": "31", "sun": "30", "No term": "0"}
 
     # From 12:20:30 back past the chart's start (12:00): the first 21 rain posts, no sun.
     drag_on_timeline(window, page, unix(NOON) + 20 * 60 + 30, unix(NOON) - 60)
     qtbot.waitUntil(lambda: page.stats()["shown"] == 21, timeout=5_000)
-    assert legend_counts(page)["rain"] == "21" and legend_counts(page)["sun"] == "0"
+    assert page.legend_counts()["rain"] == "21" and page.legend_counts()["sun"] == "0"
     brush = brush_of(page)
     assert brush[0] == unix(NOON) and abs(brush[1] - (unix(NOON) + 1230)) < 10
     assert page.eval("document.querySelector('.gt-tl-brush-label').textContent").startswith(
@@ -167,13 +181,13 @@ def test_a_brush_filters_the_map_and_the_legend_and_escape_clears_it(
     QTest.keyClick(target, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: page.stats()["shown"] == 61, timeout=5_000)
     assert brush_of(page) is None
-    assert legend_counts(page) == {"rain": "31", "sun": "30", "No term": "0"}
+    assert page.legend_counts() == {"rain": "31", "sun": "30", "No term": "0"}
     assert page.eval("document.querySelector('.gt-tl-brush-label').textContent") == ""
     qtbot.waitUntil(lambda: TERM_COLORS[1] in drawn_colours_near(page, *NAIROBI), timeout=5_000)
 
     # A click on the timeline clears a brush too.
     drag_on_timeline(window, page, unix(NOON) + 1800, unix(NOON) + 2400)
-    qtbot.waitUntil(lambda: legend_counts(page)["rain"] == "0", timeout=5_000)
+    qtbot.waitUntil(lambda: page.legend_counts()["rain"] == "0", timeout=5_000)
     x, y = json.loads(page.eval(f"JSON.stringify(GeoTweets.timelinePixel({unix(NOON) + 600}))"))
     QTest.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
     qtbot.waitUntil(lambda: brush_of(page) is None, timeout=5_000)
@@ -226,7 +240,7 @@ def test_the_legends_kind_switch_hides_points_through_the_filter(
     )
     # The switch's own row still counts what it would bring back; the terms count what shows.
     assert page.eval("document.querySelector('.gt-kind .gt-count').textContent") == "61"
-    assert legend_counts(page)["rain"] == "0"
+    assert page.legend_counts()["rain"] == "0"
     assert sum(json.loads(page.eval("JSON.stringify(GeoTweets.timelineBins().counts[0])"))) == 0
     page.eval("document.querySelector('.gt-kind input').click(); true")
     qtbot.waitUntil(lambda: page.stats()["shown"] == 61, timeout=5_000)
@@ -264,7 +278,7 @@ def test_playback_moves_the_window_through_the_posts_time(
         timeout=20_000,
     )
     assert brush_of(page)[1] > unix(NOON) + 59 * 60
-    assert legend_counts(page)["rain"] == "0" and int(legend_counts(page)["sun"]) >= 9
+    assert page.legend_counts()["rain"] == "0" and int(page.legend_counts()["sun"]) >= 9
     assert page.eval("GeoTweets.playback().frames") > 3
 
     # Step moves the window one bin (15 s) on.

@@ -23,7 +23,6 @@ def map_page_html() -> bytes:
         min_zoom=1,
         max_zoom=18,
         tiles=None,
-        control_scale=True,
         world_copy_jump=True,
     )
     # Replace folium's CDN defaults (Leaflet, jQuery, Bootstrap, icon fonts) with
