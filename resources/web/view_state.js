@@ -38,9 +38,6 @@
     return Array.from(set).sort(function (a, b) { return a - b; });
   }
 
-  // The filter's coded parts, each named after the point store's dictionary.
-  const CODED = ["langs", "tags", "places", "authors"];
-
   const ViewState = L.Class.extend({
     /* `report(json)` is called with the state as JSON text, debounced;
      * `searchText(query)` starts a text search for the filter. */
@@ -110,7 +107,6 @@
       const terms = this._points.terms();
       const kinds = this._points.kinds();
       const noTerm = window.GeoTweetsFilters.NO_TERM;
-      const store = this._points.points();
       const termsOff = [];
       sortedNumbers(filter.termsOff).forEach(function (t) {
         if (t !== noTerm && terms[t]) termsOff.push(terms[t].term);
@@ -126,13 +122,7 @@
         kindsOff: kindsOff,
         text: filter.textKeys ? filter.textQuery : "",
       };
-      CODED.forEach(function (part) {
-        const names = store ? store[part] : [""];
-        out[part] = filter[part] ? sortedNumbers(filter[part]).filter(function (code) {
-          return code < names.length;
-        }).map(function (code) { return names[code]; }) : null;
-      });
-      return out;
+      return Object.assign(out, filter.codedNames());
     },
 
     // -- applying ------------------------------------------------------------------
@@ -164,17 +154,9 @@
       this._points.kinds().forEach(function (kind, k) {
         filter.setKindOn(k, !kindsOff.has(kind.name));
       });
-      const store = this._points.points();
-      CODED.forEach(function (part) {
-        const names = filters[part];
-        if (Array.isArray(names) && store) {
-          // Codes for names no post has brought yet are made now, so posts
-          // that arrive later with them pass.
-          filter.setCodes(part, names.length ? Array.from(store.mergeDictionary(part, names)) : []);
-        } else {
-          filter.setCodes(part, null);
-        }
-      });
+      // Codes for names no post has brought yet are made now, so posts that
+      // arrive later with them pass.
+      filter.setCodedNames(filters);
       filter.setBrush(filters.brush || null);
       if (!filters.text) filter.clear("text");
       else if (filters.text !== filter.textQuery || filter.textKeys === null) this._searchText(filters.text);

@@ -233,6 +233,12 @@ def test_every_filter_shows_as_a_chip_that_removes_it(qtbot: Any, window: Any, p
     assert not page.eval("!!document.querySelector('.gt-legend .gt-term.gt-off')")
 
 
+def choose(page: Any, tab: str, row: str) -> None:
+    """Clicks a row of a top list, as a user picks a filter there."""
+    click(page, ".gt-tab", tab)
+    click(page, ".gt-top-row", row)
+
+
 def timeline_total(page: Any) -> int:
     return int(page.eval("GeoTweets.timelineBins().counts[0].reduce((a, b) => a + b, 0)"))
 
@@ -242,8 +248,7 @@ def test_a_hashtag_a_place_or_an_author_clicked_in_the_lists_keeps_only_their_po
 ) -> None:
     start(qtbot, window, page, POSTS, ["rain", "sun"])
     wait_for(qtbot, page, count="6 of 6 posts")
-    click(page, ".gt-tab", "Hashtags")
-    click(page, ".gt-top-row", "#rain")
+    choose(page, "Hashtags", "#rain")
     # The hashtag itself, not the text "#rain": "#Chuva ... #rain" has it, and
     # so do the three others; no text search is asked of Python.
     shown = wait_for(qtbot, page, count="4 of 6 posts", chips=["#rain"])
@@ -281,6 +286,39 @@ def test_a_hashtag_a_place_or_an_author_clicked_in_the_lists_keeps_only_their_po
         lambda: bridge.view_state is not None and bridge.view_state.filters.authors == {"marie_fr"},
         timeout=10_000,
     )
+
+
+def test_chosen_languages_and_places_hold_when_the_map_is_cleared(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts")
+    choose(page, "Languages", "fr")
+    choose(page, "Places", "Paris")
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["Language: fr", "Place: Paris"])
+    # Clear: the page's dictionaries start over, and the posts that come
+    # next bring other languages and places first, under the old codes.
+    window.controller.clear()
+    qtbot.waitUntil(lambda: page.stats()["points"] == 0, timeout=10_000)
+    later = [
+        post(6, "chove", LISBON, "Lisboa", handle="ana", lang="pt", terms=RAIN),
+        post(7, "it rains", SYDNEY, "Sydney", handle="jack_au", lang="en", terms=RAIN),
+        post(8, "il pleut encore", PARIS, "Paris", handle="marie_fr", lang="fr", terms=RAIN),
+        post(9, "pleut à Lyon", (4.84, 45.76), "Lyon", handle="marie_fr", lang="fr", terms=RAIN),
+    ]
+    engine = window.controller.engine
+    assert engine is not None
+    engine.add(later)
+    show_world(page)
+    wait_for(
+        qtbot,
+        page,
+        count="1 of 4 posts",
+        chips=["Language: fr", "Place: Paris"],
+        top=["Paris 1"],
+    )
+    click(page, ".gt-tab", "Newest")
+    wait_for(qtbot, page, rows=["il pleut encore"])
 
 
 def search_text(page: Any, words: str) -> None:
