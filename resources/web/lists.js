@@ -114,6 +114,7 @@
       map.on("moveend resize", this._settle, this);
       this._filter.on("change", this._onFilterChange, this);
       this._points.on("pointsadded", this._onPointsAdded, this);
+      this._points.on("loadprogress", this._onLoadProgress, this);
       this._points.on("countschange", this._onCounts, this);
       this._points.on("configure", this._settle, this);
       this._schedule(0);
@@ -124,6 +125,7 @@
       map.off("moveend resize", this._settle, this);
       this._filter.off("change", this._onFilterChange, this);
       this._points.off("pointsadded", this._onPointsAdded, this);
+      this._points.off("loadprogress", this._onLoadProgress, this);
       this._points.off("countschange", this._onCounts, this);
       this._points.off("configure", this._settle, this);
       clearTimeout(this._timer);
@@ -268,14 +270,20 @@
         for (let k = 0; k < keys.length; k++) this._unjudged.push(keys[k]);
         this._judgeSoon();
       }
-      // Live points: the lists follow, but not with every batch.
-      this._schedule(LIVE_MS);
+      // Live points: the lists follow, but not with every batch; a
+      // reopened session's once they are all in (_onLoadProgress).
+      if (!this._points.loading()) this._schedule(LIVE_MS);
     },
 
     /* The map was cleared (at once), or counts moved with live points. */
     _onCounts: function () {
       const store = this._points.points();
-      this._schedule(!store || store.count === 0 ? 0 : LIVE_MS);
+      if (!store || store.count === 0) this._schedule(0);
+      else if (!this._points.loading()) this._schedule(LIVE_MS);
+    },
+
+    _onLoadProgress: function (event) {
+      if (event.total === 0) this._schedule(0);
     },
 
     /* An update `delay` ms from now, or sooner if one is already due; but

@@ -115,6 +115,7 @@
       this._resizer.observe(this._chartBox);
       this._points.on("configure", this._newChart, this);
       this._points.on("pointsadded countschange", this._scheduleUpdate, this);
+      this._points.on("loadprogress", this._onLoadProgress, this);
       this._filter.on("change", this._onFilterChange, this);
       this.playback.on("statechange", this._showPlayback, this);
       this._onKey = this._onKey.bind(this);
@@ -128,6 +129,7 @@
       this._resizer.disconnect();
       this._points.off("configure", this._newChart, this);
       this._points.off("pointsadded countschange", this._scheduleUpdate, this);
+      this._points.off("loadprogress", this._onLoadProgress, this);
       this._filter.off("change", this._onFilterChange, this);
       this.playback.off("statechange", this._showPlayback, this);
       document.removeEventListener("keydown", this._onKey);
@@ -285,8 +287,14 @@
       this._redrawChart();
     },
 
+    /* A reopened session's points are counted once they are all in: its
+     * span grows as they come, and each new bin step counts all again. */
+    _onLoadProgress: function (event) {
+      if (event.total === 0) this._scheduleUpdate();
+    },
+
     _scheduleUpdate: function () {
-      if (this._updateTimer) return;
+      if (this._updateTimer || this._points.loading()) return;
       const self = this;
       this._updateTimer = setTimeout(function () {
         self._updateTimer = 0;
