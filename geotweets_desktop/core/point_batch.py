@@ -194,3 +194,18 @@ def encode_columns(columns: Columns) -> bytes:
 def blob_points(blob: bytes) -> int:
     """How many points a blob holds (read from its header)."""
     return int(np.frombuffer(blob, np.uint32, 3)[2])
+
+
+def blob_kinds(blob: bytes) -> dict[str, int]:
+    """How many of a blob's points were located each way (its kind column)."""
+    n = blob_points(blob)
+    tag_codes = int(np.frombuffer(blob, np.uint32, 1, 12)[0])
+    at = HEADER_WORDS * 4 + 4 * 8 * n  # past key, lon, lat, time
+    at += 3 * _padded_size(4 * n) + _padded_size(4 * (n + 1)) + _padded_size(4 * tag_codes)
+    at += _padded_size(2 * n)  # lang
+    codes = np.bincount(np.frombuffer(blob, np.uint8, n, at), minlength=len(LOCATION_KINDS))
+    return {kind: int(codes[code]) for code, kind in enumerate(LOCATION_KINDS) if codes[code]}
+
+
+def _padded_size(size: int) -> int:
+    return size + -size % 8

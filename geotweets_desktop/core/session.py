@@ -10,10 +10,11 @@ post limit, and its new located posts go to a `MapSink` if there is a map.
 caught. No Qt here: the engine is tested with a plain recording sink.
 
 `add` stores a batch at once, on the caller's thread (`collect`). The
-window's GUI thread must not wait on SQLite, so it uses `hand_over` (and
-`hand_over_rows` for rows read by other processes) instead: the batch goes
-to a `StoreWriter` (core/store_writer.py), and is counted and sent to the
-map when the writer's result is delivered, once it is committed.
+window's GUI thread must not wait on SQLite, so it uses `hand_over`
+instead: the batch goes to a `StoreWriter` (core/store_writer.py), and is
+counted and sent to the map when the writer's result is delivered, once it
+is committed. A batch another process stored (the window's replay at full
+speed) is only counted and drawn (`take_stored`).
 """
 
 from __future__ import annotations
@@ -32,19 +33,11 @@ from geotweets_desktop.core.map_point import StoredPoint, stored_point
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
 from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore
 from geotweets_desktop.core.store_writer import StoreWriter
+from geotweets_desktop.core.stored_batch import StoredBatch
 from geotweets_desktop.core.usage import UsageMeter
 
 _T = TypeVar("_T")
 log = logging.getLogger(__name__)
-
-
-def _store_rows(
-    store: SessionStore, session_id: int, rows: Sequence[tuple[Any, ...]]
-) -> tuple[int, list[StoredPoint]]:
-    """Store rows; (how many were new, the new located posts as the map's points)."""
-    before = store.last_key()
-    added = store.add_rows(rows)
-    return added, [point for chunk in store.points(session_id, after=before) for point in chunk]
 
 
 def _ignore(_result: object) -> None:
@@ -59,6 +52,10 @@ class MapSink(Protocol):
     """Where the new located posts of each batch go (the window's map bridge)."""
 
     def add_points(self, points: Sequence[StoredPoint]) -> None: ...
+
+    def add_point_blobs(self, blobs: bytes, points: int) -> None:
+        """Blobs of `core.point_batch`, one after another, `points` in all."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,24 +234,15 @@ class SessionEngine:
         self._meter(added)
         return added
 
-    def hand_over_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Rows made by `store.post_row` (a bulk load) through the writer,
-        which reads the new located posts back for the map."""
-        kept = self._within_post_limit(rows)
-        if kept:
-            session_id = self.session_id
-            self._submit(
-                len(kept),
-                lambda store: _store_rows(store, session_id, kept),
-                lambda written: self._count_rows(len(kept), *written),
-            )
-
-    def _count_rows(self, kept: int, added: int, points: list[StoredPoint]) -> None:
-        self.kinds.update(point.kind for point in points)
-        self.stats.add_counts(added, len(points), duplicates=kept - added)
-        self._meter(added)
-        if self._map_sink is not None:
-            self._map_sink.add_points(points)
+    def take_stored(self, batch: StoredBatch) -> None:
+        """A batch another process has stored in this session (the window's
+        replay process): counted, and its point blobs sent to the map as
+        they are."""
+        self.kinds.update(batch.new_kinds)
+        self.stats.add_counts(batch.added, batch.located, duplicates=batch.kept - batch.added)
+        self._meter(batch.added)
+        if self._map_sink is not None and batch.points:
+            self._map_sink.add_point_blobs(batch.blobs, sum(batch.points))
 
     def _submit(
         self, posts: int, job: Callable[[SessionStore], _T], count: Callable[[_T], object]

@@ -290,6 +290,14 @@ class SessionStore:
         """One part's blobs, one after another (see point_batch.py)."""
         return point_blobs.read_part(self._db, session_id, part)
 
+    def last_point_blob(self, session_id: int) -> int:
+        """The id of the session's last point blob (0: none yet)."""
+        return point_blobs.last_id(self._db, session_id)
+
+    def point_blobs_after(self, session_id: int, after: int) -> list[tuple[int, int, bytes]]:
+        """The session's point blobs written after blob `after`: (id, points, blob)."""
+        return point_blobs.written_after(self._db, session_id, after)
+
     def build_point_blobs(self, session: SessionInfo, chunk: int) -> Iterator[int]:
         """Build the map columns a session lacks (stored by an older version,
         copied by an export), a chunk of located posts at a time, yielding
@@ -301,12 +309,6 @@ class SessionStore:
                 point_blobs.write(self._db, session.id, points)
             done += len(points)
             yield done
-
-    def last_key(self) -> int:
-        """The highest key stored so far (0 for none): posts stored later get
-        higher ones."""
-        (key,) = self._db.execute("SELECT max(rowid) FROM posts").fetchone()
-        return int(key or 0)
 
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup. A payload kept by

@@ -36,9 +36,10 @@ class SourceChoice:
     #: Replay only: the archive, and times its pace (None: as fast as possible).
     archive: Path | None = None
     speed: float | None = None
-    #: Replay as fast as possible only: read in forked processes that make the
-    #: store's rows, for a front end that takes them (sources/fast_replay.py).
-    rows_taken: bool = False
+    #: Replay as fast as possible only: run in a process of its own that stores
+    #: into the session, for a front end that takes what it stored
+    #: (sources/fast_replay.py).
+    stored_apart: bool = False
     #: X stream only: end (with an error) after this long without the network.
     network_give_up_s: float | None = None
 
@@ -63,7 +64,7 @@ def build_source(choice: SourceChoice, token: str | None = None) -> Source:
 
         if choice.archive is None:
             raise ValueError("a replay needs an archive file")
-        if choice.speed is None and choice.rows_taken and _forks():
+        if choice.speed is None and choice.stored_apart and _forks():
             from geotweets_desktop.sources.fast_replay import FastReplaySource
 
             return FastReplaySource(choice.archive, terms, areas=choice.areas)

@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         self._archive = (path, speed)
         self.search.show_playing(SOURCE_ARCHIVE, f"Archive: {path.name}", str(path), terms)
         choice = SourceChoice(
-            REPLAY, terms, archive=path, speed=speed, areas=self.areas, rows_taken=True
+            REPLAY, terms, archive=path, speed=speed, areas=self.areas, stored_apart=True
         )
         self.controller.start(build_source(choice), detail=str(path))
 

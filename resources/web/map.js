@@ -115,6 +115,9 @@
       bridge.pointPartsOffered.connect(function (json) {
         loader.load(JSON.parse(json));
       });
+      bridge.pointPartsAppended.connect(function (json) {
+        loader.append(JSON.parse(json));
+      });
       bridge.pointsCleared.connect(function () {
         map.closePopup();
         loader.cancel();

@@ -10,8 +10,8 @@ since the last clear and the latest view are delivered, in that order, when
 it says it is.
 
 Points come as columns (core/point_batch.py): JSON for live batches, and
-for a reopened session binary parts the page fetches (`offer_point_parts`,
-point_feed.py).
+binary parts the page fetches (point_feed.py) for a reopened session
+(`offer_point_parts`) and a replay's stored batches (`add_point_blobs`).
 
 Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
@@ -75,6 +75,7 @@ class MapBridge(QObject):
     configured = Signal(str)
     pointsAdded = Signal(str)
     pointPartsOffered = Signal(str)  # {url, parts: [points in each part]}
+    pointPartsAppended = Signal(str)  # {url, first: part number, parts: [points in each]}
     pointsCleared = Signal()
     postShown = Signal(str)
     postsListed = Signal(str)
@@ -103,6 +104,9 @@ class MapBridge(QObject):
         self._held_configuration: str | None = None
         self._held_points: list[tuple[SignalInstance, str]] = []  # (signal, message), in order
         self._feed: str | None = None
+        # A replay's blobs not yet fetched by the page, by part number (see add_point_blobs).
+        self._growing: dict[int, bytes] | None = None
+        self._grown = 0  # parts in the growing feed so far
         self._areas: list[Area] = []
         self._held_areas: str | None = None
         self.hide_outside = False
@@ -156,6 +160,24 @@ class MapBridge(QObject):
         message = to_json({"url": f"points/{self._feed}/", "parts": list(sizes)})
         self._send_points(self.pointPartsOffered, message)
 
+    def add_point_blobs(self, blobs: bytes, points: int) -> None:
+        """A stored batch's point blobs (`core.point_batch`), as a part the
+        page fetches and adds as it does a reopened session's: parts
+        appended one by one to a feed that grows until the next clear or
+        offer. Each is held until the page has fetched it. (A replay's own
+        process keeps to its areas, so there is nothing to hide outside.)"""
+        if self._growing is None:
+            self.withdraw_point_parts()
+            growing: dict[int, bytes] = {}  # a part is let go once fetched
+            self._growing, self._grown = growing, 0
+            self._feed = point_feed.offer(0, lambda n: growing.pop(n, None))
+        assert self._feed is not None
+        number, self._grown = self._grown, self._grown + 1
+        self._growing[number] = blobs
+        point_feed.grow(self._feed, self._grown)
+        message = to_json({"url": f"points/{self._feed}/", "first": number, "parts": [points]})
+        self._send_points(self.pointPartsAppended, message)
+
     def _send_points(self, signal: SignalInstance, message: str) -> None:
         if self.is_ready:
             signal.emit(message)
@@ -167,6 +189,7 @@ class MapBridge(QObject):
         if self._feed is not None:
             point_feed.withdraw(self._feed)
             self._feed = None
+        self._growing = None
 
     def clear_points(self) -> None:
         self._held_points = []

@@ -6,7 +6,8 @@ bridge offers a feed (a function from part number to bytes), the page
 fetches its parts one after another as ArrayBuffers, and the scheme handler
 reads each from the store only when asked. Feeds are process-wide because
 the scheme handler is (it belongs to the web profile every map view shares);
-each has a token no other feed reuses.
+each has a token no other feed reuses. A replay's feed grows as its
+batches are stored (`grow`), each batch's blobs a part.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-PartReader = Callable[[int], bytes]
+PartReader = Callable[[int], bytes | None]  # None: not there (any more)
 
 _feeds: dict[str, tuple[int, PartReader]] = {}
 _tokens = itertools.count(1)
@@ -28,6 +29,13 @@ def offer(parts: int, read_part: PartReader) -> str:
     token = f"f{next(_tokens)}"
     _feeds[token] = (parts, read_part)
     return token
+
+
+def grow(token: str, parts: int) -> None:
+    """The feed has `parts` parts now (a replay's, which grows as it is stored)."""
+    feed = _feeds.get(token)
+    if feed is not None:
+        _feeds[token] = (parts, feed[1])
 
 
 def withdraw(token: str) -> None:
