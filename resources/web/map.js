@@ -2,7 +2,7 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown, postsListed, areasShown, viewApplied); pointPartsOffered names
+ * postShown, postsListed, areasShown, viewApplied, listsFoldSet); pointPartsOffered names
  * binary parts of a reopened session's points, which the page fetches
  * (point_loader.js). The page answers through slots:
  * reportReady once it listens, requestPost when a point is clicked,
@@ -10,7 +10,8 @@
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
  * edits the areas, reportView with what it shows (view_state.js),
  * requestTextFilter/requestTextMatches for the text filter (answered by
- * textFiltered and textFilterProgressed).
+ * textFiltered and textFilterProgressed), reportListsFolded when the user
+ * folds or unfolds the lists.
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -53,10 +54,16 @@
   const ONLINE_MAX_ZOOM = 19;
 
   /* Zoomed out, the world is shown about once across the map's width, not
-   * two and a half times side by side. */
+   * two and a half times side by side. A map zoomed out further than the
+   * new minimum is brought to it at once: Leaflet's setMinZoom would animate
+   * that zoom, and while a zoom animates Leaflet drops any other zoom asked
+   * for (a fitBounds right after the lists fold or unfold kept the old one). */
   function fitMinZoom(map) {
     const width = map.getSize().x;
-    if (width > 0) map.setMinZoom(Math.max(1, Math.round(Math.log2(width / 256))));
+    if (!(width > 0)) return;
+    const min = Math.max(1, Math.round(Math.log2(width / 256)));
+    if (map.getZoom() < min) map.setView(map.getCenter(), min, { animate: false });
+    map.setMinZoom(min);
   }
 
   function attach(map) {
@@ -170,6 +177,12 @@
       );
       bridge.viewApplied.connect(function (json) {
         viewState.apply(JSON.parse(json));
+      });
+      bridge.listsFoldSet.connect(function (json) {
+        lists.setFoldChoice(JSON.parse(json) === true);
+      });
+      lists.on("foldchoice", function (event) {
+        bridge.reportListsFolded(event.folded);
       });
       bridge.reportReady();
     }).catch(function (error) {

@@ -2,12 +2,12 @@
 
 Python -> page: one method per message (`configure`, `add_points`,
 `offer_point_parts`, `clear_points`, `show_post`, `list_posts`,
-`show_areas`, `apply_view`, and the text filter's `answer_text_filter` and
-`show_text_filter_progress`). Each emits the signal the page listens to,
+`show_areas`, `apply_view`, `fold_lists`, and the text filter's
+`answer_text_filter` and `show_text_filter_progress`). Each emits the signal the page listens to,
 carrying JSON text (never JavaScript source). Messages sent before the page
 is ready are held: the latest configuration, the latest areas, the points
-since the last clear and the latest view are delivered, in that order, when
-it says it is.
+since the last clear, the latest view and whether the lists are folded are
+delivered, in that order, when it says it is.
 
 Points come as columns (core/point_batch.py): JSON for live batches, and
 binary parts the page fetches (point_feed.py) for a reopened session
@@ -22,7 +22,9 @@ by whoever listens), and the text filter's questions, `textFilterRequested`
 `textMatchesRequested` (which of these newly arrived posts do). The page
 reports what it shows (`reportView`, debounced: centre, zoom, mode, filters,
 bounds); the last good report is `view_state`, and `viewReported` says it
-changed.
+changed. When the user folds or unfolds the lists beside the map, the page
+says so (`reportListsFolded`, re-emitted as `listsFoldChosen`) so the
+choice can be kept for the next start.
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -83,6 +85,7 @@ class MapBridge(QObject):
     textFiltered = Signal(str)
     textFilterProgressed = Signal(str)
     viewApplied = Signal(str)
+    listsFoldSet = Signal(str)  # JSON true (folded) or false
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
@@ -95,6 +98,7 @@ class MapBridge(QObject):
     textFilterRequested = Signal(str)  # the words typed
     textMatchesRequested = Signal(str, list)  # the words, [int] keys of new posts
     viewReported = Signal()
+    listsFoldChosen = Signal(bool)  # True: folded
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +115,7 @@ class MapBridge(QObject):
         self._held_areas: str | None = None
         self.hide_outside = False
         self._held_view: str | None = None
+        self._held_fold: str | None = None
         # What the page last said it shows; None until it has said.
         self.view_state: ViewState | None = None
         # The page learns the tile server and the tables even before a session.
@@ -266,6 +271,15 @@ class MapBridge(QObject):
         else:
             self._held_view = message
 
+    def fold_lists(self, folded: bool) -> None:
+        """Fold (or show) the lists beside the map, as the user chose before:
+        the page then keeps to it whatever the window's width."""
+        message = to_json(folded)
+        if self.is_ready:
+            self.listsFoldSet.emit(message)
+        else:
+            self._held_fold = message
+
     def set_hide_outside(self, hide: bool) -> None:
         """Leave out of later `add_points` the points outside every area."""
         self.hide_outside = hide
@@ -290,6 +304,9 @@ class MapBridge(QObject):
         if self._held_view is not None:
             self.viewApplied.emit(self._held_view)
             self._held_view = None
+        if self._held_fold is not None:
+            self.listsFoldSet.emit(self._held_fold)
+            self._held_fold = None
         self.ready.emit()
 
     @Slot(float)
@@ -328,6 +345,11 @@ class MapBridge(QObject):
             return
         self.view_state = state
         self.viewReported.emit()
+
+    @Slot(bool)
+    def reportListsFolded(self, folded: bool) -> None:
+        """The user folded (True) or unfolded the lists."""
+        self.listsFoldChosen.emit(bool(folded))
 
     @Slot(float)
     def openPost(self, key: float) -> None:
