@@ -126,14 +126,19 @@ def main() -> int:
     # Frames go to the stdout the window reads; anything else printed goes to stderr.
     frames = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    # Ready before the job comes (the window may start this process while
+    # the user picks a file): the whole gazetteer, read from its snapshot,
+    # as collect reads it.
+    startup.settle(cache_dir())
     # Read from the descriptor, not sys.stdin: a thread blocked in a read of
     # sys.stdin holds its lock, and the interpreter would wait for it at exit.
     lines = _lines(sys.stdin.fileno())
-    job = _job(next(lines, b""))
+    first = next(lines, b"")
+    if not first.strip():
+        return 0  # let go unused
+    job = _job(first)
     control = _Control()
     threading.Thread(target=control.listen, args=(lines,), name="window", daemon=True).start()
-    # The whole gazetteer, read from its snapshot (a fifth of building it), as collect does.
-    startup.settle(cache_dir())
     store = SessionStore(Path(job["store"]))
     try:
         engine = _ReportingEngine(store, job, control, frames.write)

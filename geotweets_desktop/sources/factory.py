@@ -9,6 +9,7 @@ tweepy alone takes a while to import, and a replay needs none of it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,22 @@ def _forks() -> bool:
     from geotweets_desktop.commands.bulk_replay import available
 
     return available()
+
+
+def prepare_fast_replay() -> None:
+    """A replay as fast as possible may come soon (the archive dialog is
+    open): its process starts now, to be ready when the file is chosen."""
+    if _forks():
+        from geotweets_desktop.sources.fast_replay import warm_up
+
+        warm_up()
+
+
+def forget_fast_replay() -> None:
+    """The replay prepared for did not come (or the window closes)."""
+    fast_replay = sys.modules.get("geotweets_desktop.sources.fast_replay")
+    if fast_replay is not None:
+        fast_replay.let_go()
 
 
 def build_source(choice: SourceChoice, token: str | None = None) -> Source:

@@ -21,6 +21,7 @@ whole file first anyway, to play it in time order.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -177,7 +178,7 @@ class FastReplaySource:
         except (WireError, EOFError, ValueError, KeyError, TypeError) as exc:
             error = f"the replay process said something unexpected ({exc})"
         code = process.wait()
-        # Its last words, unless its readers still hold its stderr (they end soon).
+        _end_group(process)
         errors_read.join(LIVENESS_SECONDS)
         with self._changed:  # nothing is told to it any more
             self._process = None
@@ -202,12 +203,7 @@ class FastReplaySource:
         sink.status(StatusEvent("stopped", self.summary()))
 
     def _start(self) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            replay_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        process = _spare.take() or _spawn()
         assert process.stdin is not None
         job = {
             "store": str(self.store_path),
@@ -325,6 +321,74 @@ class FastReplaySource:
         return summary_line(
             self.path.name, self.finished, filtered, self.matched, self.kinds, self.archive_report()
         )
+
+
+def _spawn() -> subprocess.Popen[bytes]:
+    # A process group of its own, its readers with it: if it dies, the group
+    # is ended (_end_group), or its readers could wait on each other for ever.
+    return subprocess.Popen(
+        replay_command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    """End what is left of the process's group (its readers, once it died)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # nothing left
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+class _Spare:
+    """A replay process started ahead, waiting for its job (see `warm_up`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self._lock:
+            if self._process is None:
+                self._process = _spawn()
+
+    def take(self) -> subprocess.Popen[bytes] | None:
+        """The spare, if it is still there to take (None: start one)."""
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None and process.poll() is not None:
+            _close(process)
+            return None
+        return process
+
+    def let_go(self) -> None:
+        process = self.take()
+        if process is not None:
+            # An empty job: it ends. Reaped by a thread, as it may still be reading its gazetteer.
+            _close(process)
+            threading.Thread(target=process.wait, name="replay-spare", daemon=True).start()
+
+
+_spare = _Spare()
+
+
+def warm_up() -> None:
+    """Start a replay process now, for the next replay as fast as possible
+    to find ready: its interpreter, imports and gazetteer take about a
+    second of CPU. The window calls it when the archive dialog opens."""
+    _spare.start()
+
+
+def let_go() -> None:
+    """No replay after all (the dialog was cancelled, the window closes)."""
+    _spare.let_go()
+
+
+def _close(process: subprocess.Popen[bytes]) -> None:
+    for pipe in (process.stdin, process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 class _Frames:
