@@ -16,6 +16,7 @@ from geotweets_desktop.core.map_point import stored_point
 from geotweets_desktop.core.point_batch import (
     UNKNOWN_KIND,
     blob_points,
+    decode_points,
     encode_blob,
     point_columns,
 )
@@ -214,4 +215,21 @@ def test_a_session_without_map_columns_has_them_built_once(store: SessionStore) 
     # Blobs that do not add up to the session's posts: all built again.
     store._db.execute("DELETE FROM point_blobs WHERE id = 1")
     assert build() == [2, 4, 5]
+    same_points(stored_blob_points(store, sid), want)
+
+
+def test_a_front_end_gets_back_the_counts_and_the_very_blob_stored(store: SessionStore) -> None:
+    sid = store.start_session("test", ["rain"], synthetic=False)
+    exact = Location(lon=1, lat=2, kind="exact", radius_m=0.0)
+    first = store.write_posts(
+        sid, [post(1, text=f"{HOSTILE} #One"), post(2, location=None), post(3, location=exact)]
+    )
+    again = store.write_posts(sid, [post(3), post(4), post(4)])  # a repeat, one new twice
+    nothing = store.write_posts(sid, [post(2, location=None), post(5, location=None)])
+    assert (first.added, dict(first.kinds), first.located) == (3, {"place": 1, "exact": 1}, 2)
+    assert (again.added, dict(again.kinds)) == (1, {"place": 1})
+    assert (nothing.added, nothing.located, nothing.blob) == (1, 0, b"")
+    want = [p for chunk in store.points(sid) for p in chunk]
+    assert want[0].tags == ("one",) and want[0].author == "madeup_1"
+    same_points(decode_points(first.blob + again.blob), want)
     same_points(stored_blob_points(store, sid), want)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers import FakeClock
 
-from geotweets_desktop.core.point_batch import encode_blob
+from geotweets_desktop.core.point_batch import decode_points, encode_blob
 from geotweets_desktop.core.post import Location, LocationKind, Post
 from geotweets_desktop.core.session import (
     ArchiveReport,
@@ -24,17 +24,13 @@ from geotweets_desktop.core.usage import UsageLimits, UsageMeter
 
 
 class RecordingMap:
-    """What the map would be sent, batch by batch."""
+    """What the map would be sent, batch by batch, its blobs read back as points."""
 
     def __init__(self) -> None:
         self.batches: list[list[StoredPoint]] = []
-        self.blobs: list[tuple[bytes, int]] = []
 
-    def add_points(self, points: Sequence[StoredPoint]) -> None:
-        self.batches.append(list(points))
-
-    def add_point_blobs(self, blobs: bytes, points: int) -> None:
-        self.blobs.append((blobs, points))
+    def add_point_blobs(self, blobs: bytes) -> None:
+        self.batches.append(decode_points(blobs))
 
 
 def post(n: int, kind: LocationKind | None = "exact") -> Post:
@@ -200,19 +196,18 @@ def test_a_batch_another_process_stored_is_counted_and_its_blobs_go_to_the_map(
 ) -> None:
     map_sink = RecordingMap()
     engine = start(store, map_sink=map_sink)
-    blob = encode_blob([StoredPoint(7, 1.0, 2.0, "exact", ("rain",))])
+    point = StoredPoint(7, 1.0, 2.0, "exact", ("rain",))
     batch = StoredBatch(
         added=3,
         kept=4,
         kinds={"exact": 2},
         new_kinds={"exact": 1},
         blob_id=1,
-        points=(1,),
-        blobs=blob,
+        blobs=encode_blob([point]),
     )
     engine.take_stored(batch)
     engine.take_stored(StoredBatch(added=0, kept=1, kinds={}, new_kinds={}, blob_id=1))
     stats = engine.stats
     assert (stats.received, stats.located, stats.duplicates) == (3, 1, 2)
     assert engine.kinds == {"exact": 1}
-    assert map_sink.blobs == [(blob, 1)] and map_sink.batches == []
+    assert map_sink.batches == [[point]]  # the second brought no points

@@ -104,7 +104,6 @@ class _ReportingEngine(SessionEngine):
             "kinds": kinds,
             "new_kinds": new_kinds,
             "blob_id": self._blob_id,
-            "points": [points for _id, points, _data in blobs],
         }
         write_frame(self._out, header, b"".join(data for _id, _points, data in blobs))
         return added

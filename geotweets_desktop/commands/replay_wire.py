@@ -12,9 +12,8 @@ Frames, by the header's "kind":
   `kept` handed over (the rest repeated one stored before), `kinds` the
   kept ones' location kinds (what the file held), `new_kinds` the new
   located ones' (what the map gets), `blob_id` the last point blob written
-  for the session, `points` the points of each blob in the data, which is
-  those blobs one after another (`core/point_batch.py`, the format the page
-  reads).
+  for the session; the data is the blobs the batch wrote, one after another
+  (`core/point_batch.py`, the format the page reads).
 - "progress": a part of the file is stored (`parts_done` of `parts`, and
   what the file held so far).
 - "done": the end, with what the file held (`report`) and an `error`, if
@@ -119,14 +118,12 @@ def _read_exactly(stream: Readable, size: int, *, at_end_ok: bool = False) -> by
 
 
 def stored_batch(header: Mapping[str, Any], data: bytes) -> StoredBatch:
-    points = tuple(int(n) for n in header["points"])
     return StoredBatch(
         added=int(header["added"]),
         kept=int(header["kept"]),
         kinds={str(k): int(v) for k, v in header["kinds"].items()},
         new_kinds={str(k): int(v) for k, v in header["new_kinds"].items()},
         blob_id=int(header["blob_id"]),
-        points=points,
         blobs=data,
     )
 

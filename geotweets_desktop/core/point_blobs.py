@@ -46,29 +46,32 @@ class BlobPart:
     points: int
 
 
-def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]) -> None:
-    """Keep one blob of a batch's located points (inside the caller's transaction)."""
-    if points:
-        _write(db, session_id, Columns.of(points))
+def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]) -> bytes:
+    """Keep one blob of a batch's located points (inside the caller's
+    transaction); the blob, b"" for none."""
+    return _write(db, session_id, Columns.of(points)) if points else b""
 
 
-def _write(db: sqlite3.Connection, session_id: int, columns: Columns) -> None:
+def _write(db: sqlite3.Connection, session_id: int, columns: Columns) -> bytes:
+    blob = encode_columns(columns)
     db.execute(
         "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)",
-        (session_id, max(columns.key), len(columns.key), encode_columns(columns)),
+        (session_id, max(columns.key), len(columns.key), blob),
     )
+    return blob
 
 
 def write_for_rows(
     db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], before: int, added: int
-) -> None:
+) -> dict[int, bytes]:
     """The blobs of rows just inserted with `executemany` (inside its
-    transaction): `before` is the highest key before them, `added` how many
-    were new. When all were, SQLite gave them the keys after `before`, in
-    order; otherwise the new ones are found by their post ids."""
+    transaction), by session: `before` is the highest key before them,
+    `added` how many were new. When all were, SQLite gave them the keys
+    after `before`, in order; otherwise the new ones are found by their
+    post ids."""
     located = [(i, r) for i, r in enumerate(rows) if r[_LON] is not None]
     if not located or not added:
-        return
+        return {}
     (last,) = db.execute("SELECT max(rowid) FROM posts").fetchone()
     if added == len(rows) and last == before + added:
         keyed = [(before + 1 + i, r) for i, r in located]
@@ -87,8 +90,10 @@ def write_for_rows(
     by_session: dict[int, list[tuple[int, tuple[Any, ...]]]] = {}
     for key, r in keyed:
         by_session.setdefault(r[_SESSION], []).append((key, r))
-    for session_id, session_rows in by_session.items():
-        _write(db, session_id, _columns_of_rows(session_rows))
+    return {
+        session_id: _write(db, session_id, _columns_of_rows(session_rows))
+        for session_id, session_rows in by_session.items()
+    }
 
 
 def _columns_of_rows(keyed: Sequence[tuple[int, tuple[Any, ...]]]) -> Columns:

@@ -13,15 +13,14 @@ class StoredBatch:
     `kept` (the rest repeated one stored before), `kinds` the location
     kinds of the kept posts (what the file held), `new_kinds` those of the
     new located posts (what the map gets), and the point blobs the batch
-    wrote (`core/point_batch.py`, one after another, `points` in each);
-    `blob_id` is the last of them."""
+    wrote (`core/point_batch.py`, one after another); `blob_id` is the last
+    of them."""
 
     added: int
     kept: int
     kinds: Mapping[str, int]
     new_kinds: Mapping[str, int]
     blob_id: int
-    points: tuple[int, ...] = ()
     blobs: bytes = b""
 
     @property

@@ -276,7 +276,6 @@ class FastReplaySource:
                 kinds=+kinds,
                 new_kinds=+kinds,
                 blob_id=blobs[-1][0] if blobs else last_blob,
-                points=tuple(points for _id, points, _data in blobs),
                 blobs=b"".join(data for _id, _points, data in blobs),
             ),
             sink,

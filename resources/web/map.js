@@ -4,7 +4,9 @@
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
  * postShown, postsListed, areasShown, viewApplied, listsFoldSet); pointPartsOffered names
  * binary parts of a reopened session's points, which the page fetches
- * (point_loader.js). The page answers through slots:
+ * (point_loader.js), and pointBlobsAdded brings a running session's new
+ * points as binary blobs in base64 (live_points.js). The page answers
+ * through slots:
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
@@ -70,6 +72,7 @@
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
     const loader = new window.GeoTweetsPointLoader.PointLoader(points);
+    const live = new window.GeoTweetsLivePoints.LivePoints(points);
     new window.GeoTweetsPointLoader.LoadProgress(points).addTo(map);
     new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
@@ -119,15 +122,16 @@
       bridge.pointsAdded.connect(function (json) {
         points.addPoints(JSON.parse(json));
       });
+      bridge.pointBlobsAdded.connect(function (base64) {
+        live.add(base64);
+      });
       bridge.pointPartsOffered.connect(function (json) {
         loader.load(JSON.parse(json));
-      });
-      bridge.pointPartsAppended.connect(function (json) {
-        loader.append(JSON.parse(json));
       });
       bridge.pointsCleared.connect(function () {
         map.closePopup();
         loader.cancel();
+        live.clear();
         points.clearPoints();
       });
       bridge.postShown.connect(function (json) {

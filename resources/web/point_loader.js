@@ -9,12 +9,6 @@
  * batch's dictionaries as UTF-8 JSON. The next part is fetched while one is
  * added, so the page draws while the rest is on its way.
  *
- * A replay's stored batches come the same way, a part at a time, appended
- * to a feed that grows (bridge.pointPartsAppended: {url, first, parts}):
- * `append` fetches them in order and adds each in pieces of at most
- * PIECE_POINTS points, a task each, so the page answers input and draws
- * between them however fast the batches come.
- *
  * The loader fires on the points layer, where the rest of the page listens:
  * "loadprogress" {loaded, total} as parts are added (total 0: nothing
  * loading), "loaded" once every part of an offer is in.
@@ -25,10 +19,6 @@
   const MAGIC = 0x43505447;
   const VERSION = 1;
   const HEADER_BYTES = 32;
-  const PIECE_POINTS = 500;
-  // The columns with a value a point (tagStart has one more; tagPool and the
-  // dictionaries are the batch's, shared by its pieces).
-  const POINT_COLUMNS = ["key", "lon", "lat", "time", "termBits", "place", "author", "lang", "kind"];
 
   /* The batches of one part, as columns for PointLayer.addPoints. */
   function decodeBlobs(buffer) {
@@ -76,39 +66,6 @@
     return batches;
   }
 
-  /* A batch as pieces of at most `size` points, viewing the same buffers. */
-  function piecesOf(batch, size) {
-    const n = batch.key.length;
-    if (n <= size) return [batch];
-    const pieces = [];
-    for (let from = 0; from < n; from += size) {
-      const to = Math.min(n, from + size);
-      const piece = Object.assign({}, batch);
-      for (const name of POINT_COLUMNS) piece[name] = batch[name].subarray(from, to);
-      piece.tagStart = batch.tagStart.subarray(from, to + 1);
-      pieces.push(piece);
-    }
-    return pieces;
-  }
-
-  /* A promise kept in a task of its own, after what is queued (input,
-   * drawing): a message to ourselves, which, unlike setTimeout, is not
-   * held back 4 ms when there are many in a row. */
-  const nextTask = (function () {
-    const channel = new MessageChannel();
-    const waiting = [];
-    channel.port1.onmessage = function () {
-      const resolve = waiting.shift();
-      if (resolve) resolve();
-    };
-    return function () {
-      return new Promise(function (resolve) {
-        waiting.push(resolve);
-        channel.port2.postMessage(null);
-      });
-    };
-  })();
-
   /* Not there any more is not an error: the session changed meanwhile. */
   class PartMissing extends Error {}
 
@@ -128,16 +85,12 @@
       this._generation = 0;
       this.loaded = 0;
       this.total = 0;
-      this._followed = null; // the growing feed's url, parts waiting, and whether they are being added
-      this._waiting = [];
-      this._following = false;
     },
 
     /* Fetch and add the parts of an offer, one after another. */
     load: function (offer) {
       const self = this;
       const generation = ++this._generation;
-      this._followed = null;
       const sizes = Array.isArray(offer.parts) ? offer.parts : [];
       const url = String(offer.url);
       this.loaded = 0;
@@ -170,63 +123,9 @@
       return this;
     },
 
-    /* Parts appended to a growing feed ({url, first, parts: [points in
-     * each]}), added in order after those before them; a feed at another url
-     * replaces the one followed. */
-    append: function (offer) {
-      const url = String(offer.url);
-      const sizes = Array.isArray(offer.parts) ? offer.parts : [];
-      if (url !== this._followed) {
-        this._generation += 1;
-        this._followed = url;
-        this._waiting = [];
-        this._following = false;
-      }
-      const first = Number(offer.first) | 0;
-      for (let i = 0; i < sizes.length; i++) this._waiting.push(url + (first + i));
-      if (!this._following) this._follow(this._generation);
-      return this;
-    },
-
-    /* Fetch the waiting parts one after another (the next while one is
-     * added) and add them piece by piece, until none wait. */
-    _follow: function (generation) {
-      const self = this;
-      this._following = true;
-      let ahead = null;
-      function next() {
-        if (generation !== self._generation) return null;
-        if (!self._waiting.length) {
-          self._following = false;
-          return null;
-        }
-        const url = self._waiting.shift();
-        const current = ahead && ahead.url === url ? ahead.request : fetchPart(url);
-        ahead = self._waiting.length ? { url: self._waiting[0], request: fetchPart(self._waiting[0]) } : null;
-        return current.then(function (buffer) {
-          let added = Promise.resolve();
-          for (const batch of decodeBlobs(buffer)) {
-            for (const piece of piecesOf(batch, PIECE_POINTS)) {
-              added = added.then(nextTask).then(function () {
-                if (generation === self._generation) self._layer.addPoints(piece);
-              });
-            }
-          }
-          return added;
-        }).then(next);
-      }
-      Promise.resolve(next()).catch(function (error) {
-        if (generation === self._generation) self._following = false;
-        if (error instanceof PartMissing) console.warn("points not loaded: " + error.message);
-        else console.error("points could not be read: " + error.message);
-      });
-    },
-
     /* Stop adding what is on its way (the map was cleared). */
     cancel: function () {
       this._generation += 1;
-      this._followed = null;
-      this._following = false;
       if (this.total) {
         this.total = 0;
         this._layer.fire("loadprogress", { loaded: this.loaded, total: 0 });

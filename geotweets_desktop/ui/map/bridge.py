@@ -1,17 +1,21 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`offer_point_parts`, `clear_points`, `show_post`, `list_posts`,
-`show_areas`, `apply_view`, `fold_lists`, and the text filter's
-`answer_text_filter` and `show_text_filter_progress`). Each emits the signal the page listens to,
-carrying JSON text (never JavaScript source). Messages sent before the page
-is ready are held: the latest configuration, the latest areas, the points
-since the last clear, the latest view and whether the lists are folded are
-delivered, in that order, when it says it is.
+`add_point_blobs`, `offer_point_parts`, `clear_points`, `show_post`,
+`list_posts`, `show_areas`, `apply_view`, `fold_lists`, and the text
+filter's `answer_text_filter` and `show_text_filter_progress`). Each emits
+the signal the page listens to, carrying JSON text (never JavaScript
+source). Messages sent before the page is ready are held: the latest
+configuration, the latest areas, the points since the last clear, the
+latest view and whether the lists are folded are delivered, in that order,
+when it says it is.
 
-Points come as columns (core/point_batch.py): JSON for live batches, and
-binary parts the page fetches (point_feed.py) for a reopened session
-(`offer_point_parts`) and a replay's stored batches (`add_point_blobs`).
+Points come as columns (core/point_batch.py): a running session's new
+points as the store wrote them, binary blobs in base64 (`add_point_blobs`:
+the GUI thread does nothing per point); a reopened session's as binary
+parts the page fetches (`offer_point_parts`, point_feed.py); and as JSON
+only when a reopened session's points are filtered by the areas in Python
+(`add_points`).
 
 Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
@@ -36,6 +40,7 @@ from the configure message, so it is written down only once.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import math
@@ -46,7 +51,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.palette import term_colors
-from geotweets_desktop.core.point_batch import point_columns
+from geotweets_desktop.core.point_batch import decode_points, encode_blob, point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
 from geotweets_desktop.core.view_state import ViewState, ViewStateError, state_from_json
@@ -76,8 +81,8 @@ class MapBridge(QObject):
     # The wire to the page (JSON text). Python code calls the methods below.
     configured = Signal(str)
     pointsAdded = Signal(str)
+    pointBlobsAdded = Signal(str)  # base64 of point blobs one after another
     pointPartsOffered = Signal(str)  # {url, parts: [points in each part]}
-    pointPartsAppended = Signal(str)  # {url, first: part number, parts: [points in each]}
     pointsCleared = Signal()
     postShown = Signal(str)
     postsListed = Signal(str)
@@ -108,9 +113,6 @@ class MapBridge(QObject):
         self._held_configuration: str | None = None
         self._held_points: list[tuple[SignalInstance, str]] = []  # (signal, message), in order
         self._feed: str | None = None
-        # A replay's blobs not yet fetched by the page, by part number (see add_point_blobs).
-        self._growing: dict[int, bytes] | None = None
-        self._grown = 0  # parts in the growing feed so far
         self._areas: list[Area] = []
         self._held_areas: str | None = None
         self.hide_outside = False
@@ -156,6 +158,19 @@ class MapBridge(QObject):
             return
         self._send_points(self.pointsAdded, to_json(point_columns(known)))
 
+    def add_point_blobs(self, blobs: bytes) -> None:
+        """New points as the store wrote them (blobs one after another,
+        `core.point_batch`), passed on as they are in base64: the page reads
+        them as it reads a reopened session's parts, a few hundred points a
+        task. With *Hide posts outside*, the points outside every area are
+        taken out first (the only case that looks at each point here)."""
+        if self.hide_outside and self._areas:
+            inside = [p for p in decode_points(blobs) if self._inside(p.lon, p.lat)]
+            if not inside:
+                return
+            blobs = encode_blob(inside)
+        self._send_points(self.pointBlobsAdded, base64.b64encode(blobs).decode("ascii"))
+
     def offer_point_parts(self, sizes: Sequence[int], read_part: point_feed.PartReader) -> None:
         """Binary parts for the page to fetch, `sizes[n]` points in part n,
         read by `read_part(n)` when asked (see point_feed.py). Withdrawn at
@@ -164,24 +179,6 @@ class MapBridge(QObject):
         self._feed = point_feed.offer(len(sizes), read_part)
         message = to_json({"url": f"points/{self._feed}/", "parts": list(sizes)})
         self._send_points(self.pointPartsOffered, message)
-
-    def add_point_blobs(self, blobs: bytes, points: int) -> None:
-        """A stored batch's point blobs (`core.point_batch`), as a part the
-        page fetches and adds as it does a reopened session's: parts
-        appended one by one to a feed that grows until the next clear or
-        offer. Each is held until the page has fetched it. (A replay's own
-        process keeps to its areas, so there is nothing to hide outside.)"""
-        if self._growing is None:
-            self.withdraw_point_parts()
-            growing: dict[int, bytes] = {}  # a part is let go once fetched
-            self._growing, self._grown = growing, 0
-            self._feed = point_feed.offer(0, lambda n: growing.pop(n, None))
-        assert self._feed is not None
-        number, self._grown = self._grown, self._grown + 1
-        self._growing[number] = blobs
-        point_feed.grow(self._feed, self._grown)
-        message = to_json({"url": f"points/{self._feed}/", "first": number, "parts": [points]})
-        self._send_points(self.pointPartsAppended, message)
 
     def _send_points(self, signal: SignalInstance, message: str) -> None:
         if self.is_ready:
@@ -194,7 +191,6 @@ class MapBridge(QObject):
         if self._feed is not None:
             point_feed.withdraw(self._feed)
             self._feed = None
-        self._growing = None
 
     def clear_points(self) -> None:
         self._held_points = []
@@ -281,7 +277,7 @@ class MapBridge(QObject):
             self._held_fold = message
 
     def set_hide_outside(self, hide: bool) -> None:
-        """Leave out of later `add_points` the points outside every area."""
+        """Leave out of later `add_points` and `add_point_blobs` the points outside every area."""
         self.hide_outside = hide
 
     def _inside(self, lon: float, lat: float) -> bool:

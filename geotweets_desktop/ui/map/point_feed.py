@@ -6,8 +6,7 @@ bridge offers a feed (a function from part number to bytes), the page
 fetches its parts one after another as ArrayBuffers, and the scheme handler
 reads each from the store only when asked. Feeds are process-wide because
 the scheme handler is (it belongs to the web profile every map view shares);
-each has a token no other feed reuses. A replay's feed grows as its
-batches are stored (`grow`), each batch's blobs a part.
+each has a token no other feed reuses.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-PartReader = Callable[[int], bytes | None]  # None: not there (any more)
+PartReader = Callable[[int], bytes]
 
 _feeds: dict[str, tuple[int, PartReader]] = {}
 _tokens = itertools.count(1)
@@ -29,13 +28,6 @@ def offer(parts: int, read_part: PartReader) -> str:
     token = f"f{next(_tokens)}"
     _feeds[token] = (parts, read_part)
     return token
-
-
-def grow(token: str, parts: int) -> None:
-    """The feed has `parts` parts now (a replay's, which grows as it is stored)."""
-    feed = _feeds.get(token)
-    if feed is not None:
-        _feeds[token] = (parts, feed[1])
 
 
 def withdraw(token: str) -> None:
