@@ -196,7 +196,7 @@ def test_a_batch_another_process_stored_is_counted_and_its_blobs_go_to_the_map(
 ) -> None:
     map_sink = RecordingMap()
     engine = start(store, map_sink=map_sink)
-    point = StoredPoint(7, 1.0, 2.0, "exact", ("rain",))
+    point = StoredPoint(7, 1.0, 2.0, "exact", ("rain",), time=1_764_590_400.0)
     batch = StoredBatch(
         added=3,
         kept=4,
