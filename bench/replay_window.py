@@ -43,9 +43,10 @@ def timed(calls: list[float], method: Callable[[], None]) -> Callable[[], None]:
     return run
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a live process (Linux /proc)."""
-    with open(f"/proc/{pid}/stat") as f:
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """User + system CPU seconds of a live process, or of one of its threads (Linux /proc)."""
+    path = f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat"
+    with open(path) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -169,6 +170,7 @@ def main() -> int:
         last[0] = time.monotonic()
         timer.start(10)
         times_before = os.times()
+        gui_thread_before = cpu_seconds(os.getpid(), os.getpid())
         renderer_before = renderer_cpu_seconds()
         started = time.monotonic()
         start()
@@ -184,6 +186,7 @@ def main() -> int:
         took = time.monotonic() - started
         timer.stop()
         times_after = os.times()
+        gui_thread_cpu = cpu_seconds(os.getpid(), os.getpid()) - gui_thread_before
         gui_cpu = (times_after.user - times_before.user) + (
             times_after.system - times_before.system
         )
@@ -215,7 +218,8 @@ def main() -> int:
             flush=True,
         )
         print(
-            f"  CPU seconds: window process {gui_cpu:.1f}, replay process and readers "
+            f"  CPU seconds: window process {gui_cpu:.1f} (its GUI thread {gui_thread_cpu:.1f}), "
+            f"replay process and readers "
             f"{replay_cpu:.1f}, page (QtWebEngine) {renderer_cpu:.1f}; "
             f"{1e6 * (gui_cpu + replay_cpu + renderer_cpu) / args.posts:.0f} µs a post in all; "
             f"resident memory, app processes: {process_tree_rss_mb(os.getpid()):,.0f} MB",

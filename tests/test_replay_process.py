@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import os
+import resource
 import sqlite3
 import struct
 from pathlib import Path
@@ -15,6 +17,7 @@ from helpers import RecordingSink
 
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.commands.replay_wire import WireError, read_frame, write_frame
+from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.point_batch import HEADER_WORDS
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.sources.fast_replay import FastReplaySource
@@ -107,3 +110,25 @@ def test_frames_carry_hostile_text_as_text_and_refuse_what_is_no_frame() -> None
         read_frame(io.BytesIO(struct.pack("<II", 5, 0) + b"nope!"))
     with pytest.raises(EOFError):
         read_frame(io.BytesIO(struct.pack("<II", 50, 0) + b"{}"))  # cut short
+
+
+def test_a_window_with_many_files_open_follows_its_replay(tmp_path: Path) -> None:
+    """The window holds over a thousand descriptors after a while (select()
+    cannot watch those past 1,024): its replay's pipes are watched all the same."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1_200:
+        pytest.skip("this machine lets a process open too few files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1_200), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1_100)]
+    archive = damaged_archive(tmp_path / "archive.jsonl", 100)
+    store = SessionStore(tmp_path / "sessions.db")
+    try:
+        _session, sink = replay(store, archive, [])
+    finally:
+        store.close()
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert sink.last.state == "stopped", sink.last
+    in_file = sum(1 for _ in ArchiveReader(archive).posts())
+    assert sum(batch.added for batch in sink.stored_batches) == in_file

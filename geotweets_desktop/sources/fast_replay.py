@@ -399,14 +399,16 @@ class _Frames:
         assert process.stdout is not None
         self._fd = process.stdout.fileno()
         self._process = process
+        # poll, not select: the window's descriptors run past select's 1,024.
+        self._poll = select.poll()
+        self._poll.register(self._fd, select.POLLIN)
 
     def read(self, size: int, /) -> bytes:
         while True:
-            ready, _, _ = select.select([self._fd], [], [], LIVENESS_SECONDS)
-            if ready:
+            if self._poll.poll(LIVENESS_SECONDS * 1000):  # readable, or its end
                 return os.read(self._fd, size)
             # What it wrote before it ended is readable before it is seen ended.
-            if self._process.poll() is not None and not select.select([self._fd], [], [], 0)[0]:
+            if self._process.poll() is not None and not self._poll.poll(0):
                 return b""
 
 
