@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geotweets_desktop.core.map_point import StoredPoint, iso_seconds, stored_terms
-from geotweets_desktop.core.point_batch import Columns, encode_columns
+from geotweets_desktop.core.point_batch import Columns, SessionCodes, encode_columns
 from geotweets_desktop.core.x_text import hashtags
 
 SCHEMA = """
@@ -46,23 +46,69 @@ class BlobPart:
     points: int
 
 
-def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]) -> bytes:
+class KeptCodes:
+    """The session codes (point_batch.SessionCodes) one connection's blobs
+    are written with, a session at a time. Before each write they are
+    checked against the session's last blob, and read again from the
+    session's blobs when another connection (or nothing: a session this
+    connection never wrote) wrote that one; `forget` after a rollback."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[int, SessionCodes | None] = {}
+
+    def forget(self) -> None:
+        self._sessions.clear()
+
+    def of(self, db: sqlite3.Connection, session_id: int) -> SessionCodes | None:
+        """The session's codes as its blobs stand (None: its blobs do not
+        follow on, so new ones are standalone)."""
+        (last,) = db.execute(
+            "SELECT coalesce(max(id), 0) FROM point_blobs WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        if session_id in self._sessions:
+            codes = self._sessions[session_id]
+            if codes is None or codes.last_blob == last:
+                return codes
+        codes = SessionCodes(session_id)
+        try:
+            for (data,) in db.execute(
+                "SELECT data FROM point_blobs WHERE session_id = ? ORDER BY id", (session_id,)
+            ):
+                codes.learn(data)
+        except ValueError:
+            self._sessions[session_id] = None
+            return None
+        codes.last_blob = last
+        self._sessions[session_id] = codes
+        return codes
+
+
+def write(
+    db: sqlite3.Connection, kept: KeptCodes, session_id: int, points: Sequence[StoredPoint]
+) -> bytes:
     """Keep one blob of a batch's located points (inside the caller's
     transaction); the blob, b"" for none."""
-    return _write(db, session_id, Columns.of(points)) if points else b""
+    return _write(db, kept, session_id, Columns.of(points)) if points else b""
 
 
-def _write(db: sqlite3.Connection, session_id: int, columns: Columns) -> bytes:
-    blob = encode_columns(columns)
-    db.execute(
+def _write(db: sqlite3.Connection, kept: KeptCodes, session_id: int, columns: Columns) -> bytes:
+    codes = kept.of(db, session_id)
+    blob = encode_columns(columns, codes)
+    cursor = db.execute(
         "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)",
         (session_id, max(columns.key), len(columns.key), blob),
     )
+    if codes is not None:
+        codes.last_blob = int(cursor.lastrowid or 0)
     return blob
 
 
 def write_for_rows(
-    db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], before: int, added: int
+    db: sqlite3.Connection,
+    kept: KeptCodes,
+    rows: Sequence[tuple[Any, ...]],
+    before: int,
+    added: int,
 ) -> dict[int, bytes]:
     """The blobs of rows just inserted with `executemany` (inside its
     transaction), by session: `before` is the highest key before them,
@@ -91,7 +137,7 @@ def write_for_rows(
     for key, r in keyed:
         by_session.setdefault(r[_SESSION], []).append((key, r))
     return {
-        session_id: _write(db, session_id, _columns_of_rows(session_rows))
+        session_id: _write(db, kept, session_id, _columns_of_rows(session_rows))
         for session_id, session_rows in by_session.items()
     }
 
