@@ -10,15 +10,14 @@ import sqlite3
 import struct
 from pathlib import Path
 
-import numpy as np
 import pytest
 from archive_samples import damaged_archive
 from helpers import RecordingSink
+from helpers.point_blob import decode_blobs
 
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.commands.replay_wire import WireError, read_frame, write_frame
 from geotweets_desktop.core.archive import ArchiveReader
-from geotweets_desktop.core.point_batch import HEADER_WORDS
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.sources.fast_replay import FastReplaySource
 from geotweets_desktop.sources.replay import ReplaySource
@@ -26,13 +25,7 @@ from geotweets_desktop.sources.replay import ReplaySource
 
 def blob_keys(blobs: bytes) -> list[int]:
     """The post keys of blobs laid one after another (core/point_batch.py)."""
-    keys: list[int] = []
-    at = 0
-    while at < len(blobs):
-        header = np.frombuffer(blobs, np.uint32, HEADER_WORDS, at)
-        keys += [int(k) for k in np.frombuffer(blobs, np.float64, int(header[2]), at + 32)]
-        at += int(header[5])
-    return keys
+    return [int(key) for blob in decode_blobs(blobs) for key in blob["key"]]
 
 
 def replay(store: SessionStore, archive: Path, terms: list[str]) -> tuple[int, RecordingSink]:
