@@ -48,7 +48,7 @@ class BlobPart:
 
 class KeptCodes:
     """The session codes (point_batch.SessionCodes) one connection's blobs
-    are written with, a session at a time. Before each write they are
+    are written with, for the session it writes. Before each write they are
     checked against the session's last blob, and read again from the
     session's blobs when another connection (or nothing: a session this
     connection never wrote) wrote that one; `forget` after a rollback."""
@@ -79,7 +79,9 @@ class KeptCodes:
             self._sessions[session_id] = None
             return None
         codes.last_blob = last
-        self._sessions[session_id] = codes
+        # One session's at a time: a session's strings are kept for as long
+        # as it is written (the page holds them too), not after.
+        self._sessions = {session_id: codes}
         return codes
 
 
