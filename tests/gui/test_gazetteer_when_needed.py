@@ -1,6 +1,7 @@
 """The gazetteer (about 100 MB) is read only when posts need locating: a
 reopened session, an export from the store and a saved view never read it,
-and a replay still locates posts by their authors' profile text."""
+and a replay (paced, in the window's process, or as fast as possible, in
+its own) still locates posts by their authors' profile text."""
 
 from __future__ import annotations
 
@@ -107,8 +108,9 @@ def test_a_reopen_a_view_and_an_export_do_not_read_the_gazetteer(tmp_path: Path)
     assert len(json.loads(out.read_text())["features"]) == POSTS
 
 
+@pytest.mark.parametrize("speed", [None, 1000.0], ids=["max", "paced"])
 def test_a_replay_still_locates_posts_by_profile_text(
-    qtbot: Any, window: Any, page: Any, tmp_path: Path
+    qtbot: Any, window: Any, page: Any, tmp_path: Path, speed: float | None
 ) -> None:
     lines = [
         v2_line(f"1900000000000{i:06d}", f"rain report {i}", profile="Lisbon, Portugal")
@@ -116,7 +118,7 @@ def test_a_replay_still_locates_posts_by_profile_text(
     ]
     archive = write_lines(tmp_path / "profiles.jsonl", lines)
     with qtbot.waitSignal(window.controller.sourceFinished, timeout=60_000):
-        window.start_replay(archive, ["rain"], None)
+        window.start_replay(archive, ["rain"], speed)
     qtbot.waitUntil(lambda: page.stats()["points"] == 12, timeout=20_000)
     session = window.store.session(window.controller.session_id)
     assert session is not None and session.located == 12
