@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import accumulate, chain, repeat
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -40,6 +41,7 @@ HEADER_WORDS = 8
 TERM_BITS = 32
 UNKNOWN_KIND = 255
 KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KINDS)}
+_K = TypeVar("_K", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,15 @@ class Columns:
 
 def _coded(values: Sequence[str]) -> tuple[list[int], list[str]]:
     """Codes of strings in order of first use, code 0 being "" (and the strings)."""
-    codes: dict[str, int] = {"": 0}
-    return [codes.setdefault(v, len(codes)) for v in values], list(codes)
+    codes = _codes_of(chain(("",), values))
+    return list(map(codes.__getitem__, values)), list(codes)
+
+
+def _codes_of(values: Iterable[_K]) -> dict[_K, int]:
+    """Each distinct value's code, in order of first use. (Done by dict and
+    map in C: a bulk replay codes a million points' strings.)"""
+    distinct = dict.fromkeys(values)
+    return dict(zip(distinct, range(len(distinct)), strict=True))
 
 
 @dataclass(slots=True)
@@ -93,36 +102,23 @@ class _Coded:
 
 
 def _code(columns: Columns) -> _Coded:
-    term_codes: dict[str, int] = {}
-    bits_of: dict[tuple[str, ...], int] = {}
-    term_bits: list[int] = []
-    for terms in columns.terms:
-        bits = bits_of.get(terms)
-        if bits is None:
-            bits = 0
-            for term in terms:
-                code = term_codes.setdefault(term, len(term_codes))
-                if code < TERM_BITS:
-                    bits |= 1 << code
-            bits_of[terms] = bits
-        term_bits.append(bits)
-    tag_codes: dict[str, int] = {"": 0}
-    tag_start = [0]
-    tag_pool: list[int] = []
-    for tags in columns.tags:
-        if tags:
-            tag_pool.extend(tag_codes.setdefault(tag, len(tag_codes)) for tag in tags)
-        tag_start.append(len(tag_pool))
+    combinations = dict.fromkeys(columns.terms)  # a session has few
+    term_codes = _codes_of(chain.from_iterable(combinations))
+    bits_of = {
+        terms: sum(1 << code for code in {term_codes[term] for term in terms} if code < TERM_BITS)
+        for terms in combinations
+    }
+    tag_codes = _codes_of(chain(("",), chain.from_iterable(columns.tags)))
     lang, langs = _coded(columns.lang)
     place, places = _coded(columns.place)
     author, authors = _coded(columns.author)
     return _Coded(
-        term_bits,
+        list(map(bits_of.__getitem__, columns.terms)),
         lang,
         place,
         author,
-        tag_start,
-        tag_pool,
+        list(accumulate(map(len, columns.tags), initial=0)),
+        list(map(tag_codes.__getitem__, chain.from_iterable(columns.tags))),
         [list(term_codes), langs, places, authors, list(tag_codes)],
     )
 
@@ -135,7 +131,7 @@ def point_columns(points: Sequence[StoredPoint]) -> dict[str, Any]:
         "key": [p.key for p in points],
         "lon": [p.lon for p in points],
         "lat": [p.lat for p in points],
-        "kind": [KIND_CODES.get(p.kind, UNKNOWN_KIND) for p in points],
+        "kind": _kind_codes([p.kind for p in points]),
         "time": [None if math.isnan(p.time) else p.time for p in points],
         "termBits": coded.term_bits,
         "lang": coded.lang,
@@ -176,11 +172,8 @@ def encode_columns(columns: Columns) -> bytes:
         _padded(np.array(coded.author, np.uint32).tobytes()),
         _padded(np.array(coded.tag_start, np.uint32).tobytes()),
         _padded(np.array(coded.tag_pool, np.uint32).tobytes()),
-        # Past 65,535 languages a code would wrap: such a language reads as none.
-        _padded(np.array([c if c < 65536 else 0 for c in coded.lang], np.uint16).tobytes()),
-        _padded(
-            np.array([KIND_CODES.get(k, UNKNOWN_KIND) for k in columns.kind], np.uint8).tobytes()
-        ),
+        _padded(_uint16_codes(coded.lang).tobytes()),
+        _padded(np.array(_kind_codes(columns.kind), np.uint8).tobytes()),
         _padded(dictionaries),
     ]
     body = b"".join(parts)
@@ -191,6 +184,29 @@ def encode_columns(columns: Columns) -> bytes:
     return header.tobytes() + body
 
 
+def _uint16_codes(codes: list[int]) -> np.ndarray[Any, np.dtype[np.uint16]]:
+    """Codes as uint16: past 65,535 languages a code would wrap, so such a
+    language reads as none (0)."""
+    wide = np.array(codes, np.uint32)
+    wide[wide > 65535] = 0
+    return wide.astype(np.uint16)
+
+
+def _kind_codes(kinds: Sequence[str]) -> list[int]:
+    return list(map(KIND_CODES.get, kinds, repeat(UNKNOWN_KIND)))
+
+
 def blob_points(blob: bytes) -> int:
     """How many points a blob holds (read from its header)."""
     return int(np.frombuffer(blob, np.uint32, 3)[2])
+
+
+def with_keys_from(blob: bytes, first: int) -> tuple[bytes, int]:
+    """A blob encoded before its posts had keys, each point's key standing
+    for its post's place in its batch (0, 1, ...), with the keys the batch
+    got (`first` for place 0, and on); and the highest key it holds."""
+    n = blob_points(blob)
+    keyed = bytearray(blob)
+    keys = np.frombuffer(keyed, np.float64, n, HEADER_WORDS * 4)
+    keys += first
+    return bytes(keyed), int(keys[-1]) if n else first - 1

@@ -12,13 +12,16 @@ is first reopened (`unbuilt_after`, then `write` a chunk at a time).
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from geotweets_desktop.core.map_point import StoredPoint, iso_seconds, stored_terms
-from geotweets_desktop.core.point_batch import Columns, encode_columns
+from geotweets_desktop.core.point_batch import Columns, blob_points, encode_columns, with_keys_from
+from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.x_text import hashtags
 
 SCHEMA = """
@@ -52,25 +55,44 @@ def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]
         _write(db, session_id, Columns.of(points))
 
 
+_INSERT_BLOB = "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)"
+
+
 def _write(db: sqlite3.Connection, session_id: int, columns: Columns) -> None:
     db.execute(
-        "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)",
-        (session_id, max(columns.key), len(columns.key), encode_columns(columns)),
+        _INSERT_BLOB, (session_id, max(columns.key), len(columns.key), encode_columns(columns))
     )
 
 
 def write_for_rows(
-    db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], before: int, added: int
+    db: sqlite3.Connection,
+    rows: Sequence[tuple[Any, ...]],
+    before: int,
+    added: int,
+    points: bytes | None = None,
 ) -> None:
     """The blobs of rows just inserted with `executemany` (inside its
     transaction): `before` is the highest key before them, `added` how many
     were new. When all were, SQLite gave them the keys after `before`, in
-    order; otherwise the new ones are found by their post ids."""
-    located = [(i, r) for i, r in enumerate(rows) if r[_LON] is not None]
-    if not located or not added:
+    order; otherwise the new ones are found by their post ids.
+
+    `points`, when given, is the rows' blob made before they had keys (by
+    the bulk replay's readers, from the posts they held; rows of one
+    session): each point's key is its row's place in `rows`. When every row
+    was new it only needs its keys; otherwise it is not used."""
+    if not added:
         return
     (last,) = db.execute("SELECT max(rowid) FROM posts").fetchone()
-    if added == len(rows) and last == before + added:
+    every_row_new = added == len(rows) and last == before + added
+    if points is not None and every_row_new:
+        if blob_points(points):
+            keyed_blob, last_key = with_keys_from(points, before + 1)
+            db.execute(_INSERT_BLOB, (rows[0][_SESSION], last_key, blob_points(points), keyed_blob))
+        return
+    located = [(i, r) for i, r in enumerate(rows) if r[_LON] is not None]
+    if not located:
+        return
+    if every_row_new:
         keyed = [(before + 1 + i, r) for i, r in located]
     else:
         found = {
@@ -107,6 +129,31 @@ def _columns_of_rows(keyed: Sequence[tuple[int, tuple[Any, ...]]]) -> Columns:
         [r[_HANDLE] for r in rows],
         [hashtags(r[_TEXT]) for r in rows],
     )
+
+
+def columns_of_posts(keyed: Sequence[tuple[int, Post, Location]]) -> Columns:
+    """The columns of located posts (key, post, its location), as `stored_point`
+    makes them, read straight from the posts: a bulk replay's readers make a
+    million (so by `attrgetter` and `zip`, in C)."""
+    keys, posts, places = zip(*keyed, strict=True)
+    lon, lat, kind, label = zip(*map(_LOCATION_PARTS, places), strict=True)
+    terms, times, lang, author, text = zip(*map(_POST_PARTS, posts), strict=True)
+    return Columns(
+        keys,
+        lon,
+        lat,
+        kind,
+        terms,
+        [math.nan if time is None else time.timestamp() for time in times],
+        lang,
+        label,
+        author,
+        list(map(hashtags, text)),
+    )
+
+
+_LOCATION_PARTS = attrgetter("lon", "lat", "kind", "label")
+_POST_PARTS = attrgetter("terms", "created_at", "lang", "author_handle", "text")
 
 
 def parts(db: sqlite3.Connection, session_id: int, min_points: int) -> list[BlobPart]:

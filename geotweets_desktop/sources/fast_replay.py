@@ -178,7 +178,7 @@ class _Feed:
         self.session_id = session_id
         self.areas = source.areas
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: bytes | None) -> None:
         self._source._take(rows, self._sink)
 
     def limit_reached(self) -> str | None:
