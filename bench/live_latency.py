@@ -16,8 +16,15 @@ app runs its real main window offscreen with the live X source pointed at it.
 - Feeder: the CPU time the fake of X took while sending each phase (all its
   threads), as a share of one core: what it left the app of the two cores.
 
+The burst runs twice in the same run: the old way first (the GUI thread
+rebuilds each new located post's point from the writer's blob and sends
+them as JSON, `MapBridge.add_points`, as before live batches went as
+blobs), then the way the window works now (the blob passed on in base64,
+`MapBridge.add_point_blobs`). The feeder starts each phase only once the
+app has drawn everything sent before, so a phase's posts are drawn its way.
+
 Run: `.venv/bin/python bench/live_latency.py [--rate 100 --seconds 10]
-[--burst-rate 10000 --burst-seconds 10]` (offscreen; about 40 s).
+[--burst-rate 10000 --burst-seconds 10]` (offscreen; about a minute).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TERM = "rain"
@@ -49,6 +57,7 @@ def serve(args: argparse.Namespace) -> int:
         print(fake.base_url, flush=True)
         fake.wait_until(lambda: fake.open_streams == 1, timeout=60)
         for phase in args.phases.split(","):
+            sys.stdin.readline()  # the app is ready for this phase
             rate, seconds = (float(x) for x in phase.split("x"))
             count = int(rate * seconds)
             posts = [
@@ -78,7 +87,6 @@ def serve(args: argparse.Namespace) -> int:
             cpu = time.process_time() - cpu_before
             report = {"phase": phase, "sent": count, "seconds": round(sent, 2), "cpu": cpu}
             print(json.dumps(report), flush=True)
-            time.sleep(2)
         Path(args.serve).write_text(json.dumps(fake.delivered_at))
         print("done", flush=True)
         sys.stdin.read()  # keep serving until the app side is finished
@@ -106,7 +114,9 @@ def main() -> int:
 
     os.environ["X_BEARER_TOKEN"] = DEFAULT_TOKEN
     delivered_file = scratch / "delivered.json"
-    phases = f"{args.rate:g}x{args.seconds:g},{args.burst_rate:g}x{args.burst_seconds:g}"
+    burst = f"{args.burst_rate:g}x{args.burst_seconds:g}"
+    phases = f"{args.rate:g}x{args.seconds:g},{burst},{burst}"
+    ways = ["now", "old way: points rebuilt, JSON", "now"]
     feeder = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(delivered_file), "--phases", phases],
         stdin=subprocess.PIPE,
@@ -122,6 +132,7 @@ def main() -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
     from bench.common import Driver, percentile, process_tree_rss_mb
+    from geotweets_desktop.core.point_batch import decode_points
     from geotweets_desktop.paths import store_path
     from geotweets_desktop.ui.search_bar import SOURCE_X_STREAM
 
@@ -144,6 +155,22 @@ def main() -> int:
         lag["last"] = now
 
     wait, js = driver.wait, driver.js
+    bridge = window.map_view.bridge
+
+    def use_way(way: str) -> None:
+        """The bridge's live entry, as it is now or standing for the old way."""
+        if way == "now":
+            vars(bridge).pop("add_point_blobs", None)
+        else:
+            bridge.add_point_blobs = lambda blobs: bridge.add_points(decode_points(blobs))
+
+    drawn: dict[int, float] = {}
+
+    def drawn_count() -> int:
+        """Posts drawn so far (the trace records a point at the redraw that drew it)."""
+        flat = json.loads(js("JSON.stringify(GeoTweets.takeTrace())"))
+        drawn.update(zip(flat[0::2], flat[1::2], strict=True))
+        return len(drawn)
 
     js("GeoTweets.startTrace()")
     window.search.choose_source(SOURCE_X_STREAM)
@@ -156,9 +183,11 @@ def main() -> int:
     lag["last"] = time.monotonic()  # the first tick is late by its own lateness only
     timer.start(10)
 
-    reports = []
-    drawn: dict[int, float] = {}
+    reports: list[dict[str, Any]] = []
     phase_lags = []
+    use_way(ways[0])
+    feeder.stdin.write("go\n")
+    feeder.stdin.flush()
     while True:
         # Read the feeder's progress lines without blocking the event loop.
         while not select.select([feeder.stdout], [], [], 0)[0]:
@@ -168,24 +197,21 @@ def main() -> int:
         if line == "done":
             break
         reports.append(json.loads(line))
+        sent_so_far = sum(report["sent"] for report in reports)
+        # Drawn its way: the next phase waits until this one is on the map.
+        # Lost means never stored and drawn, not "still on its way": on a loaded
+        # machine the app can be seconds behind when the feeder says it is done.
+        with contextlib.suppress(TimeoutError):  # what is missing is counted as lost
+            wait(lambda: drawn_count() >= sent_so_far, timeout=120)  # noqa: B023
         phase_lags.append((lag["max"], list(lag["samples"])))
-        lag["max"], lag["samples"] = 0.0, []
-        trace = js("JSON.stringify(GeoTweets.takeTrace())")
-        flat = json.loads(trace)
-        drawn.update(zip(flat[0::2], flat[1::2], strict=True))
+        if len(reports) < len(ways):
+            use_way(ways[len(reports)])
+            feeder.stdin.write("go\n")
+            feeder.stdin.flush()
+        lag["max"], lag["samples"], lag["last"] = 0.0, [], time.monotonic()
 
-    # Lost means never stored and drawn, not "still on its way": on a loaded
-    # machine the app can be seconds behind when the feeder says it is done.
-    sent_in_all = sum(report["sent"] for report in reports)
-    with contextlib.suppress(TimeoutError):  # what is missing then is counted as lost
-        wait(
-            lambda: json.loads(js("JSON.stringify(GeoTweets.stats().points)")) >= sent_in_all,
-            timeout=120,
-        )
     app_mb = process_tree_rss_mb(os.getpid()) - process_tree_rss_mb(feeder.pid)
     delivered = json.loads(delivered_file.read_text())
-    trace = json.loads(js("JSON.stringify(GeoTweets.takeTrace())"))
-    drawn.update(zip(trace[0::2], trace[1::2], strict=True))
     window.controller.stop()
     feeder.stdin.close()
     feeder.wait(10)
@@ -199,7 +225,7 @@ def main() -> int:
     drawn_by_id = {key_to_id[int(k)]: t / 1000 for k, t in drawn.items() if int(k) in key_to_id}
 
     start = 0
-    for report, (max_lag, samples) in zip(reports, phase_lags, strict=True):
+    for report, (max_lag, samples), way in zip(reports, phase_lags, ways, strict=True):
         count = report["sent"]
         ids = list(delivered)[start : start + count]
         start += count
@@ -209,8 +235,8 @@ def main() -> int:
         last_sent = max(delivered[i] for i in ids)
         last_drawn = max(drawn_by_id[i] for i in ids if i in drawn_by_id)
         print(
-            f"phase {report['phase']} posts/s x s: sent {count:,} in {report['seconds']} s; "
-            f"drawn {len(latencies):,}, lost {lost}"
+            f"phase {report['phase']} posts/s x s ({way}): sent {count:,} in "
+            f"{report['seconds']} s; drawn {len(latencies):,}, lost {lost}"
         )
         print(
             f"  socket -> drawn latency: p50 {statistics.median(latencies):.1f} ms, "

@@ -1,17 +1,27 @@
 """Benchmark: how long a flush holds the window's GUI thread, writing in it or handing over.
 
-The window takes posts in batches of up to 500 (ui/controller.py). The old
-way stored each batch on the GUI thread (`SessionEngine.add`: one SQLite
-transaction); now it hands the batch to the store writer's thread
-(`SessionEngine.hand_over`) and later counts what the writer says it
-stored (`StoreWriter.deliver`). Here a loop stands for the GUI thread: a
-batch every 50 ms (10,000 posts/s, the live burst), made-up 4.5 KB posts
-from the bench/ingest.py generator. A flush's lag is the time the loop is
-held by it: the old way, `add`; the new way, delivering what was written
-and handing over the next batch (at most two batches with the writer, as
-in the window). Each way runs on an idle disk, then while another process
-hammers the same disk (8 MiB writes, each followed by fsync).
-Also printed: for the writer, the time from hand-over to acknowledged.
+The window takes posts in batches of up to 500 (ui/controller.py). Here a
+loop stands for the GUI thread: a batch every 50 ms (10,000 posts/s, the
+live burst), made-up 4.5 KB posts from the bench/ingest.py generator. A
+flush's lag is the time the loop is held by it, map included (what the
+bridge does before Qt takes the message: its encoding). Three ways:
+
+- `in place`, the way before the store writer: the batch is stored on the
+  GUI thread (`SessionEngine.add`, one SQLite transaction), its points
+  made from the posts and sent as JSON;
+- `writer, points rebuilt`, the store writer as it first landed: the
+  batch is handed over (`SessionEngine.hand_over`) and, once written, the
+  GUI thread rebuilt each new located post's point and sent them as JSON
+  (here: the blob read back into points, the same per-post work);
+- `writer`, now: the writer hands back the counts and the blob it wrote
+  in the same transaction, and the GUI thread passes the blob on as it is
+  (base64).
+
+The writer ways deliver what was written and hand over the next batch, at
+most two batches with the writer, as in the window. Each way runs on an
+idle disk, then while another process hammers the same disk (8 MiB writes,
+each followed by fsync). Also printed: for the writer, the time from
+hand-over to acknowledged.
 
 Run: `.venv/bin/python bench/store_writer.py [--posts 100000]`
 """
@@ -19,6 +29,7 @@ Run: `.venv/bin/python bench/store_writer.py [--posts 100000]`
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import subprocess
 import sys
@@ -45,6 +56,27 @@ def hammer(folder: Path) -> int:
                 os.fsync(f.fileno())
 
 
+class JsonMap:
+    """The map as the old ways fed it: each new located post as a point, all
+    of them JSON (what `MapBridge.add_points` sends)."""
+
+    def add_point_blobs(self, blobs: bytes) -> None:
+        from geotweets_desktop.core.point_batch import decode_points, point_columns
+        from geotweets_desktop.ui.map.bridge import to_json
+
+        to_json(point_columns(decode_points(blobs)))
+
+
+class BlobMap:
+    """The map as it is fed now (`MapBridge.add_point_blobs`): the blob in base64."""
+
+    def add_point_blobs(self, blobs: bytes) -> None:
+        base64.b64encode(blobs).decode("ascii")
+
+
+WAYS = ("in place", "writer, points rebuilt", "writer")
+
+
 def run(way: str, posts: list[object], db: Path) -> tuple[list[float], list[float]]:
     """Flush lags (ms) and, for the writer, hand-over-to-acknowledged times (ms)."""
     from geotweets_desktop.core.session import SessionEngine
@@ -52,8 +84,11 @@ def run(way: str, posts: list[object], db: Path) -> tuple[list[float], list[floa
     from geotweets_desktop.core.store_writer import StoreWriter
 
     store = SessionStore(db)
-    writer = StoreWriter(db) if way == "writer" else None
-    engine = SessionEngine(store, label="bench", terms=["rain"], synthetic=False, writer=writer)
+    writer = StoreWriter(db) if way != "in place" else None
+    map_sink = BlobMap() if way == "writer" else JsonMap()
+    engine = SessionEngine(
+        store, label="bench", terms=["rain"], synthetic=False, writer=writer, map_sink=map_sink
+    )
     lags: list[float] = []
     acknowledged: list[float] = []
     handed: list[float] = []
@@ -119,11 +154,11 @@ def main() -> int:
                 else None
             )
             try:
-                for way in ("in place", "writer"):
+                for way in WAYS:
                     db = scratch / f"{way}-{disk}.db".replace(" ", "-")
                     lags, acknowledged = run(way, posts, db)
                     line = (
-                        f"{disk}, {way:8}: flush lag p50 {percentile(lags, 0.5):5.1f} ms, "
+                        f"{disk}, {way:22}: flush lag p50 {percentile(lags, 0.5):5.1f} ms, "
                         f"p99 {percentile(lags, 0.99):5.1f} ms, max {max(lags):5.1f} ms "
                         f"({len(lags):,} flushes of up to {BATCH} posts)"
                     )

@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import tracemalloc
-from datetime import UTC, datetime
 
 import pytest
 from helpers import FakeClock
 
 from geotweets_desktop.core.live_stats import RATE_WINDOW_S, LiveStats, format_elapsed
-from geotweets_desktop.core.post import Location, Post
-
-
-def _post(n: int, located: bool) -> Post:
-    return Post(
-        id=str(n),
-        created_at=datetime(2026, 11, 28, tzinfo=UTC),
-        text="rain",
-        author_name="",
-        author_handle="",
-        terms=("rain",),
-        location=Location(lon=0.0, lat=0.0, kind="exact", radius_m=0.0) if located else None,
-        raw="{}",
-    )
-
-
-def _batch(count: int, located: int) -> list[Post]:
-    return [_post(n, n < located) for n in range(count)]
 
 
 @pytest.fixture
@@ -43,10 +24,10 @@ def test_starts_at_zero(clock: FakeClock) -> None:
 
 def test_received_and_located_counts(clock: FakeClock) -> None:
     stats = LiveStats(clock)
-    stats.add(_batch(5, located=3))
-    stats.add([])
-    stats.add(_batch(4, located=0))
-    stats.add(iter(_batch(2, located=2)))
+    stats.add_counts(5, 3)
+    stats.add_counts(0, 0)
+    stats.add_counts(4, 0)
+    stats.add_counts(2, 2)
     assert (stats.received, stats.located) == (11, 5)
 
 
@@ -59,23 +40,23 @@ def test_elapsed_follows_the_clock(clock: FakeClock) -> None:
 def test_per_minute_over_the_first_minute_is_scaled_up(clock: FakeClock) -> None:
     stats = LiveStats(clock)
     clock.advance(30)
-    stats.add(_batch(10, located=0))
+    stats.add_counts(10, 0)
     # 10 posts in 30 s is 20 a minute.
     assert stats.per_minute == pytest.approx(20.0)
 
 
 def test_per_minute_in_the_first_second_is_not_infinite(clock: FakeClock) -> None:
     stats = LiveStats(clock)
-    stats.add(_batch(3, located=0))
+    stats.add_counts(3, 0)
     # The window never shrinks below one second: 3 posts/s → 180 a minute.
     assert stats.per_minute == pytest.approx(180.0)
 
 
 def test_per_minute_counts_only_the_last_minute(clock: FakeClock) -> None:
     stats = LiveStats(clock)
-    stats.add(_batch(100, located=0))  # at t=0
+    stats.add_counts(100, 0)  # at t=0
     clock.advance(RATE_WINDOW_S / 2)
-    stats.add(_batch(6, located=0))  # at t=30
+    stats.add_counts(6, 0)  # at t=30
     clock.advance(RATE_WINDOW_S / 2 + 1)  # t=61: the first 100 are out of the window
     assert stats.per_minute == pytest.approx(6.0)
     clock.advance(RATE_WINDOW_S)  # t=121: nothing in the last minute
@@ -87,14 +68,14 @@ def test_steady_rate(clock: FakeClock) -> None:
     stats = LiveStats(clock)
     for _ in range(300):  # two posts a second for five minutes
         clock.advance(0.5)
-        stats.add(_batch(1, located=1))
+        stats.add_counts(1, 1)
     assert stats.per_minute == pytest.approx(120.0, rel=0.02)
 
 
 def test_elapsed_and_rate_freeze_after_stop(clock: FakeClock) -> None:
     stats = LiveStats(clock)
     clock.advance(30)
-    stats.add(_batch(10, located=4))
+    stats.add_counts(10, 4)
     clock.advance(10)
     stats.stop()
     rate = stats.per_minute
@@ -108,12 +89,11 @@ def test_elapsed_and_rate_freeze_after_stop(clock: FakeClock) -> None:
 
 def test_a_million_posts_in_big_batches_keep_the_rate_window_small(clock: FakeClock) -> None:
     stats = LiveStats(clock)
-    batch = _batch(1_000, located=1_000)
     tracemalloc.start()
     try:
         for _ in range(1_000):
             clock.advance(0.01)
-            stats.add(batch)
+            stats.add_counts(1_000, 1_000)
         held, _peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -163,10 +143,10 @@ def test_the_clock_stops_while_paused_and_goes_on_after() -> None:
 def test_reset_counts_starts_the_figures_again_but_not_the_clock() -> None:
     clock = FakeClock()
     stats = LiveStats(clock)
-    stats.add(_batch(10, 4))
+    stats.add_counts(10, 4)
     clock.advance(20)
     stats.reset_counts()
     assert (stats.received, stats.located, stats.per_minute) == (0, 0, 0)
     assert stats.elapsed == 20
-    stats.add(_batch(3, 1))
+    stats.add_counts(3, 1)
     assert (stats.received, stats.located) == (3, 1)

@@ -18,6 +18,7 @@ from geotweets_desktop.core.map_point import stored_point
 from geotweets_desktop.core.point_batch import (
     UNKNOWN_KIND,
     blob_points,
+    decode_points,
     encode_blob,
     point_columns,
 )
@@ -248,3 +249,20 @@ def test_a_bulk_replay_keeps_the_map_columns_the_rows_give(
     assert len(want) == 27 and {p.kind for p in want} == {"exact", "place"}
     same_points(stored_blob_points(store, engine.session_id), want)
     store.close()
+
+
+def test_a_front_end_gets_back_the_counts_and_the_very_blob_stored(store: SessionStore) -> None:
+    sid = store.start_session("test", ["rain"], synthetic=False)
+    exact = Location(lon=1, lat=2, kind="exact", radius_m=0.0)
+    first = store.write_posts(
+        sid, [post(1, text=f"{HOSTILE} #One"), post(2, location=None), post(3, location=exact)]
+    )
+    again = store.write_posts(sid, [post(3), post(4), post(4)])  # a repeat, one new twice
+    nothing = store.write_posts(sid, [post(2, location=None), post(5, location=None)])
+    assert (first.added, dict(first.kinds), first.located) == (3, {"place": 1, "exact": 1}, 2)
+    assert (again.added, dict(again.kinds)) == (1, {"place": 1})
+    assert (nothing.added, nothing.located, nothing.blob) == (1, 0, b"")
+    want = [p for chunk in store.points(sid) for p in chunk]
+    assert want[0].tags == ("one",) and want[0].author == "madeup_1"
+    same_points(decode_points(first.blob + again.blob), want)
+    same_points(stored_blob_points(store, sid), want)

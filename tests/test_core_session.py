@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from helpers import FakeClock
 
+from geotweets_desktop.core.point_batch import decode_points
 from geotweets_desktop.core.post import Location, LocationKind, Post
 from geotweets_desktop.core.session import (
     ArchiveReport,
@@ -22,13 +23,13 @@ from geotweets_desktop.core.usage import UsageLimits, UsageMeter
 
 
 class RecordingMap:
-    """What the map would be sent, batch by batch."""
+    """What the map would be sent, batch by batch, its blobs read back as points."""
 
     def __init__(self) -> None:
         self.batches: list[list[StoredPoint]] = []
 
-    def add_points(self, points: Sequence[StoredPoint]) -> None:
-        self.batches.append(list(points))
+    def add_point_blobs(self, blobs: bytes) -> None:
+        self.batches.append(decode_points(blobs))
 
 
 def post(n: int, kind: LocationKind | None = "exact") -> Post:

@@ -22,7 +22,7 @@ from test_core_session import RecordingMap, post
 
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import SessionEngine
-from geotweets_desktop.core.store import SessionStore, post_row
+from geotweets_desktop.core.store import SessionStore, WrittenBatch, post_row
 from geotweets_desktop.core.store_writer import StoreWriter
 
 
@@ -32,14 +32,14 @@ class HeldStore(SessionStore):
     release = threading.Event()
     writing = threading.Event()
 
-    def add_posts(self, session_id: int, posts: Iterable[Post]) -> list[tuple[int, Post]]:
+    def write_posts(self, session_id: int, posts: Iterable[Post]) -> WrittenBatch:
         self.writing.set()
         assert self.release.wait(WAIT_TIMEOUT_S)
-        return super().add_posts(session_id, posts)
+        return super().write_posts(session_id, posts)
 
 
 class BrokenStore(SessionStore):
-    def add_posts(self, session_id: int, posts: Iterable[Post]) -> list[tuple[int, Post]]:
+    def write_posts(self, session_id: int, posts: Iterable[Post]) -> WrittenBatch:
         raise sqlite3.OperationalError("database or disk is full")
 
 

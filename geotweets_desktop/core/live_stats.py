@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
-
-from geotweets_desktop.core.post import Post
+from collections.abc import Callable
 
 RATE_WINDOW_S = 60.0
 
@@ -27,18 +25,9 @@ class LiveStats:
         # garbage collection walked them all (20-30 ms with the GUI stalled).
         self._arrivals: deque[tuple[float, int]] = deque()
 
-    def add(self, posts: Iterable[Post], duplicates: int = 0) -> None:
-        """Count the new posts of a batch and how many repeats were left out of it."""
-        count = located = 0
-        for post in posts:
-            count += 1
-            if post.location is not None:
-                located += 1
-        self.add_counts(count, located, duplicates)
-
     def add_counts(self, received: int, located: int, duplicates: int = 0) -> None:
-        """A batch already counted: its new posts, how many of them are
-        located, and how many repeats were left out of it."""
+        """A batch: its new posts, how many of them are located, and how
+        many repeats were left out of it."""
         self.duplicates += duplicates
         if received:
             self.received += received

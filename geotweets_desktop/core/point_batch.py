@@ -42,6 +42,7 @@ TERM_BITS = 32
 UNKNOWN_KIND = 255
 KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KINDS)}
 _K = TypeVar("_K", bound=Hashable)
+_KIND_NAMES = (*LOCATION_KINDS, *("unknown",) * (256 - len(LOCATION_KINDS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,3 +211,78 @@ def with_keys_from(blob: bytes, first: int) -> tuple[bytes, int]:
     keys = np.frombuffer(keyed, np.float64, n, HEADER_WORDS * 4)
     keys += first
     return bytes(keyed), int(keys[-1]) if n else first - 1
+
+
+def blob_kinds(blob: bytes) -> dict[str, int]:
+    """How many of a blob's points were located each way (its kind column)."""
+    header = np.frombuffer(blob, np.uint32, HEADER_WORDS)
+    n, tag_codes = int(header[2]), int(header[3])
+    at = HEADER_WORDS * 4
+    for dtype, count in _layout(n, tag_codes)[:-1]:
+        at += -(-np.dtype(dtype).itemsize * count // 8) * 8
+    kinds: dict[str, int] = {}
+    for code, count in enumerate(np.bincount(np.frombuffer(blob, np.uint8, n, at)).tolist()):
+        if count:
+            kinds[_KIND_NAMES[code]] = kinds.get(_KIND_NAMES[code], 0) + count
+    return kinds
+
+
+def decode_points(data: bytes) -> list[StoredPoint]:
+    """The points of blobs one after another, back as `StoredPoint`s: for
+    what must look at each point in Python (the map's *Hide posts outside*);
+    the page reads blobs itself. A kind this version does not know reads as
+    "unknown"."""
+    points: list[StoredPoint] = []
+    at = 0
+    while at < len(data):
+        header = np.frombuffer(data, np.uint32, HEADER_WORDS, at)
+        if int(header[0]) != MAGIC or int(header[1]) != VERSION:
+            raise ValueError("not a points blob of this version")
+        n, tag_codes, dictionary_bytes, total = (int(v) for v in header[2:6])
+        points.extend(_decoded(data, at + HEADER_WORDS * 4, n, tag_codes, dictionary_bytes))
+        at += total
+    return points
+
+
+def _decoded(
+    data: bytes, at: int, n: int, tag_codes: int, dictionary_bytes: int
+) -> list[StoredPoint]:
+    columns: list[list[Any]] = []
+    for dtype, count in _layout(n, tag_codes):
+        values = np.frombuffer(data, dtype, count, at)
+        at += -(-values.nbytes // 8) * 8
+        columns.append(values.tolist())
+    key, lon, lat, time, term_bits, place, author, tag_start, tag_pool, lang, kind = columns
+    terms, langs, places, authors, tags = json.loads(data[at : at + dictionary_bytes])
+    return [
+        StoredPoint(
+            int(key[i]),
+            lon[i],
+            lat[i],
+            _KIND_NAMES[kind[i]],
+            tuple(t for b, t in enumerate(terms[:TERM_BITS]) if term_bits[i] >> b & 1),
+            time[i],
+            langs[lang[i]],
+            places[place[i]],
+            authors[author[i]],
+            tuple(tags[code] for code in tag_pool[tag_start[i] : tag_start[i + 1]]),
+        )
+        for i in range(n)
+    ]
+
+
+def _layout(n: int, tag_codes: int) -> list[tuple[type[np.generic], int]]:
+    """The columns of a blob of `n` points, in order: (type, count)."""
+    return [
+        (np.float64, n),  # key
+        (np.float64, n),  # lon
+        (np.float64, n),  # lat
+        (np.float64, n),  # time
+        (np.uint32, n),  # termBits
+        (np.uint32, n),  # place
+        (np.uint32, n),  # author
+        (np.uint32, n + 1),  # tagStart
+        (np.uint32, tag_codes),  # tagPool
+        (np.uint16, n),  # lang
+        (np.uint8, n),  # kind
+    ]

@@ -49,19 +49,19 @@ class BlobPart:
     points: int
 
 
-def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]) -> None:
-    """Keep one blob of a batch's located points (inside the caller's transaction)."""
-    if points:
-        _write(db, session_id, Columns.of(points))
+def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]) -> bytes:
+    """Keep one blob of a batch's located points (inside the caller's
+    transaction); the blob, b"" for none."""
+    return _write(db, session_id, Columns.of(points)) if points else b""
 
 
 _INSERT_BLOB = "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)"
 
 
-def _write(db: sqlite3.Connection, session_id: int, columns: Columns) -> None:
-    db.execute(
-        _INSERT_BLOB, (session_id, max(columns.key), len(columns.key), encode_columns(columns))
-    )
+def _write(db: sqlite3.Connection, session_id: int, columns: Columns) -> bytes:
+    blob = encode_columns(columns)
+    db.execute(_INSERT_BLOB, (session_id, max(columns.key), len(columns.key), blob))
+    return blob
 
 
 def write_for_rows(
@@ -70,28 +70,31 @@ def write_for_rows(
     before: int,
     added: int,
     points: bytes | None = None,
-) -> None:
+) -> dict[int, bytes]:
     """The blobs of rows just inserted with `executemany` (inside its
-    transaction): `before` is the highest key before them, `added` how many
-    were new. When all were, SQLite gave them the keys after `before`, in
-    order; otherwise the new ones are found by their post ids.
+    transaction), by session: `before` is the highest key before them,
+    `added` how many were new. When all were, SQLite gave them the keys
+    after `before`, in order; otherwise the new ones are found by their
+    post ids.
 
     `points`, when given, is the rows' blob made before they had keys (by
     the bulk replay's readers, from the posts they held; rows of one
     session): each point's key is its row's place in `rows`. When every row
     was new it only needs its keys; otherwise it is not used."""
     if not added:
-        return
+        return {}
     (last,) = db.execute("SELECT max(rowid) FROM posts").fetchone()
     every_row_new = added == len(rows) and last == before + added
     if points is not None and every_row_new:
-        if blob_points(points):
-            keyed_blob, last_key = with_keys_from(points, before + 1)
-            db.execute(_INSERT_BLOB, (rows[0][_SESSION], last_key, blob_points(points), keyed_blob))
-        return
+        if not blob_points(points):
+            return {}
+        session_id = rows[0][_SESSION]
+        keyed_blob, last_key = with_keys_from(points, before + 1)
+        db.execute(_INSERT_BLOB, (session_id, last_key, blob_points(points), keyed_blob))
+        return {session_id: keyed_blob}
     located = [(i, r) for i, r in enumerate(rows) if r[_LON] is not None]
     if not located:
-        return
+        return {}
     if every_row_new:
         keyed = [(before + 1 + i, r) for i, r in located]
     else:
@@ -109,8 +112,10 @@ def write_for_rows(
     by_session: dict[int, list[tuple[int, tuple[Any, ...]]]] = {}
     for key, r in keyed:
         by_session.setdefault(r[_SESSION], []).append((key, r))
-    for session_id, session_rows in by_session.items():
-        _write(db, session_id, _columns_of_rows(session_rows))
+    return {
+        session_id: _write(db, session_id, _columns_of_rows(session_rows))
+        for session_id, session_rows in by_session.items()
+    }
 
 
 def _columns_of_rows(keyed: Sequence[tuple[int, tuple[Any, ...]]]) -> Columns:

@@ -28,23 +28,13 @@ from typing import Any, Protocol, TypeVar
 from geotweets_desktop.core.archive.summary import notices_text, reading_text
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.live_stats import LiveStats
-from geotweets_desktop.core.map_point import StoredPoint, stored_point
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
-from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore
+from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore, WrittenBatch
 from geotweets_desktop.core.store_writer import StoreWriter
 from geotweets_desktop.core.usage import UsageMeter
 
 _T = TypeVar("_T")
 log = logging.getLogger(__name__)
-
-
-def _store_rows(
-    store: SessionStore, session_id: int, rows: Sequence[tuple[Any, ...]]
-) -> tuple[int, list[StoredPoint]]:
-    """Store rows; (how many were new, the new located posts as the map's points)."""
-    before = store.last_key()
-    added = store.add_rows(rows)
-    return added, [point for chunk in store.points(session_id, after=before) for point in chunk]
 
 
 def _ignore(_result: object) -> None:
@@ -56,9 +46,11 @@ def _log_failure(error: Exception) -> None:
 
 
 class MapSink(Protocol):
-    """Where the new located posts of each batch go (the window's map bridge)."""
+    """Where the new located posts of each batch go (the window's map bridge):
+    their columns as the store keeps them, blobs one after another
+    (core/point_batch.py), never empty."""
 
-    def add_points(self, points: Sequence[StoredPoint]) -> None: ...
+    def add_point_blobs(self, blobs: bytes) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +183,7 @@ class SessionEngine:
         kept = self._within_post_limit(posts)
         if not kept:
             return 0
-        return self._count_added(kept, self.store.add_posts(self.session_id, kept))
+        return self._count_written(len(kept), self.store.write_posts(self.session_id, kept))
 
     def hand_over(self, posts: list[Post]) -> None:
         """Like `add`, through the writer: counted and drawn once written."""
@@ -200,24 +192,19 @@ class SessionEngine:
             session_id = self.session_id
             self._submit(
                 len(kept),
-                lambda store: store.add_posts(session_id, kept),
-                lambda added: self._count_added(kept, added),
+                lambda store: store.write_posts(session_id, kept),
+                lambda written: self._count_written(len(kept), written),
             )
 
-    def _count_added(self, kept: Sequence[Post], added: list[tuple[int, Post]]) -> int:
-        new = [post for _, post in added]
-        self.stats.add(new, duplicates=len(kept) - len(added))
-        points: list[StoredPoint] = []
-        kinds = self.kinds
-        for key, post in added:
-            point = stored_point(key, post)
-            if point is not None:
-                kinds[point.kind] += 1
-                points.append(point)
-        self._meter(len(added))
-        if self._map_sink is not None:
-            self._map_sink.add_points(points)
-        return len(added)
+    def _count_written(self, kept: int, written: WrittenBatch) -> int:
+        """Count what the store said it wrote and send its blob to the map
+        as it is: nothing here is per post (the GUI thread runs this)."""
+        self.kinds.update(written.kinds)
+        self.stats.add_counts(written.added, written.located, duplicates=kept - written.added)
+        self._meter(written.added)
+        if self._map_sink is not None and written.blob:
+            self._map_sink.add_point_blobs(written.blob)
+        return written.added
 
     def add_rows(self, rows: Sequence[tuple[Any, ...]], points: bytes | None = None) -> int:
         """Store rows made by `store.post_row` (a bulk load, no map); how many were new.
@@ -240,22 +227,15 @@ class SessionEngine:
 
     def hand_over_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Rows made by `store.post_row` (a bulk load) through the writer,
-        which reads the new located posts back for the map."""
+        counted and drawn from the blob it wrote, as `hand_over`'s posts."""
         kept = self._within_post_limit(rows)
         if kept:
             session_id = self.session_id
             self._submit(
                 len(kept),
-                lambda store: _store_rows(store, session_id, kept),
-                lambda written: self._count_rows(len(kept), *written),
+                lambda store: store.write_rows(session_id, kept),
+                lambda written: self._count_written(len(kept), written),
             )
-
-    def _count_rows(self, kept: int, added: int, points: list[StoredPoint]) -> None:
-        self.kinds.update(point.kind for point in points)
-        self.stats.add_counts(added, len(points), duplicates=kept - added)
-        self._meter(added)
-        if self._map_sink is not None:
-            self._map_sink.add_points(points)
 
     def _submit(
         self, posts: int, job: Callable[[SessionStore], _T], count: Callable[[_T], object]

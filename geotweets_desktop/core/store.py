@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,6 +24,7 @@ from geotweets_desktop.core.archive_payload import ArchiveFiles, PayloadMissing,
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.map_point import StoredPoint as StoredPoint
 from geotweets_desktop.core.map_point import point_from_columns, stored_point
+from geotweets_desktop.core.point_batch import blob_kinds
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.post_time import stored_time
 from geotweets_desktop.core.raw_codec import pack, unpack
@@ -106,6 +107,23 @@ class SessionInfo:
     @property
     def interrupted(self) -> bool:
         return self.ended_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenBatch:
+    """What one batch's transaction stored, as a front end counts and draws
+    it without reading it back: `added` posts new to the session (the rest
+    repeated one stored before), `kinds` how the new located ones were
+    located, and `blob` their map columns (point_batch.py), the very bytes
+    kept in the store beside them (b"" when none was located)."""
+
+    added: int
+    kinds: Mapping[str, int]
+    blob: bytes
+
+    @property
+    def located(self) -> int:
+        return sum(self.kinds.values())
 
 
 class SessionStore:
@@ -216,6 +234,13 @@ class SessionStore:
             point_blobs.write(self._db, session_id, located)
         return added
 
+    def write_posts(self, session_id: int, posts: Iterable[Post]) -> WrittenBatch:
+        """`add_posts` for a front end, which needs no keys back but what to
+        count and draw: written as rows (`write_rows`), a few µs a post
+        cheaper, and that much less time holding the interpreter lock."""
+        now = time.time()
+        return self.write_rows(session_id, [post_row(session_id, post, now) for post in posts])
+
     def add_archive(self, path: Path) -> int:
         """The id of the archive at `path`, for rows whose payloads point into it."""
         text = str(path.resolve())
@@ -232,13 +257,28 @@ class SessionStore:
         `points`: the map's columns of the rows' located posts, made by
         whoever made the rows, before they had keys (see
         `point_blobs.write_for_rows`); without it they are made here."""
+        return self._add_rows(rows, points)[0]
+
+    def write_rows(
+        self, session_id: int, rows: Sequence[tuple[Any, ...]], points: bytes | None = None
+    ) -> WrittenBatch:
+        """`add_rows` for rows of one session, answering with what a front
+        end counts and draws."""
+        added, blobs = self._add_rows(rows, points)
+        blob = blobs.get(session_id, b"")
+        return WrittenBatch(added, blob_kinds(blob) if blob else {}, blob)
+
+    def _add_rows(
+        self, rows: Sequence[tuple[Any, ...]], points: bytes | None
+    ) -> tuple[int, dict[int, bytes]]:
+        """How many rows were new, and the blobs of their located posts by session."""
         before = self._db.total_changes
         with self._transaction():
             (last_key,) = self._db.execute("SELECT coalesce(max(rowid), 0) FROM posts").fetchone()
             self._db.executemany(_INSERT, rows)
             added = self._db.total_changes - before
-            point_blobs.write_for_rows(self._db, rows, last_key, added, points)
-        return added
+            blobs = point_blobs.write_for_rows(self._db, rows, last_key, added, points)
+        return added, blobs
 
     def sessions(self) -> list[SessionInfo]:
         rows = self._db.execute(_SESSIONS + " ORDER BY s.id DESC").fetchall()
@@ -306,12 +346,6 @@ class SessionStore:
             done += len(points)
             yield done
 
-    def last_key(self) -> int:
-        """The highest key stored so far (0 for none): posts stored later get
-        higher ones."""
-        (key,) = self._db.execute("SELECT max(rowid) FROM posts").fetchone()
-        return int(key or 0)
-
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup. A payload kept by
         reference to an archive that has moved reads as "" (the popup shows
@@ -375,7 +409,11 @@ class _Transaction:
         self._db = db
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN")
+        # IMMEDIATE: the write lock is taken (waiting out `busy_timeout` while
+        # another connection holds it) before anything is read. A deferred
+        # BEGIN that read first could not wait for it, in WAL mode: the batch
+        # failed at once with "database is locked".
+        self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -52,6 +52,10 @@ REPLAY_CHUNK = 5_000  # points a tick when a reopened session is sent as JSON
 BUILD_CHUNK = 5_000  # posts a tick when an older session's map columns are built
 PART_POINTS = 100_000  # points in one binary part the page fetches
 MAX_WRITING = 2  # batches with the store writer at a time
+# The status bar's figures follow the writer's deliveries at most this often:
+# in a burst it delivers dozens of times a second, and laying out the
+# status bar's texts each time took a millisecond or more of the GUI thread.
+STATS_EVERY_MS = 100
 # How long Stop waits for the writer to store what it was handed (it takes a
 # few batches at most: longer only when the disk is stalled).
 STOP_WRITE_WAIT_S = 5.0
@@ -105,6 +109,13 @@ class SessionController(QObject):
         self._beat.setInterval(FLUSH_INTERVAL_MS)
         self._beat.timeout.connect(self._flush_soon)
         self._beat.start()
+        # statsChanged at most every STATS_EVERY_MS while batches are delivered;
+        # one that came meanwhile is sent when this single-shot timer ends.
+        self._stats_gap = QTimer(self)
+        self._stats_gap.setSingleShot(True)
+        self._stats_gap.setInterval(STATS_EVERY_MS)
+        self._stats_gap.timeout.connect(self._stats_gap_over)
+        self._stats_held = False
         bridge.postRequested.connect(self._show_post)
         bridge.postsRequested.connect(self._list_posts)
         bridge.postLinkRequested.connect(self._open_post)
@@ -321,6 +332,7 @@ class SessionController(QObject):
         self._halt()
         self._beat.stop()
         self._next_flush.stop()
+        self._stats_gap.stop()
         self._replay = None
         # The page may still ask for parts of a reopened session, or for posts
         # (a list, a popup): not from a store about to close.
@@ -402,10 +414,23 @@ class SessionController(QObject):
     def _deliver_written(self) -> None:
         """The writer stored batches: count them, draw their new located posts."""
         if self._writer.deliver():
-            self.statsChanged.emit()
+            self._stats_changed_soon()
             self._check_session()
             if self._waiting:
                 self._flush_soon()
+
+    def _stats_changed_soon(self) -> None:
+        if self._stats_gap.isActive():
+            self._stats_held = True
+        else:
+            self.statsChanged.emit()
+            self._stats_gap.start()
+
+    def _stats_gap_over(self) -> None:
+        if self._stats_held:
+            self._stats_held = False
+            self.statsChanged.emit()
+            self._stats_gap.start()
 
     def _check_session(self) -> None:
         """Close a session whose source ended once all it sent is stored;

@@ -72,6 +72,11 @@ class MainWindow(QMainWindow):
         self._reopened: SessionInfo | None = None  # the last stored session opened
         self.map_view = MapView(settings.tile_url, settings.data_folder, self)
         self.controller = SessionController(store, self.map_view.bridge, self)
+        # The lists beside the map: folded in a narrow window until the user
+        # chooses, and then as they chose, from one start to the next.
+        if settings.lists_folded is not None:
+            self.map_view.bridge.fold_lists(settings.lists_folded)
+        self.map_view.bridge.listsFoldChosen.connect(self._keep_lists_folded)
         self.text_filter = TextFilterService(
             self.map_view.bridge, store.path, lambda: self.controller.session_id, self
         )
@@ -129,6 +134,9 @@ class MainWindow(QMainWindow):
     @areas.setter
     def areas(self, areas: list[Area]) -> None:
         self.area_panel.set_areas(areas)
+
+    def _keep_lists_folded(self, folded: bool) -> None:
+        self.settings.lists_folded = folded
 
     def _fit_on_screen(self) -> None:
         """A size saved wider or taller than the screen (earlier versions let a

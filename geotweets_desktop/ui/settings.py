@@ -137,6 +137,17 @@ class AppSettings:
         self._s.setValue("archive/pace", value)
 
     @property
+    def lists_folded(self) -> bool | None:
+        """The user's own choice to fold (True) or show (False) the lists beside
+        the map; None until they choose, and the page folds them in a narrow window."""
+        value = self._str("map/lists", "")
+        return {"folded": True, "shown": False}.get(value)
+
+    @lists_folded.setter
+    def lists_folded(self, value: bool) -> None:
+        self._s.setValue("map/lists", "folded" if value else "shown")
+
+    @property
     def window_geometry(self) -> QByteArray | None:
         value = self._s.value("window/geometry")
         return value if isinstance(value, QByteArray) else None

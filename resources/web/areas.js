@@ -245,7 +245,8 @@
     },
   });
 
-  /* Buttons: draw a box, draw a circle, delete the selected area. */
+  /* Buttons: draw a box, draw a circle, delete the selected area (shown only
+   * while there is an area to delete). */
   const AreaControl = L.Control.extend({
     options: { position: "topleft" },
 
@@ -286,6 +287,8 @@
       this._box.classList.toggle("gt-active", mode === "box");
       this._circle.classList.toggle("gt-active", mode === "circle");
       this._delete.classList.toggle("leaflet-disabled", this._layer.selected() < 0);
+      // With no area a ✕ has nothing to act on: it read as a stray button.
+      this._delete.style.display = this._layer.areas().length ? "" : "none";
     },
   });
 

@@ -19,6 +19,22 @@
     return time;
   }
 
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  /* A post's time in a few characters, in UTC like the timeline: "14:03:27"
+   * on the day `nowSeconds` falls on, "3 Dec 14:03" earlier in its year,
+   * "3 Dec 2019 14:03" before; "Time unknown" for NaN. Day and month in
+   * words, so no reader takes 3/12 for 12 March or 3 December. */
+  function compactTime(seconds, nowSeconds) {
+    if (!(seconds === seconds)) return "Time unknown";
+    const iso = new Date(seconds * 1000).toISOString(); // 2026-12-03T14:03:27.000Z
+    const today = new Date(nowSeconds * 1000).toISOString();
+    if (iso.slice(0, 10) === today.slice(0, 10)) return iso.slice(11, 19);
+    const day = Number(iso.slice(8, 10)) + " " + MONTHS[Number(iso.slice(5, 7)) - 1];
+    const year = iso.slice(0, 4) === today.slice(0, 4) ? "" : " " + iso.slice(0, 4);
+    return day + year + " " + iso.slice(11, 16);
+  }
+
   /* A control bar's button: a link styled by Leaflet's bars, that runs
    * `action` instead of navigating. */
   function barButton(className, text, title, action) {
@@ -33,5 +49,5 @@
     return node;
   }
 
-  window.GeoTweetsDom = { el: el, postTime: postTime, barButton: barButton };
+  window.GeoTweetsDom = { el: el, postTime: postTime, compactTime: compactTime, barButton: barButton };
 })();

@@ -1,7 +1,11 @@
 /* The lists beside the map: the newest posts, and the top hashtags, places,
  * languages and authors, of the posts in view that the filter passes (the
  * brush, terms, kinds, languages, text), with "N of M posts" above them.
- * The panel can be folded away to a thin strip.
+ * The panel can be folded away to a thin strip. Until the user folds or
+ * unfolds it themselves, it is folded while the page is narrower than
+ * FOLD_BELOW_PX (at 900 px the map kept too little room beside it and the
+ * legend); their choice then holds at every width, and Python keeps it
+ * for the next start ("foldchoice" {folded}, `setFoldChoice`).
  *
  * A Leaflet layer that draws nothing on the map: its panel sits beside the
  * map's container, which gives up the width. What is listed is worked out
@@ -21,12 +25,14 @@
  * Every string shown (post text, handles, places, hashtags, languages) is
  * set as text. Events: "listsupdate" {ms, computeMs, rows} after each
  * update, "textpending" {query} while a text search runs (query null once
- * it is over).
+ * it is over), "foldchoice" {folded} when the user folds or unfolds it.
  */
 (function () {
   "use strict";
 
   const el = window.GeoTweetsDom.el;
+  const compactTime = window.GeoTweetsDom.compactTime;
+  const formatTime = window.GeoTweetsFilters.formatTime;
   const ListData = window.GeoTweetsListData;
 
   const SETTLE_MS = 20; // a pan or brush drag ends in a burst of events: one update after it
@@ -40,6 +46,7 @@
   const MAX_SCROLL_PX = 16000000;
   const KEPT_POSTS = 400; // posts' text held at most (the rows in sight are far fewer)
   const ASK_AT_MOST = 100; // the bridge's limit for one request
+  const FOLD_BELOW_PX = 1000; // a page narrower than this starts with the lists folded
 
   const TABS = [
     ["posts", "Newest"],
@@ -53,9 +60,6 @@
     return n.toLocaleString("en-US");
   }
 
-  function timeOf(seconds) {
-    return seconds === seconds ? new Date(seconds * 1000).toLocaleString() : "Time unknown";
-  }
 
   const ListsPanel = L.Layer.extend({
     /* `points` is the points layer; `bridge` the page's calls to Python:
@@ -80,6 +84,8 @@
       this._toTop = false;
       this._lastEnd = 0; // when the last update ended, and what it cost (ms)
       this._lastCost = 0;
+      this._foldChoice = null; // the user's: true (folded), false, or null (by width)
+      this._fitFold = this._fitFold.bind(this);
       this.lastUpdate = null;
       this.updates = 0;
     },
@@ -93,6 +99,8 @@
       this._row.appendChild(container);
       this._row.appendChild(this._panel);
       map.invalidateSize();
+      this._fitFold();
+      window.addEventListener("resize", this._fitFold);
       map.on("moveend resize", this._settle, this);
       this._filter.on("change", this._onFilterChange, this);
       this._points.on("pointsadded", this._onPointsAdded, this);
@@ -102,6 +110,7 @@
     },
 
     onRemove: function (map) {
+      window.removeEventListener("resize", this._fitFold);
       map.off("moveend resize", this._settle, this);
       this._filter.off("change", this._onFilterChange, this);
       this._points.off("pointsadded", this._onPointsAdded, this);
@@ -126,6 +135,20 @@
 
     collapsed: function () {
       return this._panel.classList.contains("gt-collapsed");
+    },
+
+    /* The user's choice, made here earlier (Python keeps it between starts):
+     * folded or not whatever the width. */
+    setFoldChoice: function (folded) {
+      this._foldChoice = !!folded;
+      return this.setCollapsed(this._foldChoice);
+    },
+
+    /* No choice made yet: folded while the page is narrow. */
+    _fitFold: function () {
+      if (this._foldChoice !== null) return;
+      const narrow = document.documentElement.clientWidth < FOLD_BELOW_PX;
+      if (narrow !== this.collapsed()) this.setCollapsed(narrow);
     },
 
     showTab: function (name) {
@@ -154,7 +177,10 @@
       this._hide = el("button", "gt-lists-hide", "▸");
       this._hide.type = "button";
       this._hide.title = "Hide the lists";
-      this._hide.addEventListener("click", function () { self.setCollapsed(!self.collapsed()); });
+      this._hide.addEventListener("click", function () {
+        self.setFoldChoice(!self.collapsed());
+        self.fire("foldchoice", { folded: self._foldChoice });
+      });
       bar.appendChild(this._hide);
       bar.appendChild(el("span", "gt-lists-title", "Lists"));
       this._count = el("span", "gt-lists-count");
@@ -359,8 +385,13 @@
       let who = handle ? "@" + handle : "";
       if (post && post.author_name) who = post.author_name + (handle ? " @" + handle : "");
       head.appendChild(el("span", "gt-post-author", who || "(no name)"));
-      const when = post ? window.GeoTweetsDom.postTime(post) : timeOf(store.time[i]);
-      head.appendChild(el("span", "gt-post-time", when));
+      const seconds = store.time[i];
+      const when = el("span", "gt-post-time", compactTime(seconds, Date.now() / 1000));
+      if (seconds === seconds) {
+        const fromId = post && post.time_from_id ? " (from the post id)" : "";
+        when.title = formatTime(seconds) + fromId;
+      }
+      head.appendChild(when);
       row.appendChild(head);
       const text = el("div", "gt-post-text", post ? post.text : post === null ? "(not found)" : "…");
       text.dir = "auto";

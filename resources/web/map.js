@@ -2,15 +2,18 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown, postsListed, areasShown, viewApplied); pointPartsOffered names
+ * postShown, postsListed, areasShown, viewApplied, listsFoldSet); pointPartsOffered names
  * binary parts of a reopened session's points, which the page fetches
- * (point_loader.js). The page answers through slots:
+ * (point_loader.js), and pointBlobsAdded brings a running session's new
+ * points as binary blobs in base64 (live_points.js). The page answers
+ * through slots:
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
  * edits the areas, reportView with what it shows (view_state.js),
  * requestTextFilter/requestTextMatches for the text filter (answered by
- * textFiltered and textFilterProgressed).
+ * textFiltered and textFilterProgressed), reportListsFolded when the user
+ * folds or unfolds the lists.
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -53,16 +56,23 @@
   const ONLINE_MAX_ZOOM = 19;
 
   /* Zoomed out, the world is shown about once across the map's width, not
-   * two and a half times side by side. */
+   * two and a half times side by side. A map zoomed out further than the
+   * new minimum is brought to it at once: Leaflet's setMinZoom would animate
+   * that zoom, and while a zoom animates Leaflet drops any other zoom asked
+   * for (a fitBounds right after the lists fold or unfold kept the old one). */
   function fitMinZoom(map) {
     const width = map.getSize().x;
-    if (width > 0) map.setMinZoom(Math.max(1, Math.round(Math.log2(width / 256))));
+    if (!(width > 0)) return;
+    const min = Math.max(1, Math.round(Math.log2(width / 256)));
+    if (map.getZoom() < min) map.setView(map.getCenter(), min, { animate: false });
+    map.setMinZoom(min);
   }
 
   function attach(map) {
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
     const loader = new window.GeoTweetsPointLoader.PointLoader(points);
+    const live = new window.GeoTweetsLivePoints.LivePoints(points);
     new window.GeoTweetsPointLoader.LoadProgress(points).addTo(map);
     new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
@@ -112,12 +122,16 @@
       bridge.pointsAdded.connect(function (json) {
         points.addPoints(JSON.parse(json));
       });
+      bridge.pointBlobsAdded.connect(function (base64) {
+        live.add(base64);
+      });
       bridge.pointPartsOffered.connect(function (json) {
         loader.load(JSON.parse(json));
       });
       bridge.pointsCleared.connect(function () {
         map.closePopup();
         loader.cancel();
+        live.clear();
         points.clearPoints();
       });
       bridge.postShown.connect(function (json) {
@@ -167,6 +181,12 @@
       );
       bridge.viewApplied.connect(function (json) {
         viewState.apply(JSON.parse(json));
+      });
+      bridge.listsFoldSet.connect(function (json) {
+        lists.setFoldChoice(JSON.parse(json) === true);
+      });
+      lists.on("foldchoice", function (event) {
+        bridge.reportListsFolded(event.folded);
       });
       bridge.reportReady();
     }).catch(function (error) {

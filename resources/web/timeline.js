@@ -405,10 +405,12 @@
 
     // -- term comparison ---------------------------------------------------------
 
-    /* Posts a minute per term and each term's share of what passes the
-     * filter, over the brushed window (or the whole span). */
     /* The comparison's rows, one per term and one for all: made for the
-     * session's terms, then only their figures change. */
+     * session's terms, then only their figures change. A share is of the
+     * posts shown, not of the terms' matches: "a third of these posts say
+     * flood" is what a reader asks, and a post's share must not shrink
+     * because it also names another term. So shares of posts matching
+     * several terms add up to more than 100 %, and a note says so then. */
     _buildCompare: function () {
       const box = this._compare;
       box.replaceChildren();
@@ -416,7 +418,10 @@
       this._compareTitle = el("span", "gt-tl-name");
       head.appendChild(this._compareTitle);
       head.appendChild(el("span", "gt-tl-rate", "/min"));
-      head.appendChild(el("span", "gt-tl-share", "share"));
+      const share = el("span", "gt-tl-share", "share");
+      share.title = "Each term's posts, as a share of all the posts shown. A post can match "
+        + "several terms, so the shares can add up to more than 100 %.";
+      head.appendChild(share);
       box.appendChild(head);
       const row = function (name, color) {
         const line = el("div", "gt-tl-row");
@@ -438,6 +443,8 @@
       this._compareAll = row("All shown", ALL_COLOR);
       this._binsLabel = el("div", "gt-tl-bins");
       box.appendChild(this._binsLabel);
+      this._overlapNote = el("div", "gt-tl-bins gt-tl-overlap");
+      box.appendChild(this._overlapNote);
     },
 
     /* Posts a minute per term and each term's share of what passes the
@@ -456,8 +463,13 @@
         setText(figures.share, off || !passing ? "–" : Math.round((100 * n) / passing) + "%");
       };
       setText(this._compareTitle, brush ? "In the brush" : "Whole session");
-      this._compareRows.forEach(function (figures, t) { show(figures, counts[t] || 0, termsOff.has(t)); });
+      let matches = 0; // posts counted once per term they match
+      this._compareRows.forEach(function (figures, t) {
+        show(figures, counts[t] || 0, termsOff.has(t));
+        if (!termsOff.has(t)) matches += counts[t] || 0;
+      });
       show(this._compareAll, passing, false);
+      setText(this._overlapNote, matches > passing ? "Shares of posts: a post can match several terms" : "");
       setText(this._binsLabel, this._bins.step ? "bins of " + Bins.stepLabel(this._bins.step) + " · UTC" : "");
     },
   });

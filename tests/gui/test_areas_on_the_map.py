@@ -41,6 +41,10 @@ def page_areas(page: Any) -> list[dict[str, Any]]:
     return json.loads(page.eval("JSON.stringify(GeoTweets.areas())"))
 
 
+def delete_button_shown(page: Any) -> bool:
+    return bool(page.eval("document.querySelector('.gt-area-delete').offsetParent !== null"))
+
+
 def show_lisbon(page: Any, qtbot: Any) -> None:
     page.eval("GeoTweets.map.setView([38.72, -9.14], 9, {animate: false}); true")
     qtbot.wait(100)
@@ -50,6 +54,7 @@ def test_draw_move_resize_and_delete_areas_with_the_mouse(
     qtbot: Any, window: Any, page: Any
 ) -> None:
     show_lisbon(page, qtbot)
+    assert not delete_button_shown(page), "no area: no ✕ to delete one"
     click_button(qtbot, page, "box")
     assert page.eval("GeoTweets.areaMode()") == "box"
     drag(window, pixel(page, 38.9, -9.4), pixel(page, 38.6, -9.0))
@@ -60,6 +65,7 @@ def test_draw_move_resize_and_delete_areas_with_the_mouse(
     assert box.east == pytest.approx(-9.0, abs=0.02) and box.south == pytest.approx(38.6, abs=0.02)
     qtbot.waitUntil(lambda: len(page_areas(page)) == 1, timeout=5_000)
     assert page.eval("GeoTweets.areaMode() === null")
+    assert delete_button_shown(page)
 
     click_button(qtbot, page, "circle")
     drag(window, pixel(page, 38.7, -8.7), pixel(page, 38.7, -8.6))
@@ -87,6 +93,12 @@ def test_draw_move_resize_and_delete_areas_with_the_mouse(
     qtbot.waitUntil(lambda: len(window.areas) == 1, timeout=5_000)
     assert isinstance(window.areas[0], CircleArea)
     qtbot.waitUntil(lambda: len(page_areas(page)) == 1, timeout=5_000)
+    assert delete_button_shown(page)
+    page.eval("GeoTweets.map.setView([38.7, -8.65], 9, {animate: false}); true")
+    drag(window, pixel(page, 38.7, -8.64), pixel(page, 38.7, -8.64))  # a click selects it
+    click_button(qtbot, page, "delete")
+    qtbot.waitUntil(lambda: window.areas == [], timeout=5_000)
+    qtbot.waitUntil(lambda: not delete_button_shown(page), timeout=5_000)
 
 
 def test_a_typed_place_becomes_an_area_and_a_wrong_one_says_why(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -181,6 +182,33 @@ def test_a_listed_post_flies_to_its_marker_and_opens_its_popup(
     assert abs(centre["lat"] - SYDNEY[1]) < 1 and abs(centre["lng"] - SYDNEY[0]) < 1
 
 
+def test_a_rows_time_is_short_and_says_day_and_month_in_words(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    old = post(0, "an old post", LISBON, "Lisboa", handle="ana", lang="pt", terms=RAIN)
+    old = replace(old, created_at=datetime(2019, 12, 3, 14, 3, 27, tzinfo=UTC))
+    start(qtbot, window, page, [old], ["rain"])
+    wait_for(qtbot, page, rows=["an old post"])
+    shown = json.loads(
+        page.eval("""JSON.stringify(Array.from(document.querySelectorAll('.gt-post-time'))
+          .map(function (n) { return [n.textContent, n.title]; }))""")
+    )
+    # Another year: its year too (as long as this test runs after 2019).
+    assert shown == [["3 Dec 2019 14:03", "2019-12-03 14:03:27 UTC"]]
+    # In UTC, as the timeline: the time alone on the same day, the day and
+    # month earlier that year, and the year too before it.
+    t = datetime(2026, 12, 3, 14, 3, 27, tzinfo=UTC).timestamp()
+    cases = {
+        "same day": (t + 3600, "14:03:27"),
+        "that day, late": (t + 9.9 * 3600 - 27, "14:03:27"),
+        "next day": (t + 10 * 3600, "3 Dec 14:03"),
+        "next year": (t + 40 * 86400, "3 Dec 2026 14:03"),
+    }
+    for why, (now, expected) in cases.items():
+        assert page.eval(f"GeoTweetsDom.compactTime({t}, {now})") == expected, why
+    assert page.eval(f"GeoTweetsDom.compactTime(NaN, {t})") == "Time unknown"
+
+
 def test_every_filter_shows_as_a_chip_that_removes_it(qtbot: Any, window: Any, page: Any) -> None:
     start(qtbot, window, page, POSTS, ["rain", "sun"])
     wait_for(qtbot, page, count="6 of 6 posts", chips=[])
@@ -286,44 +314,136 @@ def test_hostile_strings_stay_text_in_the_lists_and_the_chips(
     assert page.eval("window.__pwned === undefined")
 
 
-@pytest.mark.parametrize("size", [(900, 600), (1280, 800)])
-def test_the_panel_fits_beside_the_map_and_folds_away(
-    qtbot: Any, window: Any, page: Any, size: tuple[int, int]
+def layout(page: Any) -> dict[str, Any]:
+    """Where the page's parts are: the map, the lists panel, the post list,
+    and every map control in sight (zoom, modes, areas, legend, chips...)."""
+    return json.loads(
+        page.eval("""JSON.stringify({
+          page: [window.innerWidth, window.innerHeight],
+          map: GeoTweets.map.getContainer().getBoundingClientRect(),
+          panel: document.querySelector('.gt-lists').getBoundingClientRect(),
+          list: document.querySelector('.gt-post-list').getBoundingClientRect(),
+          folded: document.querySelector('.gt-lists').classList.contains('gt-collapsed'),
+          controls: Array.from(document.querySelectorAll('.leaflet-control'))
+            .filter(function (c) { return c.offsetParent !== null; })
+            .map(function (c) {
+              const r = c.getBoundingClientRect();
+              return {name: c.className, left: r.left, top: r.top, right: r.right,
+                      bottom: r.bottom};
+            }),
+        })""")
+    )
+
+
+def assert_nothing_overlaps_or_is_cut_off(shown: dict[str, Any]) -> None:
+    width, height = shown["page"]
+    map_box, panel = shown["map"], shown["panel"]
+    assert panel["right"] <= width and panel["bottom"] <= height
+    assert map_box["right"] <= panel["left"] + 1, "side by side, not over the map"
+    controls = shown["controls"]
+    for c in controls:
+        inside = (
+            c["left"] >= map_box["left"] - 1
+            and c["right"] <= map_box["right"] + 1
+            and c["top"] >= map_box["top"] - 1
+            and c["bottom"] <= map_box["bottom"] + 1
+        )
+        assert inside, f"{c['name']} is cut off by the map's edge {map_box}: {c}"
+    for i, a in enumerate(controls):
+        for b in controls[i + 1 :]:
+            apart = (
+                a["right"] <= b["left"] + 1
+                or b["right"] <= a["left"] + 1
+                or a["bottom"] <= b["top"] + 1
+                or b["bottom"] <= a["top"] + 1
+            )
+            assert apart, f"{a['name']} overlaps {b['name']}: {a} {b}"
+
+
+def resize(qtbot: Any, window: Any, page: Any, width: int, height: int) -> None:
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: abs(layout(page)["page"][0] - width) < 40, timeout=5_000)
+
+
+def zoom(page: Any) -> float:
+    return float(page.eval("GeoTweets.map.getZoom()"))
+
+
+def test_narrow_the_lists_start_folded_until_the_user_chooses(
+    qtbot: Any, window: Any, page: Any
 ) -> None:
-    window.resize(*size)
+    resize(qtbot, window, page, 900, 600)
     start(qtbot, window, page, POSTS, ["rain", "sun"])
+    qtbot.waitUntil(lambda: layout(page)["folded"], timeout=5_000)
+    shown = layout(page)
+    assert shown["panel"]["width"] < 40 and shown["map"]["width"] >= shown["page"][0] - 40
+    assert_nothing_overlaps_or_is_cut_off(shown)
+    assert window.settings.lists_folded is None, "folded by the width, not by the user"
+
+    # Wider: shown, as nobody chose otherwise; narrow again: folded.
+    resize(qtbot, window, page, 1280, 800)
+    qtbot.waitUntil(lambda: not layout(page)["folded"], timeout=5_000)
+    shown = wait_for(qtbot, page, count="6 of 6 posts")
+    assert_nothing_overlaps_or_is_cut_off(layout(page))
+    resize(qtbot, window, page, 900, 600)
+    qtbot.waitUntil(lambda: layout(page)["folded"], timeout=5_000)
+
+    # The user unfolds them: that holds at 900 px, and is kept for the next start.
+    click(page, ".gt-lists-hide")
+    qtbot.waitUntil(lambda: window.settings.lists_folded is False, timeout=5_000)
+    shown = layout(page)
+    assert not shown["folded"]
+    assert shown["map"]["width"] >= shown["page"][0] * 0.6
+    assert shown["list"]["height"] >= 2 * page.eval("GeoTweetsLists.ROW_PX"), "two posts at least"
+    assert_nothing_overlaps_or_is_cut_off(shown)
+    show_world(page)
+    wait_for(qtbot, page, count="6 of 6 posts", rows=NEWEST_FIRST)
+    page.eval("window.dispatchEvent(new Event('resize')); true")
+    assert not layout(page)["folded"], "the user's choice wins over the width"
+
+    # Folded and unfolded again: still the user's, and remembered as such.
+    click(page, ".gt-lists-hide")
+    qtbot.waitUntil(lambda: window.settings.lists_folded is True, timeout=5_000)
+    resize(qtbot, window, page, 1280, 800)
+    assert layout(page)["folded"], "folded by the user: folded however wide"
+
+
+def test_a_fit_right_after_the_lists_fold_and_unfold_takes_its_own_zoom(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    resize(qtbot, window, page, 900, 600)
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    click(page, ".gt-lists-hide")  # unfolded: the map is narrower, its least zoom lower
+    qtbot.waitUntil(lambda: not layout(page)["folded"], timeout=5_000)
+    show_world(page)
+    world = zoom(page)
+    # Folding widens the map, which raises its least zoom above the world's
+    # zoom; unfolding lowers it again. A fit in the same turn must still hold.
+    page.eval(
+        """document.querySelector('.gt-lists-hide').click();
+        document.querySelector('.gt-lists-hide').click();
+        GeoTweets.map.fitBounds([[-50, -170], [70, 170]], {animate: false}); true"""
+    )
+    qtbot.wait(400)  # longer than Leaflet's zoom animation, which once undid the fit
+    assert zoom(page) == world
     wait_for(qtbot, page, count="6 of 6 posts")
 
-    def boxes() -> dict[str, Any]:
-        return json.loads(
-            page.eval("""JSON.stringify({
-              page: [window.innerWidth, window.innerHeight],
-              map: GeoTweets.map.getContainer().getBoundingClientRect(),
-              panel: document.querySelector('.gt-lists').getBoundingClientRect(),
-              list: document.querySelector('.gt-post-list').getBoundingClientRect(),
-              rowsInSight: document.querySelectorAll('.gt-post-row').length,
-            })""")
-        )
 
-    qtbot.waitUntil(lambda: boxes()["page"][0] > size[0] - 40, timeout=5_000)
-    b = boxes()
-    width, height = b["page"]
-    assert b["panel"]["right"] <= width and b["panel"]["bottom"] <= height
-    assert b["map"]["right"] <= b["panel"]["left"] + 1, "side by side, not over the map"
-    assert b["map"]["width"] >= width * 0.6
-    row_px = page.eval("GeoTweetsLists.ROW_PX")
-    assert b["list"]["height"] >= 2 * row_px, "room for two posts at least"
-    click(page, ".gt-lists-hide")
-    qtbot.waitUntil(lambda: boxes()["panel"]["width"] < 40, timeout=5_000)
-    assert boxes()["map"]["width"] >= width - 40
-    click(page, ".gt-lists-hide")
-
-    def whole_world_listed() -> bool:
-        show_world(page)  # the map is narrower again: the world once more
-        return bool(lists(page)["count"] == "6 of 6 posts")
-
-    qtbot.waitUntil(whole_world_listed, timeout=10_000)
-    wait_for(qtbot, page, rows=NEWEST_FIRST)
+def test_a_window_opens_with_the_lists_as_the_user_left_them(
+    qtbot: Any, make_window: Any, page_of: Any
+) -> None:
+    first = make_window()
+    first.settings.lists_folded = True
+    second = make_window()  # 1280 px wide: shown, had the user not folded them
+    qtbot.waitUntil(lambda: layout(page_of(second))["folded"], timeout=5_000)
+    first.settings.lists_folded = False
+    second.resize(900, 600)
+    third = make_window()
+    third.resize(900, 600)
+    page = page_of(third)
+    qtbot.waitUntil(lambda: abs(layout(page)["page"][0] - 900) < 40, timeout=5_000)
+    page.eval("window.dispatchEvent(new Event('resize')); true")
+    assert not layout(page)["folded"], "shown by the user: shown however narrow"
 
 
 def test_the_page_asks_about_new_posts_with_keys_only(window: Any) -> None:

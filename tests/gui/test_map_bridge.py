@@ -4,17 +4,22 @@ on the wire can turn into someone else's counts."""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from geotweets_desktop.core.area.model import parse_bbox
+from geotweets_desktop.core.point_batch import decode_points, encode_blob
 from geotweets_desktop.core.post import LOCATION_KINDS, Location, Post
 from geotweets_desktop.core.store import StoredPoint
 from geotweets_desktop.ui.map.bridge import MapBridge, to_json
 
 pytestmark = pytest.mark.gui
+
+HOSTILE = "<img src=x onerror=alert(1)>\"'`\\ \u2028 </script> مطر"
 
 
 def record(bridge: MapBridge) -> list[tuple[str, Any]]:
@@ -22,6 +27,9 @@ def record(bridge: MapBridge) -> list[tuple[str, Any]]:
     seen: list[tuple[str, Any]] = []
     bridge.configured.connect(lambda m: seen.append(("configured", json.loads(m))))
     bridge.pointsAdded.connect(lambda m: seen.append(("pointsAdded", json.loads(m))))
+    bridge.pointBlobsAdded.connect(
+        lambda m: seen.append(("pointBlobsAdded", decode_points(base64.b64decode(m))))
+    )
     bridge.pointsCleared.connect(lambda: seen.append(("pointsCleared", None)))
     bridge.postShown.connect(lambda m: seen.append(("postShown", json.loads(m))))
     return seen
@@ -63,6 +71,24 @@ def test_messages_sent_before_the_page_is_ready_wait_for_it(qapp: Any) -> None:
     assert [name for name, _ in seen] == ["configured", "pointsAdded"]
     assert seen[0][1]["sourceLabel"] == "second"
     assert seen[1][1]["key"] == [2]
+
+
+def test_live_blobs_go_as_they_are_held_until_ready_and_kept_to_the_areas(qapp: Any) -> None:
+    bridge = MapBridge(tile_url="")
+    seen = record(bridge)
+    inside = StoredPoint(1, 10.0, 20.0, "exact", ("rain",), 1.5e9, "en", HOSTILE, HOSTILE)
+    outside = StoredPoint(2, -50.0, 20.0, "place", ("rain",), 1.6e9)
+    blob = encode_blob([inside, outside])
+    bridge.add_point_blobs(blob)
+    assert seen == []
+    bridge.reportReady()
+    assert seen[1:] == [("pointBlobsAdded", [inside, outside])]
+    bridge.show_areas([parse_bbox("0,0,30,30")])
+    bridge.add_point_blobs(blob)  # without *Hide posts outside*: as they are
+    bridge.set_hide_outside(True)
+    bridge.add_point_blobs(blob)
+    bridge.add_point_blobs(encode_blob([outside]))  # nothing left: nothing sent
+    assert seen[2:] == [("pointBlobsAdded", [inside, outside]), ("pointBlobsAdded", [inside])]
 
 
 def test_a_point_of_an_unknown_kind_is_not_sent(qapp: Any) -> None:
@@ -155,3 +181,25 @@ def test_a_stored_post_of_an_unknown_kind_leaves_the_rest_of_its_session_intact(
     stats = page.stats()
     assert stats["kindCounts"] == {"exact": 1, "place": 1, "profile": 0}
     assert stats["termCounts"] == {"rain": 2}
+
+
+def test_a_big_live_batch_is_added_to_the_page_a_few_hundred_points_a_task(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    bridge = window.map_view.bridge
+    bridge.configure(["rain"], synthetic=False, source_label="Recorded")
+    page.eval(
+        "window.pieces = [];"
+        " GeoTweets.pointsLayer.on('pointsadded', e => window.pieces.push(e.to - e.from)); 0"
+    )
+    points = [
+        StoredPoint(n + 1, n / 100, n / 200, "exact", ("rain",), 1.5e9 + n, "en", "", f"a{n % 7}")
+        for n in range(1234)
+    ]
+    bridge.add_point_blobs(encode_blob(points[:1200]) + encode_blob(points[1200:]))
+    qtbot.waitUntil(lambda: page.stats()["points"] == 1234, timeout=20_000)
+    assert json.loads(page.eval("JSON.stringify(window.pieces)")) == [500, 500, 200, 34]
+    columns = json.loads(page.eval("JSON.stringify(GeoTweets.columns())"))
+    assert columns["key"] == [p.key for p in points]
+    assert columns["author"] == [p.author for p in points]
+    assert columns["time"] == [p.time for p in points]

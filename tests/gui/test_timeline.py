@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -116,6 +117,28 @@ def test_the_timeline_counts_each_terms_posts_per_bin(qtbot: Any, window: Any, p
         ["sun", "0.51", "49%"],
         ["All shown", "1.0", "100%"],
     ]
+    assert overlap_note(page) == "", "no post matches both: the shares add up to 100 %"
+
+
+def overlap_note(page: Any) -> str:
+    return str(page.eval("document.querySelector('.gt-tl-overlap').textContent"))
+
+
+def test_shares_of_posts_matching_several_terms_say_they_overlap(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    # Three posts: all say rain, two say sun too.
+    posts = [post(k, "rain", NOON + timedelta(minutes=k), LISBON) for k in range(3)]
+    posts[1:] = [replace(p, terms=("rain", "sun")) for p in posts[1:]]
+    show(qtbot, window, page, posts, ["rain", "sun"])
+    qtbot.waitUntil(lambda: compare_rows(page)[1][-1] == "100%", timeout=5_000)
+    assert [row[-1] for row in compare_rows(page)] == ["share", "100%", "67%", "100%"]
+    assert overlap_note(page) == "Shares of posts: a post can match several terms"
+    title = page.eval("document.querySelector('.gt-tl-head .gt-tl-share').title")
+    assert "can add up to more than 100 %" in title
+    # With sun switched off, what is shown overlaps no more.
+    page.eval("GeoTweets.pointsLayer.filter().setTermOn(1, false); true")
+    qtbot.waitUntil(lambda: overlap_note(page) == "", timeout=5_000)
 
 
 def test_the_page_bins_and_names_steps_as_core_time_bins_does(

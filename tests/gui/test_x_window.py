@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,88 @@ def test_x_notices_and_repeated_posts_show_in_the_status_bar(
     expected = "received 1 · located 1 · 1 duplicates skipped · notices: 1 errors"
     qtbot.waitUntil(lambda: window.status.figures_label.text().startswith(expected), timeout=20_000)
     qtbot.waitUntil(lambda: "notices: 1 errors" in window.status.state_label.text(), timeout=10_000)
+
+
+HOSTILE = "<img src=x onerror=alert(1)>\"'`\\ \u2028 </script> مطر"
+
+
+def live(qtbot: Any, fake: FakeX, window: Any) -> None:
+    qtbot.waitUntil(
+        lambda: window.controller.state.state == "live" and fake.open_streams == 1, timeout=10_000
+    )
+
+
+def page_keys(page: Any) -> list[int]:
+    return [int(k) for k in json.loads(page.eval("JSON.stringify(GeoTweets.columns().key)"))]
+
+
+def stored_located_keys(window: Any) -> list[int]:
+    session_id = window.controller.session_id
+    return [p.key for chunk in window.store.points(session_id) for p in chunk]
+
+
+def test_a_live_posts_hostile_strings_reach_the_page_as_text(
+    qtbot: Any, fake: FakeX, window: Any, page: Any
+) -> None:
+    start_x(window, "rain")
+    live(qtbot, fake, window)
+    author = payloads.user("4242", name=HOSTILE, username=HOSTILE)
+    spot = payloads.place(payloads.LISBON, full_name=HOSTILE)
+    text = f"rain {HOSTILE} #Ünï #<b>x</b>"
+    fake.push(payloads.point_post(text=text, author=author, place_obj=spot), matches="rain has:geo")
+    qtbot.waitUntil(lambda: page.stats()["points"] == 1, timeout=10_000)
+    columns = json.loads(page.eval("JSON.stringify(GeoTweets.columns())"))
+    assert (columns["author"], columns["place"], columns["tags"]) == (
+        [HOSTILE],
+        [HOSTILE],
+        [["ünï"]],
+    )
+    # The lists show the post (its text fetched from Python): as text only.
+    qtbot.waitUntil(
+        lambda: "onerror=alert(1)" in page.eval("document.body.textContent"), timeout=10_000
+    )
+    assert page.eval("document.querySelectorAll('img, b').length") == 0
+
+
+def test_a_dropped_stream_loses_nothing_it_delivered(
+    qtbot: Any, fake: FakeX, window: Any, page: Any
+) -> None:
+    from fake_x import Cut
+
+    start_x(window, "rain")
+    live(qtbot, fake, window)
+    before = [payloads.point_post(i / 10, i / 20, text=f"rain {i}") for i in range(600)]
+    fake.inject(fake.prepare_posts(before, matches="rain has:geo"), Cut())
+    # The app reconnects by itself; what came before the cut is stored and drawn.
+    qtbot.waitUntil(lambda: fake.stream_connections == 2 and fake.open_streams == 1, timeout=20_000)
+    after = [payloads.point_post(-i / 10, i / 20, text=f"rain again {i}") for i in range(400)]
+    fake.inject(fake.prepare_posts(after, matches="rain has:geo"))
+    qtbot.waitUntil(lambda: page.stats()["points"] == 1000, timeout=30_000)
+    window.controller.stop()
+    stored = stored_located_keys(window)
+    assert len(stored) == 1000 and sorted(page_keys(page)) == sorted(stored)
+    ids = {payloads.post_id_of(p) for p in before + after}
+    assert {window.store.post(key).id for key in stored} == ids
+
+
+def test_a_busy_disk_holds_neither_the_window_nor_the_posts(
+    qtbot: Any, fake: FakeX, window: Any, page: Any
+) -> None:
+    start_x(window, "rain")
+    live(qtbot, fake, window)
+    # Another program holds the store's write lock: the writer has to wait.
+    other = sqlite3.connect(window.store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        for i in range(50):
+            fake.push(payloads.point_post(i, 0, text=f"rain {i}"), matches="rain has:geo")
+        # The GUI thread handed the posts over and is back here, answering:
+        # it waits for no write. Nothing is counted or drawn before it is stored.
+        qtbot.waitUntil(lambda: window.controller.engine.writing > 0, timeout=10_000)
+        assert window.controller.stats.received + window.controller.engine.writing <= 50
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    qtbot.waitUntil(lambda: page.stats()["points"] == 50, timeout=20_000)
+    assert window.controller.stats.received == 50
+    assert sorted(page_keys(page)) == sorted(stored_located_keys(window))

@@ -1,17 +1,21 @@
 """The one channel between Python and the map page (a QWebChannel object).
 
 Python -> page: one method per message (`configure`, `add_points`,
-`offer_point_parts`, `clear_points`, `show_post`, `list_posts`,
-`show_areas`, `apply_view`, and the text filter's `answer_text_filter` and
-`show_text_filter_progress`). Each emits the signal the page listens to,
-carrying JSON text (never JavaScript source). Messages sent before the page
-is ready are held: the latest configuration, the latest areas, the points
-since the last clear and the latest view are delivered, in that order, when
-it says it is.
+`add_point_blobs`, `offer_point_parts`, `clear_points`, `show_post`,
+`list_posts`, `show_areas`, `apply_view`, `fold_lists`, and the text
+filter's `answer_text_filter` and `show_text_filter_progress`). Each emits
+the signal the page listens to, carrying JSON text (never JavaScript
+source). Messages sent before the page is ready are held: the latest
+configuration, the latest areas, the points since the last clear, the
+latest view and whether the lists are folded are delivered, in that order,
+when it says it is.
 
-Points come as columns (core/point_batch.py): JSON for live batches, and
-for a reopened session binary parts the page fetches (`offer_point_parts`,
-point_feed.py).
+Points come as columns (core/point_batch.py): a running session's new
+points as the store wrote them, binary blobs in base64 (`add_point_blobs`:
+the GUI thread does nothing per point); a reopened session's as binary
+parts the page fetches (`offer_point_parts`, point_feed.py); and as JSON
+only when a reopened session's points are filtered by the areas in Python
+(`add_points`).
 
 Page -> Python: slots the page calls with plain values, re-emitted as Qt
 signals: `ready`, `postRequested`, `postsRequested` (a page of a stack's
@@ -22,7 +26,9 @@ by whoever listens), and the text filter's questions, `textFilterRequested`
 `textMatchesRequested` (which of these newly arrived posts do). The page
 reports what it shows (`reportView`, debounced: centre, zoom, mode, filters,
 bounds); the last good report is `view_state`, and `viewReported` says it
-changed.
+changed. When the user folds or unfolds the lists beside the map, the page
+says so (`reportListsFolded`, re-emitted as `listsFoldChosen`) so the
+choice can be kept for the next start.
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -34,6 +40,7 @@ from the configure message, so it is written down only once.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import math
@@ -44,7 +51,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.palette import term_colors
-from geotweets_desktop.core.point_batch import point_columns
+from geotweets_desktop.core.point_batch import decode_points, encode_blob, point_columns
 from geotweets_desktop.core.post import LOCATION_KINDS, LocationKind, Post
 from geotweets_desktop.core.store import StoredPoint
 from geotweets_desktop.core.view_state import ViewState, ViewStateError, state_from_json
@@ -74,6 +81,7 @@ class MapBridge(QObject):
     # The wire to the page (JSON text). Python code calls the methods below.
     configured = Signal(str)
     pointsAdded = Signal(str)
+    pointBlobsAdded = Signal(str)  # base64 of point blobs one after another
     pointPartsOffered = Signal(str)  # {url, parts: [points in each part]}
     pointsCleared = Signal()
     postShown = Signal(str)
@@ -82,6 +90,7 @@ class MapBridge(QObject):
     textFiltered = Signal(str)
     textFilterProgressed = Signal(str)
     viewApplied = Signal(str)
+    listsFoldSet = Signal(str)  # JSON true (folded) or false
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
@@ -94,6 +103,7 @@ class MapBridge(QObject):
     textFilterRequested = Signal(str)  # the words typed
     textMatchesRequested = Signal(str, list)  # the words, [int] keys of new posts
     viewReported = Signal()
+    listsFoldChosen = Signal(bool)  # True: folded
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +117,7 @@ class MapBridge(QObject):
         self._held_areas: str | None = None
         self.hide_outside = False
         self._held_view: str | None = None
+        self._held_fold: str | None = None
         # What the page last said it shows; None until it has said.
         self.view_state: ViewState | None = None
         # The page learns the tile server and the tables even before a session.
@@ -146,6 +157,19 @@ class MapBridge(QObject):
         if not known:
             return
         self._send_points(self.pointsAdded, to_json(point_columns(known)))
+
+    def add_point_blobs(self, blobs: bytes) -> None:
+        """New points as the store wrote them (blobs one after another,
+        `core.point_batch`), passed on as they are in base64: the page reads
+        them as it reads a reopened session's parts, a few hundred points a
+        task. With *Hide posts outside*, the points outside every area are
+        taken out first (the only case that looks at each point here)."""
+        if self.hide_outside and self._areas:
+            inside = [p for p in decode_points(blobs) if self._inside(p.lon, p.lat)]
+            if not inside:
+                return
+            blobs = encode_blob(inside)
+        self._send_points(self.pointBlobsAdded, base64.b64encode(blobs).decode("ascii"))
 
     def offer_point_parts(self, sizes: Sequence[int], read_part: point_feed.PartReader) -> None:
         """Binary parts for the page to fetch, `sizes[n]` points in part n,
@@ -243,8 +267,17 @@ class MapBridge(QObject):
         else:
             self._held_view = message
 
+    def fold_lists(self, folded: bool) -> None:
+        """Fold (or show) the lists beside the map, as the user chose before:
+        the page then keeps to it whatever the window's width."""
+        message = to_json(folded)
+        if self.is_ready:
+            self.listsFoldSet.emit(message)
+        else:
+            self._held_fold = message
+
     def set_hide_outside(self, hide: bool) -> None:
-        """Leave out of later `add_points` the points outside every area."""
+        """Leave out of later `add_points` and `add_point_blobs` the points outside every area."""
         self.hide_outside = hide
 
     def _inside(self, lon: float, lat: float) -> bool:
@@ -267,6 +300,9 @@ class MapBridge(QObject):
         if self._held_view is not None:
             self.viewApplied.emit(self._held_view)
             self._held_view = None
+        if self._held_fold is not None:
+            self.listsFoldSet.emit(self._held_fold)
+            self._held_fold = None
         self.ready.emit()
 
     @Slot(float)
@@ -305,6 +341,11 @@ class MapBridge(QObject):
             return
         self.view_state = state
         self.viewReported.emit()
+
+    @Slot(bool)
+    def reportListsFolded(self, folded: bool) -> None:
+        """The user folded (True) or unfolded the lists."""
+        self.listsFoldChosen.emit(bool(folded))
 
     @Slot(float)
     def openPost(self, key: float) -> None:

@@ -48,6 +48,7 @@ def map_page_html() -> bytes:
         ("heat", "static/heat.js"),
         ("mode_control", "static/mode_control.js"),
         ("point_loader", "static/point_loader.js"),
+        ("live_points", "static/live_points.js"),
         ("legend", "static/legend.js"),
         ("time_bins", "static/time_bins.js"),
         ("playback", "static/playback.js"),
