@@ -26,7 +26,6 @@ from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.archive_payload import payload_span
 from geotweets_desktop.core.gazetteer import Gazetteer, locate_profile
 from geotweets_desktop.core.gazetteer_snapshot import read_or_build
-from geotweets_desktop.core.point_batch import encode_columns
 from geotweets_desktop.core.point_blobs import columns_of_posts
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack
@@ -82,10 +81,9 @@ def print_stages(archive: Path, scratch: Path, sample: int) -> None:
     rows = [post_row(1, p, now, (1, s)) for p, s in pairs]
     starts = range(0, len(posts), BATCH)
     located = [_located(posts[i : i + BATCH]) for i in starts]
-    columns_us = _per_post(located, lambda k: encode_columns(columns_of_posts(k))) / BATCH
+    columns_us = _per_post(located, columns_of_posts) / BATCH
     batches = [
-        (rows[i : i + BATCH], encode_columns(columns_of_posts(k)))
-        for i, k in zip(starts, located, strict=True)
+        (rows[i : i + BATCH], columns_of_posts(k)) for i, k in zip(starts, located, strict=True)
     ]
     sent = _per_post(batches, lambda b: pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL)) / BATCH
     pickled = [pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL) for b in batches]
@@ -112,14 +110,14 @@ def print_stages(archive: Path, scratch: Path, sample: int) -> None:
     print(f"    readers: reading lines {read:.1f}, JSON decode (msgspec) {decode:.1f},")
     print(f"      UTF-8 check {check:.1f}, locating and the post {locate:.1f},")
     print(f"      payload reference (CRC-32) {spans_us:.1f}, row building {rows_us:.1f},")
-    print(f"      the map's columns of the batch {columns_us:.1f} (keys left to the writer),")
+    print(f"      the map's columns {columns_us:.1f} (keys and codes left to the writer),")
     print(f"      pickling for the pipe {sent:.1f} = {reader:.1f} (two reader processes)")
     print(f"      [LZ4 of the payload, when copied instead: {lz4:.1f}]")
     print(
         f"    writer: unpickling {received:.1f}, the store's add_rows {insert:.1f} = {writer:.1f}"
     )
     print(
-        f"      of which keying the map's columns about {max(0.0, insert - plain):.1f}, "
+        f"      of which keying and coding the map's columns about {max(0.0, insert - plain):.1f}, "
         f"the UNIQUE index about {max(0.0, plain - no_index):.1f}, the rows alone "
         f"{no_index:.1f}, commits {commits:.2f}"
     )

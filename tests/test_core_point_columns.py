@@ -5,18 +5,20 @@ page's columns carry them (per-batch dictionaries, hashtags as CSR)."""
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from archive_samples import v2_line, write_lines
-from helpers.point_blob import decode_blob, decode_blobs
+from helpers.point_blob import blob_session, decode_blob, decode_blobs
 
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.map_point import stored_point
 from geotweets_desktop.core.point_batch import (
     UNKNOWN_KIND,
+    SessionCodes,
     blob_points,
     decode_points,
     encode_blob,
@@ -249,6 +251,97 @@ def test_a_bulk_replay_keeps_the_map_columns_the_rows_give(
     assert len(want) == 27 and {p.kind for p in want} == {"exact", "place"}
     same_points(stored_blob_points(store, engine.session_id), want)
     store.close()
+
+
+def session_blobs(store: SessionStore, session_id: int) -> list[bytes]:
+    return [
+        bytes(data)
+        for (data,) in store._db.execute(
+            "SELECT data FROM point_blobs WHERE session_id = ? ORDER BY id", (session_id,)
+        )
+    ]
+
+
+def strings_in_order(session_id: int, blobs: list[bytes]) -> tuple[list[str], ...]:
+    """The session's strings as a page reads its blobs in order: only each
+    blob's new ones (SessionCodes.learn fails when one does not follow on)."""
+    codes = SessionCodes(session_id)
+    for blob in blobs:
+        codes.learn(blob)
+    return codes.strings
+
+
+def test_a_sessions_blobs_share_its_codes_and_bring_each_string_once(
+    store: SessionStore,
+) -> None:
+    sid = store.start_session("test", ["rain"], synthetic=False)
+    other = store.start_session("other", ["rain"], synthetic=False)
+    store.add_posts(sid, [post(1, author_handle=HOSTILE, text="#Rain #Two"), post(2)])
+    store.add_rows([post_row(other, post(3), 0.0)])  # another session's codes are its own
+    store.add_posts(sid, [post(4, author_handle=HOSTILE, lang="ar"), post(5)])
+    store.add_rows([post_row(sid, post(6, author_handle="madeup_2"), 0.0)])
+    blobs = session_blobs(store, sid)
+    assert [blob_session(b) for b in blobs] == [sid] * 3
+    langs, places, authors, tags = strings_in_order(sid, blobs)
+    # Each string once, in the order it first came: later blobs only use it.
+    assert authors == ["", HOSTILE, "madeup_2", "madeup_5"]
+    assert langs == ["", "en", "ar"] and tags == ["", "rain", "two"]
+    assert places == ["", "Place 1", "Place 2", "Place 4", "Place 5", "Place 6"]
+    # Read alone, each blob gives the same strings for the codes it uses.
+    for blob in blobs:
+        alone = decode_blob(blob)
+        for name, column, strings in (
+            ("authors", "author", authors),
+            ("langs", "lang", langs),
+            ("places", "place", places),
+        ):
+            assert all(alone[name][c] == strings[c] for c in alone[column])
+        assert all(alone["tags"][c] == tags[c] for c in alone["tagPool"])
+    assert strings_in_order(other, session_blobs(store, other))[2] == ["", "madeup_3"]
+    same_points(stored_blob_points(store, sid), [p for c in store.points(sid) for p in c])
+
+
+def test_blobs_written_by_two_connections_follow_on(store: SessionStore, tmp_path: Path) -> None:
+    sid = store.start_session("test", ["rain"], synthetic=False)
+    second = SessionStore(tmp_path / "s.db", tidies=False)  # as the store writer's thread has
+    try:
+        store.add_posts(sid, [post(1), post(2)])
+        second.add_posts(sid, [post(3, author_handle="madeup_1"), post(4)])
+        store.add_posts(sid, [post(5, author_handle="madeup_4"), post(6)])
+        second.add_rows([post_row(sid, post(7, author_handle="madeup_6"), 0.0)])
+    finally:
+        second.close()
+    authors = strings_in_order(sid, session_blobs(store, sid))[2]
+    assert authors == ["", "madeup_1", "madeup_2", "madeup_4", "madeup_6"]
+    same_points(stored_blob_points(store, sid), [p for c in store.points(sid) for p in c])
+
+
+def test_a_batch_rolled_back_leaves_no_codes_behind(store: SessionStore) -> None:
+    sid = store.start_session("test", ["rain"], synthetic=False)
+    store.add_posts(sid, [post(1)])
+    # The batch's blob cannot be written (as when the disk is full): all of it goes.
+    store._db.execute(
+        "CREATE TRIGGER full BEFORE INSERT ON point_blobs BEGIN SELECT RAISE(ABORT, 'full'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_posts(sid, [post(2, author_handle="lost")])
+    store._db.execute("DROP TRIGGER full")
+    store.add_posts(sid, [post(3)])
+    authors = strings_in_order(sid, session_blobs(store, sid))[2]
+    assert authors == ["", "madeup_1", "madeup_3"]
+
+
+def test_a_session_counts_its_located_posts_from_its_blobs(store: SessionStore) -> None:
+    sid = store.start_session("test", ["rain"], synthetic=False)
+    store.add_posts(sid, [post(1), post(2, location=None), post(3)])
+    store.add_rows([post_row(sid, post(4), 0.0), post_row(sid, post(5, location=None), 0.0)])
+    session = store.session(sid)
+    assert session is not None and (session.received, session.located) == (5, 3)
+    assert store.located_count(sid) == 3
+    # Without blobs (an older version's session), its rows are counted.
+    store._db.execute("DELETE FROM point_blobs")
+    session = store.session(sid)
+    assert session is not None and (session.received, session.located) == (5, 3)
 
 
 def test_a_front_end_gets_back_the_counts_and_the_very_blob_stored(store: SessionStore) -> None:

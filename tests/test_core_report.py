@@ -135,6 +135,23 @@ def test_figures_match_the_store(store: SessionStore) -> None:
     assert figures.top_languages == (("en", 5), ("pt", 1), ("unknown", 1))
 
 
+def test_counting_tells_how_far_it_got_and_reads_only_its_own_sessions_posts(
+    store: SessionStore,
+) -> None:
+    other = store.start_session("Replay: another.jsonl", ["sun"], False)
+    store.add_posts(other, [post(100, 1, ("sun",), where=TOKYO)])
+    session = fill(store)  # its rows come after the other's, and more of the other's after them
+    store.add_posts(other, [post(101, 2, ("sun",), where=TOKYO)])
+    heard: list[tuple[int, float]] = []
+    figures = session_figures(
+        store.path, session, lambda read, share: heard.append((read, share)), chunk_rows=3
+    )
+    # Seven rows in ranges of three row ids: 3, 6, then the last one.
+    assert heard == [(3, 3 / 7), (6, 6 / 7), (7, 1.0)]
+    assert figures == session_figures(store.path, session)
+    assert (figures.received, figures.located) == (7, 5)
+
+
 def test_timeline_counts_each_post_in_its_bin_by_its_own_time(store: SessionStore) -> None:
     session = fill(store)
     timeline = session_figures(store.path, session).timeline

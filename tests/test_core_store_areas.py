@@ -62,7 +62,7 @@ def test_a_store_from_before_areas_opens_with_no_areas_and_is_migrated(tmp_path:
         store.close()
     with contextlib.closing(sqlite3.connect(path)) as db:
         (version,) = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    assert version == str(SCHEMA_VERSION) == "7"
+    assert version == str(SCHEMA_VERSION) == "8"
 
 
 def test_an_area_damaged_by_hand_is_left_out(tmp_path: Path) -> None:

@@ -31,12 +31,17 @@ STATE = ViewState(
     center=(38.72, -9.14),
     zoom=9.5,
     mode="heat",
+    heat_scale="quantile",
+    heat_term="rain",
     filters=Filters(
         brush=(1_764_536_400.0, 1_764_540_000.5),
         terms_off=frozenset({"sun"}),
         no_term_off=True,
         kinds_off=frozenset({"profile"}),
         langs=frozenset({"en", "pt", ""}),
+        tags=frozenset({"flood", "été"}),
+        places=frozenset({"Lisboa", "<img src=x onerror=alert(1)>"}),
+        authors=frozenset({"someone"}),
         text='flood "river" </b>',
     ),
 )
@@ -62,9 +67,45 @@ def test_a_view_survives_its_json_file(tmp_path: Path) -> None:
     write_view_file(VIEW, path)
     assert read_view_file(path) == VIEW
     on_disk = json.loads(path.read_text(encoding="utf-8"))
-    assert on_disk["geotweets_view"] == 1
+    assert on_disk["geotweets_view"] == 2
     assert on_disk["name"] == VIEW.name  # text stays text
     assert on_disk["filters"]["kindsOff"] == ["profile"]
+    assert on_disk["filters"]["tags"] == ["flood", "été"]
+    assert on_disk["filters"]["places"] == ["<img src=x onerror=alert(1)>", "Lisboa"]
+    assert on_disk["heat"] == {"scale": "quantile", "term": "rain"}
+
+
+def test_a_view_file_of_format_1_still_reads() -> None:
+    """As the app wrote them before hashtags, places, authors and heat's scale."""
+    old = {
+        "geotweets_view": 1,
+        "name": "Storm",
+        "session": REF.to_json(),
+        "center": [38.72, -9.14],
+        "zoom": 9,
+        "mode": "heat",
+        "filters": {
+            "brush": None,
+            "termsOff": ["sun"],
+            "noTermOff": False,
+            "kindsOff": [],
+            "langs": ["en"],
+            "text": "flood",
+        },
+    }
+    view = saved_view_from_json(old)
+    assert view.state.heat_scale == "log" and view.state.heat_term is None
+    assert view.state.filters == Filters(
+        terms_off=frozenset({"sun"}), langs=frozenset({"en"}), text="flood"
+    )
+    assert view.state.filters.tags is None and view.state.filters.authors is None
+
+
+def test_hashtags_are_read_as_the_map_finds_them() -> None:
+    state = state_from_json(
+        {"center": [0, 0], "zoom": 2, "mode": "points", "filters": {"tags": ["#Flood", "ÉTÉ"]}}
+    )
+    assert state.filters.tags == {"flood", "été"}
 
 
 def test_the_page_report_is_read_with_its_bounds() -> None:
@@ -110,7 +151,14 @@ def test_missing_filter_parts_mean_nothing_is_hidden() -> None:
         ({"session__started_at": "soon"}, 'session.started_at is not a time: "soon"'),
         ({"session__started_at": "2026-11-30T21:00:00"}, "session.started_at must say its time"),
         ({"session": ...}, "session must be an object"),
-        ({"geotweets_view": 2}, "written by a newer GeoTweets (view format 2"),
+        ({"geotweets_view": 3}, "written by a newer GeoTweets (view format 3"),
+        ({"filters__tags": "flood"}, "filters.tags must be a list of texts"),
+        ({"filters__tags": ["#"]}, "filters.tags: a hashtag cannot be empty"),
+        ({"filters__places": [3]}, "filters.places must be a list of texts"),
+        ({"filters__authors": {}}, "filters.authors must be a list of texts"),
+        ({"heat__scale": "linear"}, 'heat.scale must be one of log, quantile, not "linear"'),
+        ({"heat__term": 1}, "heat.term must be text, not int"),
+        ({"heat": "log"}, "heat must be an object, not str"),
         ({"geotweets_view": "1"}, "geotweets_view must be a view format number"),
         ({"geotweets_view": ...}, 'not a GeoTweets view (no "geotweets_view" number)'),
     ],

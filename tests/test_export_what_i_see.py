@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from geotweets_desktop.cli import main
-from geotweets_desktop.core.export import PostFilter, export_session
+from geotweets_desktop.core.export import ExportResult, PostFilter, export_session
 from geotweets_desktop.core.post import Location, LocationKind, Post
 from geotweets_desktop.core.saved_views import session_ref
 from geotweets_desktop.core.store import SessionStore
@@ -114,26 +115,76 @@ def exported_ids(out: Path) -> set[str]:
 OUTPUTS = ["view.geojson", "view.csv", "view.parquet", "view.db", "by-day/"]
 
 
+def export_kept(
+    store: SessionStore, session_id: int, folder: Path, name: str, filters: Filters
+) -> tuple[Path, ExportResult]:
+    """Export to `folder / name` (a name ending in "/": a folder a day) what
+    the map keeps with `filters` set, as "export what I see" does."""
+    out = folder / name
+    result = export_session(
+        store,
+        session_id,
+        out,
+        keep=PostFilter.from_filters(filters, TERMS),
+        partition="day" if name.endswith("/") else None,
+    )
+    return out, result
+
+
 @pytest.mark.parametrize("name", OUTPUTS)
 def test_each_format_holds_only_what_the_brush_and_filters_keep(
     stored: tuple[Path, int], tmp_path: Path, name: str
 ) -> None:
     path, session_id = stored
-    out = tmp_path / name
     store = SessionStore(path)
     try:
-        result = export_session(
-            store,
-            session_id,
-            out,
-            keep=PostFilter.from_filters(FILTERS, TERMS),
-            partition="day" if name.endswith("/") else None,
-        )
+        out, result = export_kept(store, session_id, tmp_path, name, FILTERS)
     finally:
         store.close()
     assert exported_ids(out) == ids(VIEW_KEEPS)
     assert result.written == len(VIEW_KEEPS)
     assert result.filtered_out == len(POSTS) - len(VIEW_KEEPS)
+
+
+# (text, place label, handle, located): a hashtag is one X finds, whole, in
+# any case; a place is the location's label; an author the handle.
+TAGGED: list[tuple[str, str, str, bool]] = [
+    ("#Flood in town", "Lisboa", "ana", True),  # 0: kept
+    ("#flood #storm in Porto", "Porto", "ana", True),  # 1: another place
+    ("flood, but no hashtag", "Lisboa", "ana", True),  # 2: the word is no hashtag
+    ("#floodwater rising", "Lisboa", "ana", True),  # 3: another hashtag
+    ("#flood by bob", "Lisboa", "bob", True),  # 4: another author
+    ("#flood, not located", "Lisboa", "ana", False),  # 5: the map has no unlocated posts
+    ("Mais #FLOOD hoje", "Lisboa", "ana", True),  # 6: kept
+    ("#flood with no place label", "", "ana", True),  # 7: no place
+]
+TAGGED_KEEPS = {0, 6}
+TAGGED_FILTERS = Filters(
+    tags=frozenset({"flood"}), places=frozenset({"Lisboa"}), authors=frozenset({"ana"})
+)
+
+
+@pytest.mark.parametrize("name", OUTPUTS)
+def test_each_format_holds_only_the_hashtag_place_and_author_kept(
+    tmp_path: Path, name: str
+) -> None:
+    store = SessionStore(tmp_path / "sessions.db")
+    try:
+        session_id = store.start_session("Replay: tagged.jsonl", list(TERMS), synthetic=False)
+        posts = []
+        for i, (text, label, handle, located) in enumerate(TAGGED):
+            where = Location(-9.14, 38.72, "place", 500.0, label) if located else None
+            posts.append(
+                replace(
+                    make_post(0), id=post_id(i), text=text, author_handle=handle, location=where
+                )
+            )
+        store.add_posts(session_id, posts)
+        out, result = export_kept(store, session_id, tmp_path, name, TAGGED_FILTERS)
+    finally:
+        store.close()
+    assert exported_ids(out) == ids(TAGGED_KEEPS)
+    assert result.written == len(TAGGED_KEEPS)
 
 
 @pytest.mark.parametrize("name", OUTPUTS)

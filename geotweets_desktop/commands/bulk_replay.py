@@ -44,7 +44,7 @@ from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
-from geotweets_desktop.core.point_batch import encode_columns
+from geotweets_desktop.core.point_batch import Columns
 from geotweets_desktop.core.point_blobs import columns_of_posts
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.session import ArchiveReport, SessionEngine
@@ -92,7 +92,7 @@ class RowsInto(Protocol):
     @property
     def areas(self) -> Sequence[Area]: ...
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: bytes | None) -> object: ...
+    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: Columns | None) -> object: ...
 
     def limit_reached(self) -> str | None: ...
 
@@ -320,6 +320,7 @@ def _send_rows(
     out: Connection, rows: list[tuple[Any, ...]], located: list[tuple[int, Post, Location]]
 ) -> None:
     """One batch for the writer: its rows, and the map's columns of its located
-    posts, made here from the posts at hand (the writer only gives them keys)."""
-    points = encode_columns(columns_of_posts(located)) if located else None
+    posts, made here from the posts at hand (the writer only gives them keys
+    and codes their strings with the session's)."""
+    points = columns_of_posts(located) if located else None
     out.send_bytes(pickle.dumps(("rows", (rows, points)), protocol=pickle.HIGHEST_PROTOCOL))

@@ -3,32 +3,49 @@ as JSON-ready lists (live batches) or as one binary blob (kept in the store
 beside the posts, sent to the page as typed arrays when a session reopens).
 
 Columns, not objects: one array per field, with the strings (terms,
-languages, place labels, author handles, hashtags) coded into the batch's
-own small dictionaries, code 0 being "" (none; terms have no "" and start at
-0). The page maps each batch's codes onto its own dictionaries and the
-terms onto the session's, so a batch never depends on what came before or
-on how the page is configured. `termBits` has bit b set when the point
-matches the batch's term b (the first 32 terms of a batch). Hashtags are
-CSR: point i's are `tagPool[tagStart[i]:tagStart[i + 1]]`.
+languages, place labels, author handles, hashtags) coded into dictionaries,
+code 0 being "" (none; terms have no "" and start at 0). In the JSON form
+and a standalone blob the dictionaries are the batch's own; in a stored
+blob the codes of languages, places, authors and hashtags are the
+session's (`SessionCodes`: the same string has the same code in every blob
+of a session), so a page that reads a session's blobs in order learns each
+string once instead of once a blob (at a million points, merging every
+blob's own dictionaries was half of the page's work). Terms stay the
+batch's own (a handful). `termBits` has bit b set when the point matches
+the batch's term b (the first 32 terms of a batch). Hashtags are CSR: point
+i's are `tagPool[tagStart[i]:tagStart[i + 1]]`.
 
-The blob, little-endian, every array starting at a multiple of 8 bytes (so
-the page views it in place), its length a multiple of 8 (so blobs can be
-concatenated): a header of eight uint32 (`MAGIC`, `VERSION`, points n, tag
-codes, dictionary bytes, blob bytes, 0, 0), then key, lon, lat, time
-(float64 x n), termBits, place, author (uint32 x n), tagStart (uint32 x
-n+1), tagPool (uint32), lang (uint16 x n), kind (uint8 x n; `UNKNOWN_KIND`
-for a kind this version does not know), and the dictionaries as UTF-8 JSON
-`[terms, langs, places, authors, tags]`.
+The blob (version 2), little-endian, every array starting at a multiple of
+8 bytes (so the page views it in place), its length a multiple of 8 (so
+blobs can be concatenated): a header of twenty uint32 (`MAGIC`, `VERSION`,
+points n, tag codes, new-strings bytes, blob bytes, seen-strings bytes,
+seen codes, session id, 0, then for langs, places, authors and tags the
+first code of the blob's new strings, then one past their last, then 0,
+0); key, lon, lat, time (float64 x n), termBits, place, author (uint32 x
+n), tagStart (uint32 x n+1), tagPool (uint32), lang (uint16 x n), kind
+(uint8 x n; `UNKNOWN_KIND` for a kind this version does not know); the new
+strings as UTF-8 JSON `[terms, langs, places, authors, tags]` (the codes
+base..end-1 of each); the seen codes (uint32: codes this blob uses that
+an earlier blob of the session brought, langs then places, authors, tags)
+and their strings as UTF-8 JSON `[langs, places, authors, tags]`. So each
+blob decodes alone (a reader without the earlier blobs reads the seen
+strings too), and a reader that has them reads only the new ones. Session
+id 0 is a standalone blob: its codes are its own, nothing is seen.
+
+Version 1 (stores of schema 7) had a header of eight uint32 (`MAGIC`, 1, n,
+tag codes, dictionary bytes, blob bytes, 0, 0), the same columns and the
+batch's own dictionaries as JSON `[terms, langs, places, authors, tags]`:
+read as a standalone blob.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, repeat
-from typing import Any, TypeVar
+from itertools import islice
+from typing import Any
 
 import numpy as np
 
@@ -36,12 +53,13 @@ from geotweets_desktop.core.map_point import StoredPoint
 from geotweets_desktop.core.post import LOCATION_KINDS
 
 MAGIC = 0x43505447  # "GTPC" read as little-endian bytes
-VERSION = 1
-HEADER_WORDS = 8
+VERSION = 2
+HEADER_WORDS = 20
+V1_HEADER_WORDS = 8
 TERM_BITS = 32
 UNKNOWN_KIND = 255
 KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KINDS)}
-_K = TypeVar("_K", bound=Hashable)
+CODED = ("langs", "places", "authors", "tags")  # the session-wide dictionaries, in blob order
 _KIND_NAMES = (*LOCATION_KINDS, *("unknown",) * (256 - len(LOCATION_KINDS)))
 
 
@@ -76,17 +94,49 @@ class Columns:
         )
 
 
-def _coded(values: Sequence[str]) -> tuple[list[int], list[str]]:
-    """Codes of strings in order of first use, code 0 being "" (and the strings)."""
-    codes = _codes_of(chain(("",), values))
-    return list(map(codes.__getitem__, values)), list(codes)
+class SessionCodes:
+    """A session's codes for languages, places, authors and hashtags (code
+    0 being ""), as its blobs so far gave them: the writer of a session's
+    blobs keeps one and codes each batch with it (`encode_columns`).
+    `last_blob` is the id of the session's last blob they include."""
+
+    def __init__(self, session_id: int) -> None:
+        self.session_id = session_id
+        self.codes: tuple[dict[str, int], ...] = tuple({"": 0} for _ in CODED)
+        self.strings: tuple[list[str], ...] = tuple([""] for _ in CODED)
+        self.last_blob = 0
+
+    def learn(self, blob: bytes) -> None:
+        """Take the new strings of one of the session's blobs (in order)."""
+        header = np.frombuffer(blob, np.uint32, HEADER_WORDS)
+        if int(header[1]) != VERSION or int(header[8]) != self.session_id:
+            return  # version 1: its codes were its own
+        at = HEADER_WORDS * 4 + _columns_bytes(int(header[2]), int(header[3]))
+        new = json.loads(blob[at : at + int(header[4])])[1:]
+        for d, strings in enumerate(new):
+            if int(header[10 + d]) != len(self.strings[d]):
+                raise ValueError("the session's point blobs do not follow on")
+            for text in strings:
+                self.codes[d][text] = len(self.strings[d])
+                self.strings[d].append(text)
 
 
-def _codes_of(values: Iterable[_K]) -> dict[_K, int]:
-    """Each distinct value's code, in order of first use. (Done by dict and
-    map in C: a bulk replay codes a million points' strings.)"""
-    distinct = dict.fromkeys(values)
-    return dict(zip(distinct, range(len(distinct)), strict=True))
+def _term_bits(columns: Columns) -> tuple[list[int], list[str]]:
+    """Each point's bits of the batch's terms (the first 32), and the terms."""
+    term_codes: dict[str, int] = {}
+    bits_of: dict[tuple[str, ...], int] = {}
+    term_bits: list[int] = []
+    for terms in columns.terms:
+        bits = bits_of.get(terms)
+        if bits is None:
+            bits = 0
+            for term in terms:
+                code = term_codes.setdefault(term, len(term_codes))
+                if code < TERM_BITS:
+                    bits |= 1 << code
+            bits_of[terms] = bits
+        term_bits.append(bits)
+    return term_bits, list(term_codes)
 
 
 @dataclass(slots=True)
@@ -94,45 +144,53 @@ class _Coded:
     """A batch with its strings coded (plain lists, before either form)."""
 
     term_bits: list[int]
+    terms: list[str]
     lang: list[int]
     place: list[int]
     author: list[int]
     tag_start: list[int]
     tag_pool: list[int]
-    dictionaries: list[list[str]]  # terms, langs, places, authors, tags
+    base: list[int]  # per dictionary, the first code this batch brought
 
 
-def _code(columns: Columns) -> _Coded:
-    combinations = dict.fromkeys(columns.terms)  # a session has few
-    term_codes = _codes_of(chain.from_iterable(combinations))
-    bits_of = {
-        terms: sum(1 << code for code in {term_codes[term] for term in terms} if code < TERM_BITS)
-        for terms in combinations
-    }
-    tag_codes = _codes_of(chain(("",), chain.from_iterable(columns.tags)))
-    lang, langs = _coded(columns.lang)
-    place, places = _coded(columns.place)
-    author, authors = _coded(columns.author)
-    return _Coded(
-        list(map(bits_of.__getitem__, columns.terms)),
-        lang,
-        place,
-        author,
-        list(accumulate(map(len, columns.tags), initial=0)),
-        list(map(tag_codes.__getitem__, chain.from_iterable(columns.tags))),
-        [list(term_codes), langs, places, authors, list(tag_codes)],
+def _code(columns: Columns, session: SessionCodes) -> _Coded:
+    """Code the batch's strings with the session's codes, adding what is new."""
+    base = [len(strings) for strings in session.strings]
+    term_bits, terms = _term_bits(columns)
+    langs, places, authors, tags = session.codes
+    tag_start = [0]
+    tag_pool: list[int] = []
+    for point_tags in columns.tags:
+        if point_tags:
+            tag_pool.extend(tags.setdefault(tag, len(tags)) for tag in point_tags)
+        tag_start.append(len(tag_pool))
+    coded = _Coded(
+        term_bits,
+        terms,
+        [langs.setdefault(v, len(langs)) for v in columns.lang],
+        [places.setdefault(v, len(places)) for v in columns.place],
+        [authors.setdefault(v, len(authors)) for v in columns.author],
+        tag_start,
+        tag_pool,
+        base,
     )
+    for codes, strings, first in zip(session.codes, session.strings, base, strict=True):
+        # A dict keeps insertion order: the new strings are its last keys.
+        strings.extend(reversed(list(islice(reversed(codes), len(codes) - first))))
+    return coded
 
 
 def point_columns(points: Sequence[StoredPoint]) -> dict[str, Any]:
-    """The batch as JSON-ready columns (a time unknown is None: JSON has no NaN)."""
-    coded = _code(Columns.of(points))
-    terms, langs, places, authors, tags = coded.dictionaries
+    """The batch as JSON-ready columns (a time unknown is None: JSON has no NaN),
+    its strings coded into its own dictionaries."""
+    session = SessionCodes(0)
+    coded = _code(Columns.of(points), session)
+    langs, places, authors, tags = session.strings
     return {
         "key": [p.key for p in points],
         "lon": [p.lon for p in points],
         "lat": [p.lat for p in points],
-        "kind": _kind_codes([p.kind for p in points]),
+        "kind": [KIND_CODES.get(p.kind, UNKNOWN_KIND) for p in points],
         "time": [None if math.isnan(p.time) else p.time for p in points],
         "termBits": coded.term_bits,
         "lang": coded.lang,
@@ -140,7 +198,7 @@ def point_columns(points: Sequence[StoredPoint]) -> dict[str, Any]:
         "author": coded.author,
         "tagStart": coded.tag_start,
         "tagPool": coded.tag_pool,
-        "terms": terms,
+        "terms": coded.terms,
         "langs": langs,
         "places": places,
         "authors": authors,
@@ -152,16 +210,48 @@ def _padded(data: bytes) -> bytes:
     return data + b"\0" * (-len(data) % 8)
 
 
+def _padded_size(size: int) -> int:
+    return size + -size % 8
+
+
 def encode_blob(points: Sequence[StoredPoint]) -> bytes:
-    """The batch as one binary blob (see the module docstring)."""
+    """The batch as one standalone binary blob (see the module docstring)."""
     return encode_columns(Columns.of(points))
 
 
-def encode_columns(columns: Columns) -> bytes:
-    """A batch given as columns as one binary blob (see the module docstring)."""
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+def _seen(codes: Iterable[int], base: int) -> list[int]:
+    """The codes among `codes` that an earlier blob brought (not 0, "")."""
+    return sorted({c for c in codes if 0 < c < base})
+
+
+def encode_columns(columns: Columns, session: SessionCodes | None = None) -> bytes:
+    """A batch given as columns as one binary blob (see the module docstring):
+    coded with the session's codes, which learn its new strings, or with its
+    own (`session` None: a standalone blob)."""
+    session = session or SessionCodes(0)
     n = len(columns.key)
-    coded = _code(columns)
-    dictionaries = json.dumps(coded.dictionaries, ensure_ascii=False).encode("utf-8")
+    coded = _code(columns, session)
+    end = [len(strings) for strings in session.strings]
+    new = [coded.terms] + [
+        strings[first:last]
+        for strings, first, last in zip(session.strings, coded.base, end, strict=True)
+    ]
+    seen = [
+        _seen(codes, first)
+        for codes, first in zip(
+            (coded.lang, coded.place, coded.author, coded.tag_pool), coded.base, strict=True
+        )
+    ]
+    seen_strings = [
+        [strings[c] for c in codes] for strings, codes in zip(session.strings, seen, strict=True)
+    ]
+    new_json = _json(new)
+    seen_json = _json(seen_strings)
+    seen_codes = [c for codes in seen for c in codes]
     parts = [
         np.array(columns.key, np.float64).tobytes(),
         np.array(columns.lon, np.float64).tobytes(),
@@ -173,28 +263,37 @@ def encode_columns(columns: Columns) -> bytes:
         _padded(np.array(coded.author, np.uint32).tobytes()),
         _padded(np.array(coded.tag_start, np.uint32).tobytes()),
         _padded(np.array(coded.tag_pool, np.uint32).tobytes()),
-        _padded(_uint16_codes(coded.lang).tobytes()),
-        _padded(np.array(_kind_codes(columns.kind), np.uint8).tobytes()),
-        _padded(dictionaries),
+        # Past 65,535 languages a code would wrap: such a language reads as none.
+        _padded(np.array([c if c < 65536 else 0 for c in coded.lang], np.uint16).tobytes()),
+        _padded(
+            np.array([KIND_CODES.get(k, UNKNOWN_KIND) for k in columns.kind], np.uint8).tobytes()
+        ),
+        _padded(new_json),
+        _padded(np.array(seen_codes, np.uint32).tobytes()),
+        _padded(seen_json),
     ]
     body = b"".join(parts)
     total = HEADER_WORDS * 4 + len(body)
     header = np.array(
-        [MAGIC, VERSION, n, len(coded.tag_pool), len(dictionaries), total, 0, 0], np.uint32
+        [
+            MAGIC,
+            VERSION,
+            n,
+            len(coded.tag_pool),
+            len(new_json),
+            total,
+            len(seen_json),
+            len(seen_codes),
+            session.session_id,
+            0,
+            *coded.base,
+            *end,
+            0,
+            0,
+        ],
+        np.uint32,
     )
     return header.tobytes() + body
-
-
-def _uint16_codes(codes: list[int]) -> np.ndarray[Any, np.dtype[np.uint16]]:
-    """Codes as uint16: past 65,535 languages a code would wrap, so such a
-    language reads as none (0)."""
-    wide = np.array(codes, np.uint32)
-    wide[wide > 65535] = 0
-    return wide.astype(np.uint16)
-
-
-def _kind_codes(kinds: Sequence[str]) -> list[int]:
-    return list(map(KIND_CODES.get, kinds, repeat(UNKNOWN_KIND)))
 
 
 def blob_points(blob: bytes) -> int:
@@ -202,26 +301,12 @@ def blob_points(blob: bytes) -> int:
     return int(np.frombuffer(blob, np.uint32, 3)[2])
 
 
-def with_keys_from(blob: bytes, first: int) -> tuple[bytes, int]:
-    """A blob encoded before its posts had keys, each point's key standing
-    for its post's place in its batch (0, 1, ...), with the keys the batch
-    got (`first` for place 0, and on); and the highest key it holds."""
-    n = blob_points(blob)
-    keyed = bytearray(blob)
-    keys = np.frombuffer(keyed, np.float64, n, HEADER_WORDS * 4)
-    keys += first
-    return bytes(keyed), int(keys[-1]) if n else first - 1
-
-
 def blob_kinds(blob: bytes) -> dict[str, int]:
     """How many of a blob's points were located each way (its kind column)."""
-    header = np.frombuffer(blob, np.uint32, HEADER_WORDS)
-    n, tag_codes = int(header[2]), int(header[3])
-    at = HEADER_WORDS * 4
-    for dtype, count in _layout(n, tag_codes)[:-1]:
-        at += -(-np.dtype(dtype).itemsize * count // 8) * 8
+    n, tag_codes, at = _header(blob, 0)
+    kind_at = at + _columns_bytes(n, tag_codes) - _padded_size(n)
     kinds: dict[str, int] = {}
-    for code, count in enumerate(np.bincount(np.frombuffer(blob, np.uint8, n, at)).tolist()):
+    for code, count in enumerate(np.bincount(np.frombuffer(blob, np.uint8, n, kind_at)).tolist()):
         if count:
             kinds[_KIND_NAMES[code]] = kinds.get(_KIND_NAMES[code], 0) + count
     return kinds
@@ -230,30 +315,49 @@ def blob_kinds(blob: bytes) -> dict[str, int]:
 def decode_points(data: bytes) -> list[StoredPoint]:
     """The points of blobs one after another, back as `StoredPoint`s: for
     what must look at each point in Python (the map's *Hide posts outside*);
-    the page reads blobs itself. A kind this version does not know reads as
+    the page reads blobs itself. Each blob is read alone (version 2 carries
+    every string it uses). A kind this version does not know reads as
     "unknown"."""
     points: list[StoredPoint] = []
     at = 0
     while at < len(data):
-        header = np.frombuffer(data, np.uint32, HEADER_WORDS, at)
-        if int(header[0]) != MAGIC or int(header[1]) != VERSION:
-            raise ValueError("not a points blob of this version")
-        n, tag_codes, dictionary_bytes, total = (int(v) for v in header[2:6])
-        points.extend(_decoded(data, at + HEADER_WORDS * 4, n, tag_codes, dictionary_bytes))
-        at += total
+        points.extend(_decoded(data, at))
+        at += int(np.frombuffer(data, np.uint32, 1, at + 20)[0])
     return points
 
 
-def _decoded(
-    data: bytes, at: int, n: int, tag_codes: int, dictionary_bytes: int
-) -> list[StoredPoint]:
+def _header(data: bytes, at: int) -> tuple[int, int, int]:
+    """A blob's points n, its tag codes, and where its columns start."""
+    magic, version, n, tag_codes = (int(v) for v in np.frombuffer(data, np.uint32, 4, at))
+    if magic != MAGIC or version not in (1, VERSION):
+        raise ValueError("not a points blob of a version this one reads")
+    return n, tag_codes, at + 4 * (HEADER_WORDS if version == VERSION else V1_HEADER_WORDS)
+
+
+def _decoded(data: bytes, at: int) -> list[StoredPoint]:
+    n, tag_codes, columns_at = _header(data, at)
+    header = [int(v) for v in np.frombuffer(data, np.uint32, (columns_at - at) // 4, at)]
+    at = columns_at
     columns: list[list[Any]] = []
     for dtype, count in _layout(n, tag_codes):
         values = np.frombuffer(data, dtype, count, at)
-        at += -(-values.nbytes // 8) * 8
+        at += _padded_size(values.nbytes)
         columns.append(values.tolist())
     key, lon, lat, time, term_bits, place, author, tag_start, tag_pool, lang, kind = columns
-    terms, langs, places, authors, tags = json.loads(data[at : at + dictionary_bytes])
+    terms, *new = json.loads(data[at : at + header[4]])
+    strings: list[dict[int, str]] = [{0: ""} for _ in CODED]
+    if header[1] == 1:
+        for d, texts in enumerate(new):
+            strings[d].update(enumerate(texts))
+    else:
+        for d, texts in enumerate(new):
+            strings[d].update(enumerate(texts, header[10 + d]))
+        at += _padded_size(header[4])
+        seen_codes = iter(np.frombuffer(data, np.uint32, header[7], at).tolist())
+        at += _padded_size(4 * header[7])
+        for d, texts in enumerate(json.loads(data[at : at + header[6]])):
+            strings[d].update((next(seen_codes), text) for text in texts)
+    langs, places, authors, tags = strings
     return [
         StoredPoint(
             int(key[i]),
@@ -262,10 +366,10 @@ def _decoded(
             _KIND_NAMES[kind[i]],
             tuple(t for b, t in enumerate(terms[:TERM_BITS]) if term_bits[i] >> b & 1),
             time[i],
-            langs[lang[i]],
-            places[place[i]],
-            authors[author[i]],
-            tuple(tags[code] for code in tag_pool[tag_start[i] : tag_start[i + 1]]),
+            langs.get(lang[i], ""),
+            places.get(place[i], ""),
+            authors.get(author[i], ""),
+            tuple(tags[code] for code in tag_pool[tag_start[i] : tag_start[i + 1]] if code in tags),
         )
         for i in range(n)
     ]
@@ -286,3 +390,7 @@ def _layout(n: int, tag_codes: int) -> list[tuple[type[np.generic], int]]:
         (np.uint16, n),  # lang
         (np.uint8, n),  # kind
     ]
+
+
+def _columns_bytes(n: int, tag_codes: int) -> int:
+    return sum(_padded_size(np.dtype(t).itemsize * count) for t, count in _layout(n, tag_codes))

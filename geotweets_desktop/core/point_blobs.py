@@ -15,12 +15,12 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any
 
 from geotweets_desktop.core.map_point import StoredPoint, iso_seconds, stored_terms
-from geotweets_desktop.core.point_batch import Columns, blob_points, encode_columns, with_keys_from
+from geotweets_desktop.core.point_batch import Columns, SessionCodes, encode_columns
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.x_text import hashtags
 
@@ -49,27 +49,70 @@ class BlobPart:
     points: int
 
 
-def write(db: sqlite3.Connection, session_id: int, points: Sequence[StoredPoint]) -> bytes:
+class KeptCodes:
+    """The session codes (point_batch.SessionCodes) one connection's blobs
+    are written with, a session at a time. Before each write they are
+    checked against the session's last blob, and read again from the
+    session's blobs when another connection (or nothing: a session this
+    connection never wrote) wrote that one; `forget` after a rollback."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[int, SessionCodes | None] = {}
+
+    def forget(self) -> None:
+        self._sessions.clear()
+
+    def of(self, db: sqlite3.Connection, session_id: int) -> SessionCodes | None:
+        """The session's codes as its blobs stand (None: its blobs do not
+        follow on, so new ones are standalone)."""
+        (last,) = db.execute(
+            "SELECT coalesce(max(id), 0) FROM point_blobs WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        if session_id in self._sessions:
+            codes = self._sessions[session_id]
+            if codes is None or codes.last_blob == last:
+                return codes
+        codes = SessionCodes(session_id)
+        try:
+            for (data,) in db.execute(
+                "SELECT data FROM point_blobs WHERE session_id = ? ORDER BY id", (session_id,)
+            ):
+                codes.learn(data)
+        except ValueError:
+            self._sessions[session_id] = None
+            return None
+        codes.last_blob = last
+        self._sessions[session_id] = codes
+        return codes
+
+
+def write(
+    db: sqlite3.Connection, kept: KeptCodes, session_id: int, points: Sequence[StoredPoint]
+) -> bytes:
     """Keep one blob of a batch's located points (inside the caller's
     transaction); the blob, b"" for none."""
-    return _write(db, session_id, Columns.of(points)) if points else b""
+    return _write(db, kept, session_id, Columns.of(points)) if points else b""
 
 
-_INSERT_BLOB = "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)"
-
-
-def _write(db: sqlite3.Connection, session_id: int, columns: Columns) -> bytes:
-    blob = encode_columns(columns)
-    db.execute(_INSERT_BLOB, (session_id, max(columns.key), len(columns.key), blob))
+def _write(db: sqlite3.Connection, kept: KeptCodes, session_id: int, columns: Columns) -> bytes:
+    codes = kept.of(db, session_id)
+    blob = encode_columns(columns, codes)
+    cursor = db.execute(
+        "INSERT INTO point_blobs (session_id, last_key, points, data) VALUES (?, ?, ?, ?)",
+        (session_id, max(columns.key), len(columns.key), blob),
+    )
+    if codes is not None:
+        codes.last_blob = int(cursor.lastrowid or 0)
     return blob
 
 
 def write_for_rows(
     db: sqlite3.Connection,
+    kept: KeptCodes,
     rows: Sequence[tuple[Any, ...]],
     before: int,
     added: int,
-    points: bytes | None = None,
+    points: Columns | None = None,
 ) -> dict[int, bytes]:
     """The blobs of rows just inserted with `executemany` (inside its
     transaction), by session: `before` is the highest key before them,
@@ -77,21 +120,22 @@ def write_for_rows(
     after `before`, in order; otherwise the new ones are found by their
     post ids.
 
-    `points`, when given, is the rows' blob made before they had keys (by
-    the bulk replay's readers, from the posts they held; rows of one
-    session): each point's key is its row's place in `rows`. When every row
-    was new it only needs its keys; otherwise it is not used."""
+    `points`, when given, are the columns of the rows' located posts made
+    before they had keys (by the bulk replay's readers, from the posts they
+    held; rows of one session), each point's key standing for its row's
+    place in `rows`. When every row was new they only need their keys;
+    otherwise they are not used."""
     if not added:
         return {}
     (last,) = db.execute("SELECT max(rowid) FROM posts").fetchone()
     every_row_new = added == len(rows) and last == before + added
     if points is not None and every_row_new:
-        if not blob_points(points):
+        if not points.key:
             return {}
         session_id = rows[0][_SESSION]
-        keyed_blob, last_key = with_keys_from(points, before + 1)
-        db.execute(_INSERT_BLOB, (session_id, last_key, blob_points(points), keyed_blob))
-        return {session_id: keyed_blob}
+        first = before + 1
+        with_keys = replace(points, key=[first + place for place in points.key])
+        return {session_id: _write(db, kept, session_id, with_keys)}
     located = [(i, r) for i, r in enumerate(rows) if r[_LON] is not None]
     if not located:
         return {}
@@ -113,7 +157,7 @@ def write_for_rows(
     for key, r in keyed:
         by_session.setdefault(r[_SESSION], []).append((key, r))
     return {
-        session_id: _write(db, session_id, _columns_of_rows(session_rows))
+        session_id: _write(db, kept, session_id, _columns_of_rows(session_rows))
         for session_id, session_rows in by_session.items()
     }
 
@@ -136,15 +180,17 @@ def _columns_of_rows(keyed: Sequence[tuple[int, tuple[Any, ...]]]) -> Columns:
     )
 
 
-def columns_of_posts(keyed: Sequence[tuple[int, Post, Location]]) -> Columns:
-    """The columns of located posts (key, post, its location), as `stored_point`
-    makes them, read straight from the posts: a bulk replay's readers make a
-    million (so by `attrgetter` and `zip`, in C)."""
-    keys, posts, places = zip(*keyed, strict=True)
-    lon, lat, kind, label = zip(*map(_LOCATION_PARTS, places), strict=True)
+def columns_of_posts(located: Sequence[tuple[int, Post, Location]]) -> Columns:
+    """The columns of located posts (place in their batch, post, its
+    location), as `stored_point` makes them, the place standing for the key:
+    made by a bulk replay's readers from the posts they hold, so the writer
+    neither parses times nor finds hashtags again. By `attrgetter` and
+    `zip`, in C: they make a million."""
+    places, posts, locations = zip(*located, strict=True)
+    lon, lat, kind, label = zip(*map(_LOCATION_PARTS, locations), strict=True)
     terms, times, lang, author, text = zip(*map(_POST_PARTS, posts), strict=True)
     return Columns(
-        keys,
+        places,
         lon,
         lat,
         kind,

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TypeVar
 from geotweets_desktop.core.archive.summary import notices_text, reading_text
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.live_stats import LiveStats
+from geotweets_desktop.core.point_batch import Columns
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
 from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore, WrittenBatch
 from geotweets_desktop.core.store_writer import StoreWriter
@@ -206,7 +207,7 @@ class SessionEngine:
             self._map_sink.add_point_blobs(written.blob)
         return written.added
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: bytes | None = None) -> int:
+    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: Columns | None = None) -> int:
         """Store rows made by `store.post_row` (a bulk load, no map); how many were new.
         `points`: their map columns made before they had keys (`store.add_rows`).
 

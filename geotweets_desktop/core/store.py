@@ -24,7 +24,7 @@ from geotweets_desktop.core.archive_payload import ArchiveFiles, PayloadMissing,
 from geotweets_desktop.core.area.model import Area, AreaError, area_from_json
 from geotweets_desktop.core.map_point import StoredPoint as StoredPoint
 from geotweets_desktop.core.map_point import point_from_columns, stored_point
-from geotweets_desktop.core.point_batch import blob_kinds
+from geotweets_desktop.core.point_batch import Columns, blob_kinds
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.post_time import stored_time
 from geotweets_desktop.core.raw_codec import pack, unpack
@@ -41,7 +41,9 @@ from geotweets_desktop.core.wal_checkpointer import Wait, WalCheckpointer
 # see archive_payload.py); older files gain them (NULL: a copy in `raw`).
 # 7: point_blobs, the map's columns of each batch (point_blobs.py); older
 # files gain the table, empty (a session's blobs are built when it reopens).
-SCHEMA_VERSION = 7
+# 8: blobs of version 2 (session-wide string codes, point_batch.py); the
+# version 1 blobs of older files are still read as they are.
+SCHEMA_VERSION = 8
 WAL_KEPT_BYTES = 64 << 20  # the write-ahead log file is cut back to this when it starts over
 
 _SCHEMA = """
@@ -166,6 +168,7 @@ class SessionStore:
         self._db.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
         self._checkpointer = WalCheckpointer(path, wait=checkpoint_wait) if tidies else None
         self._archives = ArchiveFiles()
+        self._kept_codes = point_blobs.KeptCodes()
         self.views = SavedViews(self._db)
 
     def _add_missing_columns(self) -> None:
@@ -231,7 +234,7 @@ class SessionStore:
                 if found is not None:
                     added.append((found[0], post))
             located = [p for key, post in added if (p := stored_point(key, post)) is not None]
-            point_blobs.write(self._db, session_id, located)
+            point_blobs.write(self._db, self._kept_codes, session_id, located)
         return added
 
     def write_posts(self, session_id: int, posts: Iterable[Post]) -> WrittenBatch:
@@ -250,17 +253,17 @@ class SessionStore:
         ).fetchone()
         return int(archive_id)
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: bytes | None = None) -> int:
+    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: Columns | None = None) -> int:
         """Store rows made by `post_row` in one transaction; return how many were new.
 
         For bulk loads that need no keys back (about 3 µs a post cheaper).
         `points`: the map's columns of the rows' located posts, made by
         whoever made the rows, before they had keys (see
-        `point_blobs.write_for_rows`); without it they are made here."""
+        `point_blobs.write_for_rows`); without them they are made here."""
         return self._add_rows(rows, points)[0]
 
     def write_rows(
-        self, session_id: int, rows: Sequence[tuple[Any, ...]], points: bytes | None = None
+        self, session_id: int, rows: Sequence[tuple[Any, ...]], points: Columns | None = None
     ) -> WrittenBatch:
         """`add_rows` for rows of one session, answering with what a front
         end counts and draws."""
@@ -269,7 +272,7 @@ class SessionStore:
         return WrittenBatch(added, blob_kinds(blob) if blob else {}, blob)
 
     def _add_rows(
-        self, rows: Sequence[tuple[Any, ...]], points: bytes | None
+        self, rows: Sequence[tuple[Any, ...]], points: Columns | None
     ) -> tuple[int, dict[int, bytes]]:
         """How many rows were new, and the blobs of their located posts by session."""
         before = self._db.total_changes
@@ -277,7 +280,9 @@ class SessionStore:
             (last_key,) = self._db.execute("SELECT coalesce(max(rowid), 0) FROM posts").fetchone()
             self._db.executemany(_INSERT, rows)
             added = self._db.total_changes - before
-            blobs = point_blobs.write_for_rows(self._db, rows, last_key, added, points)
+            blobs = point_blobs.write_for_rows(
+                self._db, self._kept_codes, rows, last_key, added, points
+            )
         return added, blobs
 
     def sessions(self) -> list[SessionInfo]:
@@ -285,10 +290,11 @@ class SessionStore:
         return [_session_info(row) for row in rows]
 
     def session(self, session_id: int, *, counted: bool = True) -> SessionInfo | None:
-        """One session, counting only its own posts (not every session's).
-        `counted=False` leaves `received` and `located` at 0: counting the
-        located posts reads every one of them, which a caller that counts
-        them itself (the report) need not pay for twice."""
+        """One session, counting only its own posts (not every session's):
+        received in the index of post ids, located from the map's columns
+        that every writer keeps with them (a session without any is counted
+        in its rows: see `located_count`). `counted=False` leaves `received`
+        and `located` at 0, for a caller that counts them itself (the report)."""
         query = _SESSIONS if counted else _SESSION_UNCOUNTED
         row = self._db.execute(query + " WHERE s.id = ?", (session_id,)).fetchone()
         return _session_info(row) if row is not None else None
@@ -334,17 +340,48 @@ class SessionStore:
         """One part's blobs, one after another (see point_batch.py)."""
         return point_blobs.read_part(self._db, session_id, part)
 
-    def build_point_blobs(self, session: SessionInfo, chunk: int) -> Iterator[int]:
+    def build_point_blobs(
+        self, session: SessionInfo, chunk: int, *, located: int | None = None
+    ) -> Iterator[int]:
         """Build the map columns a session lacks (stored by an older version,
         copied by an export), a chunk of located posts at a time, yielding
-        how many posts are done; nothing when none are missing."""
-        after = point_blobs.unbuilt_after(self._db, session.id, session.located)
+        how many posts are done; nothing when none are missing. `located`:
+        the session's located posts as `located_count` gives them (counted
+        here when not given)."""
+        if located is None:
+            located = self.located_count(session.id)
+        after = point_blobs.unbuilt_after(self._db, session.id, located)
         done = 0
-        for points in self.points(session.id, chunk, after=after):
+        # A chunk is read whole before it is written: a read left open across
+        # the write would hold a snapshot that another connection's commit
+        # (the window's store writer) makes too old to write from.
+        while points := self._points_after(session.id, after, chunk):
             with self._transaction():
-                point_blobs.write(self._db, session.id, points)
+                point_blobs.write(self._db, self._kept_codes, session.id, points)
+            after = points[-1].key
             done += len(points)
             yield done
+
+    def _points_after(self, session_id: int, after: int, limit: int) -> list[StoredPoint]:
+        """The session's first `limit` located posts with keys above `after`."""
+        # `+session_id`: walk the keys from `after` (the session's posts lie
+        # together), not the session's index, which would sort them all each time.
+        rows = self._db.execute(
+            "SELECT rowid, lon, lat, kind, terms, created_at, lang, place_label,"
+            " author_handle, text FROM posts"
+            " WHERE rowid > ? AND +session_id = ? AND lon IS NOT NULL ORDER BY rowid LIMIT ?",
+            (after, session_id, limit),
+        ).fetchall()
+        return [point_from_columns(*row) for row in rows]
+
+    def located_count(self, session_id: int) -> int:
+        """A session's located posts, counted in its rows (each one read: at
+        a million posts, most of a second). `session` counts them from the
+        map's columns instead."""
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM posts WHERE session_id = ? AND lon IS NOT NULL", (session_id,)
+        ).fetchone()
+        return int(count)
 
     def post(self, key: int) -> Post | None:
         """One stored post by its key, for the popup. A payload kept by
@@ -401,12 +438,13 @@ class SessionStore:
             yield [self._post_from_row(row) for row in rows]
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self._kept_codes)
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, kept_codes: point_blobs.KeptCodes) -> None:
         self._db = db
+        self._kept_codes = kept_codes
 
     def __enter__(self) -> None:
         # IMMEDIATE: the write lock is taken (waiting out `busy_timeout` while
@@ -416,7 +454,12 @@ class _Transaction:
         self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is None:
+            self._db.execute("COMMIT")
+            return
+        self._db.execute("ROLLBACK")
+        # The codes learned the strings of blobs that were not kept.
+        self._kept_codes.forget()
 
 
 # A payload: its copy, or the archive and span it is kept at by reference.
@@ -458,7 +501,10 @@ def _post_from_row(row: tuple[Any, ...], raw: str) -> Post:
 _SESSIONS = (
     "SELECT s.id, s.source, s.terms, s.synthetic, s.started_at, s.ended_at,"
     " (SELECT count(*) FROM posts p WHERE p.session_id = s.id),"
-    " (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL),"
+    # Blobs are written in their posts' transaction: their points are the
+    # located posts, without reading a row (point_blobs.py).
+    " coalesce((SELECT sum(b.points) FROM point_blobs b WHERE b.session_id = s.id),"
+    "  (SELECT count(*) FROM posts p WHERE p.session_id = s.id AND p.lon IS NOT NULL)),"
     " s.areas"
     " FROM sessions s"
 )

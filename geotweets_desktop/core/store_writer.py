@@ -5,8 +5,9 @@ milliseconds while the disk is busy (another program writing, a checkpoint
 copying the log), and the map would freeze meanwhile. So the window's
 session engine hands each batch to this writer, which owns a connection of
 its own (a `SessionStore` opened on its thread), writes the jobs in the
-order given, one transaction each, and hands back what SQLite said (the keys
-of the new posts, which the map needs).
+order given, one transaction each, and hands back what SQLite said (what
+was new, and the map's columns of it). A job may also only read (the posts
+the map page asks for), so that it too keeps off the GUI thread.
 
 Handing back: each job comes with `done`, which runs on the front end's
 thread when it calls `deliver()`; the writer calls `wake()` from its own

@@ -4,19 +4,29 @@ The page reports this state (debounced) as JSON; a saved view is the same
 state with a name and the stored session it belongs to, kept in the store
 (`core/saved_views.py`) or in a small JSON file shared with other people:
 
-    {"geotweets_view": 1, "name": "Storm over Lisbon",
+    {"geotweets_view": 2, "name": "Storm over Lisbon",
      "session": {"id": 12, "started_at": "2026-11-30T21:00:00+00:00",
                  "source": "X live stream", "terms": ["rain", "sun"]},
-     "center": [38.72, -9.14], "zoom": 9, "mode": "points",
+     "center": [38.72, -9.14], "zoom": 9, "mode": "heat",
+     "heat": {"scale": "quantile", "term": "rain"},
      "filters": {"brush": [1764536400, 1764540000], "termsOff": ["sun"],
                  "noTermOff": false, "kindsOff": ["profile"],
-                 "langs": ["en", "pt"], "text": "flood"}}
+                 "langs": ["en", "pt"], "tags": ["flood"], "places": ["Lisboa"],
+                 "authors": null, "text": "flood"}}
 
+`heat` is how heat colours its squares (`scale`: log or quantile) and
+whose posts it counts (`term`: a term's name, null for every post).
 `brush` is [t0, t1) in Unix seconds of the posts' own time, or null;
 `termsOff` names the session's terms switched off (`noTermOff`: the posts
 matching none); `kindsOff` the location kinds switched off; `langs` the
-languages kept (X's codes, "" for unknown), null for all; `text` the words
-the posts must contain, "" for no text filter.
+languages kept (X's codes, "" for unknown), null for all; `tags`, `places`
+and `authors` the hashtags (lower case, without "#"), place labels and
+author handles of which a post must have one, null for any; `text` the
+words the posts must contain, "" for no text filter.
+
+Format 2 added `heat`, `tags`, `places` and `authors`; a format 1 file
+(which has none of them) reads as before. A newer app's file is refused
+with a sentence rather than read without parts it may depend on.
 
 A view file comes from someone else, so everything in it is checked and a
 fault is one line (ViewStateError) naming the field; text stays text.
@@ -26,6 +36,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,9 +45,11 @@ from typing import Any, Literal, TypeVar, cast
 from geotweets_desktop.core.area.model import AreaError, BoxArea, make_box
 from geotweets_desktop.core.post import LOCATION_KINDS
 
-VIEW_FORMAT = 1  # the "geotweets_view" number this version writes and reads
+VIEW_FORMAT = 2  # the "geotweets_view" number this version writes (and reads, with 1)
 MODES = ("points", "heat", "auto")
 Mode = Literal["points", "heat", "auto"]
+HEAT_SCALES = ("log", "quantile")
+HeatScale = Literal["log", "quantile"]
 MAX_ZOOM = 22.0
 MAX_NAME_CHARS = 200
 MAX_TEXT_CHARS = 500
@@ -60,6 +73,9 @@ class Filters:
     no_term_off: bool = False
     kinds_off: frozenset[str] = frozenset()
     langs: frozenset[str] | None = None
+    tags: frozenset[str] | None = None  # lower case, as core/x_text.hashtags finds them
+    places: frozenset[str] | None = None  # place labels
+    authors: frozenset[str] | None = None  # handles
     text: str = ""
 
     @property
@@ -72,9 +88,16 @@ class Filters:
             "termsOff": sorted(self.terms_off),
             "noTermOff": self.no_term_off,
             "kindsOff": [k for k in LOCATION_KINDS if k in self.kinds_off],
-            "langs": sorted(self.langs) if self.langs is not None else None,
+            "langs": _sorted_or_none(self.langs),
+            "tags": _sorted_or_none(self.tags),
+            "places": _sorted_or_none(self.places),
+            "authors": _sorted_or_none(self.authors),
             "text": self.text,
         }
+
+
+def _sorted_or_none(names: frozenset[str] | None) -> list[str] | None:
+    return sorted(names) if names is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +108,8 @@ class ViewState:
     center: tuple[float, float] = (20.0, 0.0)
     zoom: float = 2.0
     mode: Mode = "points"
+    heat_scale: HeatScale = "log"
+    heat_term: str | None = None  # a term's name: heat of its posts only
     filters: Filters = field(default_factory=Filters)
     bounds: tuple[float, float, float, float] | None = None
 
@@ -102,6 +127,7 @@ class ViewState:
             "center": list(self.center),
             "zoom": self.zoom,
             "mode": self.mode,
+            "heat": {"scale": self.heat_scale, "term": self.heat_term},
             "filters": self.filters.to_json(),
         }
         if self.bounds is not None:
@@ -161,6 +187,12 @@ def describe_filters(filters: Filters) -> str:
         )
     if filters.langs is not None:
         parts.append("languages: " + (", ".join(sorted(filters.langs)) or "none"))
+    if filters.tags is not None:
+        parts.append("hashtags: " + (", ".join("#" + t for t in sorted(filters.tags)) or "none"))
+    if filters.places is not None:
+        parts.append("places: " + (", ".join(sorted(filters.places)) or "none"))
+    if filters.authors is not None:
+        parts.append("by " + (", ".join("@" + a for a in sorted(filters.authors)) or "none"))
     if filters.text:
         parts.append(f"text: {filters.text}")
     return "; ".join(parts) if parts else "no filters"
@@ -182,6 +214,15 @@ def state_from_json(obj: object) -> ViewState:
     mode = where.get("mode", str)
     if mode not in MODES:
         raise ViewStateError(f"mode must be one of {', '.join(MODES)}, not {_quoted(mode)}")
+    heat = _Fields(where.get("heat", dict, {}), "heat")
+    scale = heat.get("scale", str, "log")
+    if scale not in HEAT_SCALES:
+        raise ViewStateError(
+            f"heat.scale must be one of {', '.join(HEAT_SCALES)}, not {_quoted(scale)}"
+        )
+    heat_term = heat.get("term", str, "") or None
+    if heat_term is not None and len(heat_term) > MAX_NAME_CHARS:
+        raise ViewStateError(f"heat.term is longer than {MAX_NAME_CHARS} characters")
     bounds = None
     if where.has("bounds"):
         west, south, east, north = where.numbers("bounds", 4)
@@ -192,6 +233,8 @@ def state_from_json(obj: object) -> ViewState:
         center=(lat, lon),
         zoom=zoom,
         mode=cast(Mode, mode),
+        heat_scale=cast(HeatScale, scale),
+        heat_term=heat_term,
         filters=filters_from_json(where.get("filters", dict, {})),
         bounds=bounds,
     )
@@ -213,6 +256,14 @@ def filters_from_json(obj: object) -> Filters:
             + ", ".join(LOCATION_KINDS)
         )
     langs = where.strings("langs") if where.has("langs") else None
+    tags = where.strings("tags") if where.has("tags") else None
+    if tags is not None:
+        # As core/x_text.hashtags finds them: without "#", NFC, lower case.
+        tags = frozenset(unicodedata.normalize("NFC", t.removeprefix("#")).lower() for t in tags)
+        if "" in tags:
+            raise ViewStateError("filters.tags: a hashtag cannot be empty")
+    places = where.strings("places") if where.has("places") else None
+    authors = where.strings("authors") if where.has("authors") else None
     text = where.get("text", str, "")
     if len(text) > MAX_TEXT_CHARS:
         raise ViewStateError(f"filters.text is longer than {MAX_TEXT_CHARS} characters")
@@ -222,6 +273,9 @@ def filters_from_json(obj: object) -> Filters:
         no_term_off=where.get("noTermOff", bool, False),
         kinds_off=kinds_off,
         langs=langs,
+        tags=tags,
+        places=places,
+        authors=authors,
         text=text,
     )
 

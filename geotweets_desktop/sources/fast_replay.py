@@ -28,6 +28,7 @@ from typing import Any
 from geotweets_desktop.commands.bulk_replay import BulkResult, bulk_replay
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.point_batch import Columns
 from geotweets_desktop.core.session import ArchiveReport
 from geotweets_desktop.core.store import ROW_KIND
 from geotweets_desktop.sources.base import RowSink, Sink, StatusEvent
@@ -178,7 +179,7 @@ class _Feed:
         self.session_id = session_id
         self.areas = source.areas
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: bytes | None) -> None:
+    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: Columns | None) -> None:
         self._source._take(rows, self._sink)
 
     def limit_reached(self) -> str | None:

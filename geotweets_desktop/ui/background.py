@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 class BackgroundTask(QObject):
     finished = Signal(object)  # what `work` returned
     failed = Signal(object)  # the Exception it raised
+    progressed = Signal(object)  # what `work` passed to `report` meanwhile
 
     def __init__(self, work: Callable[[], object], name: str, parent: QObject) -> None:
         super().__init__(parent)
@@ -44,6 +45,13 @@ class BackgroundTask(QObject):
     @property
     def running(self) -> bool:
         return self._thread.is_alive()
+
+    def report(self, progress: object) -> None:
+        """Called by `work`, on its thread: how far it got (`progressed`)."""
+        try:
+            self.progressed.emit(progress)
+        except RuntimeError:  # the widget that asked was closed
+            log.debug("background task %s reported after its owner", self._thread.name)
 
     def _run(self) -> None:
         name = self._thread.name

@@ -13,15 +13,17 @@ GUI thread: a batch is handed over, and counted and drawn when the writer
 says it is committed (`_written`, a queued signal). At most `MAX_WRITING`
 batches are with the writer at a time; the rest wait here, holding the
 source back as before. Stop hands over what is left and waits, at most
-`STOP_WRITE_WAIT_S`, until it is written.
+`STOP_WRITE_WAIT_S`, until it is written. The posts the page asks for (a
+popup, the lists' rows) are read on the writer's thread too, and answered
+when its results are delivered.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -41,16 +43,16 @@ from geotweets_desktop.sources.base import (
     areas_of,
 )
 from geotweets_desktop.ui.map.bridge import MapBridge
+from geotweets_desktop.ui.map.stored_points import StoredPoints
 from geotweets_desktop.ui.worker import StreamRunner
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 FLUSH_INTERVAL_MS = 50  # reopened sessions are sent a chunk each tick
 MIN_FLUSH_GAP_MS = 15
 MAX_BATCH = 500
 REPLAY_CHUNK = 5_000  # points a tick when a reopened session is sent as JSON
-BUILD_CHUNK = 5_000  # posts a tick when an older session's map columns are built
-PART_POINTS = 100_000  # points in one binary part the page fetches
 MAX_WRITING = 2  # batches with the store writer at a time
 # The status bar's figures follow the writer's deliveries at most this often:
 # in a burst it delivers dozens of times a second, and laying out the
@@ -62,6 +64,10 @@ STOP_WRITE_WAIT_S = 5.0
 # How long closing the window waits for a stream that already failed to stop,
 # and then for the store writer.
 SHUTDOWN_WAIT_MS = 2000
+
+
+def _log_unread(error: Exception) -> None:
+    log.error("posts the map asked for could not be read: %s", error)
 
 
 class SessionController(QObject):
@@ -97,6 +103,8 @@ class SessionController(QObject):
         self._finished_source: Source | None = None  # ended by itself, still being stored
         # Sending a stored session's points to the map: one step each tick.
         self._replay: Iterator[None] | None = None
+        self._stored_points = StoredPoints(store, self.bridge, self)
+        self._stored_points.noticed.connect(self.noticed)
         self._written.connect(self._deliver_written, Qt.ConnectionType.QueuedConnection)
         self._writer = StoreWriter(store.path, self._written.emit)
         # One pending flush at most: `_flush_soon` (re)arms this single-shot timer.
@@ -293,6 +301,7 @@ class SessionController(QObject):
     def clear(self) -> None:
         """Clear the map; what is stored stays stored."""
         self._replay = None
+        self._stored_points.stop()
         self.bridge.clear_points()
 
     def redraw(self) -> None:
@@ -334,6 +343,7 @@ class SessionController(QObject):
         self._next_flush.stop()
         self._stats_gap.stop()
         self._replay = None
+        self._stored_points.stop()
         # The page may still ask for parts of a reopened session, or for posts
         # (a list, a popup): not from a store about to close.
         self.bridge.withdraw_point_parts()
@@ -450,45 +460,52 @@ class SessionController(QObject):
 
     # -- page ------------------------------------------------------------------
 
-    def _send_stored_points(self, session: SessionInfo) -> Iterator[None]:
-        """A stored session's points to the map, a step at a time: as binary
-        parts the page fetches (point_feed.py), after building the columns an
-        older session lacks (with progress); as JSON chunks when the bridge
-        filters points by the areas."""
-        session_id = session.id
+    def _send_stored_points(self, session: SessionInfo) -> Iterator[None] | None:
+        """A stored session's points to the map: as binary parts the page
+        fetches (ui/map/stored_points.py); as JSON chunks, a step each tick
+        (the iterator returned), when the bridge filters points by the areas."""
         if self.bridge.hide_outside and session.areas:
-            for chunk in self.store.points(session_id, REPLAY_CHUNK):
-                self.bridge.add_points(chunk)
-                yield
-            return
-        for done in self.store.build_point_blobs(session, BUILD_CHUNK):
-            self.noticed.emit(
-                f"Preparing session {session_id} for the map: "
-                f"{done:,} of {session.located:,} posts (once)"
-            )
+            return self._send_stored_chunks(session.id)
+        self._stored_points.send(session)
+        return None
+
+    def _send_stored_chunks(self, session_id: int) -> Iterator[None]:
+        for chunk in self.store.points(session_id, REPLAY_CHUNK):
+            self.bridge.add_points(chunk)
             yield
-        parts = self.store.point_parts(session_id, PART_POINTS)
-        store = self.store
-        self.bridge.offer_point_parts(
-            [part.points for part in parts], lambda n: store.point_part(session_id, parts[n])
-        )
 
     def _configure_page(self) -> None:
         self.bridge.configure(self.terms, synthetic=self.synthetic, source_label=self.source_label)
 
+    def _read_for_page(
+        self, read: Callable[[SessionStore], _T], answer: Callable[[_T], None]
+    ) -> None:
+        """Read posts the page asks for on the store writer's thread, after the
+        batches handed over before it (so a post just drawn is found), and
+        answer on this one when the writer's results are delivered: the lists
+        ask for the newest posts' text while posts pour in, and the GUI thread
+        waits on SQLite for none of it."""
+        self._writer.submit(read, answer, _log_unread)
+
     def _list_posts(self, keys: list[int]) -> None:
-        found = [(key, post) for key in keys if (post := self.store.post(key)) is not None]
-        self.bridge.list_posts(keys, found)
+        self._read_for_page(
+            lambda store: [(key, post) for key in keys if (post := store.post(key)) is not None],
+            lambda found: self.bridge.list_posts(keys, found),
+        )
 
     def _show_post(self, key: int) -> None:
-        post = self.store.post(key)
-        if post is not None:
-            self.bridge.show_post(key, post)
+        def show(post: Post | None) -> None:
+            if post is not None:
+                self.bridge.show_post(key, post)
+
+        self._read_for_page(lambda store: store.post(key), show)
 
     def _open_post(self, key: int) -> None:
-        post = self.store.post(key)
-        if post is not None and post.url and not QDesktopServices.openUrl(QUrl(post.url)):
-            self.noticed.emit(f"No web browser could be opened for {post.url}")
+        def open_link(post: Post | None) -> None:
+            if post is not None and post.url and not QDesktopServices.openUrl(QUrl(post.url)):
+                self.noticed.emit(f"No web browser could be opened for {post.url}")
+
+        self._read_for_page(lambda store: store.post(key), open_link)
 
     def _set_state(self, event: StatusEvent) -> None:
         self.state = event

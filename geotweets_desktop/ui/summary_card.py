@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -80,6 +80,19 @@ def _column(parent: QWidget, widgets: Sequence[QWidget]) -> QWidget:
     return column
 
 
+class _CountProgress(QObject):
+    """How far the count has gone, told from its thread and heard on the GUI thread."""
+
+    moved = Signal(int, float)  # posts read, share of the session's rows read
+
+
+def counting_text(read: int, share: float) -> str:
+    """What the card says while it counts."""
+    if share >= 1:
+        return f"Read all {read:,} posts; working out the figures…"
+    return f"Counting the session's posts… {int(share * 100)} % ({read:,} read)"
+
+
 class SummaryCard(QFrame):
     def __init__(
         self, store_path: Path, map_widget: QWidget, grab_map: Callable[[], bytes], parent: QWidget
@@ -94,6 +107,7 @@ class SummaryCard(QFrame):
         self._map = map_widget
         self._grab_map = grab_map
         self._task: BackgroundTask | None = None
+        self.counting: QLabel | None = None  # what it says while it counts
         self._saving: BackgroundTask | None = None
         self.session_id: int | None = None
         self.figures: SessionFigures | None = None
@@ -150,12 +164,17 @@ class SummaryCard(QFrame):
         self.figures = None
         self.saved_to = None
         self.title.setText(f"Session {session_id} ended · {why}")
-        self._fill_body([_text("Counting the session's posts…", self._body)])
+        self.counting = _text("Counting the session's posts…", self._body)
+        self._fill_body([self.counting])
         self.save_button.setEnabled(False)
         self.save_status.setText("")
         self.open_button.hide()
         store_path = self._store_path
-        task = BackgroundTask(lambda: session_figures(store_path, session_id), "summary", self)
+        task = BackgroundTask(
+            lambda: session_figures(store_path, session_id, progress.moved.emit), "summary", self
+        )
+        progress = _CountProgress(task)  # made before the task starts, which reads it
+        progress.moved.connect(lambda read, share: self._count_moved(task, read, share))
         task.finished.connect(lambda figures: self._counted(task, figures))
         task.failed.connect(lambda error: self._count_failed(task, error))
         self._task = task
@@ -167,6 +186,10 @@ class SummaryCard(QFrame):
     def dismiss(self) -> None:
         self._task = None  # an answer still on its way is not shown
         self.hide()
+
+    def _count_moved(self, task: BackgroundTask, read: int, share: float) -> None:
+        if task is self._task and self.counting is not None:
+            self.counting.setText(counting_text(read, share))
 
     def _counted(self, task: BackgroundTask, figures: SessionFigures) -> None:
         if task is not self._task:

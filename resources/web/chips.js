@@ -3,7 +3,9 @@
  * that removes it, so a user always sees why posts are hidden. A text
  * search still under way shows as a chip too, and × gives it up. A Leaflet
  * control on the map, so the chips stay in sight when the lists are folded
- * away. Labels are set as text: they hold terms, languages, words typed. */
+ * away; they wrap short of the other bottom corner's controls (the
+ * attribution and the scale), so they never lie over them in a narrow map. Labels are set as text: they hold
+ * terms, languages, hashtags, places, handles, words typed. */
 (function () {
   "use strict";
 
@@ -35,16 +37,28 @@
       this._pending = null;
     },
 
-    onAdd: function () {
+    onAdd: function (map) {
       this._box = el("div", "gt-chips");
       L.DomEvent.disableClickPropagation(this._box);
       this._filter.on("change", this._render, this);
+      map.on("resize", this._fit, this);
       this._render();
       return this._box;
     },
 
-    onRemove: function () {
+    onRemove: function (map) {
       this._filter.off("change", this._render, this);
+      map.off("resize", this._fit, this);
+    },
+
+    /* As wide as the map leaves beside the bottom right corner's controls
+     * (the attribution, the scale). */
+    _fit: function () {
+      const map = this._map;
+      if (!map || !this._box) return;
+      const corner = map.getContainer().querySelector(".leaflet-bottom.leaflet-right");
+      const taken = corner ? corner.offsetWidth : 0;
+      this._box.style.maxWidth = Math.max(120, map.getSize().x - taken - 30) + "px";
     },
 
     /* The words of a text search under way, or null. */
@@ -77,6 +91,7 @@
       }
       box.replaceChildren.apply(box, chips);
       box.style.display = chips.length ? "" : "none";
+      this._fit();
     },
   });
 

@@ -1,5 +1,7 @@
 /* The page's one filter: which points pass the brush (a time range), the
- * terms and location kinds switched on, the languages and the text query.
+ * terms and location kinds switched on, the languages, hashtags, places and
+ * authors chosen (codes into the point store's dictionaries; a post passes
+ * a part when it has any of them) and the text query.
  * Every view (the points layer, the legend, the timeline, the lists) reads
  * this one object, so they always agree on what is shown.
  *
@@ -30,10 +32,12 @@
   const NO_TERM = Store.NO_TERM; // a point's term when it matches none: "No term" in the legend
   const MAX_BIT_TERMS = 32; // termBits holds terms 0..31
 
-  const PARTS = ["brush", "terms", "kinds", "langs", "text"];
+  // The parts that keep posts holding one of a few codes of a dictionary.
+  const CODED = ["langs", "tags", "places", "authors"];
+  const PARTS = ["brush", "terms", "kinds"].concat(CODED, ["text"]);
 
   // Bits of a point's `parts`: what it passes besides the brush.
-  const REST = 1; // languages and text
+  const REST = 1; // languages, hashtags, places, authors and text
   const TERM = 2;
   const KIND = 4;
   const ALL_BUT_BRUSH = REST | TERM | KIND;
@@ -41,6 +45,24 @@
   function formatTime(seconds) {
     const iso = new Date(seconds * 1000).toISOString();
     return iso.slice(0, 10) + " " + iso.slice(11, 19) + " UTC";
+  }
+
+  /* A byte per code up to the largest in `codes`, 1 for each of them; null
+   * for no codes (the part is not set). */
+  function lookup(codes) {
+    if (codes === null) return null;
+    let size = 1;
+    for (const code of codes) size = Math.max(size, code + 1);
+    const on = new Uint8Array(size);
+    for (const code of codes) on[code] = 1;
+    return on;
+  }
+
+  /* A filter's names for codes of a dictionary, joined: "#a or #b". */
+  function named(codes, dict, prefix) {
+    return Array.from(codes).sort(function (a, b) { return a - b; }).map(function (code) {
+      return prefix + (dict[code] || "");
+    }).join(" or ");
   }
 
   function sameSet(a, b) {
@@ -56,16 +78,23 @@
     return cy * GRID + cx;
   }
 
-  /* The first position in sorted `times[0..n)` holding a time >= t. */
-  function lowerBound(times, n, t) {
+  /* The first position of `index` (points in time order, n of them) whose
+   * point's time is not before t. */
+  function lowerBound(index, time, n, t) {
     let lo = 0;
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (times[mid] < t) lo = mid + 1;
+      if (time[index[mid]] < t) lo = mid + 1;
       else hi = mid;
     }
     return lo;
+  }
+
+  /* True when one of the codes pool[from..to) is on. */
+  function holdsOne(on, pool, from, to) {
+    for (let t = from; t < to; t++) if (on[pool[t]] === 1) return true;
+    return false;
   }
 
   function grown(Type, prev, size, keep) {
@@ -76,7 +105,9 @@
 
   /* The points with a time, in time order (ties in arrival order), brought
    * up to date with new points when asked: appended when they come in time
-   * order (a live stream, a replay), merged in otherwise. */
+   * order (a live stream, a replay), merged in otherwise. Only their
+   * indexes: their times are read from the store (a sorted copy of them
+   * was 8 bytes a point more, for searches that read a few dozen). */
   class TimeOrder {
     constructor() {
       this.clear();
@@ -84,7 +115,6 @@
 
     clear() {
       this.index = new Uint32Array(0);
-      this.times = new Float64Array(0);
       this.length = 0;
       this.done = 0; // points 0..done-1 are in
     }
@@ -108,22 +138,18 @@
       if (need > this.index.length) {
         const size = Math.max(need, this.index.length * 2, 4096);
         this.index = grown(Uint32Array, this.index, size, this.length);
-        this.times = grown(Float64Array, this.times, size, this.length);
       }
       const index = this.index;
-      const times = this.times;
       // Merge from the back: the old entries move up past the new ones.
       let a = this.length - 1;
       let b = fresh.length - 1;
       for (let out = need - 1; b >= 0; out--) {
         const t = time[fresh[b]];
-        if (a >= 0 && times[a] > t) {
+        if (a >= 0 && time[index[a]] > t) {
           index[out] = index[a];
-          times[out] = times[a];
           a -= 1;
         } else {
           index[out] = fresh[b];
-          times[out] = t;
           b -= 1;
         }
       }
@@ -139,6 +165,9 @@
       this.termsOff = new Set();
       this.kindsOff = new Set();
       this.langs = null;
+      this.tags = null;
+      this.places = null;
+      this.authors = null;
       this.textKeys = null;
       this.textQuery = "";
       this._store = null;
@@ -194,10 +223,44 @@
 
     /* A Set of lang codes (into the store's `langs`) to keep, or null for all. */
     setLangs: function (langs) {
-      const next = langs ? new Set(langs) : null;
-      if (sameSet(this.langs, next)) return this;
-      this.langs = next;
-      return this._changed("langs");
+      return this.setCodes("langs", langs);
+    },
+
+    /* The codes of one of the store's dictionaries a post must hold one of
+     * to pass (`part`: "langs", "tags", "places" or "authors"; codes into
+     * the store's dictionary of that name), or null for no such part. */
+    setCodes: function (part, codes) {
+      if (CODED.indexOf(part) < 0) throw new Error("no such part of the filter: " + part);
+      const next = codes ? new Set(codes) : null;
+      if (sameSet(this[part], next)) return this;
+      this[part] = next;
+      return this._changed(part);
+    },
+
+    /* The coded parts by name ({langs: [name] | null, ...}): names outlive
+     * a store that is cleared (Clear, the points sent again), whose
+     * dictionaries then start over and give the same codes to other names. */
+    codedNames: function () {
+      const store = this._layer.points();
+      const names = {};
+      for (const part of CODED) {
+        const dict = store ? store[part] : [];
+        const codes = this[part] ? Array.from(this[part]).filter(function (code) { return code < dict.length; }) : null;
+        names[part] = codes ? codes.map(function (code) { return dict[code]; }) : null;
+      }
+      return names;
+    },
+
+    /* The coded parts from names (codedNames), given codes in the store's
+     * dictionaries now: made for names no post has brought yet. */
+    setCodedNames: function (names) {
+      const store = this._layer.points();
+      for (const part of CODED) {
+        const list = names[part];
+        if (!Array.isArray(list) || !store) this.setCodes(part, null);
+        else this.setCodes(part, list.length ? Array.from(store.mergeDictionary(part, list)) : []);
+      }
+      return this;
     },
 
     /* The words typed and the keys of the posts whose text holds them
@@ -217,7 +280,7 @@
         return this;
       }
       if (part === "brush") return this.setBrush(null);
-      if (part === "langs") return this.setLangs(null);
+      if (CODED.indexOf(part) >= 0) return this.setCodes(part, null);
       if (part === "text") return this.textKeys ? this.setText("", null) : this;
       const set = part === "terms" ? this.termsOff : part === "kinds" ? this.kindsOff : null;
       if (!set || set.size === 0) return this;
@@ -240,6 +303,9 @@
         this.termsOff.size > 0 ||
         this.kindsOff.size > 0 ||
         this.langs !== null ||
+        this.tags !== null ||
+        this.places !== null ||
+        this.authors !== null ||
         this.textKeys !== null
       );
     },
@@ -280,8 +346,9 @@
       this._sync();
       const order = this._order;
       order.update(this._store.time, this._done);
-      const lo = lowerBound(order.times, order.length, this.brush[0]);
-      const hi = lowerBound(order.times, order.length, this.brush[1]);
+      const time = this._store.time;
+      const lo = lowerBound(order.index, time, order.length, this.brush[0]);
+      const hi = lowerBound(order.index, time, order.length, this.brush[1]);
       return order.index.subarray(lo, hi);
     },
 
@@ -317,14 +384,17 @@
         });
         chips.push({ part: "kinds", label: "Hidden: located by " + names.join(", ") });
       }
+      const store = layer.points();
       if (this.langs) {
-        const store = layer.points();
         const dict = store && store.langs ? store.langs : [];
         const names = Array.from(this.langs).sort(function (a, b) { return a - b; }).map(function (code) {
           return dict[code] ? dict[code] : "unknown";
         });
         chips.push({ part: "langs", label: "Language: " + (names.length ? names.join(", ") : "none") });
       }
+      if (this.tags && store) chips.push({ part: "tags", label: named(this.tags, store.tags, "#") });
+      if (this.places && store) chips.push({ part: "places", label: "Place: " + named(this.places, store.places, "") });
+      if (this.authors && store) chips.push({ part: "authors", label: "By " + named(this.authors, store.authors, "@") });
       if (this.textKeys) chips.push({ part: "text", label: "Text contains: " + this.textQuery });
       return chips;
     },
@@ -397,6 +467,9 @@
         termsAll: this.termsOff.size === 0,
         kindOn: kindOn,
         langOn: langOn,
+        tagOn: lookup(this.tags),
+        placeOn: lookup(this.places),
+        authorOn: lookup(this.authors),
         textKeys: this.textKeys,
       };
     },
@@ -415,6 +488,10 @@
       const termBits = store.termBits;
       const kind = store.kind;
       const lang = store.lang;
+      const place = store.place;
+      const author = store.author;
+      const tagStart = store.tagStart;
+      const tagPool = store.tagPool;
       const key = store.key;
       const xy = store.xy;
       const term = store.term;
@@ -423,6 +500,9 @@
       for (let i = from; i < to; i++) {
         let p = REST;
         if (sw.langOn && sw.langOn[lang[i]] === 0) p = 0;
+        else if (sw.placeOn && sw.placeOn[place[i]] !== 1) p = 0; // beyond the lookup: undefined
+        else if (sw.authorOn && sw.authorOn[author[i]] !== 1) p = 0;
+        else if (sw.tagOn && !holdsOne(sw.tagOn, tagPool, tagStart[i], tagStart[i + 1])) p = 0;
         else if (sw.textKeys && !sw.textKeys.has(key[i])) p = 0;
         const bits = termBits[i];
         if (sw.termsAll || (bits === 0 ? sw.noTermOn : (bits & sw.onBits) !== 0)) p |= TERM;
@@ -465,12 +545,13 @@
       const store = this._store;
       const order = this._order;
       order.update(store.time, this._done);
-      const times = order.times;
+      const index = order.index;
+      const time = store.time;
       const n = order.length;
-      const lo = lowerBound(times, n, prev[0]);
-      const hi = lowerBound(times, n, prev[1]);
-      const lo2 = lowerBound(times, n, next[0]);
-      const hi2 = lowerBound(times, n, next[1]);
+      const lo = lowerBound(index, time, n, prev[0]);
+      const hi = lowerBound(index, time, n, prev[1]);
+      const lo2 = lowerBound(index, time, n, next[0]);
+      const hi2 = lowerBound(index, time, n, next[1]);
       const termCount = Math.min(this._termCounts.length, MAX_BIT_TERMS);
       // Positions in exactly one of [lo, hi) and [lo2, hi2).
       const ranges = [[Math.min(lo, lo2), Math.max(lo, lo2)], [Math.min(hi, hi2), Math.max(hi, hi2)]];

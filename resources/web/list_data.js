@@ -168,11 +168,9 @@
 
     /* How many points the grid holds in the cells the boxes touch. */
     _estimate(store, boxes) {
-      const stride = store.kindCount;
-      const counts = store.kindCounts;
       let total = 0;
       this._eachCell(store, boxes, function (cell) {
-        for (let k = 0; k < stride; k++) total += counts[cell * stride + k];
+        total += store.countIn(cell);
       });
       return total;
     }

@@ -1,6 +1,8 @@
 /* The lists beside the map: the newest posts, and the top hashtags, places,
  * languages and authors, of the posts in view that the filter passes (the
- * brush, terms, kinds, languages, text), with "N of M posts" above them.
+ * brush, terms, kinds, languages, hashtags, places, authors, text), with
+ * "N of M posts" above them. A click on a top list's row keeps only the
+ * posts with that language, hashtag, place or author (again: undone).
  * The panel can be folded away to a thin strip. Until the user folds or
  * unfolds it themselves, it is folded while the page is narrower than
  * FOLD_BELOW_PX (at 900 px the map kept too little room beside it and the
@@ -56,6 +58,14 @@
     ["authors", "Authors"],
   ];
 
+  // What a click on a top list's row does, for its tooltip.
+  const TOP_TITLES = {
+    langs: function (label) { return "Show only posts in " + label + " (again: undo)"; },
+    tags: function (label) { return "Show only posts with " + label + " (again: undo)"; },
+    places: function (label) { return "Show only posts located at " + label + " (again: undo)"; },
+    authors: function (label) { return "Show only posts by " + label + " (again: undo)"; },
+  };
+
   function number(n) {
     return n.toLocaleString("en-US");
   }
@@ -104,6 +114,7 @@
       map.on("moveend resize", this._settle, this);
       this._filter.on("change", this._onFilterChange, this);
       this._points.on("pointsadded", this._onPointsAdded, this);
+      this._points.on("loadprogress", this._onLoadProgress, this);
       this._points.on("countschange", this._onCounts, this);
       this._points.on("configure", this._settle, this);
       this._schedule(0);
@@ -114,6 +125,7 @@
       map.off("moveend resize", this._settle, this);
       this._filter.off("change", this._onFilterChange, this);
       this._points.off("pointsadded", this._onPointsAdded, this);
+      this._points.off("loadprogress", this._onLoadProgress, this);
       this._points.off("countschange", this._onCounts, this);
       this._points.off("configure", this._settle, this);
       clearTimeout(this._timer);
@@ -258,14 +270,20 @@
         for (let k = 0; k < keys.length; k++) this._unjudged.push(keys[k]);
         this._judgeSoon();
       }
-      // Live points: the lists follow, but not with every batch.
-      this._schedule(LIVE_MS);
+      // Live points: the lists follow, but not with every batch; a
+      // reopened session's once they are all in (_onLoadProgress).
+      if (!this._points.loading()) this._schedule(LIVE_MS);
     },
 
     /* The map was cleared (at once), or counts moved with live points. */
     _onCounts: function () {
       const store = this._points.points();
-      this._schedule(!store || store.count === 0 ? 0 : LIVE_MS);
+      if (!store || store.count === 0) this._schedule(0);
+      else if (!this._points.loading()) this._schedule(LIVE_MS);
+    },
+
+    _onLoadProgress: function (event) {
+      if (event.total === 0) this._schedule(0);
     },
 
     /* An update `delay` ms from now, or sooner if one is already due; but
@@ -413,7 +431,8 @@
       const entries = this._tops[this._tab];
       const dict = this._tab === "langs" ? store.langs : this._tab === "places" ? store.places
         : this._tab === "authors" ? store.authors : store.tags;
-      const langs = this._filter.langs;
+      const tab = this._tab;
+      const chosen = this._filter[tab]; // the tab's part of the filter: same names
       const made = entries.map(function (entry) {
         const code = entry[0];
         const name = dict[code];
@@ -424,32 +443,27 @@
         else if (self._tab === "langs" && !name) label = "unknown";
         row.appendChild(el("span", "gt-top-name", label));
         row.appendChild(el("span", "gt-top-count", number(entry[1])));
-        row.title = label;
-        if (self._tab === "langs") {
-          row.classList.add("gt-clickable");
-          if (langs && langs.has(code)) row.classList.add("gt-active");
-          row.title = "Show only posts in " + label + " (again: all languages)";
-          row.addEventListener("click", function () { self._toggleLang(code); });
-        } else if (self._tab === "tags") {
-          row.classList.add("gt-clickable");
-          row.title = "Show only posts whose text holds " + label;
-          row.addEventListener("click", function () { self.searchText(label); });
-        }
+        row.classList.add("gt-clickable");
+        if (chosen && chosen.has(code)) row.classList.add("gt-active");
+        row.title = TOP_TITLES[tab](label);
+        row.addEventListener("click", function () { self._toggle(tab, code); });
         return row;
       });
       list.replaceChildren.apply(list, made);
     },
 
-    _toggleLang: function (code) {
-      const current = this._filter.langs;
+    /* A click on a top list's row: its code joins that part of the filter
+     * (a post then passes with any of the codes chosen), or leaves it. */
+    _toggle: function (part, code) {
+      const current = this._filter[part];
       if (current && current.has(code)) {
         const rest = new Set(current);
         rest.delete(code);
-        this._filter.setLangs(rest.size ? rest : null);
+        this._filter.setCodes(part, rest.size ? rest : null);
       } else {
         const next = new Set(current || []);
         next.add(code);
-        this._filter.setLangs(next);
+        this._filter.setCodes(part, next);
       }
     },
 
@@ -498,7 +512,7 @@
      * an empty query clears the text filter. */
     searchText: function (query) {
       const words = String(query || "").trim();
-      this._text.value = words; // also when asked by others (a saved view, a hashtag)
+      this._text.value = words; // also when asked by others (a saved view)
       if (!words) {
         this._endSearch();
         this._unjudged = [];

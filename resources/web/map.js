@@ -5,7 +5,8 @@
  * postShown, postsListed, areasShown, viewApplied, listsFoldSet); pointPartsOffered names
  * binary parts of a reopened session's points, which the page fetches
  * (point_loader.js), and pointBlobsAdded brings a running session's new
- * points as binary blobs in base64 (live_points.js). The page answers
+ * points as binary blobs in base64 (added by point_loader.js too, a few
+ * hundred points a task). The page answers
  * through slots:
  * reportReady once it listens, requestPost when a point is clicked,
  * requestPosts for a page of a stack's list (a JSON array of keys),
@@ -72,7 +73,7 @@
     const points = new window.GeoTweetsPoints.PointLayer().addTo(map);
     const legend = new window.GeoTweetsLegend.Legend(points).addTo(map);
     const loader = new window.GeoTweetsPointLoader.PointLoader(points);
-    const live = new window.GeoTweetsLivePoints.LivePoints(points);
+    map.pointLoader = loader; // test_hooks.js hands it blobs as the bridge does
     new window.GeoTweetsPointLoader.LoadProgress(points).addTo(map);
     new window.GeoTweetsModeControl.ModeControl(points).addTo(map);
     new window.GeoTweetsTimeline.Timeline(points).addTo(map);
@@ -92,6 +93,9 @@
     lists.on("textpending", function (event) { chips.setPending(event.query); });
     const areas = new window.GeoTweetsAreas.AreaLayer().addTo(map);
     new window.GeoTweetsAreas.AreaControl(areas).addTo(map);
+    // Bottom right, above the attribution: the bottom left holds the chips,
+    // which a narrow map would otherwise push up into the controls above.
+    L.control.scale({ position: "bottomright" }).addTo(map);
     let onlineTiles = null;
     map.attributionControl.setPrefix(false);
     fitMinZoom(map);
@@ -123,7 +127,7 @@
         points.addPoints(JSON.parse(json));
       });
       bridge.pointBlobsAdded.connect(function (base64) {
-        live.add(base64);
+        loader.addBlob(window.GeoTweetsPointLoader.fromBase64(base64));
       });
       bridge.pointPartsOffered.connect(function (json) {
         loader.load(JSON.parse(json));
@@ -131,8 +135,11 @@
       bridge.pointsCleared.connect(function () {
         map.closePopup();
         loader.cancel();
-        live.clear();
+        // The filter's languages, hashtags, places and authors are codes into
+        // dictionaries that start over: they are kept by name.
+        const names = points.filter().codedNames();
         points.clearPoints();
+        points.filter().setCodedNames(names);
       });
       bridge.postShown.connect(function (json) {
         window.GeoTweetsPopup.openPostPopup(map, JSON.parse(json), points.kinds(), openLink);

@@ -11,15 +11,15 @@
  * hashtags as CSR: the codes tagPool[tagStart[i]] .. tagPool[tagStart[i+1]]
  * into tags.
  *
- * Batches bring their own small dictionaries (their codes index those);
- * `mergeDictionary` maps them onto the store's, so a code means the same
- * string for the whole session. The strings are post data: set them on the
+ * Batches bring their codes with dictionaries (their own, or their
+ * session's: point_loader.js); `mergeDictionary` and `codeIn` map them onto
+ * the store's, so a code means the same string for the whole session. The strings are post data: set them on the
  * DOM with textContent only.
  *
  * The grid: a 1024 x 1024 grid over the world, each cell a linked list of
- * its points (head, next) with running counts per location kind and per
- * term and its dominant term; `cells` lists the non-empty cells. Nothing is
- * ever rebuilt; adding a point is O(1).
+ * its points (head, next) with running counts (`countIn`) and per term, and
+ * its dominant term; `cells` lists the non-empty cells. Nothing is ever
+ * rebuilt; adding a point is O(1).
  */
 (function () {
   "use strict";
@@ -68,6 +68,7 @@
       this.kindCount = kindCount;
       this.count = 0;
       this.capacity = 0;
+      this.generation = 0; // counts clears: codes given before one mean nothing after
       this._dicts = {
         langs: new Dictionary(MAX_LANGS),
         places: new Dictionary(0x100000000),
@@ -78,8 +79,12 @@
       this.tagStart = new Uint32Array(1);
       this.tagPool = new Uint32Array(4096);
       this.head = new Int32Array(GRID * GRID).fill(-1);
-      this.kindCounts = new Uint32Array(GRID * GRID * kindCount);
-      this.termCounts = new Uint16Array(GRID * GRID * MAX_TERMS); // saturates at 65535
+      // Counts are kept for the non-empty cells only, a row each (rowOf[cell],
+      // in the order of `cells`): a row for every cell was 44 MB whatever
+      // the points. Per term, they keep `dominant` up to date.
+      this._rowOf = new Int32Array(GRID * GRID).fill(-1);
+      this._rowCounts = new Uint32Array(1024); // points in the row's cell
+      this._termRows = new Uint16Array(MAX_TERMS * 1024); // saturates at 65535
       this.dominant = new Uint8Array(GRID * GRID); // term slot with the most posts
       // The cells holding any point, so a redraw can skip the empty (most) ones.
       this.cells = new Int32Array(GRID * GRID);
@@ -92,8 +97,14 @@
     get authors() { return this._dicts.authors.strings; }
     get tags() { return this._dicts.tags.strings; }
 
-    /* Codes in the store's dictionary `name` ("langs", "places", "authors",
-     * "tags") for a batch's own dictionary: out[batchCode] = storeCode. */
+    /* The code of a string in the store's dictionary `name` ("langs",
+     * "places", "authors", "tags"), given one if it is new. */
+    codeIn(name, text) {
+      return this._dicts[name].codeOf(text);
+    }
+
+    /* Codes in the store's dictionary `name` for a batch's own dictionary:
+     * out[batchCode] = storeCode. */
     mergeDictionary(name, strings) {
       const dict = this._dicts[name];
       const list = Array.isArray(strings) ? strings : [];
@@ -166,16 +177,36 @@
       const cx = Math.min(GRID - 1, Math.max(0, Math.floor(wx / CELL)));
       const cy = Math.min(GRID - 1, Math.max(0, Math.floor(wy / CELL)));
       const cell = cy * GRID + cx;
-      if (this.head[cell] === -1) this.cells[this.cellCount++] = cell;
+      if (this.head[cell] === -1) this._addCell(cell);
       this.next[i] = this.head[cell];
       this.head[cell] = i;
-      this.kindCounts[cell * this.kindCount + kind] += 1;
+      const row = this._rowOf[cell];
+      this._rowCounts[row] += 1;
       const slot = termSlot(term);
-      const base = cell * MAX_TERMS;
-      if (this.termCounts[base + slot] < 65535) this.termCounts[base + slot] += 1;
-      if (this.termCounts[base + slot] > this.termCounts[base + this.dominant[cell]]) {
-        this.dominant[cell] = slot;
+      const rows = this._termRows;
+      const base = row * MAX_TERMS;
+      if (rows[base + slot] < 65535) rows[base + slot] += 1;
+      if (rows[base + slot] > rows[base + this.dominant[cell]]) this.dominant[cell] = slot;
+    }
+
+    _addCell(cell) {
+      const row = this.cellCount;
+      this.cells[this.cellCount++] = cell;
+      this._rowOf[cell] = row;
+      if (row === this._rowCounts.length) {
+        const counts = new Uint32Array(row * 2);
+        counts.set(this._rowCounts);
+        this._rowCounts = counts;
+        const rows = new Uint16Array(this._termRows.length * 2);
+        rows.set(this._termRows);
+        this._termRows = rows;
       }
+    }
+
+    /* How many points a grid cell holds. */
+    countIn(cell) {
+      const row = this._rowOf[cell];
+      return row < 0 ? 0 : this._rowCounts[row];
     }
 
     /* Hashtags of point i, as strings (for lists and tests). */
@@ -188,13 +219,15 @@
     }
 
     clear() {
+      this.generation += 1;
       this.count = 0;
       this.tagCount = 0;
       this.tagStart[0] = 0;
       for (const name in this._dicts) this._dicts[name].clear();
+      for (let n = 0; n < this.cellCount; n++) this._rowOf[this.cells[n]] = -1;
       this.head.fill(-1);
-      this.kindCounts.fill(0);
-      this.termCounts.fill(0);
+      this._rowCounts.fill(0, 0, this.cellCount);
+      this._termRows.fill(0, 0, this.cellCount * MAX_TERMS);
       this.dominant.fill(0);
       this.cellCount = 0;
     }

@@ -102,9 +102,10 @@
     return out;
   }
 
-  /* A batch's code mapped into the store's dictionary (0, none, when unknown). */
+  /* A batch's code mapped into the store's dictionary (0, none, when unknown:
+   * not a whole number below the map's length). */
   function codeIn(map, code) {
-    return isCode(code, map.length) ? map[code] : 0;
+    return (code >>> 0) === code && code < map.length ? map[code] : 0;
   }
 
   /* One canvas, a little larger than the view so a drag shows no blank edge
@@ -118,6 +119,7 @@
       hitRadiusPx: 8,
       autoHeatMaxZoom: 5, // the auto mode draws heat up to this zoom, points beyond
       heatSquarePx: 4, // heat squares are at least this wide on screen
+      heldRedrawMs: 400, // while a session loads, it is redrawn this often
     },
 
     initialize: function (options) {
@@ -138,6 +140,8 @@
       this._image = null; // the ImageData pixels and density are written into
       this._cellOrder = new window.GeoTweetsCellOrder.CellOrder(GRID, CELL);
       this._framePending = false;
+      this._redrawsHeld = false;
+      this._lastHeldRedraw = 0;
       this._countsChanged = false;
       this.drawMode = "";
       this.lastRedrawMs = 0;
@@ -204,27 +208,39 @@
         console.warn("points arrived before the map was configured; not drawn");
         return this;
       }
-      const project = window.GeoTweetsBasemap.project;
+      const maps = ["langs", "places", "authors", "tags"].map(function (name) {
+        return points.mergeDictionary(name, batch[name]);
+      });
+      const columns = columnsOf(batch);
+      return this.addColumns(columns, 0, columns.key.length, maps, this.batchTerms(batch.terms));
+    },
+
+    /* Points from..to-1 of a batch's columns (as addPoints takes them):
+     * `maps` takes the batch's lang, place, author and tag codes to the
+     * store's (PointStore.mergeDictionary, or point_loader.js's session
+     * strings), `sessionTerm` its terms to the session's (batchTerms). */
+    addColumns: function (columns, from, to, maps, sessionTerm) {
+      const points = this._points;
+      if (!points) return this;
       const maxLat = window.GeoTweetsBasemap.MAX_LAT;
       const kindCount = this._kinds.length;
-      const sessionTerm = this._sessionTerms(batch.terms);
-      const langs = points.mergeDictionary("langs", batch.langs);
-      const places = points.mergeDictionary("places", batch.places);
-      const authors = points.mergeDictionary("authors", batch.authors);
-      const tags = points.mergeDictionary("tags", batch.tags);
+      const [langs, places, authors, tags] = maps;
       const {
         key: keys, lon: lons, lat: lats, kind: kinds, termBits,
         time: times, lang: langCodes, place: placeCodes, author: authorCodes,
         tagStart, tagPool,
-      } = columnsOf(batch);
-      const from = points.count;
+      } = columns;
+      const termCounts = this._termCounts;
+      const kindCounts = this._kindCounts;
+      const first = points.count;
       let skipped = 0;
       let beyond = 0;
-      for (let i = 0; i < keys.length; i++) {
+      let noTerm = 0;
+      for (let i = from; i < to; i++) {
         const kind = kinds[i];
         const lon = lons[i];
         const lat = lats[i];
-        if (!isCode(kind, kindCount) || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+        if (!((kind >>> 0) === kind && kind < kindCount) || !Number.isFinite(lon) || !Number.isFinite(lat)) {
           skipped += 1;
           continue;
         }
@@ -234,24 +250,25 @@
           beyond += 1;
           continue;
         }
-        const xy = project(lon, lat);
         // The batch's terms as the session's: the first (lowest) is the colour.
         let term = NO_TERM;
         let bits = 0;
         for (let rest = termBits[i] >>> 0; rest !== 0; rest &= rest - 1) {
           const t = sessionTerm[31 - Math.clz32(rest & -rest)];
           if (t < 0) continue;
-          this._termCounts[t] += 1;
+          termCounts[t] += 1;
           if (t < term) term = t;
           if (t < 32) bits |= 1 << t;
         }
-        if (term === NO_TERM) this._noTermCount += 1;
+        if (term === NO_TERM) noTerm += 1;
         const time = times[i];
         points.pushTags(tagPool, tagStart[i] | 0, tagStart[i + 1] | 0, tags);
+        // Web Mercator at zoom 0 (basemap.js's project, without an array a point).
+        const sin = Math.sin((lat * Math.PI) / 180);
         points.push(
           keys[i],
-          xy[0],
-          xy[1],
+          ((lon + 180) / 360) * 256,
+          (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256,
           typeof time === "number" ? time : NaN,
           term,
           bits >>> 0,
@@ -260,23 +277,24 @@
           codeIn(places, placeCodes[i]),
           codeIn(authors, authorCodes[i])
         );
-        this._kindCounts[kind] += 1;
+        kindCounts[kind] += 1;
       }
+      this._noTermCount += noTerm;
       if (skipped) console.warn(skipped + " points with an unknown kind or position not drawn");
       if (beyond) {
         this._beyondMap += beyond;
         this.fire("beyondchange");
       }
       this._countsChanged = true;
-      const to = points.count;
-      this.fire("pointsadded", { from: from, to: to, keys: points.key.subarray(from, to) });
+      const last = points.count;
+      this.fire("pointsadded", { from: first, to: last, keys: points.key.subarray(first, last) });
       this._scheduleRedraw();
       return this;
     },
 
     /* For each of a batch's terms (by its code, the first 32), the
      * session's index of that term, or -1 when the session has no such term. */
-    _sessionTerms: function (batchTerms) {
+    batchTerms: function (batchTerms) {
       const out = new Int16Array(32).fill(-1);
       const names = Array.isArray(batchTerms) ? batchTerms : [];
       for (let b = 0; b < Math.min(32, names.length); b++) {
@@ -284,6 +302,18 @@
       }
       return out;
     },
+
+    /* While a session's points load, the map is redrawn every
+     * `heldRedrawMs`, not at every frame that follows new points: a
+     * redraw of a million points costs more than adding a frame's worth. */
+    holdRedraws: function (held) {
+      this._redrawsHeld = !!held;
+      if (!held && this._points) this._scheduleRedraw();
+      return this;
+    },
+
+    /* A session's points are loading (the timeline and lists wait for them). */
+    loading: function () { return this._redrawsHeld; },
 
     clearPoints: function () {
       if (this._points) this._points.clear();
@@ -379,19 +409,26 @@
 
     // -- drawing -----------------------------------------------------------------
 
-    /* New points are drawn once per animation frame, however many batches came. */
+    /* New points are drawn once per animation frame, however many batches
+     * came; while redraws are held, once every `heldRedrawMs`. */
     _scheduleRedraw: function () {
       if (this._framePending) return;
       this._framePending = true;
       const self = this;
-      requestAnimationFrame(function () {
+      const frame = function () {
+        if (self._redrawsHeld && performance.now() - self._lastHeldRedraw < self.options.heldRedrawMs) {
+          requestAnimationFrame(frame);
+          return;
+        }
         self._framePending = false;
+        self._lastHeldRedraw = performance.now();
         self.redraw();
         if (self._countsChanged) {
           self._countsChanged = false;
           self.fire("countschange");
         }
-      });
+      };
+      requestAnimationFrame(frame);
     },
 
     /* Where the canvas is and what it shows, in world pixels at this zoom. */
@@ -428,14 +465,19 @@
       }
       L.DomUtil.setPosition(canvas, f.topLeft);
       const ctx = canvas.getContext("2d");
-      ctx.clearRect(0, 0, f.width, f.height);
-      if (this._points) {
+      // Density and pixels put a whole frame of pixels: no need to clear first.
+      const clear = function () { ctx.clearRect(0, 0, f.width, f.height); };
+      if (!this._points) {
+        clear();
+      } else {
         const cellPx = CELL * f.scale;
         if (this._heat.shownAt(f.zoom, this.options.autoHeatMaxZoom)) {
           this.drawMode = "heat";
+          clear();
           this._heat.draw(ctx, f, this.options.heatSquarePx);
-        } else if (this._visibleCount(f) <= this.options.vectorLimit) {
+        } else if (!this._moreInView(f, this.options.vectorLimit)) {
           this.drawMode = "circles";
+          clear();
           this._drawCircles(ctx, f);
         } else if (cellPx <= this.options.densityMaxCellPx) {
           this.drawMode = "density";
@@ -452,8 +494,9 @@
     },
 
     /* Calls fn(cell, copyOffsetPx) for every non-empty grid cell the canvas
-     * shows, across the world copies left and right. Walks the rectangle of
-     * cells in view, or the list of non-empty cells when that is shorter. */
+     * shows, across the world copies left and right, until fn returns true.
+     * Walks the rectangle of cells in view, or the list of non-empty cells
+     * when that is shorter. */
     _eachCell: function (f, fn) {
       const pts = this._points;
       const cellPx = CELL * f.scale;
@@ -470,7 +513,7 @@
           for (let cy = y0; cy <= y1; cy++) {
             for (let cx = x0; cx <= x1; cx++) {
               const cell = cy * GRID + cx;
-              if (pts.head[cell] !== -1) fn(cell, shift);
+              if (pts.head[cell] !== -1 && fn(cell, shift) === true) return;
             }
           }
         } else {
@@ -478,7 +521,7 @@
             const cell = pts.cells[n];
             const cx = cell % GRID;
             const cy = (cell - cx) / GRID;
-            if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1) fn(cell, shift);
+            if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1 && fn(cell, shift) === true) return;
           }
         }
       }
@@ -495,14 +538,8 @@
         const filtered = this._filter.cellCounts();
         return function (cell) { return filtered[cell]; };
       }
-      const counts = this._points.kindCounts;
-      const stride = this._points.kindCount;
-      return function (cell) {
-        const base = cell * stride;
-        let n = 0;
-        for (let k = 0; k < stride; k++) n += counts[base + k];
-        return n;
-      };
+      const points = this._points;
+      return function (cell) { return points.countIn(cell); };
     },
 
     /* Each cell's dominant term slot among its shown posts: a function of the cell. */
@@ -563,22 +600,24 @@
 
     /* Every point in the cells in view, shown or not. */
     _pointsInView: function (f) {
-      const counts = this._points.kindCounts;
-      const stride = this._points.kindCount;
+      const points = this._points;
       let total = 0;
       this._eachCell(f, function (cell) {
-        for (let k = 0; k < stride; k++) total += counts[cell * stride + k];
+        total += points.countIn(cell);
       });
       return total;
     },
 
-    _visibleCount: function (f) {
+    /* Whether more than `limit` shown points are in view: counted until
+     * there are (zoomed out with many points, the first cells are enough). */
+    _moreInView: function (f, limit) {
       const countOf = this._shownCounter();
       let total = 0;
       this._eachCell(f, function (cell) {
         total += countOf(cell);
+        return total > limit;
       });
-      return total;
+      return total > limit;
     },
 
     _termColor: function (term) {

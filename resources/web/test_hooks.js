@@ -187,6 +187,11 @@
       return [box.left + chart.valToPos(t, "x"), box.top + box.height / 2];
     },
     playback: function () { return hooks.timeline.playback; },
+    /* Hand the page points blobs (base64), as a running session's come. */
+    addBlobs: function (base64) {
+      hooks.map.pointLoader.addBlob(window.GeoTweetsPointLoader.fromBase64(base64));
+      return true;
+    },
     startTrace: function () { trace.on = true; trace.drawn = []; return true; },
     takeTrace: function () { const out = trace.drawn; trace.drawn = []; return out; },
   };

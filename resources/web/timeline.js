@@ -115,6 +115,7 @@
       this._resizer.observe(this._chartBox);
       this._points.on("configure", this._newChart, this);
       this._points.on("pointsadded countschange", this._scheduleUpdate, this);
+      this._points.on("loadprogress", this._onLoadProgress, this);
       this._filter.on("change", this._onFilterChange, this);
       this.playback.on("statechange", this._showPlayback, this);
       this._onKey = this._onKey.bind(this);
@@ -128,6 +129,7 @@
       this._resizer.disconnect();
       this._points.off("configure", this._newChart, this);
       this._points.off("pointsadded countschange", this._scheduleUpdate, this);
+      this._points.off("loadprogress", this._onLoadProgress, this);
       this._filter.off("change", this._onFilterChange, this);
       this.playback.off("statechange", this._showPlayback, this);
       document.removeEventListener("keydown", this._onKey);
@@ -285,8 +287,14 @@
       this._redrawChart();
     },
 
+    /* A reopened session's points are counted once they are all in: its
+     * span grows as they come, and each new bin step counts all again. */
+    _onLoadProgress: function (event) {
+      if (event.total === 0) this._scheduleUpdate();
+    },
+
     _scheduleUpdate: function () {
-      if (this._updateTimer) return;
+      if (this._updateTimer || this._points.loading()) return;
       const self = this;
       this._updateTimer = setTimeout(function () {
         self._updateTimer = 0;
@@ -444,6 +452,8 @@
       this._binsLabel = el("div", "gt-tl-bins");
       box.appendChild(this._binsLabel);
       this._overlapNote = el("div", "gt-tl-bins gt-tl-overlap");
+      this._overlapNote.title = "The shares are of the posts shown: a post matching several terms "
+        + "counts in each, so they can add up to more than 100 %.";
       box.appendChild(this._overlapNote);
     },
 
@@ -469,7 +479,7 @@
         if (!termsOff.has(t)) matches += counts[t] || 0;
       });
       show(this._compareAll, passing, false);
-      setText(this._overlapNote, matches > passing ? "Shares of posts: a post can match several terms" : "");
+      setText(this._overlapNote, matches > passing ? "Posts can match several terms" : "");
       setText(this._binsLabel, this._bins.step ? "bins of " + Bins.stepLabel(this._bins.step) + " · UTC" : "");
     },
   });

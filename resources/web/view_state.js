@@ -1,20 +1,24 @@
-/* The map's state as Python keeps it: the centre, zoom and mode, the
- * filter's parts (brush, terms, kinds, languages, text) and the part of the
- * world in view. It reports the state, debounced, after the map moves or the
+/* The map's state as Python keeps it: the centre, zoom and mode (with the
+ * heat's scale and term), the filter's parts (brush, terms, kinds,
+ * languages, hashtags, places, authors, text) and the part of the world in
+ * view. It reports the state, debounced, after the map moves or the
  * filter, mode or terms change (Python's export of what is seen and Save
  * view read the last report), and applies a saved view in one go.
  *
- * The page's filter holds codes (term and kind indexes, language codes into
- * the point store); a view holds names (the term, the kind's name, X's
- * language code), so it means the same on another computer and after the
- * session is reopened. Names it does not know are left alone.
+ * The page's filter holds codes (term and kind indexes, codes into the
+ * point store's dictionaries); a view holds names (the term, the kind's
+ * name, X's language code, the hashtag, the place's label, the handle), so
+ * it means the same on another computer and after the session is reopened.
+ * Names it does not know are left alone.
  *
  * State (core/view_state.py reads it): {center: [lat, lon], zoom, mode,
- * bounds: [west, south, east, north], filters: {brush: [t0, t1) | null,
- * termsOff: [term], noTermOff, kindsOff: [kind name], langs: [code] | null,
- * text}}. The text filter needs Python to find the posts whose text holds
- * the words: applying a view hands them to `options.searchText`, which
- * starts that search (lists.js), and the filter takes them when it answers.
+ * heat: {scale, term: name | null}, bounds: [west, south, east, north],
+ * filters: {brush: [t0, t1) | null, termsOff: [term], noTermOff,
+ * kindsOff: [kind name], langs: [code] | null, tags: [hashtag] | null,
+ * places: [label] | null, authors: [handle] | null, text}}. The text
+ * filter needs Python to find the posts whose text holds the words:
+ * applying a view hands them to `options.searchText`, which starts that
+ * search (lists.js), and the filter takes them when it answers.
  */
 (function () {
   "use strict";
@@ -74,6 +78,7 @@
         center: [round6(clamp(center.lat, -90, 90)), round6(clamp(center.lng, -180, 180))],
         zoom: clamp(map.getZoom(), 0, MAX_ZOOM),
         mode: typeof points.mode === "function" ? points.mode() : "points",
+        heat: this._readHeat(),
         bounds: [
           round6(bounds.getWest()),
           round6(clamp(bounds.getSouth(), -90, 90)),
@@ -84,15 +89,24 @@
       };
     },
 
+    _readHeat: function () {
+      const points = this._points;
+      if (typeof points.heatScale !== "function") return { scale: "log", term: null };
+      const term = points.heatTerm();
+      const terms = points.terms();
+      return { scale: points.heatScale(), term: term !== null && terms[term] ? terms[term].term : null };
+    },
+
     _readFilters: function () {
       const filter = this._filter();
-      const none = { brush: null, termsOff: [], noTermOff: false, kindsOff: [], langs: null, text: "" };
+      const none = {
+        brush: null, termsOff: [], noTermOff: false, kindsOff: [],
+        langs: null, tags: null, places: null, authors: null, text: "",
+      };
       if (!filter) return none;
       const terms = this._points.terms();
       const kinds = this._points.kinds();
       const noTerm = window.GeoTweetsFilters.NO_TERM;
-      const store = this._points.points();
-      const langNames = store && store.langs ? store.langs : [""];
       const termsOff = [];
       sortedNumbers(filter.termsOff).forEach(function (t) {
         if (t !== noTerm && terms[t]) termsOff.push(terms[t].term);
@@ -101,21 +115,14 @@
       sortedNumbers(filter.kindsOff).forEach(function (k) {
         if (kinds[k]) kindsOff.push(kinds[k].name);
       });
-      let langs = null;
-      if (filter.langs) {
-        langs = [];
-        sortedNumbers(filter.langs).forEach(function (code) {
-          if (code < langNames.length) langs.push(langNames[code]);
-        });
-      }
-      return {
+      const out = {
         brush: filter.brush ? [filter.brush[0], filter.brush[1]] : null,
         termsOff: termsOff,
         noTermOff: filter.termsOff.has(noTerm),
         kindsOff: kindsOff,
-        langs: langs,
         text: filter.textKeys ? filter.textQuery : "",
       };
+      return Object.assign(out, filter.codedNames());
     },
 
     // -- applying ------------------------------------------------------------------
@@ -125,6 +132,11 @@
     apply: function (view) {
       const points = this._points;
       if (view.mode && typeof points.setMode === "function") points.setMode(view.mode);
+      if (view.heat && typeof points.setHeatScale === "function") {
+        points.setHeatScale(view.heat.scale);
+        const term = points.terms().findIndex(function (t) { return t.term === view.heat.term; });
+        points.setHeatTerm(term >= 0 ? term : null);
+      }
       this._applyFilters(view.filters || {});
       this._map.setView(view.center, view.zoom, { animate: false });
       this._schedule();
@@ -142,15 +154,9 @@
       this._points.kinds().forEach(function (kind, k) {
         filter.setKindOn(k, !kindsOff.has(kind.name));
       });
-      const store = this._points.points();
-      if (Array.isArray(filters.langs) && store) {
-        // Codes for languages no post has brought yet are made now, so posts
-        // that arrive later in them pass.
-        const codes = filters.langs.length ? store.mergeDictionary("langs", filters.langs) : [];
-        filter.setLangs(Array.from(codes));
-      } else {
-        filter.setLangs(null);
-      }
+      // Codes for names no post has brought yet are made now, so posts that
+      // arrive later with them pass.
+      filter.setCodedNames(filters);
       filter.setBrush(filters.brush || null);
       if (!filters.text) filter.clear("text");
       else if (filters.text !== filter.textQuery || filter.textKeys === null) this._searchText(filters.text);

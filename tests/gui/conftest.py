@@ -37,6 +37,15 @@ class Page:
     def stats(self) -> dict[str, Any]:
         return json.loads(self.eval("JSON.stringify(GeoTweets.stats())"))
 
+    def legend_counts(self) -> dict[str, str]:
+        """The legend's count of each term, by the term's name as shown."""
+        rows = json.loads(
+            self.eval("""JSON.stringify(Array.from(document.querySelectorAll('.gt-legend .gt-term'))
+              .map(function (r) { return [r.querySelector('.gt-term-name').textContent,
+                                          r.querySelector('.gt-count').textContent]; }))""")
+        )
+        return dict(rows)
+
     def drawn_colours(self, x: float, y: float, reach: int = 14) -> set[str]:
         """The opaque colours the points layer drew in a square around a container pixel."""
         script = f"""(function () {{

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from page_layout import LAYOUT_SCRIPT, assert_nothing_overlaps_or_is_cut_off
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from geotweets_desktop.core.post import Location, Post
@@ -232,6 +233,94 @@ def test_every_filter_shows_as_a_chip_that_removes_it(qtbot: Any, window: Any, p
     assert not page.eval("!!document.querySelector('.gt-legend .gt-term.gt-off')")
 
 
+def choose(page: Any, tab: str, row: str) -> None:
+    """Clicks a row of a top list, as a user picks a filter there."""
+    click(page, ".gt-tab", tab)
+    click(page, ".gt-top-row", row)
+
+
+def timeline_total(page: Any) -> int:
+    return int(page.eval("GeoTweets.timelineBins().counts[0].reduce((a, b) => a + b, 0)"))
+
+
+def test_a_hashtag_a_place_or_an_author_clicked_in_the_lists_keeps_only_their_posts(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts")
+    choose(page, "Hashtags", "#rain")
+    # The hashtag itself, not the text "#rain": "#Chuva ... #rain" has it, and
+    # so do the three others; no text search is asked of Python.
+    shown = wait_for(qtbot, page, count="4 of 6 posts", chips=["#rain"])
+    assert not shown["busy"]
+    assert page.eval("document.querySelector('.gt-text-input').value") == ""
+    assert page.legend_counts() == {"rain": "4", "sun": "0", "No term": "0"}
+    assert timeline_total(page) == 4
+    click(page, ".gt-tab", "Places")
+    wait_for(qtbot, page, top=["Lisboa 1", "Porto 1", "Paris 1", "Sydney 1"])
+    click(page, ".gt-top-row", "Paris")
+    wait_for(qtbot, page, count="1 of 6 posts", chips=["#rain", "Place: Paris"])
+    click(page, ".gt-chip", "#rain", inner=".gt-chip-remove")
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["Place: Paris"])
+    click(page, ".gt-tab", "Authors")
+    wait_for(qtbot, page, top=["@marie_fr 2"])
+    click(page, ".gt-top-row", "@marie_fr")
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["Place: Paris", "By @marie_fr"])
+    click(page, ".gt-chip", "Place: Paris", inner=".gt-chip-remove")
+    # Two authors: a post by either passes.
+    click(page, ".gt-lists-hide")  # the panel folds and unfolds: the filter stays
+    click(page, ".gt-lists-hide")
+    page.eval(
+        """GeoTweets.pointsLayer.filter().setCodes('authors', new Set(
+          GeoTweets.pointsLayer.points().mergeDictionary('authors', ['marie_fr', 'ana']))); true"""
+    )
+    shown = wait_for(qtbot, page, count="3 of 6 posts", chips=["By @ana or @marie_fr"])
+    assert page.legend_counts() == {"rain": "2", "sun": "1", "No term": "0"}
+    assert timeline_total(page) == 3
+    assert page.stats()["points"] == 6
+    click(page, ".gt-top-row", "@ana")  # again: undone
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["By @marie_fr"])
+    # What the page keeps is what the view it reports keeps.
+    bridge = window.map_view.bridge
+    qtbot.waitUntil(
+        lambda: bridge.view_state is not None and bridge.view_state.filters.authors == {"marie_fr"},
+        timeout=10_000,
+    )
+
+
+def test_chosen_languages_and_places_hold_when_the_map_is_cleared(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    start(qtbot, window, page, POSTS, ["rain", "sun"])
+    wait_for(qtbot, page, count="6 of 6 posts")
+    choose(page, "Languages", "fr")
+    choose(page, "Places", "Paris")
+    wait_for(qtbot, page, count="2 of 6 posts", chips=["Language: fr", "Place: Paris"])
+    # Clear: the page's dictionaries start over, and the posts that come
+    # next bring other languages and places first, under the old codes.
+    window.controller.clear()
+    qtbot.waitUntil(lambda: page.stats()["points"] == 0, timeout=10_000)
+    later = [
+        post(6, "chove", LISBON, "Lisboa", handle="ana", lang="pt", terms=RAIN),
+        post(7, "it rains", SYDNEY, "Sydney", handle="jack_au", lang="en", terms=RAIN),
+        post(8, "il pleut encore", PARIS, "Paris", handle="marie_fr", lang="fr", terms=RAIN),
+        post(9, "pleut à Lyon", (4.84, 45.76), "Lyon", handle="marie_fr", lang="fr", terms=RAIN),
+    ]
+    engine = window.controller.engine
+    assert engine is not None
+    engine.add(later)
+    show_world(page)
+    wait_for(
+        qtbot,
+        page,
+        count="1 of 4 posts",
+        chips=["Language: fr", "Place: Paris"],
+        top=["Paris 1"],
+    )
+    click(page, ".gt-tab", "Newest")
+    wait_for(qtbot, page, rows=["il pleut encore"])
+
+
 def search_text(page: Any, words: str) -> None:
     page.eval(
         f"""(function () {{
@@ -298,66 +387,40 @@ def test_hostile_strings_stay_text_in_the_lists_and_the_chips(
     click(page, ".gt-tab", "Languages")
     wait_for(qtbot, page, top=["<img src=x onerror=window.__pwned=2> 1"])
     click(page, ".gt-top-row")
+    click(page, ".gt-tab", "Places")
+    click(page, ".gt-top-row")
+    click(page, ".gt-tab", "Authors")
+    click(page, ".gt-top-row")
     click(page, ".gt-legend .gt-term", HOSTILE)
     search_text(page, HOSTILE)
+    # No hashtag X would find holds markup; a shared view's may.
+    page.eval(
+        """GeoTweets.pointsLayer.filter().setCodes('tags', GeoTweets.pointsLayer.points()
+          .mergeDictionary('tags', ['<img src=x onerror=window.__pwned=4>'])); true"""
+    )
     wait_for(
         qtbot,
         page,
         chips=[
             "Hidden terms: " + HOSTILE,
             "Language: <img src=x onerror=window.__pwned=2>",
+            "#<img src=x onerror=window.__pwned=4>",
+            "Place: <u>Place</u>",
+            "By @mallory_<i>",
             "Text contains: " + HOSTILE,
         ],
     )
-    made = "document.querySelectorAll('.gt-lists img, .gt-chips img, .gt-lists b').length"
+    made = (
+        "document.querySelectorAll('.gt-lists img, .gt-chips img, .gt-lists b, .gt-chips u,"
+        " .gt-chips i').length"
+    )
     assert page.eval(made) == 0
     assert page.eval("window.__pwned === undefined")
 
 
 def layout(page: Any) -> dict[str, Any]:
-    """Where the page's parts are: the map, the lists panel, the post list,
-    and every map control in sight (zoom, modes, areas, legend, chips...)."""
-    return json.loads(
-        page.eval("""JSON.stringify({
-          page: [window.innerWidth, window.innerHeight],
-          map: GeoTweets.map.getContainer().getBoundingClientRect(),
-          panel: document.querySelector('.gt-lists').getBoundingClientRect(),
-          list: document.querySelector('.gt-post-list').getBoundingClientRect(),
-          folded: document.querySelector('.gt-lists').classList.contains('gt-collapsed'),
-          controls: Array.from(document.querySelectorAll('.leaflet-control'))
-            .filter(function (c) { return c.offsetParent !== null; })
-            .map(function (c) {
-              const r = c.getBoundingClientRect();
-              return {name: c.className, left: r.left, top: r.top, right: r.right,
-                      bottom: r.bottom};
-            }),
-        })""")
-    )
-
-
-def assert_nothing_overlaps_or_is_cut_off(shown: dict[str, Any]) -> None:
-    width, height = shown["page"]
-    map_box, panel = shown["map"], shown["panel"]
-    assert panel["right"] <= width and panel["bottom"] <= height
-    assert map_box["right"] <= panel["left"] + 1, "side by side, not over the map"
-    controls = shown["controls"]
-    for c in controls:
-        inside = (
-            c["left"] >= map_box["left"] - 1
-            and c["right"] <= map_box["right"] + 1
-            and c["top"] >= map_box["top"] - 1
-            and c["bottom"] <= map_box["bottom"] + 1
-        )
-        assert inside, f"{c['name']} is cut off by the map's edge {map_box}: {c}"
-    for i, a in enumerate(controls):
-        for b in controls[i + 1 :]:
-            apart = (
-                a["right"] <= b["left"] + 1
-                or b["right"] <= a["left"] + 1
-                or a["bottom"] <= b["top"] + 1
-                or b["bottom"] <= a["top"] + 1
-            )
-            assert apart, f"{a['name']} overlaps {b['name']}: {a} {b}"
+    shown: dict[str, Any] = json.loads(page.eval(LAYOUT_SCRIPT))
+    return shown
 
 
 def resize(qtbot: Any, window: Any, page: Any, width: int, height: int) -> None:
@@ -400,6 +463,18 @@ def test_narrow_the_lists_start_folded_until_the_user_chooses(
     wait_for(qtbot, page, count="6 of 6 posts", rows=NEWEST_FIRST)
     page.eval("window.dispatchEvent(new Event('resize')); true")
     assert not layout(page)["folded"], "the user's choice wins over the width"
+    # Many chips in the narrow map: they wrap short of the attribution.
+    page.eval(
+        f"""const filter = GeoTweets.pointsLayer.filter(), store = GeoTweets.pointsLayer.points();
+        filter.setBrush([{when(0).timestamp()}, {when(5).timestamp()}]);
+        filter.setCodes('places', store.mergeDictionary('places', ['Lisboa', 'Porto', 'Paris']));
+        filter.setCodes('authors', store.mergeDictionary('authors', ['ana', 'rui_pt']));
+        filter.setCodes('tags', store.mergeDictionary('tags', ['rain', 'chuva', 'pluie']));
+        true"""
+    )
+    qtbot.waitUntil(lambda: len(lists(page)["chips"]) == 4, timeout=5_000)
+    assert_nothing_overlaps_or_is_cut_off(layout(page))
+    page.eval("GeoTweets.pointsLayer.filter().clear(); true")
 
     # Folded and unfolded again: still the user's, and remembered as such.
     click(page, ".gt-lists-hide")

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from helpers import wait_for
+from page_layout import assert_nothing_overlaps_or_is_cut_off
 
 pytestmark = [pytest.mark.gui, pytest.mark.xvfb]
 
@@ -190,6 +191,11 @@ def test_the_real_window_keeps_its_size_and_its_buttons(
             assert all(state["shown"].values()), state["shown"]
             time.sleep(0.2)
         assert state["terms_width"] >= 100
+        # The page inside: below 1,000 px the lists start folded; nothing on
+        # the map lies over anything else or past its edge.
+        shown = window.ask("layout")
+        assert shown["folded"] == (width < 1000)
+        assert_nothing_overlaps_or_is_cut_off(shown)
         shot = tmp_path / f"gui-{width}x{height}.png"
         window.screenshot(shot)
         keep = os.environ.get("GEOTWEETS_XVFB_SCREENSHOTS")

@@ -1,5 +1,6 @@
-"""Saved views in the window: what the map shows (centre, zoom, mode, brush,
-terms, kinds and languages switched off, the text filter) saved under a name reopens the same, from
+"""Saved views in the window: what the map shows (centre, zoom, mode and the
+heat's scale and term, brush, terms, kinds switched off, languages,
+hashtags, places and authors kept, the text filter) saved under a name reopens the same, from
 the store and from a shared file in a new window, on the stored session it
 names; and "export what I see" writes only the posts the brush and filters keep."""
 
@@ -27,7 +28,7 @@ T0 = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
 TERMS = ("rain", "sun")
 KINDS: tuple[LocationKind, ...] = ("exact", "place", "profile")
 LANGS = ("en", "pt", "fr")
-POSTS = 48
+POSTS = 96
 WAIT_MS = 20_000
 
 
@@ -39,39 +40,62 @@ def lang(i: int) -> str:
     return LANGS[(i // 2) % 3]
 
 
+def tagged(i: int) -> bool:
+    return i % 8 != 6
+
+
+def place(i: int) -> str:
+    return "Sintra" if i % 9 == 0 else "Lisboa"
+
+
+def handle(i: int) -> str:
+    return "zq_other" if i % 10 == 8 else "zq_made_up"
+
+
 def made_up_post(i: int) -> Post:
-    """Post i: at minute i, a term, a kind and a language by turns, around Lisbon."""
+    """Post i: at minute i, a term, a kind, a language, a hashtag or none, a
+    place and an author by turns, around Lisbon."""
     return Post(
         id=str(1_866_000_000_000_000_000 + i),
         created_at=T0 + timedelta(minutes=i),
-        text=f"made-up post {i}: {'calm' if i % 5 == 1 else 'storm'} weather",
+        text=f"made-up post {i}: {'calm' if i % 5 == 1 else 'storm'} weather"
+        + (" #LisboaChuva" if tagged(i) else " #outra"),
         author_name="Zq Made Up",
-        author_handle="zq_made_up",
+        author_handle=handle(i),
         terms=(TERMS[i % 2],),
-        location=Location(-9.3 + i * 0.02, 38.6 + (i % 5) * 0.05, KINDS[i % 3], 10.0, "Lisboa"),
+        location=Location(-9.3 + i * 0.02, 38.6 + (i % 5) * 0.05, KINDS[i % 3], 10.0, place(i)),
         raw="{}",
         lang=lang(i),
     )
 
 
-# Minutes 4..39 ([4, 40)), "sun" off, "profile" off, English and Portuguese,
-# the text holding "storm": what a user would count by hand from made_up_post.
+# Minutes 4..87 ([4, 88)), "sun" off, "profile" off, English and Portuguese,
+# #lisboachuva, in Lisboa, by @zq_made_up, the text holding "storm": what a
+# user would count by hand from made_up_post.
 KEPT = [
     i
-    for i in range(4, 40)
+    for i in range(4, 88)
     if TERMS[i % 2] != "sun"
     and KINDS[i % 3] != "profile"
     and lang(i) in ("en", "pt")
+    and tagged(i)
+    and place(i) == "Lisboa"
+    and handle(i) == "zq_made_up"
     and i % 5 != 1
 ]
 
 SET_VIEW = f"""
 const map = GeoTweets.map, layer = GeoTweets.pointsLayer, filter = layer.filter();
-filter.setBrush([{minute(4)}, {minute(40)}]);
+filter.setBrush([{minute(4)}, {minute(88)}]);
 filter.setTermOn(1, false);
 filter.setKindOn(2, false);
 filter.setLangs(new Set(layer.points().mergeDictionary("langs", ["en", "pt"])));
+filter.setCodes("tags", layer.points().mergeDictionary("tags", ["lisboachuva"]));
+filter.setCodes("places", layer.points().mergeDictionary("places", ["Lisboa"]));
+filter.setCodes("authors", layer.points().mergeDictionary("authors", ["zq_made_up"]));
 layer.setMode("heat");
+layer.setHeatScale("quantile");
+layer.setHeatTerm(0);
 GeoTweets.listsPanel.searchText("storm");
 map.setView([38.71, -9.12], 9, {{animate: false}});
 true
@@ -93,6 +117,14 @@ READ_VIEW = """JSON.stringify((function () {
     kindsOff: Array.from(filter.kindsOff).map(function (k) { return layer.kinds()[k].name; }),
     langs: filter.langs === null ? null
       : Array.from(filter.langs).map(function (c) { return store.langs[c]; }).sort(),
+    tags: filter.tags === null ? null
+      : Array.from(filter.tags).map(function (c) { return store.tags[c]; }),
+    places: filter.places === null ? null
+      : Array.from(filter.places).map(function (c) { return store.places[c]; }),
+    authors: filter.authors === null ? null
+      : Array.from(filter.authors).map(function (c) { return store.authors[c]; }),
+    heatScale: layer.heatScale(),
+    heatTerm: layer.heatTerm() === null ? null : layer.terms()[layer.heatTerm()].term,
     points: layer.pointCount(),
     passing: filter.passingCount(),
   };
@@ -102,11 +134,16 @@ EXPECTED = {
     "center": [38.71, -9.12],
     "zoom": 9,
     "mode": "heat",
-    "brush": [minute(4), minute(40)],
+    "brush": [minute(4), minute(88)],
     "text": "storm",
     "termsOff": ["sun"],
     "kindsOff": ["profile"],
     "langs": ["en", "pt"],
+    "tags": ["lisboachuva"],
+    "places": ["Lisboa"],
+    "authors": ["zq_made_up"],
+    "heatScale": "quantile",
+    "heatTerm": "rain",
     "points": POSTS,
     "passing": len(KEPT),
 }
@@ -164,6 +201,8 @@ def show_session_with_view(qtbot: Any, window: MainWindow, page: Any) -> Session
             and bridge.view_state.zoom == 9
             and bridge.view_state.filters.langs == {"en", "pt"}
             and bridge.view_state.filters.text == "storm"
+            and bridge.view_state.filters.tags == {"lisboachuva"}
+            and bridge.view_state.heat_term == "rain"
         ),
         timeout=WAIT_MS,
     )
@@ -175,9 +214,10 @@ def test_a_saved_view_reopens_with_the_same_centre_zoom_brush_and_filters(
 ) -> None:
     session = show_session_with_view(qtbot, window, page)
     window.views.save_view("Lisbon: rain in English or Portuguese")
-    # The user wanders off: elsewhere, every filter cleared.
+    # The user wanders off: elsewhere, every filter cleared, heat as it starts.
     page.eval(
         "GeoTweets.pointsLayer.filter().clear(); GeoTweets.pointsLayer.setMode('points');"
+        " GeoTweets.pointsLayer.setHeatScale('log'); GeoTweets.pointsLayer.setHeatTerm(null);"
         " GeoTweets.map.setView([0, 0], 3); true"
     )
     qtbot.waitUntil(lambda: read_view(qtbot, page)["passing"] == POSTS, timeout=WAIT_MS)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from geotweets_desktop.ui.main_window import MainWindow
+from geotweets_desktop.ui.summary_card import counting_text
 from geotweets_desktop.ui.timeline_strip import TimelineStrip
 
 pytestmark = pytest.mark.gui
@@ -148,3 +149,10 @@ def test_a_report_path_it_cannot_use_is_said_on_the_card(
     assert card.save_status.text().startswith("Not saved: ")
     assert "is not a folder that exists" in card.save_status.text()
     assert not card.open_button.isVisible()
+
+
+def test_while_it_counts_the_card_says_how_far_it_got() -> None:
+    # A million posts take half a minute: the card counts them in ranges of
+    # rows and says after each how far it got (core/report/figures.py).
+    assert counting_text(420_000, 0.42) == "Counting the session's posts… 42 % (420,000 read)"
+    assert counting_text(1_000_000, 1.0) == "Read all 1,000,000 posts; working out the figures…"

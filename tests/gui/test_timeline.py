@@ -55,15 +55,6 @@ def brush_of(page: Any) -> list[float] | None:
     return brush
 
 
-def legend_counts(page: Any) -> dict[str, str]:
-    rows = json.loads(
-        page.eval("""JSON.stringify(Array.from(document.querySelectorAll('.gt-legend .gt-term'))
-          .map(function (r) { return [r.querySelector('.gt-term-name').textContent,
-                                      r.querySelector('.gt-count').textContent]; }))""")
-    )
-    return dict(rows)
-
-
 def compare_rows(page: Any) -> list[list[str]]:
     return json.loads(
         page.eval("""JSON.stringify(
@@ -133,7 +124,7 @@ def test_shares_of_posts_matching_several_terms_say_they_overlap(
     show(qtbot, window, page, posts, ["rain", "sun"])
     qtbot.waitUntil(lambda: compare_rows(page)[1][-1] == "100%", timeout=5_000)
     assert [row[-1] for row in compare_rows(page)] == ["share", "100%", "67%", "100%"]
-    assert overlap_note(page) == "Shares of posts: a post can match several terms"
+    assert overlap_note(page) == "Posts can match several terms"
     title = page.eval("document.querySelector('.gt-tl-head .gt-tl-share').title")
     assert "can add up to more than 100 %" in title
     # With sun switched off, what is shown overlaps no more.
@@ -169,12 +160,12 @@ def test_a_brush_filters_the_map_and_the_legend_and_escape_clears_it(
 ) -> None:
     show(qtbot, window, page, an_hour_of_posts(), ["rain", "sun"])
     qtbot.waitUntil(lambda: page.eval("GeoTweets.timelineBins().step") == 15, timeout=5_000)
-    assert legend_counts(page) == {"rain": "31", "sun": "30", "No term": "0"}
+    assert page.legend_counts() == {"rain": "31", "sun": "30", "No term": "0"}
 
     # From 12:20:30 back past the chart's start (12:00): the first 21 rain posts, no sun.
     drag_on_timeline(window, page, unix(NOON) + 20 * 60 + 30, unix(NOON) - 60)
     qtbot.waitUntil(lambda: page.stats()["shown"] == 21, timeout=5_000)
-    assert legend_counts(page)["rain"] == "21" and legend_counts(page)["sun"] == "0"
+    assert page.legend_counts()["rain"] == "21" and page.legend_counts()["sun"] == "0"
     brush = brush_of(page)
     assert brush[0] == unix(NOON) and abs(brush[1] - (unix(NOON) + 1230)) < 10
     assert page.eval("document.querySelector('.gt-tl-brush-label').textContent").startswith(
@@ -190,13 +181,13 @@ def test_a_brush_filters_the_map_and_the_legend_and_escape_clears_it(
     QTest.keyClick(target, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: page.stats()["shown"] == 61, timeout=5_000)
     assert brush_of(page) is None
-    assert legend_counts(page) == {"rain": "31", "sun": "30", "No term": "0"}
+    assert page.legend_counts() == {"rain": "31", "sun": "30", "No term": "0"}
     assert page.eval("document.querySelector('.gt-tl-brush-label').textContent") == ""
     qtbot.waitUntil(lambda: TERM_COLORS[1] in drawn_colours_near(page, *NAIROBI), timeout=5_000)
 
     # A click on the timeline clears a brush too.
     drag_on_timeline(window, page, unix(NOON) + 1800, unix(NOON) + 2400)
-    qtbot.waitUntil(lambda: legend_counts(page)["rain"] == "0", timeout=5_000)
+    qtbot.waitUntil(lambda: page.legend_counts()["rain"] == "0", timeout=5_000)
     x, y = json.loads(page.eval(f"JSON.stringify(GeoTweets.timelinePixel({unix(NOON) + 600}))"))
     QTest.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
     qtbot.waitUntil(lambda: brush_of(page) is None, timeout=5_000)
@@ -249,7 +240,7 @@ def test_the_legends_kind_switch_hides_points_through_the_filter(
     )
     # The switch's own row still counts what it would bring back; the terms count what shows.
     assert page.eval("document.querySelector('.gt-kind .gt-count').textContent") == "61"
-    assert legend_counts(page)["rain"] == "0"
+    assert page.legend_counts()["rain"] == "0"
     assert sum(json.loads(page.eval("JSON.stringify(GeoTweets.timelineBins().counts[0])"))) == 0
     page.eval("document.querySelector('.gt-kind input').click(); true")
     qtbot.waitUntil(lambda: page.stats()["shown"] == 61, timeout=5_000)
@@ -287,7 +278,7 @@ def test_playback_moves_the_window_through_the_posts_time(
         timeout=20_000,
     )
     assert brush_of(page)[1] > unix(NOON) + 59 * 60
-    assert legend_counts(page)["rain"] == "0" and int(legend_counts(page)["sun"]) >= 9
+    assert page.legend_counts()["rain"] == "0" and int(page.legend_counts()["sun"]) >= 9
     assert page.eval("GeoTweets.playback().frames") > 3
 
     # Step moves the window one bin (15 s) on.

@@ -3,7 +3,8 @@
 `test_real_window.py` runs this as its own process (a test process already
 holds an offscreen QApplication): it opens the window with the xcb platform,
 starts the demo, prints "ready", then answers each line on stdin with one
-line of JSON about what a user would see. The window manager, not this
+line of JSON about what a user would see ("layout": where the map page's
+parts are, tests/gui/page_layout.py). The window manager, not this
 process, sets the window's size: the test resizes it as a user would.
 """
 
@@ -15,6 +16,7 @@ import threading
 from typing import Any
 
 import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication)
+from page_layout import LAYOUT_SCRIPT
 from PySide6.QtCore import QObject, QPoint, QRect, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -68,6 +70,12 @@ def main() -> int:
         command = line.strip()
         if command == "long-status":
             window.controller._set_state(StatusEvent("error", LONG_STATUS))
+        elif command == "layout":
+            # The page answers later: the line goes out then.
+            window.map_view.page().runJavaScript(
+                LAYOUT_SCRIPT, 0, lambda shown: print(shown, flush=True)
+            )
+            return
         elif command == "quit":
             window.close()
             app.quit()

@@ -1,5 +1,10 @@
 """Reads a points blob (core/point_batch.py) back into the JSON form, as the
-page's point_loader.js reads it: a second reading of the layout, for tests."""
+page's point_loader.js reads it: a second reading of the layout, for tests.
+
+A blob of version 2 codes its strings with its session's codes and carries
+only those it uses: its dictionaries come back as lists as long as its
+highest code, with None at the codes it does not use (a standalone blob's
+are exactly its own dictionaries)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import math
 from typing import Any
 
 import numpy as np
+
+MAGIC = 0x43505447
 
 
 def decode_blobs(data: bytes) -> list[dict[str, Any]]:
@@ -20,11 +27,19 @@ def decode_blobs(data: bytes) -> list[dict[str, Any]]:
     return out
 
 
+def blob_session(blob: bytes) -> int:
+    """The session a blob's codes belong to (0: its own)."""
+    header = np.frombuffer(blob, np.uint32, 9)
+    return int(header[8]) if int(header[1]) == 2 else 0
+
+
 def decode_blob(blob: bytes) -> dict[str, Any]:
-    header = np.frombuffer(blob, np.uint32, 8)
-    magic, version, n, tag_count, dict_bytes, total = (int(v) for v in header[:6])
-    assert (magic, version, total) == (0x43505447, 1, len(blob))
-    at = 32
+    version = int(np.frombuffer(blob, np.uint32, 2)[1])
+    header_words = {1: 8, 2: 20}[version]
+    header = [int(v) for v in np.frombuffer(blob, np.uint32, header_words)]
+    magic, _, n, tag_count, dict_bytes, total = header[:6]
+    assert (magic, total) == (MAGIC, len(blob))
+    at = header_words * 4
     columns: list[list[Any]] = []
     for dtype, count in (
         (np.float64, n),
@@ -43,7 +58,25 @@ def decode_blob(blob: bytes) -> dict[str, Any]:
         at += -(-values.nbytes // 8) * 8
         columns.append(values.tolist())
     key, lon, lat, time, term_bits, place, author, tag_start, tag_pool, lang, kind = columns
-    terms, langs, places, authors, tags = json.loads(blob[at : at + dict_bytes])
+    terms, *new = json.loads(blob[at : at + dict_bytes])
+    if version == 1:
+        dictionaries = new
+    else:
+        at += -(-dict_bytes // 8) * 8
+        seen_bytes, seen_count = header[6], header[7]
+        codes = iter(np.frombuffer(blob, np.uint32, seen_count, at).tolist())
+        at += -(-4 * seen_count // 8) * 8
+        seen = json.loads(blob[at : at + seen_bytes])
+        base, end = header[10:14], header[14:18]
+        dictionaries = []
+        for d in range(4):
+            strings: list[str | None] = [None] * end[d]
+            strings[0] = ""
+            strings[base[d] : end[d]] = new[d]
+            for text in seen[d]:
+                strings[next(codes)] = text
+            dictionaries.append(strings)
+    langs, places, authors, tags = dictionaries
     return {
         "key": [int(k) for k in key],
         "lon": lon,

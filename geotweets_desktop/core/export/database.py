@@ -85,9 +85,10 @@ def keep_only(path: Path, areas: list[Area], keep: PostFilter | None) -> tuple[i
                 "DELETE FROM posts WHERE lon IS NULL OR NOT gt_inside(lon, lat)"
             ).rowcount
         if keep is not None:
-            db.create_function("gt_keeps", 5, keep.keeps_row, deterministic=True)
+            db.create_function("gt_keeps", 7, keep.keeps_row, deterministic=True)
             filtered_out = db.execute(
-                "DELETE FROM posts WHERE NOT gt_keeps(created_at, lang, terms, kind, text)"
+                "DELETE FROM posts WHERE NOT gt_keeps("
+                "created_at, lang, terms, kind, text, place_label, author_handle)"
             ).rowcount
         db.execute("VACUUM")
         return outside, filtered_out

@@ -7,7 +7,10 @@ the rows it does not keep). It decides as the page's filter does
 (resources/web/filters.js): time is the post's own, [since, until) in Unix
 seconds, and a post with no time is outside any range; a post shows when one
 of the session's terms it matches is switched on (or, matching none of them,
-when "no term" is on); languages are X's codes, "" for unknown.
+when "no term" is on); languages are X's codes, "" for unknown; a post has
+a hashtag when `x_text.hashtags` finds it in its text (the map's columns
+hold what that finds), a place when its location's label is it, an author
+when its handle is it.
 
 The page holds only located posts, so a filter made from the map's state
 keeps only located posts too (`located_only`); the command line's keeps
@@ -24,6 +27,7 @@ from functools import lru_cache
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.text_search import TextQuery
 from geotweets_desktop.core.view_state import Filters
+from geotweets_desktop.core.x_text import hashtags
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,9 @@ class PostFilter:
     terms_off: frozenset[str] = frozenset()
     no_term_off: bool = False
     kinds_off: frozenset[str] = frozenset()
+    tags: frozenset[str] | None = None  # a post must have one of these hashtags; None: any
+    places: frozenset[str] | None = None  # ... be located at one of these places
+    authors: frozenset[str] | None = None  # ... be by one of these handles
     text: str = ""  # the words a post's text must hold, "" for any
     located_only: bool = False
 
@@ -50,25 +57,39 @@ class PostFilter:
             terms_off=filters.terms_off,
             no_term_off=filters.no_term_off,
             kinds_off=filters.kinds_off,
+            tags=filters.tags,
+            places=filters.places,
+            authors=filters.authors,
             text=filters.text,
             located_only=True,
         )
 
     def keeps(self, post: Post) -> bool:
+        location = post.location
         return self.keeps_fields(
             post.created_at.timestamp() if post.created_at is not None else None,
             post.lang,
             post.terms,
-            post.location.kind if post.location is not None else None,
+            location.kind if location is not None else None,
             post.text,
+            location.label if location is not None else "",
+            post.author_handle,
         )
 
     def keeps_row(
-        self, created_at: str, lang: str, terms_json: str, kind: str | None, text: str
+        self,
+        created_at: str,
+        lang: str,
+        terms_json: str,
+        kind: str | None,
+        text: str,
+        place_label: str | None,
+        author_handle: str,
     ) -> bool:
         """`keeps` for a stored row (posts table columns), for the database copy."""
         created = datetime.fromisoformat(created_at).timestamp() if created_at else None
-        return self.keeps_fields(created, lang, tuple(json.loads(terms_json)), kind, text)
+        terms = tuple(json.loads(terms_json))
+        return self.keeps_fields(created, lang, terms, kind, text, place_label or "", author_handle)
 
     def keeps_fields(
         self,
@@ -77,6 +98,8 @@ class PostFilter:
         terms: tuple[str, ...],
         kind: str | None,
         text: str,
+        place: str = "",
+        author: str = "",
     ) -> bool:
         if kind is None:
             if self.located_only:
@@ -93,6 +116,12 @@ class PostFilter:
         if self.langs is not None and lang not in self.langs:
             return False
         if (self.terms_off or self.no_term_off) and not self._term_on(terms):
+            return False
+        if self.places is not None and place not in self.places:
+            return False
+        if self.authors is not None and author not in self.authors:
+            return False
+        if self.tags is not None and self.tags.isdisjoint(hashtags(text)):
             return False
         return not self.text or text_contains(text, self.text)
 

@@ -23,7 +23,6 @@ def map_page_html() -> bytes:
         min_zoom=1,
         max_zoom=18,
         tiles=None,
-        control_scale=True,
         world_copy_jump=True,
     )
     # Replace folium's CDN defaults (Leaflet, jQuery, Bootstrap, icon fonts) with
@@ -48,7 +47,6 @@ def map_page_html() -> bytes:
         ("heat", "static/heat.js"),
         ("mode_control", "static/mode_control.js"),
         ("point_loader", "static/point_loader.js"),
-        ("live_points", "static/live_points.js"),
         ("legend", "static/legend.js"),
         ("time_bins", "static/time_bins.js"),
         ("playback", "static/playback.js"),
