@@ -164,18 +164,22 @@ def _columns_of_rows(keyed: Sequence[tuple[int, tuple[Any, ...]]]) -> Columns:
 
 def parts(db: sqlite3.Connection, session_id: int, min_points: int) -> list[BlobPart]:
     """The session's blobs in order, grouped into parts of at least `min_points`
-    points (the last may hold fewer)."""
+    points (the last may hold fewer), but for the first ones: an eighth of
+    that, then twice as many each time, so the page has points to add while
+    the next parts are read."""
     out: list[BlobPart] = []
     first = last = count = 0
+    least = max(1, min_points // 8)
     for blob_id, points in db.execute(
         "SELECT id, points FROM point_blobs WHERE session_id = ? ORDER BY id", (session_id,)
     ):
         if count == 0:
             first = blob_id
         last, count = blob_id, count + points
-        if count >= min_points:
+        if count >= least:
             out.append(BlobPart(first, last, count))
             count = 0
+            least = min(min_points, 2 * least)
     if count:
         out.append(BlobPart(first, last, count))
     return out
