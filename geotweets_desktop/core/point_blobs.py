@@ -194,6 +194,25 @@ def read_part(db: sqlite3.Connection, session_id: int, part: BlobPart) -> bytes:
     return b"".join(data for (data,) in rows)
 
 
+def last_id(db: sqlite3.Connection, session_id: int) -> int:
+    """The id of the session's last blob (0: none)."""
+    (last,) = db.execute(
+        "SELECT coalesce(max(id), 0) FROM point_blobs WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    return int(last)
+
+
+def written_after(
+    db: sqlite3.Connection, session_id: int, after: int
+) -> list[tuple[int, int, bytes]]:
+    """The session's blobs after blob `after`, in order: (id, points, blob)."""
+    rows = db.execute(
+        "SELECT id, points, data FROM point_blobs WHERE session_id = ? AND id > ? ORDER BY id",
+        (session_id, after),
+    )
+    return [(int(blob_id), int(points), bytes(data)) for blob_id, points, data in rows]
+
+
 def unbuilt_after(db: sqlite3.Connection, session_id: int, located: int) -> int:
     """The key after which the session's located posts have no blobs yet.
 
