@@ -15,6 +15,8 @@ app runs its real main window offscreen with the live X source pointed at it.
   and how long after the last post was sent the last one was drawn.
 - Feeder: the CPU time the fake of X took while sending each phase (all its
   threads), as a share of one core: what it left the app of the two cores.
+- Where the app's CPU went in each phase: its busiest threads (the GUI
+  thread, the stream's, the store writer, Chromium's), from /proc.
 
 The burst runs twice in the same run: the old way first (the GUI thread
 rebuilds each new located post's point from the writer's blob and sends
@@ -56,6 +58,7 @@ def serve(args: argparse.Namespace) -> int:
     with FakeX(keepalive_interval=20.0) as fake:
         print(fake.base_url, flush=True)
         fake.wait_until(lambda: fake.open_streams == 1, timeout=60)
+        total = 0
         for phase in args.phases.split(","):
             sys.stdin.readline()  # the app is ready for this phase
             rate, seconds = (float(x) for x in phase.split("x"))
@@ -82,7 +85,10 @@ def serve(args: argparse.Namespace) -> int:
                 if delay > 0:
                     time.sleep(delay)
                 fake.inject(lines)
-            fake.wait_until(lambda: fake.pending == 0, timeout=120)
+            total += count
+            # Taken off the queue is not yet written: the last group is timed
+            # once its bytes are out.
+            fake.wait_until(lambda: len(fake.delivered_post_ids) >= total, timeout=120)  # noqa: B023
             sent = time.monotonic() - started
             cpu = time.process_time() - cpu_before
             report = {"phase": phase, "sent": count, "seconds": round(sent, 2), "cpu": cpu}
@@ -91,6 +97,26 @@ def serve(args: argparse.Namespace) -> int:
         print("done", flush=True)
         sys.stdin.read()  # keep serving until the app side is finished
     return 0
+
+
+def thread_cpu_seconds() -> dict[str, float]:
+    """CPU seconds so far of each of this process's threads, by name (Linux
+    /proc: Python's thread names, else the system's; the main thread is the
+    GUI thread)."""
+    import threading
+
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    names[os.getpid()] = "GUI thread"
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            name = names.get(int(task.name)) or (task / "comm").read_text().strip()
+        except OSError:  # the thread ended meanwhile
+            continue
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return out
 
 
 def main() -> int:
@@ -188,6 +214,7 @@ def main() -> int:
     use_way(ways[0])
     feeder.stdin.write("go\n")
     feeder.stdin.flush()
+    cpu_at = [thread_cpu_seconds()]
     while True:
         # Read the feeder's progress lines without blocking the event loop.
         while not select.select([feeder.stdout], [], [], 0)[0]:
@@ -204,6 +231,7 @@ def main() -> int:
         with contextlib.suppress(TimeoutError):  # what is missing is counted as lost
             wait(lambda: drawn_count() >= sent_so_far, timeout=120)  # noqa: B023
         phase_lags.append((lag["max"], list(lag["samples"])))
+        cpu_at.append(thread_cpu_seconds())
         if len(reports) < len(ways):
             use_way(ways[len(reports)])
             feeder.stdin.write("go\n")
@@ -225,7 +253,9 @@ def main() -> int:
     drawn_by_id = {key_to_id[int(k)]: t / 1000 for k, t in drawn.items() if int(k) in key_to_id}
 
     start = 0
-    for report, (max_lag, samples), way in zip(reports, phase_lags, ways, strict=True):
+    for n, (report, (max_lag, samples), way) in enumerate(
+        zip(reports, phase_lags, ways, strict=True)
+    ):
         count = report["sent"]
         ids = list(delivered)[start : start + count]
         start += count
@@ -250,6 +280,12 @@ def main() -> int:
             f"sending, {report['cpu'] / report['seconds']:.2f} of a core"
         )
         print(f"  last post drawn {1000 * (last_drawn - last_sent):.0f} ms after the last was sent")
+        before, after = cpu_at[n], cpu_at[n + 1]
+        busiest = sorted(after, key=lambda name: before.get(name, 0.0) - after[name])[:5]
+        print(
+            "  app's CPU by thread (s): "
+            + ", ".join(f"{name} {after[name] - before.get(name, 0.0):.2f}" for name in busiest)
+        )
     print(f"stored {stored:,} posts in total")
     print(f"resident memory at the end, app processes: {app_mb:,.0f} MB")
     driver.close()

@@ -16,6 +16,9 @@ from geotweets_desktop.commands.area_options import (
 )
 from geotweets_desktop.paths import data_dir
 
+# Kept here, not imported from replay_process: `geotweets --help` must stay light.
+REPLAY_FOR_WINDOW = "--replay-for-window"
+
 
 def _positive(value: str) -> float:
     number = float(value)
@@ -254,7 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(attach_area_values(sys.argv[1:] if argv is None else argv))
+    given = sys.argv[1:] if argv is None else argv
+    if given == [REPLAY_FOR_WINDOW]:
+        # The window's replay process (commands/replay_process.py), not for people.
+        from geotweets_desktop.commands.replay_process import main as replay_for_window
+
+        return replay_for_window()
+    args = build_parser().parse_args(attach_area_values(given))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers import FakeClock
 
-from geotweets_desktop.core.point_batch import decode_points
+from geotweets_desktop.core.point_batch import decode_points, encode_blob
 from geotweets_desktop.core.post import Location, LocationKind, Post
 from geotweets_desktop.core.session import (
     ArchiveReport,
@@ -19,6 +19,7 @@ from geotweets_desktop.core.session import (
     SessionSummary,
 )
 from geotweets_desktop.core.store import SessionStore, StoredPoint, post_row
+from geotweets_desktop.core.stored_batch import StoredBatch
 from geotweets_desktop.core.usage import UsageLimits, UsageMeter
 
 
@@ -188,3 +189,25 @@ def test_the_summary_line_names_what_was_caught() -> None:
         "session 7: 9 posts read, 5 kept, 0 duplicates skipped, "
         "3 located (exact 2, place 0, profile 1), 2 bad lines"
     )
+
+
+def test_a_batch_another_process_stored_is_counted_and_its_blobs_go_to_the_map(
+    store: SessionStore,
+) -> None:
+    map_sink = RecordingMap()
+    engine = start(store, map_sink=map_sink)
+    point = StoredPoint(7, 1.0, 2.0, "exact", ("rain",), time=1_764_590_400.0)
+    batch = StoredBatch(
+        added=3,
+        kept=4,
+        kinds={"exact": 2},
+        new_kinds={"exact": 1},
+        blob_id=1,
+        blobs=encode_blob([point]),
+    )
+    engine.take_stored(batch)
+    engine.take_stored(StoredBatch(added=0, kept=1, kinds={}, new_kinds={}, blob_id=1))
+    stats = engine.stats
+    assert (stats.received, stats.located, stats.duplicates) == (3, 1, 2)
+    assert engine.kinds == {"exact": 1}
+    assert map_sink.batches == [[point]]  # the second brought no points

@@ -22,7 +22,7 @@ from test_core_session import RecordingMap, post
 
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import SessionEngine
-from geotweets_desktop.core.store import SessionStore, WrittenBatch, post_row
+from geotweets_desktop.core.store import SessionStore, WrittenBatch
 from geotweets_desktop.core.store_writer import StoreWriter
 
 
@@ -100,20 +100,6 @@ def test_batches_are_written_in_order_and_repeats_are_counted_once(tmp_path: Pat
         assert [len(batch) for batch in map_sink.batches] == [2, 1]
         assert (engine.stats.received, engine.stats.duplicates) == (3, 1)
         assert stored_ids(store.path) == [post(n).id for n in (1, 2, 3)]
-
-
-def test_rows_handed_over_come_back_as_the_maps_points(tmp_path: Path) -> None:
-    map_sink = RecordingMap()
-    with engine_with_writer(tmp_path, SessionStore, map_sink) as (store, writer, engine):
-        rows = [post_row(engine.session_id, post(n, kind), 0.0) for n, kind in
-                [(1, "exact"), (2, None), (1, "exact"), (3, "profile")]]  # fmt: skip
-        engine.hand_over_rows(rows)
-        assert writer.wait_written(WAIT_TIMEOUT_S) and writer.deliver() == 1
-        [points] = map_sink.batches
-        assert [(p.lon, p.kind) for p in points] == [(0.1, "exact"), (0.3, "profile")]
-        assert [store.post(p.key).id for p in points] == [post(1).id, post(3).id]  # type: ignore[union-attr]
-        assert (engine.stats.received, engine.stats.located, engine.stats.duplicates) == (3, 2, 1)
-        assert engine.kinds == {"exact": 1, "profile": 1}
 
 
 def test_a_batch_that_cannot_be_written_stops_the_session_saying_why(tmp_path: Path) -> None:

@@ -42,9 +42,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import accumulate
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -151,33 +152,54 @@ class _Coded:
     tag_start: list[int]
     tag_pool: list[int]
     base: list[int]  # per dictionary, the first code this batch brought
+    seen: list[list[int]]  # per dictionary, the codes used that an earlier batch brought
+
+
+def _coded_values(
+    codes: dict[str, int], strings: list[str], values: Sequence[str]
+) -> tuple[list[int], list[int]]:
+    """The codes of `values`, new strings given the next ones in order of
+    first use, and the codes among them that were given before (not 0, "").
+    The session's dictionary (large) is asked once a distinct value; the
+    batch's values are read through a small one."""
+    local: dict[str, int] = dict.fromkeys(values, 0)  # each once, in order (in C)
+    seen = []
+    for value in local:
+        code = codes.get(value)
+        if code is None:
+            code = codes[value] = len(strings)
+            strings.append(value)
+        elif code:
+            seen.append(code)
+        local[value] = code
+    seen.sort()
+    if len(values) < 2:  # itemgetter of one key gives the value, not a tuple
+        return [local[v] for v in values], seen
+    return list(itemgetter(*values)(local)), seen
 
 
 def _code(columns: Columns, session: SessionCodes) -> _Coded:
     """Code the batch's strings with the session's codes, adding what is new."""
     base = [len(strings) for strings in session.strings]
     term_bits, terms = _term_bits(columns)
-    langs, places, authors, tags = session.codes
-    tag_start = [0]
-    tag_pool: list[int] = []
-    for point_tags in columns.tags:
-        if point_tags:
-            tag_pool.extend(tags.setdefault(tag, len(tags)) for tag in point_tags)
-        tag_start.append(len(tag_pool))
-    coded = _Coded(
+    langs, places, authors, tags = zip(session.codes, session.strings, strict=True)
+    tag_start = [0, *accumulate(len(point_tags) for point_tags in columns.tags)]
+    pool = [tag for point_tags in columns.tags for tag in point_tags]
+    lang, seen_langs = _coded_values(*langs, columns.lang)
+    place, seen_places = _coded_values(*places, columns.place)
+    author, seen_authors = _coded_values(*authors, columns.author)
+    tag_pool, seen_tags = _coded_values(*tags, pool)
+    return _Coded(
         term_bits,
         terms,
-        [langs.setdefault(v, len(langs)) for v in columns.lang],
-        [places.setdefault(v, len(places)) for v in columns.place],
-        [authors.setdefault(v, len(authors)) for v in columns.author],
+        lang,
+        place,
+        author,
         tag_start,
         tag_pool,
         base,
+        [seen_langs, seen_places, seen_authors, seen_tags],
     )
-    for codes, strings, first in zip(session.codes, session.strings, base, strict=True):
-        # A dict keeps insertion order: the new strings are its last keys.
-        strings.extend(reversed(list(islice(reversed(codes), len(codes) - first))))
-    return coded
 
 
 def point_columns(points: Sequence[StoredPoint]) -> dict[str, Any]:
@@ -223,11 +245,6 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
-def _seen(codes: Iterable[int], base: int) -> list[int]:
-    """The codes among `codes` that an earlier blob brought (not 0, "")."""
-    return sorted({c for c in codes if 0 < c < base})
-
-
 def encode_columns(columns: Columns, session: SessionCodes | None = None) -> bytes:
     """A batch given as columns as one binary blob (see the module docstring):
     coded with the session's codes, which learn its new strings, or with its
@@ -240,18 +257,14 @@ def encode_columns(columns: Columns, session: SessionCodes | None = None) -> byt
         strings[first:last]
         for strings, first, last in zip(session.strings, coded.base, end, strict=True)
     ]
-    seen = [
-        _seen(codes, first)
-        for codes, first in zip(
-            (coded.lang, coded.place, coded.author, coded.tag_pool), coded.base, strict=True
-        )
-    ]
+    lang = np.array(coded.lang, np.uint32)
     seen_strings = [
-        [strings[c] for c in codes] for strings, codes in zip(session.strings, seen, strict=True)
+        [strings[c] for c in codes]
+        for strings, codes in zip(session.strings, coded.seen, strict=True)
     ]
     new_json = _json(new)
     seen_json = _json(seen_strings)
-    seen_codes = [c for codes in seen for c in codes]
+    seen_codes = [c for codes in coded.seen for c in codes]
     parts = [
         np.array(columns.key, np.float64).tobytes(),
         np.array(columns.lon, np.float64).tobytes(),
@@ -264,7 +277,7 @@ def encode_columns(columns: Columns, session: SessionCodes | None = None) -> byt
         _padded(np.array(coded.tag_start, np.uint32).tobytes()),
         _padded(np.array(coded.tag_pool, np.uint32).tobytes()),
         # Past 65,535 languages a code would wrap: such a language reads as none.
-        _padded(np.array([c if c < 65536 else 0 for c in coded.lang], np.uint16).tobytes()),
+        _padded(np.where(lang < 65536, lang, 0).astype(np.uint16).tobytes()),
         _padded(
             np.array([KIND_CODES.get(k, UNKNOWN_KIND) for k in columns.kind], np.uint8).tobytes()
         ),

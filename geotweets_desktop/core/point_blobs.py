@@ -51,7 +51,7 @@ class BlobPart:
 
 class KeptCodes:
     """The session codes (point_batch.SessionCodes) one connection's blobs
-    are written with, a session at a time. Before each write they are
+    are written with, for the session it writes. Before each write they are
     checked against the session's last blob, and read again from the
     session's blobs when another connection (or nothing: a session this
     connection never wrote) wrote that one; `forget` after a rollback."""
@@ -82,7 +82,9 @@ class KeptCodes:
             self._sessions[session_id] = None
             return None
         codes.last_blob = last
-        self._sessions[session_id] = codes
+        # One session's at a time: a session's strings are kept for as long
+        # as it is written (the page holds them too), not after.
+        self._sessions = {session_id: codes}
         return codes
 
 
@@ -209,18 +211,22 @@ _POST_PARTS = attrgetter("terms", "created_at", "lang", "author_handle", "text")
 
 def parts(db: sqlite3.Connection, session_id: int, min_points: int) -> list[BlobPart]:
     """The session's blobs in order, grouped into parts of at least `min_points`
-    points (the last may hold fewer)."""
+    points (the last may hold fewer), but for the first ones: an eighth of
+    that, then twice as many each time, so the page has points to add while
+    the next parts are read."""
     out: list[BlobPart] = []
     first = last = count = 0
+    least = max(1, min_points // 8)
     for blob_id, points in db.execute(
         "SELECT id, points FROM point_blobs WHERE session_id = ? ORDER BY id", (session_id,)
     ):
         if count == 0:
             first = blob_id
         last, count = blob_id, count + points
-        if count >= min_points:
+        if count >= least:
             out.append(BlobPart(first, last, count))
             count = 0
+            least = min(min_points, 2 * least)
     if count:
         out.append(BlobPart(first, last, count))
     return out
@@ -233,6 +239,25 @@ def read_part(db: sqlite3.Connection, session_id: int, part: BlobPart) -> bytes:
         (session_id, part.first_id, part.last_id),
     )
     return b"".join(data for (data,) in rows)
+
+
+def last_id(db: sqlite3.Connection, session_id: int) -> int:
+    """The id of the session's last blob (0: none)."""
+    (last,) = db.execute(
+        "SELECT coalesce(max(id), 0) FROM point_blobs WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    return int(last)
+
+
+def written_after(
+    db: sqlite3.Connection, session_id: int, after: int
+) -> list[tuple[int, int, bytes]]:
+    """The session's blobs after blob `after`, in order: (id, points, blob)."""
+    rows = db.execute(
+        "SELECT id, points, data FROM point_blobs WHERE session_id = ? AND id > ? ORDER BY id",
+        (session_id, after),
+    )
+    return [(int(blob_id), int(points), bytes(data)) for blob_id, points, data in rows]
 
 
 def unbuilt_after(db: sqlite3.Connection, session_id: int, located: int) -> int:

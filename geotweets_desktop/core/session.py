@@ -10,10 +10,11 @@ post limit, and its new located posts go to a `MapSink` if there is a map.
 caught. No Qt here: the engine is tested with a plain recording sink.
 
 `add` stores a batch at once, on the caller's thread (`collect`). The
-window's GUI thread must not wait on SQLite, so it uses `hand_over` (and
-`hand_over_rows` for rows read by other processes) instead: the batch goes
-to a `StoreWriter` (core/store_writer.py), and is counted and sent to the
-map when the writer's result is delivered, once it is committed.
+window's GUI thread must not wait on SQLite, so it uses `hand_over`
+instead: the batch goes to a `StoreWriter` (core/store_writer.py), and is
+counted and sent to the map when the writer's result is delivered, once it
+is committed. A batch another process stored (the window's replay at full
+speed) is only counted and drawn (`take_stored`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from geotweets_desktop.core.point_batch import Columns
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
 from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore, WrittenBatch
 from geotweets_desktop.core.store_writer import StoreWriter
+from geotweets_desktop.core.stored_batch import StoredBatch
 from geotweets_desktop.core.usage import UsageMeter
 
 _T = TypeVar("_T")
@@ -226,17 +228,15 @@ class SessionEngine:
         self._meter(added)
         return added
 
-    def hand_over_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Rows made by `store.post_row` (a bulk load) through the writer,
-        counted and drawn from the blob it wrote, as `hand_over`'s posts."""
-        kept = self._within_post_limit(rows)
-        if kept:
-            session_id = self.session_id
-            self._submit(
-                len(kept),
-                lambda store: store.write_rows(session_id, kept),
-                lambda written: self._count_written(len(kept), written),
-            )
+    def take_stored(self, batch: StoredBatch) -> None:
+        """A batch another process has stored in this session (the window's
+        replay process): counted, and its point blobs sent to the map as
+        they are."""
+        self.kinds.update(batch.new_kinds)
+        self.stats.add_counts(batch.added, batch.located, duplicates=batch.kept - batch.added)
+        self._meter(batch.added)
+        if self._map_sink is not None and batch.blobs:
+            self._map_sink.add_point_blobs(batch.blobs)
 
     def _submit(
         self, posts: int, job: Callable[[SessionStore], _T], count: Callable[[_T], object]

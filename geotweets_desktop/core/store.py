@@ -340,6 +340,14 @@ class SessionStore:
         """One part's blobs, one after another (see point_batch.py)."""
         return point_blobs.read_part(self._db, session_id, part)
 
+    def last_point_blob(self, session_id: int) -> int:
+        """The id of the session's last point blob (0: none yet)."""
+        return point_blobs.last_id(self._db, session_id)
+
+    def point_blobs_after(self, session_id: int, after: int) -> list[tuple[int, int, bytes]]:
+        """The session's point blobs written after blob `after`: (id, points, blob)."""
+        return point_blobs.written_after(self._db, session_id, after)
+
     def build_point_blobs(
         self, session: SessionInfo, chunk: int, *, located: int | None = None
     ) -> Iterator[int]:

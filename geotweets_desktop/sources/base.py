@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import ArchiveReport
+from geotweets_desktop.core.stored_batch import StoredBatch
 
 State = Literal["starting", "connecting", "live", "reconnecting", "stopped", "error"]
 
@@ -38,11 +39,12 @@ class Sink(Protocol):
 
 
 @runtime_checkable
-class RowSink(Sink, Protocol):
-    """A sink that also takes the store's rows ready-made (`core.store.post_row`),
-    made by other processes: the window, for a replay as fast as possible."""
+class StoredSink(Sink, Protocol):
+    """A sink that also takes batches another process has already stored in
+    the session (`core.stored_batch`): the window, for a replay as fast as
+    possible, which counts and draws them."""
 
-    def rows(self, rows: list[tuple[Any, ...]]) -> None: ...
+    def stored(self, batch: StoredBatch) -> None: ...
 
 
 class Source(Protocol):
@@ -68,9 +70,11 @@ class Pausable(Protocol):
 
 @runtime_checkable
 class TakesSession(Protocol):
-    """Writes its session's id into what it sends (the store's rows, see
-    `RowSink`): the front end sets it before the source runs."""
+    """Stores its posts into the session itself, from another process (see
+    `StoredSink`): the front end sets the store and the session's id before
+    the source runs."""
 
+    store_path: Path | None
     session_id: int | None
 
 

@@ -9,6 +9,7 @@ tweepy alone takes a while to import, and a replay needs none of it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +37,10 @@ class SourceChoice:
     #: Replay only: the archive, and times its pace (None: as fast as possible).
     archive: Path | None = None
     speed: float | None = None
-    #: Replay as fast as possible only: read in forked processes that make the
-    #: store's rows, for a front end that takes them (sources/fast_replay.py).
-    rows_taken: bool = False
+    #: Replay as fast as possible only: run in a process of its own that stores
+    #: into the session, for a front end that takes what it stored
+    #: (sources/fast_replay.py).
+    stored_apart: bool = False
     #: X stream only: end (with an error) after this long without the network.
     network_give_up_s: float | None = None
 
@@ -47,6 +49,22 @@ def _forks() -> bool:
     from geotweets_desktop.commands.bulk_replay import available
 
     return available()
+
+
+def prepare_fast_replay() -> None:
+    """A replay as fast as possible may come soon (the archive dialog is
+    open): its process starts now, to be ready when the file is chosen."""
+    if _forks():
+        from geotweets_desktop.sources.fast_replay import warm_up
+
+        warm_up()
+
+
+def forget_fast_replay() -> None:
+    """The replay prepared for did not come (or the window closes)."""
+    fast_replay = sys.modules.get("geotweets_desktop.sources.fast_replay")
+    if fast_replay is not None:
+        fast_replay.let_go()
 
 
 def build_source(choice: SourceChoice, token: str | None = None) -> Source:
@@ -63,7 +81,7 @@ def build_source(choice: SourceChoice, token: str | None = None) -> Source:
 
         if choice.archive is None:
             raise ValueError("a replay needs an archive file")
-        if choice.speed is None and choice.rows_taken and _forks():
+        if choice.speed is None and choice.stored_apart and _forks():
             from geotweets_desktop.sources.fast_replay import FastReplaySource
 
             return FastReplaySource(choice.archive, terms, areas=choice.areas)

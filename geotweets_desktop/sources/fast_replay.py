@@ -1,45 +1,78 @@
-"""A replay as fast as possible, read by the forked reader processes `collect` uses.
+"""A replay as fast as possible, run in a process of its own that the window follows.
 
-In one process, reading an archive (decoding, locating, compressing the
-payload) and everything else take turns under the interpreter lock: the
-window replayed a few thousand posts a second and its event loop waited
-meanwhile. Here the reading happens in `commands/bulk_replay.py`'s reader
-processes, which send the store's rows ready-made; this source passes them on
-(`RowSink.rows`), and the window's store writer stores them and reads the
-new located posts back for the map. A paced replay stays with
-`ReplaySource` on one thread: it must read the whole file first anyway, to
-play it in time order.
+The window's process holds Qt, QtWebEngine and the map: reading an archive
+there (or forking readers from it) took the interpreter lock and the event
+loop's time. This source starts `geotweets --replay-for-window`
+(commands/replay_process.py), which does what `collect --replay` does with
+`bulk_replay`'s reader processes and stores straight into the window's
+session; this source follows it on the worker thread, reading its frames
+(commands/replay_wire.py), and hands each committed batch, with the point
+blobs it wrote, to the sink (`StoredSink.stored`). The window counts them
+and the page fetches the blobs: it reads no row back and writes none.
 
-The source must be told its session before it runs (`session_id`: the
-readers write it into every row). What the file held (bad lines, notices,
-where reading stopped) is known part by part, as the readers finish theirs;
-the last status says it as `ReplaySource` would.
+Pause, resume and stop are words on the process's stdin; what the file held
+(bad lines, notices, where reading stopped) comes part by part, and the last
+status says it as `ReplaySource` would. A process that dies (killed, out of
+memory) is said in words; what it committed and did not report yet is read
+from the store, so the window counts and draws every post the session holds.
+A paced replay stays with `ReplaySource` on one thread: it must read the
+whole file first anyway, to play it in time order.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+import os
+import select
+import signal
+import subprocess
+import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO
 
-from geotweets_desktop.commands.bulk_replay import BulkResult, bulk_replay
+from geotweets_desktop.cli import REPLAY_FOR_WINDOW
+from geotweets_desktop.commands import bulk_replay
+from geotweets_desktop.commands.replay_wire import (
+    FileSoFar,
+    Readable,
+    WireError,
+    file_so_far,
+    read_frame,
+    report_from_json,
+    stored_batch,
+)
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.area.model import Area
-from geotweets_desktop.core.point_batch import Columns
 from geotweets_desktop.core.session import ArchiveReport
-from geotweets_desktop.core.store import ROW_KIND
-from geotweets_desktop.sources.base import RowSink, Sink, StatusEvent
+from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.core.stored_batch import StoredBatch
+from geotweets_desktop.sources.base import Sink, StatusEvent, StoredSink
 from geotweets_desktop.sources.replay import summary_line
 
+log = logging.getLogger(__name__)
+
 PROGRESS_SECONDS = 0.25
+KEPT_ERROR_LINES = 20  # of the process's stderr, for the log when it fails
+LIVENESS_SECONDS = 0.1  # how often a silent replay process is checked on
+
+
+def replay_command() -> list[str]:
+    """How to start the replay process: this program, frozen or not."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, REPLAY_FOR_WINDOW]
+    return [sys.executable, "-m", "geotweets_desktop", REPLAY_FOR_WINDOW]
 
 
 class FastReplaySource:
     """A Source (see sources/base.py) that is Pausable, ReportsProgress,
-    ReadsArchive, CountsNotices, KeepsToAreas and TakesSession (it sends rows)."""
+    ReadsArchive, CountsNotices, KeepsToAreas and TakesSession (it stores
+    its posts itself, in another process)."""
 
     synthetic = False
     speed: float | None = None  # as fast as possible
@@ -49,13 +82,19 @@ class FastReplaySource:
         self.terms = list(terms)
         self.areas = list(areas)
         self.label = f"Replay: {self.path.name}"
+        self.store_path: Path | None = None
         self.session_id: int | None = None
         self.matched = 0
         self.kinds: Counter[str] = Counter()
         self.finished = False  # True once the whole file was played
-        self._result = BulkResult()
-        self._parts = (0, 1)  # parts stored, parts in all
-        self._changed = threading.Condition()
+        self.by_reference = 0  # posts whose payload is kept by reference to the file
+        self._added = 0  # posts new to the session, as reported
+        self._new_kinds: Counter[str] = Counter()  # the new located ones, as reported
+        self._so_far = FileSoFar()
+        self._report: ArchiveReport | None = None  # from the process's last frame
+        self._error: str | None = None  # what stopped it, from the same frame
+        self._changed = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
         self._stopped = False
         self._paused = False
         self._last_progress = 0.0
@@ -65,17 +104,27 @@ class FastReplaySource:
     def stop(self) -> None:
         with self._changed:
             self._stopped = True
-            self._changed.notify_all()
+            self._tell("stop")
 
     def pause(self) -> None:
         with self._changed:
             self._paused = True
-            self._changed.notify_all()
+            self._tell("pause")
 
     def resume(self) -> None:
         with self._changed:
             self._paused = False
-            self._changed.notify_all()
+            self._tell("resume")
+
+    def _tell(self, word: str) -> None:
+        process = self._process
+        if process is None or process.stdin is None:
+            return  # told when it starts
+        try:
+            process.stdin.write(word.encode("ascii") + b"\n")
+            process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # it has ended (or is ending): its frames say how
 
     @property
     def paused(self) -> bool:
@@ -86,25 +135,66 @@ class FastReplaySource:
         return self._stopped
 
     @property
+    def pid(self) -> int | None:
+        """The replay process's id while it runs (tests end it to see what is kept)."""
+        process = self._process
+        return process.pid if process is not None else None
+
+    @property
     def fraction(self) -> float:
         """The parts of the file stored so far (a part is 8 MiB)."""
-        done, parts = self._parts
-        return 1.0 if self.finished else done / parts
+        so_far = self._so_far
+        return 1.0 if self.finished else so_far.parts_done / max(1, so_far.parts)
 
     # -- the stream, on the worker thread -----------------------------------
 
     def run(self, sink: Sink) -> None:
-        if self.session_id is None or not isinstance(sink, RowSink):
-            raise RuntimeError("a fast replay needs its session and a sink that takes rows")
+        if self.session_id is None or self.store_path is None or not isinstance(sink, StoredSink):
+            raise RuntimeError("a fast replay needs its session and a sink that takes batches")
         sink.status(StatusEvent("live", f"Replaying {self.path.name}"))
-        feed = _Feed(self, sink, self.session_id)
-        result = bulk_replay(self.path, self.terms, feed, on_part=self._part_stored)
-        self._result = result
+        with self._changed:
+            if self._stopped:
+                sink.status(StatusEvent("stopped", self.summary()))
+                return
+            try:
+                self._process = self._start()
+            except OSError as exc:
+                sink.status(StatusEvent("error", f"The replay could not start: {exc}"))
+                return
+            if self._paused:
+                self._tell("pause")
+        process = self._process
+        assert process.stdin is not None and process.stdout is not None
+        assert process.stderr is not None
+        errors: deque[str] = deque(maxlen=KEPT_ERROR_LINES)
+        errors_read = threading.Thread(
+            target=_keep_lines, args=(process.stderr, errors), name="replay-stderr", daemon=True
+        )
+        errors_read.start()
+        last_blob = 0
+        error: str | None = None
+        try:
+            last_blob = self._follow(_Frames(process), sink)
+        except (WireError, EOFError, ValueError, KeyError, TypeError) as exc:
+            error = f"the replay process said something unexpected ({exc})"
+        code = process.wait()
+        _end_group(process)
+        errors_read.join(LIVENESS_SECONDS)
+        with self._changed:  # nothing is told to it any more
+            self._process = None
+            process.stdin.close()
+            process.stdout.close()
+        if self._report is None:  # it ended without its last frame
+            error = error or _why_it_ended(code, errors)
+            log.error("the replay process ended: %s; its last words: %s", error, list(errors))
+            self._take_the_rest(sink, last_blob)
+            sink.status(StatusEvent("error", f"{self.summary()}; {error}"))
+            return
         # As `ReplaySource`: a file cut short (a gzip stream) was still played
         # to its end; a reader that failed or a Stop was not.
-        self.finished = result.error is None and not self._stopped
-        if result.error is not None and not self._stopped:
-            sink.status(StatusEvent("error", f"{self.summary()}; {result.error}"))
+        self.finished = self._error is None and not self._stopped
+        if self._error is not None and not self._stopped:
+            sink.status(StatusEvent("error", f"{self.summary()}; {self._error}"))
             return
         why_not = self._why_not_an_archive() if self.finished else None
         if why_not is not None:
@@ -112,37 +202,102 @@ class FastReplaySource:
             return
         sink.status(StatusEvent("stopped", self.summary()))
 
-    def _part_stored(self, result: BulkResult, done: int, parts: int) -> None:
-        self._result = result
-        self._parts = (done, parts)
+    def _start(self) -> subprocess.Popen[bytes]:
+        process = _spare.take() or _spawn()
+        assert process.stdin is not None
+        job = {
+            "store": str(self.store_path),
+            "session": self.session_id,
+            "archive": str(self.path),
+            "terms": self.terms,
+            "areas": [area.to_json() for area in self.areas],
+            # Copies, as the window always kept: a reference would need saying.
+            "by_reference": False,
+            "part_bytes": bulk_replay.PART_BYTES,
+        }
+        process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
+        process.stdin.flush()
+        return process
 
-    def _why_not_an_archive(self) -> str | None:
-        result = self._result
-        return None if result.posts_read or result.notices else self.not_an_archive()
+    def _follow(self, frames: Readable, sink: StoredSink) -> int:
+        """Pass the process's batches on until its last frame; the last blob reported."""
+        last_blob = 0
+        while (frame := read_frame(frames)) is not None:
+            header, data = frame
+            kind = header["kind"]
+            if kind == "stored":
+                batch = stored_batch(header, data)
+                last_blob = batch.blob_id or last_blob
+                self._count(batch, sink)
+            elif kind == "progress":
+                self._so_far = file_so_far(header)
+            elif kind == "done":
+                self._report = report_from_json(header["report"])
+                self._error = None if header["error"] is None else str(header["error"])
+                self.by_reference = int(header["by_reference"])
+        return last_blob
 
-    def _take(self, rows: Sequence[tuple[Any, ...]], sink: RowSink) -> None:
-        """Pass a batch of rows on (on the worker thread), unless stopped while paused."""
-        with self._changed:
-            self._changed.wait_for(lambda: not self._paused or self._stopped)
-            if self._stopped:
-                return
-        self.matched += len(rows)
-        self.kinds.update(row[ROW_KIND] for row in rows if row[ROW_KIND] is not None)
-        sink.rows(list(rows))
+    def _count(self, batch: StoredBatch, sink: StoredSink) -> None:
+        self.matched += batch.kept
+        self.kinds.update(batch.kinds)
+        self._added += batch.added
+        self._new_kinds.update(batch.new_kinds)
+        sink.stored(batch)
         now = time.monotonic()
         if now - self._last_progress >= PROGRESS_SECONDS:
             self._last_progress = now
             sink.status(StatusEvent("live", self.progress()))
 
+    def _take_the_rest(self, sink: StoredSink, last_blob: int) -> None:
+        """What the process committed and did not report before it died,
+        read from the store (on this thread, with a connection of its own)."""
+        assert self.store_path is not None and self.session_id is not None
+        try:
+            store = SessionStore(self.store_path, tidies=False)
+        except Exception as exc:  # said in the log; the window goes on
+            log.error("the posts a dead replay process left cannot be read: %s", exc)
+            return
+        try:
+            session = store.session(self.session_id)
+            if session is None:
+                return
+            blobs = store.point_blobs_after(self.session_id, last_blob)
+            kinds = Counter(store.located_by_kind(self.session_id))
+            kinds.subtract(self._new_kinds)
+            added = session.received - self._added
+        finally:
+            store.close()
+        if added <= 0 and not blobs:
+            return
+        self._count(
+            StoredBatch(
+                added=added,
+                kept=added,
+                kinds=+kinds,
+                new_kinds=+kinds,
+                blob_id=blobs[-1][0] if blobs else last_blob,
+                blobs=b"".join(data for _id, _points, data in blobs),
+            ),
+            sink,
+        )
+
+    def _why_not_an_archive(self) -> str | None:
+        report = self.archive_report()
+        return None if report.posts_read or report.notices else self.not_an_archive()
+
     # -- reporting -----------------------------------------------------------
 
     def progress(self) -> str:
+        report = self.archive_report()
+        # What the file held is told a part at a time, what was stored a
+        # batch at a time: the posts shown were read too.
+        read = max(report.posts_read, self.matched)
         text = (
             f"Replaying {self.path.name}: {100 * self.fraction:.0f}% · "
-            f"{self._result.posts_read:,} posts read · {self.matched:,} shown"
+            f"{read:,} posts read · {self.matched:,} shown"
         )
-        if self._result.bad_records:
-            text += f" · {self._result.bad_records:,} bad"
+        if report.bad_records:
+            text += f" · {report.bad_records:,} bad"
         if self._paused:
             text += " · paused"
         return text
@@ -157,30 +312,122 @@ class FastReplaySource:
     @property
     def notices(self) -> Mapping[str, int]:
         """X's notices met in the parts read so far, by kind."""
-        return self._result.notices
+        return self.archive_report().notices
 
     def archive_report(self) -> ArchiveReport:
-        return self._result.report
+        return self._report if self._report is not None else self._so_far.report
 
     def summary(self) -> str:
         """One line, as `ReplaySource.summary` says it."""
         filtered = bool(self.terms or self.areas)
         return summary_line(
-            self.path.name, self.finished, filtered, self.matched, self.kinds, self._result.report
+            self.path.name, self.finished, filtered, self.matched, self.kinds, self.archive_report()
         )
 
 
-class _Feed:
-    """What `bulk_replay` stores into (its `RowsInto`): the rows go to the sink."""
+def _spawn() -> subprocess.Popen[bytes]:
+    # A process group of its own, its readers with it: if it dies, the group
+    # is ended (_end_group), or its readers could wait on each other for ever.
+    return subprocess.Popen(
+        replay_command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
-    def __init__(self, source: FastReplaySource, sink: RowSink, session_id: int) -> None:
-        self._source = source
-        self._sink = sink
-        self.session_id = session_id
-        self.areas = source.areas
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: Columns | None) -> None:
-        self._source._take(rows, self._sink)
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    """End what is left of the process's group (its readers, once it died)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # nothing left
+        os.killpg(process.pid, signal.SIGKILL)
 
-    def limit_reached(self) -> str | None:
-        return "stopped" if self._source.stopped else None
+
+class _Spare:
+    """A replay process started ahead, waiting for its job (see `warm_up`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self._lock:
+            if self._process is None:
+                self._process = _spawn()
+
+    def take(self) -> subprocess.Popen[bytes] | None:
+        """The spare, if it is still there to take (None: start one)."""
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None and process.poll() is not None:
+            _close(process)
+            return None
+        return process
+
+    def let_go(self) -> None:
+        process = self.take()
+        if process is not None:
+            # An empty job: it ends. Reaped by a thread, as it may still be reading its gazetteer.
+            _close(process)
+            threading.Thread(target=process.wait, name="replay-spare", daemon=True).start()
+
+
+_spare = _Spare()
+
+
+def warm_up() -> None:
+    """Start a replay process now, for the next replay as fast as possible
+    to find ready: its interpreter, imports and gazetteer take about a
+    second of CPU. The window calls it when the archive dialog opens."""
+    _spare.start()
+
+
+def let_go() -> None:
+    """No replay after all (the dialog was cancelled, the window closes)."""
+    _spare.let_go()
+
+
+def _close(process: subprocess.Popen[bytes]) -> None:
+    for pipe in (process.stdin, process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
+class _Frames:
+    """The replay process's stdout, read until the process has ended and
+    nothing it wrote is left. (No end of file comes when it is killed: its
+    reader processes, forked from it, hold the pipe open until they notice.)"""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdout is not None
+        self._fd = process.stdout.fileno()
+        self._process = process
+        # poll, not select: the window's descriptors run past select's 1,024.
+        self._poll = select.poll()
+        self._poll.register(self._fd, select.POLLIN)
+
+    def read(self, size: int, /) -> bytes:
+        while True:
+            if self._poll.poll(LIVENESS_SECONDS * 1000):  # readable, or its end
+                return os.read(self._fd, size)
+            # What it wrote before it ended is readable before it is seen ended.
+            if self._process.poll() is not None and not self._poll.poll(0):
+                return b""
+
+
+def _keep_lines(stream: IO[bytes], kept: deque[str]) -> None:
+    with stream:
+        for line in stream:
+            kept.append(line.decode("utf-8", "replace").rstrip())
+
+
+def _why_it_ended(code: int, errors: Sequence[str]) -> str:
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the replay process was ended ({name}); the posts it stored are kept"
+    last = next((line for line in reversed(errors) if line.strip()), "")
+    said = f": {last}" if last else ""
+    return f"the replay process failed (exit status {code}){said}; the posts it stored are kept"

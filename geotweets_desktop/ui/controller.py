@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -33,6 +33,7 @@ from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionInfo, SessionStore
 from geotweets_desktop.core.store_writer import StoreWriter
+from geotweets_desktop.core.stored_batch import StoredBatch
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.sources.base import (
     Pausable,
@@ -98,7 +99,8 @@ class SessionController(QObject):
         self._runner: StreamRunner | None = None
         self._lingering: list[StreamRunner] = []
         self._pending: list[Post] = []
-        self._pending_rows: list[tuple[Any, ...]] = []  # made by a replay's reader processes
+        # Batches a replay's own process has stored, to be counted and drawn.
+        self._pending_stored: list[StoredBatch] = []
         self._last_flush = 0.0
         self._finished_source: Source | None = None  # ended by itself, still being stored
         # Sending a stored session's points to the map: one step each tick.
@@ -178,6 +180,7 @@ class SessionController(QObject):
             writer=self._writer,
         )
         if isinstance(source, TakesSession):
+            source.store_path = self.store.path
             source.session_id = self.engine.session_id
         self.source_detail = detail
         self._configure_page()
@@ -225,7 +228,8 @@ class SessionController(QObject):
         """Posts received and not yet stored (held in memory)."""
         waiting = self._runner.worker.buffered if self._runner is not None else 0
         writing = self.engine.writing if self.engine is not None else 0
-        return len(self._pending) + len(self._pending_rows) + waiting + writing
+        stored = sum(batch.kept for batch in self._pending_stored)
+        return len(self._pending) + stored + waiting + writing
 
     @property
     def can_pause(self) -> bool:
@@ -273,9 +277,7 @@ class SessionController(QObject):
             while self._pending:
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
                 engine.hand_over(batch)
-            if self._pending_rows:
-                rows, self._pending_rows = self._pending_rows, []
-                engine.hand_over_rows(rows)
+            self._take_stored()
             if not self._writer.wait_written(STOP_WRITE_WAIT_S):
                 log.error("the store writer is slow: some posts are still being written")
             self._writer.deliver()
@@ -285,7 +287,7 @@ class SessionController(QObject):
 
     def _take_all(self, runner: StreamRunner) -> None:
         self._pending.extend(runner.worker.take())
-        self._pending_rows.extend(runner.worker.take_rows())
+        self._pending_stored.extend(runner.worker.take_stored())
 
     def _close_finished_session(self) -> None:
         source, self._finished_source = self._finished_source, None
@@ -395,9 +397,9 @@ class SessionController(QObject):
 
     @property
     def _waiting(self) -> bool:
-        """Posts or rows are waiting here or in the worker."""
+        """Posts or stored batches are waiting here or in the worker."""
         in_worker = self._runner is not None and self._runner.worker.buffered > 0
-        return bool(self._pending or self._pending_rows or in_worker)
+        return bool(self._pending or self._pending_stored or in_worker)
 
     def _flush(self) -> None:
         # Take more from the worker only when what is here fits in this batch:
@@ -406,20 +408,25 @@ class SessionController(QObject):
         # minus ours (a replay at "max" once piled up gigabytes this way).
         if self._runner is not None and len(self._pending) < MAX_BATCH:
             self._pending.extend(self._runner.worker.take())
-        if self._runner is not None and not self._pending_rows:
-            self._pending_rows = self._runner.worker.take_rows()
+        if self._runner is not None:
+            self._pending_stored.extend(self._runner.worker.take_stored())
         engine = self.engine
-        if engine is not None and self._writer.unfinished < MAX_WRITING:
-            # Counted and drawn once written (_deliver_written).
-            if self._pending_rows:  # a few thousand at most: the worker's bound
-                rows, self._pending_rows = self._pending_rows, []
-                engine.hand_over_rows(rows)
-            if self._pending:
-                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-                engine.hand_over(batch)
+        self._take_stored()  # a few at most: the worker's bound
+        # Counted and drawn once written (_deliver_written).
+        if engine is not None and self._writer.unfinished < MAX_WRITING and self._pending:
+            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+            engine.hand_over(batch)
         self._check_session()
         if self._replay is not None and next(self._replay, StopIteration) is StopIteration:
             self._replay = None
+
+    def _take_stored(self) -> None:
+        """Count and draw the batches a replay's own process has stored."""
+        batches, self._pending_stored = self._pending_stored, []
+        if self.engine is not None and batches:
+            for batch in batches:
+                self.engine.take_stored(batch)
+            self.statsChanged.emit()
 
     def _deliver_written(self) -> None:
         """The writer stored batches: count them, draw their new located posts."""
@@ -449,7 +456,7 @@ class SessionController(QObject):
         if (
             self._finished_source is not None
             and not self._pending
-            and not self._pending_rows
+            and not self._pending_stored
             and (engine is None or not engine.writing)
         ):
             self._close_finished_session()

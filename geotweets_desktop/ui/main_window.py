@@ -26,7 +26,14 @@ from geotweets_desktop.core.terms import TermError, parse_terms
 from geotweets_desktop.core.usage import UsageMeter
 from geotweets_desktop.paths import resources_dir
 from geotweets_desktop.sources.base import BilledPerPost, ReadsArchive
-from geotweets_desktop.sources.factory import REPLAY, X_KINDS, SourceChoice, build_source
+from geotweets_desktop.sources.factory import (
+    REPLAY,
+    X_KINDS,
+    SourceChoice,
+    build_source,
+    forget_fast_replay,
+    prepare_fast_replay,
+)
 from geotweets_desktop.sources.x_rules import RuleError
 from geotweets_desktop.ui.area_panel import AreaPanel
 from geotweets_desktop.ui.background import BackgroundTask
@@ -375,15 +382,20 @@ class MainWindow(QMainWindow):
 
     def open_archive(self) -> None:
         dialog = ArchiveDialog(self.settings, self)
-        if dialog.exec():
+        # While the user picks a file, a replay process gets ready.
+        prepare_fast_replay()
+        chosen = dialog.exec()
+        if chosen:
             self.start_replay(dialog.path, dialog.terms, dialog.speed)
+        if not chosen or dialog.speed is not None:
+            forget_fast_replay()
 
     def start_replay(self, path: Path, terms: list[str], speed: float | None) -> None:
         self.welcome.hide()
         self._archive = (path, speed)
         self.search.show_playing(SOURCE_ARCHIVE, f"Archive: {path.name}", str(path), terms)
         choice = SourceChoice(
-            REPLAY, terms, archive=path, speed=speed, areas=self.areas, rows_taken=True
+            REPLAY, terms, archive=path, speed=speed, areas=self.areas, stored_apart=True
         )
         self.controller.start(build_source(choice), detail=str(path))
 
@@ -436,6 +448,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.shutdown()
+        forget_fast_replay()
         self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()
         self.closed.emit()

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.stored_batch import StoredBatch
 from geotweets_desktop.sources.base import Source, StatusEvent
 
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_MS = 1000
 MAX_BUFFERED = 1000  # posts waiting for the GUI thread before the source is held back
+MAX_STORED_BATCHES = 4  # stored batches waiting for the GUI thread (a few thousand posts each)
 
 
 class SourceWorker(QObject):
@@ -26,9 +28,10 @@ class SourceWorker(QObject):
     thousands of posts a second costs a handful of signals, and a lone post
     is handed over at once.
 
-    A source that makes the store's rows itself (a replay read by other
-    processes) hands them to `rows` instead; they wait beside the posts, in
-    the same bounded buffer, until the GUI thread takes them (`take_rows`).
+    A source that stores its posts itself, in another process (a replay at
+    full speed), hands over what it stored instead (`stored`); those
+    batches wait in a buffer of their own, at most `MAX_STORED_BATCHES`,
+    until the GUI thread takes them (`take_stored`).
 
     Every signal carries the stream's token, so the receiver can ignore what
     an old stream still had in flight after a new search replaced it.
@@ -43,29 +46,39 @@ class SourceWorker(QObject):
         self.token = token
         self.source = source
         self._buffer: list[Post] = []
-        self._rows: list[tuple[Any, ...]] = []
+        self._stored: list[StoredBatch] = []
         self._changed = threading.Condition()
         self._closed = False
 
     # The Sink interface, called on the worker thread.
     def posts(self, posts: list[Post]) -> None:
-        self._put(posts, rows=False)
-
-    def rows(self, rows: list[tuple[Any, ...]]) -> None:
-        self._put(rows, rows=True)
-
-    def _put(self, items: list[Any], *, rows: bool) -> None:
         with self._changed:
             # Back-pressure: a source faster than the window (an archive at full
             # speed) waits here, instead of piling up posts the GUI thread would
             # later have to swallow in one long gulp.
-            while len(self._buffer) + len(self._rows) >= MAX_BUFFERED and not self._closed:
-                self._changed.wait(0.1)
-            was_empty = not self._buffer and not self._rows
+            self._wait_for_room(lambda: len(self._buffer) < MAX_BUFFERED)
+            was_empty = self._empty
             # The buffer as it is now: `take` hands the old one over meanwhile.
-            (self._rows if rows else self._buffer).extend(items)
+            self._buffer.extend(posts)
         if was_empty:
             self.postsAvailable.emit(self.token)
+
+    def stored(self, batch: StoredBatch) -> None:
+        with self._changed:
+            # The source's process waits meanwhile (its frames are not read).
+            self._wait_for_room(lambda: len(self._stored) < MAX_STORED_BATCHES)
+            was_empty = self._empty
+            self._stored.append(batch)
+        if was_empty:
+            self.postsAvailable.emit(self.token)
+
+    def _wait_for_room(self, room: Callable[[], bool]) -> None:
+        while not room() and not self._closed:
+            self._changed.wait(0.1)
+
+    @property
+    def _empty(self) -> bool:
+        return not self._buffer and not self._stored
 
     def take(self) -> list[Post]:
         """Everything buffered so far (called on the GUI thread)."""
@@ -74,16 +87,17 @@ class SourceWorker(QObject):
             self._changed.notify_all()
         return posts
 
-    def take_rows(self) -> list[tuple[Any, ...]]:
-        """Every row buffered so far (called on the GUI thread)."""
+    def take_stored(self) -> list[StoredBatch]:
+        """Every stored batch waiting so far (called on the GUI thread)."""
         with self._changed:
-            rows, self._rows = self._rows, []
+            batches, self._stored = self._stored, []
             self._changed.notify_all()
-        return rows
+        return batches
 
     @property
     def buffered(self) -> int:
-        return len(self._buffer) + len(self._rows)
+        """Posts waiting, stored or not."""
+        return len(self._buffer) + sum(batch.kept for batch in self._stored)
 
     def close(self) -> None:
         """Stop holding the source back (it is being stopped)."""

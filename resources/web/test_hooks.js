@@ -17,6 +17,8 @@
     basemapDrawnAt: 0,
     // When the last reopened session's points were all drawn (epoch ms; 0: not yet).
     loadedDrawnAt: 0,
+    // The most points added to the layer at once (in one task) since the page opened.
+    largestAddition: 0,
   };
 
   /* Latency tracing for benchmarks: when on, each point's key and the time
@@ -37,6 +39,7 @@
     });
     hooks.pointsLayer.on("pointsadded", function (event) {
       if (trace.on) trace.pending.push(event.keys);
+      hooks.largestAddition = Math.max(hooks.largestAddition, event.to - event.from);
     });
     hooks.pointsLayer.on("loadprogress", function () {
       hooks.loadedDrawnAt = 0;
@@ -187,6 +190,7 @@
       return [box.left + chart.valToPos(t, "x"), box.top + box.height / 2];
     },
     playback: function () { return hooks.timeline.playback; },
+    largestAddition: function () { return hooks.largestAddition; },
     /* Hand the page points blobs (base64), as a running session's come. */
     addBlobs: function (base64) {
       hooks.map.pointLoader.addBlob(window.GeoTweetsPointLoader.fromBase64(base64));

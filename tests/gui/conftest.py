@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 # Both must happen before pytest-qt creates the QApplication.
 import PySide6.QtWebEngineWidgets  # noqa: F401  (initialises QtWebEngine's GL sharing)
 import pytest
 
+from geotweets_desktop.core.gazetteer_snapshot import read_or_build
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.paths import store_path
 from geotweets_desktop.ui.main_window import MainWindow
@@ -64,8 +66,16 @@ class Page:
         return set(json.loads(self.eval(script)))
 
 
+@pytest.fixture(scope="session")
+def gazetteer_snapshot(cache_dir: Path) -> None:
+    """The gazetteer's snapshot, made once before the first window: a replay's
+    own process reads it from there, and the first to build it on a loaded
+    machine took longer than a test waits for its replay."""
+    read_or_build(cache_dir)
+
+
 @pytest.fixture
-def make_window(qtbot: Any) -> Iterator[Any]:
+def make_window(qtbot: Any, gazetteer_snapshot: None) -> Iterator[Any]:
     """Open main windows on the test's data folder; checks for page errors at the end."""
     opened: list[tuple[MainWindow, SessionStore]] = []
 

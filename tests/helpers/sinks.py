@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.stored_batch import StoredBatch
 from geotweets_desktop.sources.base import StatusEvent
 
 
@@ -20,6 +21,7 @@ class RecordingSink:
         self._lock = threading.Lock()
         self._batches: list[tuple[float, list[Post]]] = []
         self._statuses: list[tuple[float, StatusEvent]] = []
+        self._stored: list[StoredBatch] = []
         self.first_batch = threading.Event()
         self.went_live = threading.Event()
 
@@ -29,6 +31,11 @@ class RecordingSink:
         with self._lock:
             self._batches.append((self._clock(), list(posts)))
         self.first_batch.set()
+
+    def stored(self, batch: StoredBatch) -> None:
+        """A batch the source's own process stored (`sources.base.StoredSink`)."""
+        with self._lock:
+            self._stored.append(batch)
 
     def status(self, event: StatusEvent) -> None:
         with self._lock:
@@ -55,6 +62,11 @@ class RecordingSink:
         """The arrival time of each post, in order."""
         with self._lock:
             return [at for at, batch in self._batches for _ in batch]
+
+    @property
+    def stored_batches(self) -> list[StoredBatch]:
+        with self._lock:
+            return list(self._stored)
 
     @property
     def statuses(self) -> list[tuple[float, StatusEvent]]:
