@@ -23,9 +23,11 @@ from typing import Any
 
 from geotweets_desktop.commands.bulk_replay import BATCH
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
-from geotweets_desktop.core.archive_payload import span_of
+from geotweets_desktop.core.archive_payload import payload_span
 from geotweets_desktop.core.gazetteer import Gazetteer, locate_profile
 from geotweets_desktop.core.gazetteer_snapshot import read_or_build
+from geotweets_desktop.core.point_blobs import columns_of_posts
+from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.raw_codec import pack
 from geotweets_desktop.core.store import SessionStore, post_row
 
@@ -69,29 +71,36 @@ def print_stages(archive: Path, scratch: Path, sample: int) -> None:
     decode = _per_post(lines, _decode)
     check = _per_post(lines, lambda line: line.decode("utf-8"))
     whole = _per_post(lines, lambda line: fast_stream_post(line, locate_profile))
-    spans_us = _per_post(lines, lambda line: span_of(line, 0))
-    posts = [fast_stream_post(line, locate_profile) for line in lines]
+    posts = [post for line in lines if (post := fast_stream_post(line, locate_profile))]
+    payloads = [raw for post in posts if isinstance(raw := post.raw, bytes)]
+    spans_us = _per_post(payloads, lambda raw: payload_span(raw, 0))
     now = time.time()
-    pairs = [(p, span_of(line, 0)) for p, line in zip(posts, lines, strict=True)]
+    pairs = [(p, payload_span(raw, 0)) for p, raw in zip(posts, payloads, strict=True)]
     rows_us = _per_post(pairs, lambda pair: post_row(1, pair[0], now, (1, pair[1])))
     lz4 = _per_post(posts, lambda post: pack(post.raw))
     rows = [post_row(1, p, now, (1, s)) for p, s in pairs]
-    batches = [rows[i : i + BATCH] for i in range(0, n, BATCH)]
+    starts = range(0, len(posts), BATCH)
+    located = [_located(posts[i : i + BATCH]) for i in starts]
+    columns_us = _per_post(located, columns_of_posts) / BATCH
+    batches = [
+        (rows[i : i + BATCH], columns_of_posts(k)) for i, k in zip(starts, located, strict=True)
+    ]
     sent = _per_post(batches, lambda b: pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL)) / BATCH
     pickled = [pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL) for b in batches]
     received = _per_post(pickled, pickle.loads) / BATCH
     store = SessionStore(scratch / f"{archive.stem}-stages.db")
     store.start_session("bench", [], False)
     started = time.process_time()
-    for batch in batches:
-        store.add_rows(batch)
+    for batch, blob in batches:
+        store.add_rows(batch, blob)
     insert = (time.process_time() - started) / n * 1e6
     close = _wall(store.close)
-    plain = _insert_only(scratch / f"{archive.stem}-plain.db", batches, n, unique=True)
-    no_index = _insert_only(scratch / f"{archive.stem}-no-index.db", batches, n, unique=False)
+    rows_only = [batch for batch, _ in batches]
+    plain = _insert_only(scratch / f"{archive.stem}-plain.db", rows_only, n, unique=True)
+    no_index = _insert_only(scratch / f"{archive.stem}-no-index.db", rows_only, n, unique=False)
     commits = _commit_cost(scratch / f"{archive.stem}-commits.db", len(batches)) / n * 1e6
     locate = whole - decode - check
-    reader = read + whole + spans_us + rows_us + sent
+    reader = read + whole + spans_us + rows_us + columns_us + sent
     writer = received + insert
     print(f"  per-stage breakdown ({n:,} posts of this archive; µs of CPU a post):")
     print(f"    process start-up and imports: {start_up:.2f} s (wall, once)")
@@ -101,17 +110,23 @@ def print_stages(archive: Path, scratch: Path, sample: int) -> None:
     print(f"    readers: reading lines {read:.1f}, JSON decode (msgspec) {decode:.1f},")
     print(f"      UTF-8 check {check:.1f}, locating and the post {locate:.1f},")
     print(f"      payload reference (CRC-32) {spans_us:.1f}, row building {rows_us:.1f},")
+    print(f"      the map's columns {columns_us:.1f} (keys and codes left to the writer),")
     print(f"      pickling for the pipe {sent:.1f} = {reader:.1f} (two reader processes)")
     print(f"      [LZ4 of the payload, when copied instead: {lz4:.1f}]")
     print(
         f"    writer: unpickling {received:.1f}, the store's add_rows {insert:.1f} = {writer:.1f}"
     )
     print(
-        f"      of which the map's point columns (point_blobs) about "
-        f"{max(0.0, insert - plain):.1f}, the UNIQUE index about "
-        f"{max(0.0, plain - no_index):.1f}, the rows alone {no_index:.1f}, commits {commits:.2f}"
+        f"      of which keying and coding the map's columns about {max(0.0, insert - plain):.1f}, "
+        f"the UNIQUE index about {max(0.0, plain - no_index):.1f}, the rows alone "
+        f"{no_index:.1f}, commits {commits:.2f}"
     )
     print(f"    closing checkpoint (WAL into the file, fsync): {close:.2f} s for {n:,} posts")
+
+
+def _located(posts: list[Post]) -> list[tuple[int, Post, Location]]:
+    """A batch's located posts with their places in it, as a reader keeps them."""
+    return [(i, p, p.location) for i, p in enumerate(posts) if p.location is not None]
 
 
 def _reread(archive: Path, count: int) -> None:

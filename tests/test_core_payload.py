@@ -26,7 +26,7 @@ from geotweets_desktop.core.archive.v2_fast import fast_stream_post
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.payload import PayloadError, post_from_v2
 from geotweets_desktop.core.post import Location, Post
-from geotweets_desktop.core.post_time import parse_iso_time
+from geotweets_desktop.core.post_time import parse_iso_time, stored_time
 
 
 def test_full_realistic_object() -> None:
@@ -235,6 +235,28 @@ def test_created_at_with_milliseconds_and_offset() -> None:
 @pytest.mark.parametrize("value", [None, "", "yesterday", "2026-13-45T99:00:00Z", 1764348596])
 def test_absent_or_broken_created_at_is_no_time(value: Any) -> None:
     assert parse_iso_time(value) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-28T16:49:56.000Z",
+        "2026-11-28T16:49:56.250Z",
+        "0001-01-01T00:00:00.001Z",
+        "2026-11-28T16:49:56Z",
+        "2026-11-28 16:49:56.250Z",
+        "2026-W48-6T16:49:56.250Z",
+        "2026-11-28T18:49:56.250+02:00",
+        "2026-11-28T16:49:56.123456Z",
+    ],
+)
+def test_a_time_is_stored_as_isoformat_writes_it(value: str) -> None:
+    parsed = parse_iso_time(value)
+    other = parse_iso_time("2025-01-01T00:00:00.500Z")  # parsed last, not asked about
+    assert parsed is not None and other is not None
+    assert stored_time(parsed) == parsed.isoformat()
+    assert stored_time(other) == other.isoformat() == "2025-01-01T00:00:00.500000+00:00"
+    assert stored_time(None) == ""
 
 
 def test_post_without_created_at_takes_its_time_from_its_id() -> None:

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from archive_samples import v2_line, write_lines
 from helpers.point_blob import blob_session, decode_blob, decode_blobs
 
+from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.core.map_point import stored_point
 from geotweets_desktop.core.point_batch import (
     UNKNOWN_KIND,
@@ -23,6 +25,7 @@ from geotweets_desktop.core.point_batch import (
     point_columns,
 )
 from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import SessionStore, StoredPoint, post_row
 from geotweets_desktop.core.x_text import hashtags
 
@@ -36,6 +39,7 @@ HOSTILE = "<img src=x onerror=alert(1)>\"'`\\ \u2028 مطر"
         ("heavy #Rain in #london, #RAIN again", ("rain", "london")),
         ("On the #16 bus, #1hashtag is one", ("1hashtag",)),
         ("no tag in a#b nor &#39; nor #abc#def nor #web://x", ()),
+        ("##twice, #Twice#no and #TWICE are one", ("twice",)),
         ("full-width \uff03東京 and #東京 are one tag", ("東京",)),
         ("composed #Cafe\u0301 and #CAFÉ are one tag", ("café",)),
         ("#under_score_2, #ünïcödé!", ("under_score_2", "ünïcödé")),
@@ -218,6 +222,35 @@ def test_a_session_without_map_columns_has_them_built_once(store: SessionStore) 
     store._db.execute("DELETE FROM point_blobs WHERE id = 1")
     assert build() == [2, 4, 5]
     same_points(stored_blob_points(store, sid), want)
+
+
+def test_a_bulk_replay_keeps_the_map_columns_the_rows_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The readers make each batch's columns from the posts they hold and the
+    writer only gives them keys; a batch holding a repeat has them made from
+    its rows instead. Either way they are what the stored rows say."""
+    lines = []
+    for n in range(40):
+        post_id = f"186{n:016d}"
+        text = f"{HOSTILE} rain #Tag{n % 3} #tag{n % 3} ☔" if n % 4 else "rain, no tag"
+        if n % 3 == 0:
+            lines.append(v2_line(post_id, text, point=[n - 20.5, n / 2], username=HOSTILE))
+        elif n % 3 == 1:
+            lines.append(v2_line(post_id, text, bbox=[n, -n, n + 1, 1 - n], created_at=None))
+        else:
+            lines.append(v2_line(post_id, text))  # not located
+    lines.insert(30, lines[6])  # a repeat, in a later batch
+    archive = write_lines(tmp_path / "a.jsonl", lines)
+    monkeypatch.setattr(bulk_replay, "BATCH", 4)
+    monkeypatch.setattr(bulk_replay, "PART_BYTES", 3_000)  # several parts, two readers
+    store = SessionStore(tmp_path / "s.db")
+    engine = SessionEngine(store, label="replay", terms=["rain"], synthetic=False)
+    bulk_replay.bulk_replay(archive, ["rain"], engine, readers=2)
+    want = [p for chunk in store.points(engine.session_id) for p in chunk]
+    assert len(want) == 27 and {p.kind for p in want} == {"exact", "place"}
+    same_points(stored_blob_points(store, engine.session_id), want)
+    store.close()
 
 
 def session_blobs(store: SessionStore, session_id: int) -> list[bytes]:

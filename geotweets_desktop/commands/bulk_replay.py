@@ -44,7 +44,9 @@ from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
-from geotweets_desktop.core.post import Post
+from geotweets_desktop.core.point_batch import Columns
+from geotweets_desktop.core.point_blobs import columns_of_posts
+from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.session import ArchiveReport, SessionEngine
 from geotweets_desktop.core.store import post_row
 from geotweets_desktop.core.term_match import TermMatcher
@@ -90,7 +92,7 @@ class RowsInto(Protocol):
     @property
     def areas(self) -> Sequence[Area]: ...
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> object: ...
+    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: Columns | None) -> object: ...
 
     def limit_reached(self) -> str | None: ...
 
@@ -217,7 +219,8 @@ def _store_part(pipe: Connection, engine: RowsInto, result: BulkResult) -> dict[
         if kind == "done":
             summary: dict[str, Any] = payload
             return summary
-        engine.add_rows(payload)
+        rows, points = payload
+        engine.add_rows(rows, points)
         if engine.limit_reached() is not None:
             return None
 
@@ -262,6 +265,7 @@ def _send_part(
     stopped inside the part (the rows before are sent all the same)."""
     now = time.time()
     batch: list[tuple[Any, ...]] = []
+    located: list[tuple[int, Post, Location]] = []  # (place in the batch, post, location)
     fatal: str | None = None
     by_reference = 0
     try:
@@ -273,14 +277,16 @@ def _send_part(
             if areas and not post_inside(post, areas):
                 continue
             span = reader.span
+            if post.location is not None:
+                located.append((len(batch), post, post.location))
             if archive_id is not None and span is not None:
                 batch.append(post_row(session_id, post, now, (archive_id, span)))
                 by_reference += 1
             else:
                 batch.append(post_row(session_id, post, now))
             if len(batch) >= BATCH:
-                out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
-                batch = []
+                _send_rows(out, batch, located)
+                batch, located = [], []
                 now = time.time()
     except OSError:
         raise  # the file or the pipe: _read says which
@@ -288,7 +294,7 @@ def _send_part(
         posts.close()  # sets reader.lines_read to the line it stopped at
         fatal = f"unexpected fault ({type(exc).__name__}: {exc})"
     if batch:
-        out.send_bytes(pickle.dumps(("rows", batch), protocol=pickle.HIGHEST_PROTOCOL))
+        _send_rows(out, batch, located)
     stopped = reader.stopped
     summary = {
         "lines": reader.lines_read,
@@ -308,3 +314,13 @@ def _send_part(
     }
     out.send_bytes(pickle.dumps(("done", summary)))
     return summary["stopped"] is None
+
+
+def _send_rows(
+    out: Connection, rows: list[tuple[Any, ...]], located: list[tuple[int, Post, Location]]
+) -> None:
+    """One batch for the writer: its rows, and the map's columns of its located
+    posts, made here from the posts at hand (the writer only gives them keys
+    and codes their strings with the session's)."""
+    points = columns_of_posts(located) if located else None
+    out.send_bytes(pickle.dumps(("rows", (rows, points)), protocol=pickle.HIGHEST_PROTOCOL))

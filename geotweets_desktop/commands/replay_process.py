@@ -31,7 +31,7 @@ from geotweets_desktop import startup
 from geotweets_desktop.commands import bulk_replay
 from geotweets_desktop.commands.replay_wire import report_to_json, write_frame
 from geotweets_desktop.core.area.model import area_from_json
-from geotweets_desktop.core.point_batch import blob_kinds
+from geotweets_desktop.core.point_batch import Columns, blob_kinds
 from geotweets_desktop.core.session import SessionEngine
 from geotweets_desktop.core.store import ROW_KIND, SessionStore
 from geotweets_desktop.paths import cache_dir
@@ -86,11 +86,11 @@ class _ReportingEngine(SessionEngine):
         self._out = out
         self._blob_id = store.last_point_blob(self.session_id)
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:
+    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: Columns | None = None) -> int:
         self._control.wait_while_paused()
         if self._control.stopped:
             return 0
-        added = super().add_rows(rows)
+        added = super().add_rows(rows, points)
         blobs = self.store.point_blobs_after(self.session_id, self._blob_id)
         new_kinds: Counter[str] = Counter()
         for blob_id, _points, data in blobs:

@@ -23,14 +23,13 @@ from __future__ import annotations
 import os
 import tempfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class PayloadSpan:
-    """Where a post's payload lies in its (plain) archive file, and its CRC-32."""
+class PayloadSpan(NamedTuple):
+    """Where a post's payload lies in its (plain) archive file, and its CRC-32.
+    (A tuple: one is made for every post a bulk replay reads.)"""
 
     offset: int
     length: int
@@ -39,7 +38,11 @@ class PayloadSpan:
 
 def span_of(line: bytes, offset: int) -> PayloadSpan:
     """The span of `line` (read at `offset`), its line ending left out."""
-    payload = line.rstrip(b"\r\n")
+    return payload_span(line.rstrip(b"\r\n"), offset)
+
+
+def payload_span(payload: bytes, offset: int) -> PayloadSpan:
+    """The span of `payload`, a line without its ending, read at `offset`."""
     return PayloadSpan(offset, len(payload), zlib.crc32(payload))
 
 

@@ -29,6 +29,7 @@ from typing import Any, Protocol, TypeVar
 from geotweets_desktop.core.archive.summary import notices_text, reading_text
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.live_stats import LiveStats
+from geotweets_desktop.core.point_batch import Columns
 from geotweets_desktop.core.post import LOCATION_KINDS, Post
 from geotweets_desktop.core.store import ROW_KIND, SessionInfo, SessionStore, WrittenBatch
 from geotweets_desktop.core.store_writer import StoreWriter
@@ -208,15 +209,16 @@ class SessionEngine:
             self._map_sink.add_point_blobs(written.blob)
         return written.added
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:
+    def add_rows(self, rows: Sequence[tuple[Any, ...]], points: Columns | None = None) -> int:
         """Store rows made by `store.post_row` (a bulk load, no map); how many were new.
+        `points`: their map columns made before they had keys (`store.add_rows`).
 
         The store does not say which rows repeated a post: when some did,
         the figures by kind are counted again from the store at `end`."""
         kept = self._within_post_limit(rows)
         if not kept:
             return 0
-        added = self.store.add_rows(kept)
+        added = self.store.add_rows(kept, points if len(kept) == len(rows) else None)
         located = [row[ROW_KIND] for row in kept if row[ROW_KIND] is not None]
         if added == len(kept):
             self.kinds.update(located)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ESCAPED = re.compile(r"&(amp|lt|gt);")
 _UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
@@ -78,13 +79,33 @@ def hashtags(text: str) -> tuple[str, ...]:
     """The hashtags of a post's (unescaped) text as X finds them, lower-cased
     (in NFC form, so a composed and a decomposed "é" are one tag), without
     `#`, each once, in order of first use."""
-    if "#" not in text and "\uff03" not in text:
-        return ()
+    if "\uff03" in text:
+        tags = _HASHTAG.findall(text)
+    else:
+        # Tried at each "#" alone (the look-behind still sees the character
+        # before it) rather than searched for through the whole text.
+        tags = []
+        match = _HASHTAG.match
+        at = text.find("#")
+        while at >= 0:
+            found_at = match(text, at)
+            if found_at is not None:
+                tags.append(found_at.group(1))
+            at = text.find("#", at + 1)
     found: dict[str, None] = {}
-    for tag in _HASHTAG.findall(text):
-        if tag.isascii():  # letters, digits and "_": a letter is what strip leaves
-            if tag.strip(_DIGITS_AND_UNDERSCORE):
-                found[tag.lower()] = None
-        elif any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
-            found[unicodedata.normalize("NFC", tag).lower()] = None
+    for tag in tags:
+        kept = _kept_tag(tag)
+        if kept:
+            found[kept] = None
     return tuple(found)
+
+
+@lru_cache(maxsize=8192)
+def _kept_tag(tag: str) -> str:
+    """A tag as kept (NFC, lower-cased), or "" when it holds no letter or
+    mark. Cached: a session's tags repeat post after post."""
+    if tag.isascii():  # letters, digits and "_": a letter is what strip leaves
+        return tag.lower() if tag.strip(_DIGITS_AND_UNDERSCORE) else ""
+    if any(c.isalpha() or unicodedata.category(c)[0] == "M" for c in tag):
+        return unicodedata.normalize("NFC", tag).lower()
+    return ""

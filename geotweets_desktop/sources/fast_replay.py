@@ -289,9 +289,12 @@ class FastReplaySource:
 
     def progress(self) -> str:
         report = self.archive_report()
+        # What the file held is told a part at a time, what was stored a
+        # batch at a time: the posts shown were read too.
+        read = max(report.posts_read, self.matched)
         text = (
             f"Replaying {self.path.name}: {100 * self.fraction:.0f}% · "
-            f"{report.posts_read:,} posts read · {self.matched:,} shown"
+            f"{read:,} posts read · {self.matched:,} shown"
         )
         if report.bad_records:
             text += f" · {report.bad_records:,} bad"

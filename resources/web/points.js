@@ -119,7 +119,7 @@
       hitRadiusPx: 8,
       autoHeatMaxZoom: 5, // the auto mode draws heat up to this zoom, points beyond
       heatSquarePx: 4, // heat squares are at least this wide on screen
-      heldRedrawMs: 400, // while a session loads, it is redrawn this often
+      heldRedrawMs: 2000, // while a session loads, it is redrawn this often at most
     },
 
     initialize: function (options) {
@@ -304,8 +304,10 @@
     },
 
     /* While a session's points load, the map is redrawn every
-     * `heldRedrawMs`, not at every frame that follows new points: a
-     * redraw of a million points costs more than adding a frame's worth. */
+     * `heldRedrawMs` at most, not at every frame that follows new points:
+     * each redraw of the canvas costs the page's thread a frame to paint,
+     * which on a software-rendered page held the adding up for longer than
+     * the redraw itself (a load of a second or two is drawn once, at its end). */
     holdRedraws: function (held) {
       this._redrawsHeld = !!held;
       if (!held && this._points) this._scheduleRedraw();

@@ -62,7 +62,7 @@ from geotweets_desktop.core.archive.records import (
     convert,
 )
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
-from geotweets_desktop.core.archive_payload import PayloadSpan, span_of
+from geotweets_desktop.core.archive_payload import PayloadSpan, payload_span, span_of
 from geotweets_desktop.core.gazetteer import locate_profile
 from geotweets_desktop.core.geolocate import ProfileMatcher
 from geotweets_desktop.core.post import Post
@@ -293,7 +293,13 @@ class ArchiveReader:
                         if self.format is None:
                             self._seen("v2-stream")
                         self.posts_read += 1
-                        self.span = span_of(line, start) if spans else None
+                        # The fast path keeps the line, without its ending, as the payload.
+                        payload = post.raw
+                        self.span = (
+                            payload_span(payload, start)
+                            if spans and isinstance(payload, bytes)
+                            else None
+                        )
                         yield post
                         continue
                 try:

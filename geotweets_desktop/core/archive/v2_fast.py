@@ -28,25 +28,25 @@ from geotweets_desktop.core.post_time import parse_iso_time, post_time
 from geotweets_desktop.core.x_text import shown_text
 
 
-class _Point(msgspec.Struct):
+class _Point(msgspec.Struct, gc=False):
     coordinates: list[float] | None = None
 
 
-class _Geo(msgspec.Struct):
+class _Geo(msgspec.Struct, gc=False):
     coordinates: _Point | None = None
     place_id: str | None = None
 
 
-class _Note(msgspec.Struct):
+class _Note(msgspec.Struct, gc=False):
     text: str
 
 
-class _Reference(msgspec.Struct):
+class _Reference(msgspec.Struct, gc=False):
     type: str | None = None
     id: str | None = None
 
 
-class _Data(msgspec.Struct):
+class _Data(msgspec.Struct, gc=False):
     id: str
     text: str
     created_at: str | None = None
@@ -57,7 +57,7 @@ class _Data(msgspec.Struct):
     referenced_tweets: list[_Reference] | None = None
 
 
-class _Tweet(msgspec.Struct):
+class _Tweet(msgspec.Struct, gc=False):
     """A post in `includes.tweets` (the original of a repost)."""
 
     id: str | None = None
@@ -65,35 +65,35 @@ class _Tweet(msgspec.Struct):
     note_tweet: _Note | None = None
 
 
-class _User(msgspec.Struct):
+class _User(msgspec.Struct, gc=False):
     id: str | None = None
     name: str | None = None
     username: str | None = None
     location: str | None = None
 
 
-class _PlaceGeo(msgspec.Struct):
+class _PlaceGeo(msgspec.Struct, gc=False):
     bbox: list[float] | None = None
 
 
-class _Place(msgspec.Struct):
+class _Place(msgspec.Struct, gc=False):
     id: str | None = None
     full_name: str | None = None
     name: str | None = None
     geo: _PlaceGeo | None = None
 
 
-class _Includes(msgspec.Struct):
+class _Includes(msgspec.Struct, gc=False):
     users: list[_User] = msgspec.field(default_factory=list)
     places: list[_Place] = msgspec.field(default_factory=list)
     tweets: list[_Tweet] = msgspec.field(default_factory=list)
 
 
-class _Rule(msgspec.Struct):
+class _Rule(msgspec.Struct, gc=False):
     tag: str | None = None
 
 
-class _StreamLine(msgspec.Struct):
+class _StreamLine(msgspec.Struct, gc=False):
     data: _Data | None = None
     includes: _Includes | None = None
     matching_rules: list[_Rule] | None = None
