@@ -408,10 +408,12 @@ class SessionController(QObject):
         # minus ours (a replay at "max" once piled up gigabytes this way).
         if self._runner is not None and len(self._pending) < MAX_BATCH:
             self._pending.extend(self._runner.worker.take())
-        if self._runner is not None:
-            self._pending_stored.extend(self._runner.worker.take_stored())
+        if self._runner is not None and not self._pending_stored:
+            self._pending_stored = self._runner.worker.take_stored()
         engine = self.engine
-        self._take_stored()  # a few at most: the worker's bound
+        # One stored batch a turn: handing a batch's blob to the page takes
+        # the GUI thread some milliseconds, and four at once held it 50 ms.
+        self._take_stored(1)
         # Counted and drawn once written (_deliver_written).
         if engine is not None and self._writer.unfinished < MAX_WRITING and self._pending:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
@@ -420,9 +422,12 @@ class SessionController(QObject):
         if self._replay is not None and next(self._replay, StopIteration) is StopIteration:
             self._replay = None
 
-    def _take_stored(self) -> None:
-        """Count and draw the batches a replay's own process has stored."""
-        batches, self._pending_stored = self._pending_stored, []
+    def _take_stored(self, at_most: int | None = None) -> None:
+        """Count and draw the batches a replay's own process has stored (all,
+        or the first `at_most`)."""
+        taking = len(self._pending_stored) if at_most is None else at_most
+        batches = self._pending_stored[:taking]
+        self._pending_stored = self._pending_stored[taking:]
         if self.engine is not None and batches:
             for batch in batches:
                 self.engine.take_stored(batch)

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_MS = 1000
 MAX_BUFFERED = 1000  # posts waiting for the GUI thread before the source is held back
-MAX_STORED_BATCHES = 4  # stored batches waiting for the GUI thread (a few thousand posts each)
+MAX_STORED_BATCHES = 2  # stored batches waiting for the GUI thread (a few thousand posts each)
 
 
 class SourceWorker(QObject):
