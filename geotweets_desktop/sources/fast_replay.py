@@ -53,7 +53,7 @@ from geotweets_desktop.core.session import ArchiveReport
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.stored_batch import StoredBatch
 from geotweets_desktop.sources.base import Sink, StatusEvent, StoredSink
-from geotweets_desktop.sources.replay import summary_line
+from geotweets_desktop.sources.replay import progress_line, summary_line
 
 log = logging.getLogger(__name__)
 
@@ -292,15 +292,14 @@ class FastReplaySource:
         # What the file held is told a part at a time, what was stored a
         # batch at a time: the posts shown were read too.
         read = max(report.posts_read, self.matched)
-        text = (
-            f"Replaying {self.path.name}: {100 * self.fraction:.0f}% · "
-            f"{read:,} posts read · {self.matched:,} shown"
+        return progress_line(
+            self.path.name,
+            self.fraction,
+            read,
+            self.matched,
+            report.bad_records,
+            paused=self._paused,
         )
-        if report.bad_records:
-            text += f" · {report.bad_records:,} bad"
-        if self._paused:
-            text += " · paused"
-        return text
 
     def not_an_archive(self) -> str | None:
         """Why the file is no archive at all (one line), or None."""

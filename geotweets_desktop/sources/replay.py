@@ -278,16 +278,14 @@ class ReplaySource:
 
     def progress(self) -> str:
         reader = self.reader
-        percent = 100.0 * self.fraction
-        text = (
-            f"Replaying {self.path.name}: {percent:.0f}% · {reader.posts_read:,} posts read"
-            f" · {self.matched:,} shown"
+        return progress_line(
+            self.path.name,
+            self.fraction,
+            reader.posts_read,
+            self.matched,
+            reader.bad_records,
+            paused=self._paused,
         )
-        if reader.bad_records:
-            text += f" · {reader.bad_records:,} bad"
-        if self._paused:
-            text += " · paused"
-        return text
 
     def not_an_archive(self) -> str | None:
         """Why the file is no archive at all (one line), or None; asked before `run`."""
@@ -318,6 +316,18 @@ class ReplaySource:
         return summary_line(
             self.path.name, self.finished, filtered, self.matched, self.kinds, self.archive_report()
         )
+
+
+def progress_line(
+    name: str, fraction: float, read: int, shown: int, bad: int, *, paused: bool
+) -> str:
+    """A running replay's status line (both replay sources say it alike)."""
+    text = f"Replaying {name}: {100 * fraction:.0f}% · {read:,} posts read · {shown:,} shown"
+    if bad:
+        text += f" · {bad:,} bad"
+    if paused:
+        text += " · paused"
+    return text
 
 
 def summary_line(
