@@ -123,8 +123,10 @@ def fast_stream_post(
         return None
     raw = line.rstrip(b"\r\n")
     try:
-        # msgspec checks UTF-8 only in the fields it reads; the line is kept whole.
-        raw.decode("utf-8")
+        # msgspec checks UTF-8 only in the fields it reads; the line is kept
+        # whole. (ASCII, checked without decoding, is UTF-8.)
+        if not raw.isascii():
+            raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
     includes = parsed.includes or _NO_INCLUDES
