@@ -26,7 +26,7 @@ if sys.platform == "linux":
     import fcntl
 
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
-HELD_BYTES = 256 << 20
+HELD_BYTES = 64 << 20  # a few dozen batches: enough for the readers to run ahead
 
 
 def enlarge_pipe(end: Connection) -> None:
