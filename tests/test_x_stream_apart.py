@@ -16,6 +16,7 @@ from helpers import STOP_WITHIN_S, RecordingSink, wait_for
 from helpers.point_blob import decode_blobs
 
 from geotweets_desktop.core.store import SessionStore
+from geotweets_desktop.sources.x_stream import XStreamSource
 from geotweets_desktop.sources.x_stream_apart import XStreamApartSource
 
 
@@ -38,7 +39,7 @@ class Following:
 
     def __init__(self, store: SessionStore, terms: list[str]) -> None:
         self.session_id = store.start_session("X filtered stream", terms, False, [])
-        self.source = XStreamApartSource(terms, DEFAULT_TOKEN)
+        self.source = XStreamApartSource(XStreamSource(terms, DEFAULT_TOKEN))
         self.source.store_path, self.source.session_id = store.path, self.session_id
         self.sink = RecordingSink()
         self.thread = threading.Thread(target=self.source.run, args=(self.sink,), daemon=True)

@@ -41,7 +41,6 @@ from typing import Any
 from geotweets_desktop import startup
 from geotweets_desktop.commands.replay_process import lines_of
 from geotweets_desktop.commands.replay_wire import write_frame
-from geotweets_desktop.core.area.model import area_from_json
 from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.paths import cache_dir
@@ -163,13 +162,7 @@ def main() -> int:
     logging.basicConfig(level=job["log_level"], format="%(levelno)d %(name)s: %(message)s")
     from geotweets_desktop.sources.x_stream import XStreamSource
 
-    source = XStreamSource(
-        job["terms"],
-        job["token"],
-        located_only=job["located_only"],
-        areas=[area_from_json(area) for area in job["areas"]],
-        network_give_up_s=job["network_give_up_s"],
-    )
+    source = XStreamSource.from_job(job)
     batcher = _Batcher(frames.write, source)
 
     def listen() -> None:

@@ -17,8 +17,9 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 from collections import Counter, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -28,6 +29,7 @@ from geotweets_desktop.core.stored_batch import StoredBatch
 log = logging.getLogger(__name__)
 
 LIVENESS_SECONDS = 0.1  # how often a silent process is checked on
+KEPT_ERROR_LINES = 20  # of a process's stderr, for the log when it fails
 
 
 def helper_command(flag: str) -> list[str]:
@@ -65,6 +67,20 @@ def keep_lines(stream: IO[bytes], kept: deque[str]) -> None:
     with stream:
         for line in stream:
             kept.append(line.decode("utf-8", "replace").rstrip())
+
+
+def watch_stderr(
+    process: subprocess.Popen[bytes],
+    name: str,
+    read: Callable[[IO[bytes], deque[str]], None] = keep_lines,
+) -> tuple[deque[str], threading.Thread]:
+    """The process's stderr, read by `read` on a thread `name` of its own
+    (started), and the deque where its last lines are kept."""
+    assert process.stderr is not None
+    kept: deque[str] = deque(maxlen=KEPT_ERROR_LINES)
+    thread = threading.Thread(target=read, args=(process.stderr, kept), name=name, daemon=True)
+    thread.start()
+    return kept, thread
 
 
 def end_group(process: subprocess.Popen[bytes]) -> None:

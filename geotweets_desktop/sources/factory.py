@@ -90,26 +90,21 @@ def build_source(choice: SourceChoice, token: str | None = None) -> Source:
         raise ValueError(f"no such source: {choice.kind!r}")
     if token is None:
         raise ValueError("an X source needs a token")
-    if choice.kind == X_STREAM and choice.stored_apart:
-        from geotweets_desktop.sources.x_stream_apart import XStreamApartSource
-
-        return XStreamApartSource(
-            terms,
-            token,
-            located_only=choice.located_only,
-            areas=list(choice.areas),
-            network_give_up_s=choice.network_give_up_s,
-        )
     if choice.kind == X_STREAM:
         from geotweets_desktop.sources.x_stream import XStreamSource
 
-        return XStreamSource(
+        stream = XStreamSource(
             terms,
             token,
             located_only=choice.located_only,
             areas=list(choice.areas),
             network_give_up_s=choice.network_give_up_s,
         )
+        if not choice.stored_apart:
+            return stream
+        from geotweets_desktop.sources.x_stream_apart import XStreamApartSource
+
+        return XStreamApartSource(stream)
     from geotweets_desktop.sources.x_search import XRecentSearchSource
 
     return XRecentSearchSource(

@@ -26,7 +26,7 @@ import logging
 import subprocess
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -51,8 +51,8 @@ from geotweets_desktop.sources.child_process import (
     Frames,
     end_group,
     helper_command,
-    keep_lines,
     unreported,
+    watch_stderr,
     why_it_ended,
 )
 from geotweets_desktop.sources.replay import progress_line, summary_line
@@ -60,7 +60,6 @@ from geotweets_desktop.sources.replay import progress_line, summary_line
 log = logging.getLogger(__name__)
 
 PROGRESS_SECONDS = 0.25
-KEPT_ERROR_LINES = 20  # of the process's stderr, for the log when it fails
 
 
 def replay_command() -> list[str]:
@@ -164,12 +163,7 @@ class FastReplaySource:
                 self._tell("pause")
         process = self._process
         assert process.stdin is not None and process.stdout is not None
-        assert process.stderr is not None
-        errors: deque[str] = deque(maxlen=KEPT_ERROR_LINES)
-        errors_read = threading.Thread(
-            target=keep_lines, args=(process.stderr, errors), name="replay-stderr", daemon=True
-        )
-        errors_read.start()
+        errors, errors_read = watch_stderr(process, "replay-stderr")
         last_blob = 0
         error: str | None = None
         try:

@@ -24,26 +24,24 @@ import logging
 import subprocess
 import threading
 from collections import Counter, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, cast, get_args
 
 from geotweets_desktop.cli import STREAM_FOR_WINDOW
 from geotweets_desktop.commands.replay_wire import Readable, WireError, read_frame, stored_batch
-from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.sources.base import Sink, State, StatusEvent, StoredSink
 from geotweets_desktop.sources.child_process import (
     LIVENESS_SECONDS,
     Frames,
     helper_command,
     unreported,
+    watch_stderr,
     why_it_ended,
 )
 from geotweets_desktop.sources.x_stream import XStreamSource
 
 log = logging.getLogger(__name__)
-
-KEPT_ERROR_LINES = 20  # of the process's stderr, for the log when it fails
 
 
 class XStreamApartSource:
@@ -54,36 +52,16 @@ class XStreamApartSource:
     synthetic = False
     billed_per_post = True
 
-    def __init__(
-        self,
-        terms: Sequence[str],
-        bearer_token: str,
-        *,
-        located_only: bool = True,
-        areas: Sequence[Area] = (),
-        network_give_up_s: float | None = None,
-    ) -> None:
-        # Planned here too, so areas or terms X cannot follow are refused
-        # before anything starts (AreaError, RuleError), as they always were.
-        self._plan = XStreamSource(
-            list(terms),
-            bearer_token,
-            located_only=located_only,
-            areas=list(areas),
-            network_give_up_s=network_give_up_s,
-        )
-        self.label = self._plan.label
-        self.terms = self._plan.terms
-        self.areas = self._plan.areas
+    def __init__(self, stream: XStreamSource) -> None:
+        """The `stream` (already planned: areas or terms X cannot follow were
+        refused) is run by the process; this one keeps it for what it says."""
+        self._stream = stream
+        self.label = stream.label
+        self.terms = stream.terms
+        self.areas = stream.areas
         self.store_path: Path | None = None
         self.session_id: int | None = None
-        self._job = {
-            "token": bearer_token,
-            "terms": list(terms),
-            "located_only": located_only,
-            "areas": [area.to_json() for area in self.areas],
-            "network_give_up_s": network_give_up_s,
-        }
+        self._job = stream.job()
         self._notices: Mapping[str, int] = {}
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
@@ -94,7 +72,7 @@ class XStreamApartSource:
         self._last_blob = 0
 
     def following_summary(self) -> str:
-        return self._plan.following_summary()
+        return self._stream.following_summary()
 
     @property
     def notices(self) -> Mapping[str, int]:
@@ -147,12 +125,7 @@ class XStreamApartSource:
             process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
             process.stdin.flush()
         assert process.stdin is not None and process.stdout is not None
-        assert process.stderr is not None
-        errors: deque[str] = deque(maxlen=KEPT_ERROR_LINES)
-        errors_read = threading.Thread(
-            target=_relay_log, args=(process.stderr, errors), name="stream-stderr", daemon=True
-        )
-        errors_read.start()
+        errors, errors_read = watch_stderr(process, "stream-stderr", _relay_log)
         ended = False
         error: str | None = None
         try:
