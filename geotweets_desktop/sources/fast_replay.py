@@ -293,7 +293,8 @@ class FastReplaySource:
 
 def _spawn() -> subprocess.Popen[bytes]:
     # A process group of its own, its readers with it: if it dies, the group
-    # is ended (end_group), or its readers could wait on each other for ever.
+    # is ended (end_group). Its readers end by themselves too (bulk_replay.py),
+    # but off Linux only at their next write.
     return subprocess.Popen(
         replay_command(),
         stdin=subprocess.PIPE,
