@@ -34,7 +34,7 @@
 
   const el = window.GeoTweetsDom.el;
   const compactTime = window.GeoTweetsDom.compactTime;
-  const formatTime = window.GeoTweetsFilters.formatTime;
+  const formatTime = window.GeoTweetsDom.utcTime;
   const ListData = window.GeoTweetsListData;
 
   const SETTLE_MS = 20; // a pan or brush drag ends in a burst of events: one update after it
