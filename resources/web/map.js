@@ -189,11 +189,16 @@
       bridge.viewApplied.connect(function (json) {
         viewState.apply(JSON.parse(json));
       });
-      bridge.listsFoldSet.connect(function (json) {
-        lists.setFoldChoice(JSON.parse(json) === true);
+      // The parts the user can fold, by the name the bridge gives them.
+      const foldable = { lists: lists, legend: legend };
+      bridge.foldSet.connect(function (json) {
+        const fold = JSON.parse(json);
+        if (foldable[fold.part]) foldable[fold.part].setFoldChoice(fold.folded === true);
       });
-      lists.on("foldchoice", function (event) {
-        bridge.reportListsFolded(event.folded);
+      Object.keys(foldable).forEach(function (part) {
+        foldable[part].on("foldchoice", function (event) {
+          bridge.reportFolded(part, event.folded);
+        });
       });
       bridge.reportReady();
     }).catch(function (error) {
