@@ -57,7 +57,8 @@
       this._termRows = []; // [row, term index]: the term switches
       this._heatBox = null;
       this._heatKey = "";
-      this._fold = new Fold.Fold(
+      // Its `choose` takes the user's choice from an earlier start.
+      this.fold = new Fold.Fold(
         function () { return Fold.pageBelow(BELOW_PX[0], BELOW_PX[1]); },
         this.collapsed.bind(this),
         this.setCollapsed.bind(this)
@@ -74,7 +75,7 @@
       this._foldButton = el("button", "gt-legend-fold");
       this._foldButton.type = "button";
       this._foldButton.addEventListener("click", function () {
-        self.fire("foldchoice", { folded: self._fold.toggle() });
+        self.fire("foldchoice", { folded: self.fold.toggle() });
       });
       bar.appendChild(this._foldButton);
       this._badge = el("span", "gt-synthetic", "Synthetic demo data");
@@ -88,12 +89,12 @@
       this._points.on("redraw", this._updateHeat, this);
       this._map.on("resize", this._fitHeight, this);
       this._render();
-      this._fold.start();
+      this.fold.start();
       return box;
     },
 
     onRemove: function () {
-      this._fold.stop();
+      this.fold.stop();
       this._points.off("configure beyondchange", this._render, this);
       this._points.off("countschange", this._updateCounts, this);
       this._points.off("redraw", this._updateHeat, this);
@@ -110,12 +111,6 @@
 
     collapsed: function () {
       return this._box.classList.contains("gt-collapsed");
-    },
-
-    /* The user's choice, made at an earlier start: folded or not at any size. */
-    setFoldChoice: function (folded) {
-      this._fold.choose(folded);
-      return this;
     },
 
     /* Where the session's posts come from, and whether they are made up. */

@@ -7,7 +7,7 @@
  * unfolds it themselves, it is folded while the page is narrower than
  * FOLD_BELOW_PX (at 900 px the map kept too little room beside it and the
  * legend); their choice then holds at every width, and Python keeps it
- * for the next start (fold.js: "foldchoice" {folded}, `setFoldChoice`).
+ * for the next start (fold.js: "foldchoice" {folded}, `fold.choose`).
  *
  * A Leaflet layer that draws nothing on the map: its panel sits beside the
  * map's container, which gives up the width. What is listed is worked out
@@ -95,7 +95,8 @@
       this._toTop = false;
       this._lastEnd = 0; // when the last update ended, and what it cost (ms)
       this._lastCost = 0;
-      this._fold = new Fold.Fold(
+      // Its `choose` takes the user's choice from an earlier start.
+      this.fold = new Fold.Fold(
         function () { return Fold.pageBelow(FOLD_BELOW_PX, 0); },
         this.collapsed.bind(this),
         this.setCollapsed.bind(this)
@@ -113,7 +114,7 @@
       this._row.appendChild(container);
       this._row.appendChild(this._panel);
       map.invalidateSize();
-      this._fold.start();
+      this.fold.start();
       map.on("moveend resize", this._settle, this);
       this._filter.on("change", this._onFilterChange, this);
       this._points.on("pointsadded", this._onPointsAdded, this);
@@ -124,7 +125,7 @@
     },
 
     onRemove: function (map) {
-      this._fold.stop();
+      this.fold.stop();
       map.off("moveend resize", this._settle, this);
       this._filter.off("change", this._onFilterChange, this);
       this._points.off("pointsadded", this._onPointsAdded, this);
@@ -150,13 +151,6 @@
 
     collapsed: function () {
       return this._panel.classList.contains("gt-collapsed");
-    },
-
-    /* The user's choice, made here earlier (Python keeps it between starts):
-     * folded or not whatever the width. */
-    setFoldChoice: function (folded) {
-      this._fold.choose(folded);
-      return this;
     },
 
     showTab: function (name) {
@@ -186,7 +180,7 @@
       this._hide.type = "button";
       this._hide.title = "Hide the lists";
       this._hide.addEventListener("click", function () {
-        self.fire("foldchoice", { folded: self._fold.toggle() });
+        self.fire("foldchoice", { folded: self.fold.toggle() });
       });
       bar.appendChild(this._hide);
       bar.appendChild(el("span", "gt-lists-title", "Lists"));
