@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
+from geotweets_desktop.commands.parent_death import end_with_parent
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
 from geotweets_desktop.core.area.inside import post_inside
@@ -159,6 +160,8 @@ def bulk_replay(
                     archive_id,
                     parts[index::readers],
                     sending,
+                    [*pipes, receiving],  # the read ends this reader must not keep open
+                    os.getpid(),
                 ),
                 name=f"archive-reader-{index}",
             )
@@ -233,10 +236,17 @@ def _read(
     archive_id: int | None,
     parts: list[Part],
     out: Connection,
+    read_ends: list[Connection],
+    parent: int,
 ) -> None:
     """A reader process: for each of its parts, batches of rows, then a summary."""
     gc.freeze()  # never finalize what the parent had (see bulk_replay)
     gc.enable()
+    # Only the parent may hold the pipes' read ends: then, should it die
+    # (killed, crashed), a reader's next write fails instead of waiting for ever.
+    for read_end in read_ends:
+        read_end.close()
+    end_with_parent(parent)
     reader = ArchiveReader(path, locate_profile, spans=archive_id is not None)
     matcher = TermMatcher(terms)
     try:
