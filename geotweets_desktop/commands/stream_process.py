@@ -52,6 +52,11 @@ Write = Callable[[bytes], object]
 # done: a lone post goes at once, a burst in batches of a few hundred.
 BATCH_GAP_S = 0.02
 MAX_BATCH = 1000
+# How much lower than the window's this process's share of a core is when
+# both want one: the window's GUI thread and its page go first (on two busy
+# cores, the GUI thread waited most of its slow ticks for a core), and this
+# process takes up the rest; posts wait in the socket meanwhile, never lost.
+NICENESS = 5
 # Posts waiting to be stored before the stream is held back (its socket
 # then waits, and X's server with it): the window reads the frames, and a
 # window that stops reading must not make this process grow.
@@ -153,6 +158,8 @@ def main() -> int:
     # Frames go to the stdout the window reads; anything else printed goes to stderr.
     frames = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    if hasattr(os, "nice"):  # before its threads start: they inherit it
+        os.nice(NICENESS)
     lines = lines_of(sys.stdin.fileno())
     first = next(lines, b"")
     if not first.strip():

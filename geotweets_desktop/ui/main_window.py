@@ -42,6 +42,7 @@ from geotweets_desktop.ui.dialogs.credentials import CredentialsDialog
 from geotweets_desktop.ui.dialogs.export import ExportDialog
 from geotweets_desktop.ui.dialogs.sessions import SessionsDialog
 from geotweets_desktop.ui.dialogs.usage import UsageLimitsDialog
+from geotweets_desktop.ui.map.bridge import FOLDABLE
 from geotweets_desktop.ui.map.view import MapView
 from geotweets_desktop.ui.search_bar import (
     SOURCE_ARCHIVE,
@@ -78,11 +79,13 @@ class MainWindow(QMainWindow):
         self._reopened: SessionInfo | None = None  # the last stored session opened
         self.map_view = MapView(settings.tile_url, settings.data_folder, self)
         self.controller = SessionController(store, self.map_view.bridge, self)
-        # The lists beside the map: folded in a narrow window until the user
-        # chooses, and then as they chose, from one start to the next.
-        if settings.lists_folded is not None:
-            self.map_view.bridge.fold_lists(settings.lists_folded)
-        self.map_view.bridge.listsFoldChosen.connect(self._keep_lists_folded)
+        # The lists beside the map and the legend: folded in a small window
+        # until the user chooses, and then as they chose, from one start to the next.
+        for part in FOLDABLE:
+            folded = settings.folded(part)
+            if folded is not None:
+                self.map_view.bridge.fold(part, folded)
+        self.map_view.bridge.foldChosen.connect(self.settings.set_folded)
         self.text_filter = TextFilterService(
             self.map_view.bridge, store.path, lambda: self.controller.session_id, self
         )
@@ -141,9 +144,6 @@ class MainWindow(QMainWindow):
     @areas.setter
     def areas(self, areas: list[Area]) -> None:
         self.area_panel.set_areas(areas)
-
-    def _keep_lists_folded(self, folded: bool) -> None:
-        self.settings.lists_folded = folded
 
     def _fit_on_screen(self) -> None:
         """A size saved wider or taller than the screen (earlier versions let a

@@ -136,16 +136,15 @@ class AppSettings:
     def replay_pace(self, value: str) -> None:
         self._s.setValue("archive/pace", value)
 
-    @property
-    def lists_folded(self) -> bool | None:
-        """The user's own choice to fold (True) or show (False) the lists beside
-        the map; None until they choose, and the page folds them in a narrow window."""
-        value = self._str("map/lists", "")
+    def folded(self, part: str) -> bool | None:
+        """The user's own choice to fold (True) or show (False) a part of the
+        map's page ("lists", "legend"); None until they choose, and the page
+        folds it in a small window."""
+        value = self._str(f"map/{part}", "")
         return {"folded": True, "shown": False}.get(value)
 
-    @lists_folded.setter
-    def lists_folded(self, value: bool) -> None:
-        self._s.setValue("map/lists", "folded" if value else "shown")
+    def set_folded(self, part: str, folded: bool) -> None:
+        self._s.setValue(f"map/{part}", "folded" if folded else "shown")
 
     @property
     def window_geometry(self) -> QByteArray | None:

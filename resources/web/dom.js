@@ -10,11 +10,20 @@
     return node;
   }
 
-  /* A post's time for people: local time, "Time unknown" for a post that
-   * carries none, and a note when it was worked out from the post id. */
+  /* A time in full, saying its zone: "2026-12-03 14:03:27 UTC". Every
+   * time the page shows is in UTC, as the timeline's bins are, so a post
+   * reads the same in its popup, the lists and on the timeline. */
+  function utcTime(seconds) {
+    const iso = new Date(seconds * 1000).toISOString();
+    return iso.slice(0, 10) + " " + iso.slice(11, 19) + " UTC";
+  }
+
+  /* A post's time for people (its popup, a stack's rows): in UTC, "Time
+   * unknown" for a post that carries none, and a note when it was worked out
+   * from the post id. */
   function postTime(post) {
-    const when = new Date(post.created_at);
-    let time = !post.created_at ? "Time unknown" : isNaN(when) ? post.created_at : when.toLocaleString();
+    const when = Date.parse(post.created_at);
+    let time = !post.created_at ? "Time unknown" : isNaN(when) ? post.created_at : utcTime(when / 1000);
     if (post.time_from_id) time += " (from the post id)";
     return time;
   }
@@ -49,5 +58,11 @@
     return node;
   }
 
-  window.GeoTweetsDom = { el: el, postTime: postTime, compactTime: compactTime, barButton: barButton };
+  window.GeoTweetsDom = {
+    el: el,
+    utcTime: utcTime,
+    postTime: postTime,
+    compactTime: compactTime,
+    barButton: barButton,
+  };
 })();

@@ -27,6 +27,7 @@
 
   const Store = window.GeoTweetsPointStore;
   const GRID = Store.GRID;
+  const formatTime = window.GeoTweetsDom.utcTime;
   const CELL = Store.CELL;
   const SLOTS = Store.MAX_TERMS;
   const NO_TERM = Store.NO_TERM; // a point's term when it matches none: "No term" in the legend
@@ -41,11 +42,6 @@
   const TERM = 2;
   const KIND = 4;
   const ALL_BUT_BRUSH = REST | TERM | KIND;
-
-  function formatTime(seconds) {
-    const iso = new Date(seconds * 1000).toISOString();
-    return iso.slice(0, 10) + " " + iso.slice(11, 19) + " UTC";
-  }
 
   /* A byte per code up to the largest in `codes`, 1 for each of them; null
    * for no codes (the part is not set). */
@@ -578,5 +574,5 @@
     },
   });
 
-  window.GeoTweetsFilters = { Filter: Filter, NO_TERM: NO_TERM, formatTime: formatTime };
+  window.GeoTweetsFilters = { Filter: Filter, NO_TERM: NO_TERM };
 })();

@@ -6,11 +6,20 @@
  * map draws for it. Located posts that match no term have a row of their own:
  * "All posts" when the session has no terms (a replay without a filter). It
  * reads the layer and listens to its events; every user-typed string is set
- * as text. */
+ * as text.
+ *
+ * "▾ Legend" folds it to that one line (with "Synthetic demo data" beside
+ * it for the demo): folded while the page is small until the user chooses
+ * (fold.js, BELOW_PX), and then as they chose; "foldchoice" {folded}. */
 (function () {
   "use strict";
 
   const el = window.GeoTweetsDom.el;
+  const Fold = window.GeoTweetsFold;
+
+  // A page smaller than this starts with the legend folded: at 900 x 600
+  // it covered a good part of a map 350 px high (a quarter with heat's rows).
+  const BELOW_PX = [1000, 560];
 
   function termRow(name, color, countNode) {
     const row = el("div", "gt-term");
@@ -32,6 +41,7 @@
   }
 
   const Legend = L.Control.extend({
+    includes: L.Evented.prototype, // "foldchoice"
     options: { position: "topright" },
 
     initialize: function (points, options) {
@@ -47,6 +57,12 @@
       this._termRows = []; // [row, term index]: the term switches
       this._heatBox = null;
       this._heatKey = "";
+      // Its `choose` takes the user's choice from an earlier start.
+      this.fold = new Fold.Fold(
+        function () { return Fold.pageBelow(BELOW_PX[0], BELOW_PX[1]); },
+        this.collapsed.bind(this),
+        this.setCollapsed.bind(this)
+      );
     },
 
     onAdd: function () {
@@ -54,21 +70,47 @@
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       this._box = box;
+      const self = this;
+      const bar = el("div", "gt-legend-bar");
+      this._foldButton = el("button", "gt-legend-fold");
+      this._foldButton.type = "button";
+      this._foldButton.addEventListener("click", function () {
+        self.fire("foldchoice", { folded: self.fold.toggle() });
+      });
+      bar.appendChild(this._foldButton);
+      this._badge = el("span", "gt-synthetic", "Synthetic demo data");
+      bar.appendChild(this._badge);
+      box.appendChild(bar);
+      this._body = el("div", "gt-legend-body");
+      box.appendChild(this._body);
+      this.setCollapsed(false);
       this._points.on("configure beyondchange", this._render, this);
       this._points.on("countschange", this._updateCounts, this);
       this._points.on("redraw", this._updateHeat, this);
       this._map.on("resize", this._fitHeight, this);
       this._render();
-      this._fitHeight();
+      this.fold.start();
       return box;
     },
 
     onRemove: function () {
+      this.fold.stop();
       this._points.off("configure beyondchange", this._render, this);
       this._points.off("countschange", this._updateCounts, this);
       this._points.off("redraw", this._updateHeat, this);
       this._map.off("resize", this._fitHeight, this);
       this._box = null;
+    },
+
+    setCollapsed: function (collapsed) {
+      this._box.classList.toggle("gt-collapsed", collapsed);
+      this._foldButton.textContent = collapsed ? "▸ Legend" : "▾ Legend";
+      this._foldButton.title = collapsed ? "Show the legend" : "Hide the legend";
+      return this;
+    },
+
+    collapsed: function () {
+      return this._box.classList.contains("gt-collapsed");
     },
 
     /* Where the session's posts come from, and whether they are made up. */
@@ -80,11 +122,11 @@
     },
 
     _render: function () {
-      const box = this._box;
-      if (!box) return;
+      if (!this._box) return;
+      const box = this._body;
       const points = this._points;
       box.replaceChildren();
-      if (this._synthetic) box.appendChild(el("div", "gt-synthetic", "Synthetic demo data"));
+      this._badge.style.display = this._synthetic ? "" : "none";
       if (this._sourceLabel) box.appendChild(el("div", "gt-source", this._sourceLabel));
       const terms = el("div", "gt-terms");
       const named = points.terms();
@@ -152,6 +194,7 @@
         const posts = beyond === 1 ? "1 post is" : beyond + " posts are";
         box.appendChild(el("div", "gt-beyond", posts + " nearer a pole than the map reaches (85°)"));
       }
+      this._fitHeight(); // the controls under it may have come since it was added
     },
 
     /* Each term row switches its posts on and off (the filter's terms part). */
@@ -196,10 +239,15 @@
       this._showTermsOff();
     },
 
-    /* Never taller than the map: a small window scrolls the legend instead
-     * of hiding its last rows. */
+    /* Never taller than the map leaves above its bottom right corner's
+     * controls (the scale, the attribution): a small window scrolls the
+     * legend instead of hiding its last rows or lying over the scale. */
     _fitHeight: function () {
-      if (this._box) this._box.style.maxHeight = Math.max(80, this._map.getSize().y - 40) + "px";
+      const map = this._map;
+      if (!map || !this._box) return;
+      const corner = map.getContainer().querySelector(".leaflet-bottom.leaflet-right");
+      const taken = corner ? corner.offsetHeight : 0;
+      this._box.style.maxHeight = Math.max(80, map.getSize().y - taken - 30) + "px";
     },
 
     /* While heat is drawn: what each colour means, as counts of posts per

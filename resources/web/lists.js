@@ -7,7 +7,7 @@
  * unfolds it themselves, it is folded while the page is narrower than
  * FOLD_BELOW_PX (at 900 px the map kept too little room beside it and the
  * legend); their choice then holds at every width, and Python keeps it
- * for the next start ("foldchoice" {folded}, `setFoldChoice`).
+ * for the next start (fold.js: "foldchoice" {folded}, `fold.choose`).
  *
  * A Leaflet layer that draws nothing on the map: its panel sits beside the
  * map's container, which gives up the width. What is listed is worked out
@@ -34,8 +34,9 @@
 
   const el = window.GeoTweetsDom.el;
   const compactTime = window.GeoTweetsDom.compactTime;
-  const formatTime = window.GeoTweetsFilters.formatTime;
+  const formatTime = window.GeoTweetsDom.utcTime;
   const ListData = window.GeoTweetsListData;
+  const Fold = window.GeoTweetsFold;
 
   const SETTLE_MS = 20; // a pan or brush drag ends in a burst of events: one update after it
   const LIVE_MS = 700; // live points update the lists this often at most
@@ -94,8 +95,12 @@
       this._toTop = false;
       this._lastEnd = 0; // when the last update ended, and what it cost (ms)
       this._lastCost = 0;
-      this._foldChoice = null; // the user's: true (folded), false, or null (by width)
-      this._fitFold = this._fitFold.bind(this);
+      // Its `choose` takes the user's choice from an earlier start.
+      this.fold = new Fold.Fold(
+        function () { return Fold.pageBelow(FOLD_BELOW_PX, 0); },
+        this.collapsed.bind(this),
+        this.setCollapsed.bind(this)
+      );
       this.lastUpdate = null;
       this.updates = 0;
     },
@@ -109,8 +114,7 @@
       this._row.appendChild(container);
       this._row.appendChild(this._panel);
       map.invalidateSize();
-      this._fitFold();
-      window.addEventListener("resize", this._fitFold);
+      this.fold.start();
       map.on("moveend resize", this._settle, this);
       this._filter.on("change", this._onFilterChange, this);
       this._points.on("pointsadded", this._onPointsAdded, this);
@@ -121,7 +125,7 @@
     },
 
     onRemove: function (map) {
-      window.removeEventListener("resize", this._fitFold);
+      this.fold.stop();
       map.off("moveend resize", this._settle, this);
       this._filter.off("change", this._onFilterChange, this);
       this._points.off("pointsadded", this._onPointsAdded, this);
@@ -147,20 +151,6 @@
 
     collapsed: function () {
       return this._panel.classList.contains("gt-collapsed");
-    },
-
-    /* The user's choice, made here earlier (Python keeps it between starts):
-     * folded or not whatever the width. */
-    setFoldChoice: function (folded) {
-      this._foldChoice = !!folded;
-      return this.setCollapsed(this._foldChoice);
-    },
-
-    /* No choice made yet: folded while the page is narrow. */
-    _fitFold: function () {
-      if (this._foldChoice !== null) return;
-      const narrow = document.documentElement.clientWidth < FOLD_BELOW_PX;
-      if (narrow !== this.collapsed()) this.setCollapsed(narrow);
     },
 
     showTab: function (name) {
@@ -190,8 +180,7 @@
       this._hide.type = "button";
       this._hide.title = "Hide the lists";
       this._hide.addEventListener("click", function () {
-        self.setFoldChoice(!self.collapsed());
-        self.fire("foldchoice", { folded: self._foldChoice });
+        self.fire("foldchoice", { folded: self.fold.toggle() });
       });
       bar.appendChild(this._hide);
       bar.appendChild(el("span", "gt-lists-title", "Lists"));

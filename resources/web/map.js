@@ -2,7 +2,7 @@
  *
  * Data arrives from Python through the QWebChannel object `bridge`, always
  * as JSON: one signal per message (configured, pointsAdded, pointsCleared,
- * postShown, postsListed, areasShown, viewApplied, listsFoldSet); pointPartsOffered names
+ * postShown, postsListed, areasShown, viewApplied, foldSet); pointPartsOffered names
  * binary parts of a reopened session's points, which the page fetches
  * (point_loader.js), and pointBlobsAdded brings a running session's new
  * points as binary blobs in base64 (added by point_loader.js too, a few
@@ -13,8 +13,8 @@
  * openPost for a post's link, drawArea/changeArea/deleteArea when the user
  * edits the areas, reportView with what it shows (view_state.js),
  * requestTextFilter/requestTextMatches for the text filter (answered by
- * textFiltered and textFilterProgressed), reportListsFolded when the user
- * folds or unfolds the lists.
+ * textFiltered and textFilterProgressed), reportFolded when the user
+ * folds or unfolds the lists or the legend.
  * Post text is never held here: a click asks Python for that post, and its
  * fields reach the DOM only as text. */
 (function () {
@@ -196,11 +196,16 @@
       bridge.viewApplied.connect(function (json) {
         viewState.apply(JSON.parse(json));
       });
-      bridge.listsFoldSet.connect(function (json) {
-        lists.setFoldChoice(JSON.parse(json) === true);
+      // The parts the user can fold, by the name the bridge gives them.
+      const foldable = { lists: lists, legend: legend };
+      bridge.foldSet.connect(function (json) {
+        const fold = JSON.parse(json);
+        if (foldable[fold.part]) foldable[fold.part].fold.choose(fold.folded === true);
       });
-      lists.on("foldchoice", function (event) {
-        bridge.reportListsFolded(event.folded);
+      Object.keys(foldable).forEach(function (part) {
+        foldable[part].on("foldchoice", function (event) {
+          bridge.reportFolded(part, event.folded);
+        });
       });
       startup.ready = true;
       bridge.reportReady();

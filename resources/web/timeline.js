@@ -17,7 +17,7 @@
 
   const el = window.GeoTweetsDom.el;
   const Bins = window.GeoTweetsTimeBins;
-  const formatTime = window.GeoTweetsFilters.formatTime;
+  const formatTime = window.GeoTweetsDom.utcTime;
 
   const UPDATE_MS = 250; // a live chart is brought up to date this often at most
   const CLICK_PX = 3; // a press that moves less than this is a click: it clears the brush

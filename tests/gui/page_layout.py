@@ -3,11 +3,12 @@ or past an edge: shared by the offscreen tests and the real-window probe."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 # JSON of the page's parts: its size, the map, the lists panel and its post
-# list, the timeline, and every map control in sight (zoom, modes, areas,
-# legend, chips, scale, attribution).
+# list, the timeline, whether the lists and the legend are folded, and every
+# map control in sight (zoom, modes, areas, legend, chips, scale, attribution).
 LAYOUT_SCRIPT = """JSON.stringify({
   page: [window.innerWidth, window.innerHeight],
   map: GeoTweets.map.getContainer().getBoundingClientRect(),
@@ -15,6 +16,7 @@ LAYOUT_SCRIPT = """JSON.stringify({
   list: document.querySelector('.gt-post-list').getBoundingClientRect(),
   timeline: document.querySelector('.gt-timeline').getBoundingClientRect(),
   folded: document.querySelector('.gt-lists').classList.contains('gt-collapsed'),
+  legendFolded: document.querySelector('.gt-legend').classList.contains('gt-collapsed'),
   controls: Array.from(document.querySelectorAll('.leaflet-control'))
     .filter(function (c) { return c.offsetParent !== null; })
     .map(function (c) {
@@ -22,6 +24,18 @@ LAYOUT_SCRIPT = """JSON.stringify({
       return {name: c.className, left: r.left, top: r.top, right: r.right, bottom: r.bottom};
     }),
 })"""
+
+
+def layout(page: Any) -> dict[str, Any]:
+    """What LAYOUT_SCRIPT says of the page (tests/gui/conftest.py's `Page`)."""
+    shown: dict[str, Any] = json.loads(page.eval(LAYOUT_SCRIPT))
+    return shown
+
+
+def resize(qtbot: Any, window: Any, page: Any, width: int, height: int) -> None:
+    """The window to this size, once the page inside has followed."""
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: abs(layout(page)["page"][0] - width) < 40, timeout=5_000)
 
 
 def assert_nothing_overlaps_or_is_cut_off(shown: dict[str, Any]) -> None:

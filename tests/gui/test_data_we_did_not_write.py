@@ -69,3 +69,5 @@ def test_a_stack_lists_a_post_with_no_time_as_such(
         )
     )
     assert len(rows) == 2 and any(row.endswith(" · Time unknown") for row in rows), rows
+    # The other in UTC, as in its popup, the lists and the timeline.
+    assert any(row.endswith(" · 2026-11-28 16:49:56 UTC") for row in rows), rows

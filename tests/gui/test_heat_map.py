@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from page_layout import assert_nothing_overlaps_or_is_cut_off, layout, resize
 from PySide6.QtGui import QColor
 
 from geotweets_desktop.core.post import Location, Post
@@ -117,6 +118,19 @@ def close_to(colour: str, target: str, tolerance: int = 24) -> bool:
 
 def draw_mode(page: Any) -> str:
     return str(page.eval("GeoTweets.lastDraw().mode"))
+
+
+def test_a_legend_taller_than_a_small_map_scrolls_short_of_the_scale(
+    qtbot: Any, window: Any, page: Any
+) -> None:
+    resize(qtbot, window, page, 900, 600)
+    show(qtbot, window, page, known_posts(), ["rain", "sun"])
+    click(page, ".gt-legend-fold")  # folded in a window this small: the user unfolds it
+    click(page, ".gt-mode-heat")
+    qtbot.waitUntil(lambda: len(heat_legend(page)["rows"]) == 6, timeout=5_000)
+    shown = layout(page)
+    assert not shown["legendFolded"]
+    assert_nothing_overlaps_or_is_cut_off(shown)
 
 
 def test_the_heat_legend_gives_posts_per_square_on_a_log_or_quantile_scale(

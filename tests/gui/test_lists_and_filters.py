@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from page_layout import LAYOUT_SCRIPT, assert_nothing_overlaps_or_is_cut_off
+from page_layout import assert_nothing_overlaps_or_is_cut_off, layout, resize
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from geotweets_desktop.core.post import Location, Post
@@ -418,16 +418,6 @@ def test_hostile_strings_stay_text_in_the_lists_and_the_chips(
     assert page.eval("window.__pwned === undefined")
 
 
-def layout(page: Any) -> dict[str, Any]:
-    shown: dict[str, Any] = json.loads(page.eval(LAYOUT_SCRIPT))
-    return shown
-
-
-def resize(qtbot: Any, window: Any, page: Any, width: int, height: int) -> None:
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: abs(layout(page)["page"][0] - width) < 40, timeout=5_000)
-
-
 def zoom(page: Any) -> float:
     return float(page.eval("GeoTweets.map.getZoom()"))
 
@@ -441,7 +431,7 @@ def test_narrow_the_lists_start_folded_until_the_user_chooses(
     shown = layout(page)
     assert shown["panel"]["width"] < 40 and shown["map"]["width"] >= shown["page"][0] - 40
     assert_nothing_overlaps_or_is_cut_off(shown)
-    assert window.settings.lists_folded is None, "folded by the width, not by the user"
+    assert window.settings.folded("lists") is None, "folded by the width, not by the user"
 
     # Wider: shown, as nobody chose otherwise; narrow again: folded.
     resize(qtbot, window, page, 1280, 800)
@@ -453,7 +443,7 @@ def test_narrow_the_lists_start_folded_until_the_user_chooses(
 
     # The user unfolds them: that holds at 900 px, and is kept for the next start.
     click(page, ".gt-lists-hide")
-    qtbot.waitUntil(lambda: window.settings.lists_folded is False, timeout=5_000)
+    qtbot.waitUntil(lambda: window.settings.folded("lists") is False, timeout=5_000)
     shown = layout(page)
     assert not shown["folded"]
     assert shown["map"]["width"] >= shown["page"][0] * 0.6
@@ -478,7 +468,7 @@ def test_narrow_the_lists_start_folded_until_the_user_chooses(
 
     # Folded and unfolded again: still the user's, and remembered as such.
     click(page, ".gt-lists-hide")
-    qtbot.waitUntil(lambda: window.settings.lists_folded is True, timeout=5_000)
+    qtbot.waitUntil(lambda: window.settings.folded("lists") is True, timeout=5_000)
     resize(qtbot, window, page, 1280, 800)
     assert layout(page)["folded"], "folded by the user: folded however wide"
 
@@ -508,10 +498,10 @@ def test_a_window_opens_with_the_lists_as_the_user_left_them(
     qtbot: Any, make_window: Any, page_of: Any
 ) -> None:
     first = make_window()
-    first.settings.lists_folded = True
+    first.settings.set_folded("lists", True)
     second = make_window()  # 1280 px wide: shown, had the user not folded them
     qtbot.waitUntil(lambda: layout(page_of(second))["folded"], timeout=5_000)
-    first.settings.lists_folded = False
+    first.settings.set_folded("lists", False)
     second.resize(900, 600)
     third = make_window()
     third.resize(900, 600)

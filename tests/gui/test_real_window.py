@@ -191,10 +191,10 @@ def test_the_real_window_keeps_its_size_and_its_buttons(
             assert all(state["shown"].values()), state["shown"]
             time.sleep(0.2)
         assert state["terms_width"] >= 100
-        # The page inside: below 1,000 px the lists start folded; nothing on
-        # the map lies over anything else or past its edge.
+        # The page inside: below 1,000 px the lists and the legend start
+        # folded; nothing on the map lies over anything else or past its edge.
         shown = window.ask("layout")
-        assert shown["folded"] == (width < 1000)
+        assert shown["folded"] == shown["legendFolded"] == (width < 1000)
         assert_nothing_overlaps_or_is_cut_off(shown)
         shot = tmp_path / f"gui-{width}x{height}.png"
         window.screenshot(shot)

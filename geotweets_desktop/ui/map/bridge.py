@@ -2,12 +2,12 @@
 
 Python -> page: one method per message (`configure`, `add_points`,
 `add_point_blobs`, `offer_point_parts`, `clear_points`, `show_post`,
-`list_posts`, `show_areas`, `apply_view`, `fold_lists`, and the text
+`list_posts`, `show_areas`, `apply_view`, `fold`, and the text
 filter's `answer_text_filter` and `show_text_filter_progress`). Each emits
 the signal the page listens to, carrying JSON text (never JavaScript
 source). Messages sent before the page is ready are held: the latest
 configuration, the latest areas, the points since the last clear, the
-latest view and whether the lists are folded are delivered, in that order,
+latest view and whether the lists and the legend are folded are delivered, in that order,
 when it says it is.
 
 Points come as columns (core/point_batch.py): a running session's new
@@ -26,9 +26,9 @@ by whoever listens), and the text filter's questions, `textFilterRequested`
 `textMatchesRequested` (which of these newly arrived posts do). The page
 reports what it shows (`reportView`, debounced: centre, zoom, mode, filters,
 bounds); the last good report is `view_state`, and `viewReported` says it
-changed. When the user folds or unfolds the lists beside the map, the page
-says so (`reportListsFolded`, re-emitted as `listsFoldChosen`) so the
-choice can be kept for the next start.
+changed. When the user folds or unfolds the lists beside the map or the
+legend (`FOLDABLE`), the page says so (`reportFolded`, re-emitted as
+`foldChosen`) so the choice can be kept for the next start.
 
 The areas shown are also the ones a post is "outside" of: its popup says
 so, and with `set_hide_outside(True)` such points are not sent at all.
@@ -69,6 +69,8 @@ KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(LOCATION_KI
 # The most posts one page of a stack's list asks for (the page asks for 20).
 MAX_LISTED = 100
 KIND_TABLE = [{"name": kind, "label": KIND_LABELS[kind]} for kind in LOCATION_KINDS]
+# The parts of the page the user can fold away, as the page names them.
+FOLDABLE = ("lists", "legend")
 
 
 def to_json(value: Any) -> str:
@@ -90,7 +92,7 @@ class MapBridge(QObject):
     textFiltered = Signal(str)
     textFilterProgressed = Signal(str)
     viewApplied = Signal(str)
-    listsFoldSet = Signal(str)  # JSON true (folded) or false
+    foldSet = Signal(str)  # {"part": one of FOLDABLE, "folded": bool}
 
     # Page -> Python, re-emitted for the Qt side.
     ready = Signal()
@@ -103,7 +105,7 @@ class MapBridge(QObject):
     textFilterRequested = Signal(str)  # the words typed
     textMatchesRequested = Signal(str, list)  # the words, [int] keys of new posts
     viewReported = Signal()
-    listsFoldChosen = Signal(bool)  # True: folded
+    foldChosen = Signal(str, bool)  # the part (FOLDABLE), True: folded
 
     def __init__(self, tile_url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -117,7 +119,7 @@ class MapBridge(QObject):
         self._held_areas: str | None = None
         self.hide_outside = False
         self._held_view: str | None = None
-        self._held_fold: str | None = None
+        self._held_folds: dict[str, str] = {}  # part -> message
         # What the page last said it shows; None until it has said.
         self.view_state: ViewState | None = None
         # The page learns the tile server and the tables even before a session.
@@ -267,14 +269,14 @@ class MapBridge(QObject):
         else:
             self._held_view = message
 
-    def fold_lists(self, folded: bool) -> None:
-        """Fold (or show) the lists beside the map, as the user chose before:
-        the page then keeps to it whatever the window's width."""
-        message = to_json(folded)
+    def fold(self, part: str, folded: bool) -> None:
+        """Fold (or show) a part of the page (`FOLDABLE`), as the user chose
+        before: the page then keeps to it whatever the window's size."""
+        message = to_json({"part": part, "folded": folded})
         if self.is_ready:
-            self.listsFoldSet.emit(message)
+            self.foldSet.emit(message)
         else:
-            self._held_fold = message
+            self._held_folds[part] = message
 
     def set_hide_outside(self, hide: bool) -> None:
         """Leave out of later `add_points` and `add_point_blobs` the points outside every area."""
@@ -300,9 +302,9 @@ class MapBridge(QObject):
         if self._held_view is not None:
             self.viewApplied.emit(self._held_view)
             self._held_view = None
-        if self._held_fold is not None:
-            self.listsFoldSet.emit(self._held_fold)
-            self._held_fold = None
+        held_folds, self._held_folds = self._held_folds, {}
+        for message in held_folds.values():
+            self.foldSet.emit(message)
         self.ready.emit()
 
     @Slot(float)
@@ -342,10 +344,11 @@ class MapBridge(QObject):
         self.view_state = state
         self.viewReported.emit()
 
-    @Slot(bool)
-    def reportListsFolded(self, folded: bool) -> None:
-        """The user folded (True) or unfolded the lists."""
-        self.listsFoldChosen.emit(bool(folded))
+    @Slot(str, bool)
+    def reportFolded(self, part: str, folded: bool) -> None:
+        """The user folded (True) or unfolded a part of the page."""
+        if part in FOLDABLE:
+            self.foldChosen.emit(part, bool(folded))
 
     @Slot(float)
     def openPost(self, key: float) -> None:

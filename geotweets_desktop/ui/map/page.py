@@ -40,6 +40,7 @@ def map_page_html() -> bytes:
         ("uplot", "vendor/uplot/uPlot.iife.min.js"),
         ("basemap", "static/basemap.js"),
         ("dom", "static/dom.js"),
+        ("fold", "static/fold.js"),
         ("point_store", "static/point_store.js"),
         ("filters", "static/filters.js"),
         ("cell_order", "static/cell_order.js"),
