@@ -16,14 +16,20 @@ app runs its real main window offscreen with the live X source pointed at it.
 - Feeder: the CPU time the fake of X took while sending each phase (all its
   threads), as a share of one core: what it left the app of the two cores.
 - Where the app's CPU went in each phase: its busiest threads (the GUI
-  thread, the stream's, the store writer, Chromium's), from /proc.
+  thread, the stream's, the store writer, Chromium's), from /proc, and its
+  other processes (the renderer, the stream's own process).
+- What the slow ticks were made of (bench/lag_anatomy.py): the GUI
+  thread's time on a CPU, waiting for a CPU and asleep (waiting for the
+  interpreter lock) in each, every garbage collection in the process
+  (which holds the lock throughout), and the GUI thread's handlers.
 
-The burst runs twice in the same run: the old way first (the GUI thread
-rebuilds each new located post's point from the writer's blob and sends
-them as JSON, `MapBridge.add_points`, as before live batches went as
-blobs), then the way the window works now (the blob passed on in base64,
-`MapBridge.add_point_blobs`). The feeder starts each phase only once the
-app has drawn everything sent before, so a phase's posts are drawn its way.
+The burst runs twice in the same run, each in a session of its own: the
+way before first (the stream read, parsed and stored by two threads of the
+window's process, the X source `collect` runs), then the way the window
+works now (`geotweets --stream-for-window`, a process of its own that
+stores into the session and hands the window each batch's counts and point
+blob). The feeder starts each phase only once the app has drawn everything
+sent before, so a phase's posts are drawn its way.
 
 Run: `.venv/bin/python bench/live_latency.py [--rate 100 --seconds 10]
 [--burst-rate 10000 --burst-seconds 10]` (offscreen; about a minute).
@@ -47,6 +53,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 TERM = "rain"
 RULE = f"{TERM} has:geo"
+NOW = "now: read and stored in a process of its own"
+BEFORE = "before: read and stored by threads of the window's process"
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -119,6 +127,27 @@ def thread_cpu_seconds() -> dict[str, float]:
     return out
 
 
+def process_cpu_seconds(leave_out: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of this process's descendants (the renderer, the
+    stream's process), by process id, without `leave_out`'s tree (the feeder)."""
+    from bench.common import app_processes
+
+    skip = set(app_processes(leave_out)) | {os.getpid()}
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: dict[int, tuple[str, float]] = {}
+    for pid, name in app_processes(os.getpid()).items():
+        if pid in skip:
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:  # it ended meanwhile
+            continue
+        label = "the stream's process" if b"--stream-for-window" in command else name
+        out[pid] = (label, (int(fields[11]) + int(fields[12])) / ticks)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=100)
@@ -142,7 +171,7 @@ def main() -> int:
     delivered_file = scratch / "delivered.json"
     burst = f"{args.burst_rate:g}x{args.burst_seconds:g}"
     phases = f"{args.rate:g}x{args.seconds:g},{burst},{burst}"
-    ways = ["now", "old way: points rebuilt, JSON", "now"]
+    ways = [NOW, BEFORE, NOW]
     feeder = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(delivered_file), "--phases", phases],
         stdin=subprocess.PIPE,
@@ -158,9 +187,8 @@ def main() -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 
     from bench.common import Driver, app_memory, percentile
-    from geotweets_desktop.core.point_batch import decode_points
     from geotweets_desktop.paths import store_path
-    from geotweets_desktop.ui.search_bar import SOURCE_X_STREAM
+    from geotweets_desktop.sources.factory import X_STREAM, SourceChoice, build_source
 
     keyring.set_keyring(fail.Keyring())  # the token comes from X_BEARER_TOKEN
     # The gazetteer is built once at start-up (in the background in the app);
@@ -168,6 +196,24 @@ def main() -> int:
     from geotweets_desktop.core.gazetteer import gazetteer
 
     gazetteer().load_all()
+    from bench.lag_anatomy import LagAnatomy
+    from geotweets_desktop.ui.controller import SessionController
+    from geotweets_desktop.ui.main_window import MainWindow
+    from geotweets_desktop.ui.map.bridge import MapBridge
+    from geotweets_desktop.ui.status_bar import SessionStatusBar
+
+    anatomy = LagAnatomy()
+    for cls, name in (
+        (SessionController, "flush"),
+        (SessionController, "_deliver_written"),
+        (SessionController, "_on_status"),
+        (SessionController, "_on_posts_available"),
+        (MapBridge, "add_point_blobs"),
+        (MapBridge, "add_points"),
+        (SessionStatusBar, "refresh"),
+        (MainWindow, "_update_buttons"),
+    ):
+        anatomy.watch(cls, name)
     driver = Driver()
     app, window = driver.app, driver.window
 
@@ -179,16 +225,16 @@ def main() -> int:
         lag["samples"].append(late)
         lag["max"] = max(lag["max"], late)
         lag["last"] = now
+        anatomy.tick()
 
     wait, js = driver.wait, driver.js
-    bridge = window.map_view.bridge
 
-    def use_way(way: str) -> None:
-        """The bridge's live entry, as it is now or standing for the old way."""
-        if way == "now":
-            vars(bridge).pop("add_point_blobs", None)
-        else:
-            bridge.add_point_blobs = lambda blobs: bridge.add_points(decode_points(blobs))
+    def start_way(way: str) -> None:
+        """A new session, its stream read and stored as `way` says, live."""
+        apart = way == NOW
+        source = build_source(SourceChoice(X_STREAM, [TERM], stored_apart=apart), DEFAULT_TOKEN)
+        window.controller.start(source)
+        wait(lambda: window.controller.state.state == "live")
 
     drawn: dict[int, float] = {}
 
@@ -199,31 +245,27 @@ def main() -> int:
         return len(drawn)
 
     js("GeoTweets.startTrace()")
-    window.search.choose_source(SOURCE_X_STREAM)
-    window.search.terms_edit.setText(TERM)
-    window.start_search()
-    # Event-loop lag is measured in the steady state, from the moment the stream is live.
-    wait(lambda: window.controller.state.state == "live")
     timer = QTimer()
     timer.timeout.connect(tick)
-    lag["last"] = time.monotonic()  # the first tick is late by its own lateness only
     timer.start(10)
 
     reports: list[dict[str, Any]] = []
     phase_lags = []
-    use_way(ways[0])
-    feeder.stdin.write("go\n")
-    feeder.stdin.flush()
-    cpu_at = [thread_cpu_seconds()]
-    while True:
-        # Read the feeder's progress lines without blocking the event loop.
+    anatomies: list[list[str]] = []
+    cpu_at: list[tuple[dict[str, float], dict[int, tuple[str, float]]]] = []
+    for way in ways:
+        start_way(way)
+        # Event-loop lag is measured in the steady state, from the moment the stream is live.
+        lag["max"], lag["samples"], lag["last"] = 0.0, [], time.monotonic()
+        anatomy.reset()
+        cpu_at.append((thread_cpu_seconds(), process_cpu_seconds(feeder.pid)))
+        feeder.stdin.write("go\n")
+        feeder.stdin.flush()
+        # Read the feeder's progress line without blocking the event loop.
         while not select.select([feeder.stdout], [], [], 0)[0]:
             app.processEvents()
             time.sleep(0.001)
-        line = feeder.stdout.readline().strip()
-        if line == "done":
-            break
-        reports.append(json.loads(line))
+        reports.append(json.loads(feeder.stdout.readline()))
         sent_so_far = sum(report["sent"] for report in reports)
         # Drawn its way: the next phase waits until this one is on the map.
         # Lost means never stored and drawn, not "still on its way": on a loaded
@@ -231,12 +273,9 @@ def main() -> int:
         with contextlib.suppress(TimeoutError):  # what is missing is counted as lost
             wait(lambda: drawn_count() >= sent_so_far, timeout=120)  # noqa: B023
         phase_lags.append((lag["max"], list(lag["samples"])))
-        cpu_at.append(thread_cpu_seconds())
-        if len(reports) < len(ways):
-            use_way(ways[len(reports)])
-            feeder.stdin.write("go\n")
-            feeder.stdin.flush()
-        lag["max"], lag["samples"], lag["last"] = 0.0, [], time.monotonic()
+        anatomies.append(anatomy.report())
+        cpu_at.append((thread_cpu_seconds(), process_cpu_seconds(feeder.pid)))
+    assert feeder.stdout.readline().strip() == "done"
 
     memory = app_memory(os.getpid(), leave_out=feeder.pid)
     delivered = json.loads(delivered_file.read_text())
@@ -275,16 +314,24 @@ def main() -> int:
         ordered = sorted(samples) or [0.0]
         p99_lag = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
         print(f"  GUI event loop: worst lag {max_lag:.1f} ms, p99 {p99_lag:.1f} ms")
+        print("\n".join(anatomies[n]))
         print(
             f"  feeder (the fake of X, its own process): {report['cpu']:.2f} s of CPU while "
             f"sending, {report['cpu'] / report['seconds']:.2f} of a core"
         )
         print(f"  last post drawn {1000 * (last_drawn - last_sent):.0f} ms after the last was sent")
-        before, after = cpu_at[n], cpu_at[n + 1]
+        (before, processes_before), (after, processes_after) = cpu_at[2 * n : 2 * n + 2]
         busiest = sorted(after, key=lambda name: before.get(name, 0.0) - after[name])[:5]
         print(
             "  app's CPU by thread (s): "
             + ", ".join(f"{name} {after[name] - before.get(name, 0.0):.2f}" for name in busiest)
+        )
+        print(
+            "  its other processes' CPU (s): "
+            + ", ".join(
+                f"{name} {cpu - processes_before.get(pid, (name, 0.0))[1]:.2f}"
+                for pid, (name, cpu) in processes_after.items()
+            )
         )
     print(f"stored {stored:,} posts in total")
     print(f"memory of the app's processes at the end: {memory.line()}")

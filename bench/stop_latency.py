@@ -4,7 +4,10 @@ Runs the real X stream source (tweepy underneath) against the loopback fake of
 X's API (tests/fake_x) and stops it: while connected between keep-alives (X's
 real 20 s gap), while waiting out a 60 s back-off after a 429, while the
 server has gone silent mid-stream, and while connections are being refused.
-Prints the time from `stop()` to the source's thread having ended.
+Prints the time from `stop()` to the source's thread having ended, for the
+source in this process (as `collect` runs it) and as the window runs it, in
+a process of its own that stores into the session (`--stream-for-window`:
+its stop also stores what it holds and lets the process end).
 
 Run: `.venv/bin/python bench/stop_latency.py [--runs 5]`
 """
@@ -15,6 +18,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,20 +31,28 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fake_x import DEFAULT_TOKEN, FakeX, Silence  # noqa: E402
 from helpers import RecordingSink  # noqa: E402
 
+from geotweets_desktop.core.store import SessionStore  # noqa: E402
 from geotweets_desktop.sources.x_stream import XStreamSource  # noqa: E402
+from geotweets_desktop.sources.x_stream_apart import XStreamApartSource  # noqa: E402
 
 
-def stop_after(ready: Any, setup: Any = None) -> float:
+def stop_after(ready: Any, setup: Any = None, *, apart: bool = False) -> float:
     """Start a source, wait until `ready(fake, sink)`, stop it; seconds to join."""
-    with FakeX(keepalive_interval=20.0) as fake:
+    with FakeX(keepalive_interval=20.0) as fake, tempfile.TemporaryDirectory() as scratch:
         os.environ["GEOTWEETS_X_API_URL"] = fake.base_url
         if setup:
             setup(fake)
-        source = XStreamSource(["rain"], DEFAULT_TOKEN)
+        source: Any = XStreamSource(["rain"], DEFAULT_TOKEN)
+        if apart:
+            store = SessionStore(Path(scratch) / "sessions.db")
+            source = XStreamApartSource(source)
+            source.store_path = store.path
+            source.session_id = store.start_session(source.label, ["rain"], False)
+            store.close()
         sink = RecordingSink()
         thread = threading.Thread(target=source.run, args=(sink,))
         thread.start()
-        assert fake.wait_until(lambda: ready(fake, sink), timeout=10)
+        assert fake.wait_until(lambda: ready(fake, sink), timeout=30)
         time.sleep(0.3)
         started = time.perf_counter()
         source.stop()
@@ -67,11 +79,12 @@ def main() -> int:
         ),
     }
     for label, (ready, setup) in states.items():
-        times = [stop_after(ready, setup) * 1000 for _ in range(args.runs)]
-        print(
-            f"stop while {label}: median {statistics.median(times):.1f} ms, "
-            f"max {max(times):.1f} ms ({args.runs} runs)"
-        )
+        for apart, way in ((False, "in this process"), (True, "the window's, a process apart")):
+            times = [stop_after(ready, setup, apart=apart) * 1000 for _ in range(args.runs)]
+            print(
+                f"stop while {label}, {way}: median {statistics.median(times):.1f} ms, "
+                f"max {max(times):.1f} ms ({args.runs} runs)"
+            )
     os.environ["GEOTWEETS_X_API_URL"] = "http://127.0.0.1:9"  # refused
     times = []
     for _ in range(args.runs):

@@ -18,6 +18,7 @@ from geotweets_desktop.paths import data_dir
 
 # Kept here, not imported from replay_process: `geotweets --help` must stay light.
 REPLAY_FOR_WINDOW = "--replay-for-window"
+STREAM_FOR_WINDOW = "--stream-for-window"
 
 
 def _positive(value: str) -> float:
@@ -263,6 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         from geotweets_desktop.commands.replay_process import main as replay_for_window
 
         return replay_for_window()
+    if given == [STREAM_FOR_WINDOW]:
+        # The window's X stream process (commands/stream_process.py), not for people.
+        from geotweets_desktop.commands.stream_process import main as stream_for_window
+
+        return stream_for_window()
     args = build_parser().parse_args(attach_area_values(given))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

@@ -5,8 +5,10 @@ thread, or `collect`'s writer) must keep its pace under the one interpreter
 lock.
 
 - **Switch interval** (the window only): the interpreter hands the lock over
-  every 1 ms instead of every 5 ms, so a busy stream thread cannot hold up
-  the GUI thread for long (figures: `bench/live_latency.py`).
+  every 1 ms instead of every 5 ms, so a busy source thread (the demo, a
+  paced replay, recent search) cannot hold up the GUI thread for long. The
+  X stream and a replay at full speed run in processes of their own, which
+  share no lock with it (figures: `bench/live_latency.py`).
 - **Freezing**: what lives as long as the process (modules, templates, Qt
   wrappers, the gazetteer's few hundred thousand objects) is frozen out of
   the cyclic garbage collector's sight (`gc.freeze`) once it exists. Left in

@@ -131,7 +131,7 @@ def main() -> int:
     startup.settle(cache_dir())
     # Read from the descriptor, not sys.stdin: a thread blocked in a read of
     # sys.stdin holds its lock, and the interpreter would wait for it at exit.
-    lines = _lines(sys.stdin.fileno())
+    lines = lines_of(sys.stdin.fileno())
     first = next(lines, b"")
     if not first.strip():
         return 0  # let go unused
@@ -166,7 +166,7 @@ def main() -> int:
     return 0
 
 
-def _lines(fd: int) -> Iterator[bytes]:
+def lines_of(fd: int) -> Iterator[bytes]:
     """The lines written to `fd`, until its end."""
     rest = b""
     while chunk := os.read(fd, 4096):

@@ -14,7 +14,7 @@ window's GUI thread must not wait on SQLite, so it uses `hand_over`
 instead: the batch goes to a `StoreWriter` (core/store_writer.py), and is
 counted and sent to the map when the writer's result is delivered, once it
 is committed. A batch another process stored (the window's replay at full
-speed) is only counted and drawn (`take_stored`).
+speed, its X stream) is only counted and drawn (`take_stored`).
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ class SessionEngine:
 
     def take_stored(self, batch: StoredBatch) -> None:
         """A batch another process has stored in this session (the window's
-        replay process): counted, and its point blobs sent to the map as
+        replay or X stream process): counted, and its point blobs sent to the map as
         they are."""
         self.kinds.update(batch.new_kinds)
         self.stats.add_counts(batch.added, batch.located, duplicates=batch.kept - batch.added)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class StoredBatch:
-    """What the window's replay process says of a batch it committed
-    (commands/replay_process.py): `added` posts new to the session of
+    """What the window's replay or X stream process says of a batch it
+    committed (commands/replay_process.py, stream_process.py): `added` posts new to the session of
     `kept` (the rest repeated one stored before), `kinds` the location
     kinds of the kept posts (what the file held), `new_kinds` those of the
     new located posts (what the map gets), and the point blobs the batch

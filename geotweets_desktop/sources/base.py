@@ -42,7 +42,7 @@ class Sink(Protocol):
 class StoredSink(Sink, Protocol):
     """A sink that also takes batches another process has already stored in
     the session (`core.stored_batch`): the window, for a replay as fast as
-    possible, which counts and draws them."""
+    possible and the X stream, which counts and draws them."""
 
     def stored(self, batch: StoredBatch) -> None: ...
 

@@ -37,9 +37,9 @@ class SourceChoice:
     #: Replay only: the archive, and times its pace (None: as fast as possible).
     archive: Path | None = None
     speed: float | None = None
-    #: Replay as fast as possible only: run in a process of its own that stores
-    #: into the session, for a front end that takes what it stored
-    #: (sources/fast_replay.py).
+    #: Replay as fast as possible and the X stream: run in a process of its own
+    #: that stores into the session, for a front end that takes what it
+    #: stored (sources/fast_replay.py, sources/x_stream_apart.py).
     stored_apart: bool = False
     #: X stream only: end (with an error) after this long without the network.
     network_give_up_s: float | None = None
@@ -93,13 +93,18 @@ def build_source(choice: SourceChoice, token: str | None = None) -> Source:
     if choice.kind == X_STREAM:
         from geotweets_desktop.sources.x_stream import XStreamSource
 
-        return XStreamSource(
+        stream = XStreamSource(
             terms,
             token,
             located_only=choice.located_only,
             areas=list(choice.areas),
             network_give_up_s=choice.network_give_up_s,
         )
+        if not choice.stored_apart:
+            return stream
+        from geotweets_desktop.sources.x_stream_apart import XStreamApartSource
+
+        return XStreamApartSource(stream)
     from geotweets_desktop.sources.x_search import XRecentSearchSource
 
     return XRecentSearchSource(

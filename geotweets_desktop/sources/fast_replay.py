@@ -21,20 +21,14 @@ whole file first anyway, to play it in time order.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import select
-import signal
 import subprocess
-import sys
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
 
 from geotweets_desktop.cli import REPLAY_FOR_WINDOW
 from geotweets_desktop.commands import bulk_replay
@@ -50,23 +44,27 @@ from geotweets_desktop.commands.replay_wire import (
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.session import ArchiveReport
-from geotweets_desktop.core.store import SessionStore
 from geotweets_desktop.core.stored_batch import StoredBatch
 from geotweets_desktop.sources.base import Sink, StatusEvent, StoredSink
+from geotweets_desktop.sources.child_process import (
+    LIVENESS_SECONDS,
+    Frames,
+    end_group,
+    helper_command,
+    unreported,
+    watch_stderr,
+    why_it_ended,
+)
 from geotweets_desktop.sources.replay import progress_line, summary_line
 
 log = logging.getLogger(__name__)
 
 PROGRESS_SECONDS = 0.25
-KEPT_ERROR_LINES = 20  # of the process's stderr, for the log when it fails
-LIVENESS_SECONDS = 0.1  # how often a silent replay process is checked on
 
 
 def replay_command() -> list[str]:
     """How to start the replay process: this program, frozen or not."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, REPLAY_FOR_WINDOW]
-    return [sys.executable, "-m", "geotweets_desktop", REPLAY_FOR_WINDOW]
+    return helper_command(REPLAY_FOR_WINDOW)
 
 
 class FastReplaySource:
@@ -165,27 +163,22 @@ class FastReplaySource:
                 self._tell("pause")
         process = self._process
         assert process.stdin is not None and process.stdout is not None
-        assert process.stderr is not None
-        errors: deque[str] = deque(maxlen=KEPT_ERROR_LINES)
-        errors_read = threading.Thread(
-            target=_keep_lines, args=(process.stderr, errors), name="replay-stderr", daemon=True
-        )
-        errors_read.start()
+        errors, errors_read = watch_stderr(process, "replay-stderr")
         last_blob = 0
         error: str | None = None
         try:
-            last_blob = self._follow(_Frames(process), sink)
+            last_blob = self._follow(Frames(process), sink)
         except (WireError, EOFError, ValueError, KeyError, TypeError) as exc:
             error = f"the replay process said something unexpected ({exc})"
         code = process.wait()
-        _end_group(process)
+        end_group(process)
         errors_read.join(LIVENESS_SECONDS)
         with self._changed:  # nothing is told to it any more
             self._process = None
             process.stdin.close()
             process.stdout.close()
         if self._report is None:  # it ended without its last frame
-            error = error or _why_it_ended(code, errors)
+            error = error or why_it_ended("the replay process", code, errors)
             log.error("the replay process ended: %s; its last words: %s", error, list(errors))
             self._take_the_rest(sink, last_blob)
             sink.status(StatusEvent("error", f"{self.summary()}; {error}"))
@@ -249,37 +242,11 @@ class FastReplaySource:
             sink.status(StatusEvent("live", self.progress()))
 
     def _take_the_rest(self, sink: StoredSink, last_blob: int) -> None:
-        """What the process committed and did not report before it died,
-        read from the store (on this thread, with a connection of its own)."""
+        """What the process committed and did not report before it died."""
         assert self.store_path is not None and self.session_id is not None
-        try:
-            store = SessionStore(self.store_path, tidies=False)
-        except Exception as exc:  # said in the log; the window goes on
-            log.error("the posts a dead replay process left cannot be read: %s", exc)
-            return
-        try:
-            session = store.session(self.session_id)
-            if session is None:
-                return
-            blobs = store.point_blobs_after(self.session_id, last_blob)
-            kinds = Counter(store.located_by_kind(self.session_id))
-            kinds.subtract(self._new_kinds)
-            added = session.received - self._added
-        finally:
-            store.close()
-        if added <= 0 and not blobs:
-            return
-        self._count(
-            StoredBatch(
-                added=added,
-                kept=added,
-                kinds=+kinds,
-                new_kinds=+kinds,
-                blob_id=blobs[-1][0] if blobs else last_blob,
-                blobs=b"".join(data for _id, _points, data in blobs),
-            ),
-            sink,
-        )
+        rest = unreported(self.store_path, self.session_id, last_blob, self._added, self._new_kinds)
+        if rest is not None:
+            self._count(rest, sink)
 
     def _why_not_an_archive(self) -> str | None:
         report = self.archive_report()
@@ -326,7 +293,7 @@ class FastReplaySource:
 
 def _spawn() -> subprocess.Popen[bytes]:
     # A process group of its own, its readers with it: if it dies, the group
-    # is ended (_end_group). Its readers end by themselves too (bulk_replay.py),
+    # is ended (end_group). Its readers end by themselves too (bulk_replay.py),
     # but off Linux only at their next write.
     return subprocess.Popen(
         replay_command(),
@@ -335,12 +302,6 @@ def _spawn() -> subprocess.Popen[bytes]:
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-
-
-def _end_group(process: subprocess.Popen[bytes]) -> None:
-    """End what is left of the process's group (its readers, once it died)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # nothing left
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 class _Spare:
@@ -391,43 +352,3 @@ def _close(process: subprocess.Popen[bytes]) -> None:
     for pipe in (process.stdin, process.stdout, process.stderr):
         if pipe is not None:
             pipe.close()
-
-
-class _Frames:
-    """The replay process's stdout, read until the process has ended and
-    nothing it wrote is left. (No end of file comes when it is killed: its
-    reader processes, forked from it, hold the pipe open until they notice.)"""
-
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        assert process.stdout is not None
-        self._fd = process.stdout.fileno()
-        self._process = process
-        # poll, not select: the window's descriptors run past select's 1,024.
-        self._poll = select.poll()
-        self._poll.register(self._fd, select.POLLIN)
-
-    def read(self, size: int, /) -> bytes:
-        while True:
-            if self._poll.poll(LIVENESS_SECONDS * 1000):  # readable, or its end
-                return os.read(self._fd, size)
-            # What it wrote before it ended is readable before it is seen ended.
-            if self._process.poll() is not None and not self._poll.poll(0):
-                return b""
-
-
-def _keep_lines(stream: IO[bytes], kept: deque[str]) -> None:
-    with stream:
-        for line in stream:
-            kept.append(line.decode("utf-8", "replace").rstrip())
-
-
-def _why_it_ended(code: int, errors: Sequence[str]) -> str:
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"the replay process was ended ({name}); the posts it stored are kept"
-    last = next((line for line in reversed(errors) if line.strip()), "")
-    said = f": {last}" if last else ""
-    return f"the replay process failed (exit status {code}){said}; the posts it stored are kept"

@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -34,7 +34,7 @@ import tweepy
 from geotweets_desktop.core.archive.records import V2_NOTICE_KIND
 from geotweets_desktop.core.archive.summary import live_text
 from geotweets_desktop.core.archive.v2_fast import fast_stream_post
-from geotweets_desktop.core.area.model import Area
+from geotweets_desktop.core.area.model import Area, area_from_json
 from geotweets_desktop.core.area.rules import following_summary
 from geotweets_desktop.core.backoff import Backoff
 from geotweets_desktop.core.gazetteer import locate_profile
@@ -91,6 +91,7 @@ class XStreamSource:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.areas = list(areas or [])
+        self._given_terms = list(terms)
         self._has_terms = bool(terms)
         # With no terms, each area's posts are labelled with the area.
         self.terms = list(terms) or [area.label for area in self.areas]
@@ -111,6 +112,29 @@ class XStreamSource:
         self._lock = threading.Lock()
         self._response: requests.Response | None = None
         self._sink: Sink | None = None
+
+    def job(self) -> dict[str, Any]:
+        """What another process needs to run this same stream (`from_job`):
+        JSON, the token included, so for a pipe only, never a command line."""
+        return {
+            "token": self._token,
+            "terms": self._given_terms,
+            "located_only": self.located_only,
+            "areas": [area.to_json() for area in self.areas],
+            "rule_budget": self.rule_budget,
+            "network_give_up_s": self._give_up_s,
+        }
+
+    @classmethod
+    def from_job(cls, job: Mapping[str, Any]) -> XStreamSource:
+        return cls(
+            list(job["terms"]),
+            str(job["token"]),
+            located_only=bool(job["located_only"]),
+            areas=[area_from_json(area) for area in job["areas"]],
+            rule_budget=int(job["rule_budget"]),
+            network_give_up_s=job["network_give_up_s"],
+        )
 
     def following_summary(self) -> str:
         """The rules and shapes the areas take, and X's limits (see FollowsAreas)."""

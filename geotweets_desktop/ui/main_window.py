@@ -262,7 +262,14 @@ class MainWindow(QMainWindow):
                     )
                     return False
             detail = f"Token from {origin}"
-        choice = SourceChoice(kind, terms, located_only=bar.located_only, areas=self.areas)
+        # The X stream is read and stored in a process of its own (x_stream_apart.py).
+        choice = SourceChoice(
+            kind,
+            terms,
+            located_only=bar.located_only,
+            areas=self.areas,
+            stored_apart=kind == SOURCE_X_STREAM,
+        )
         try:
             source = build_source(choice, token)
         except (AreaError, RuleError) as exc:

@@ -31,7 +31,7 @@ class SourceWorker(QObject):
     is handed over at once.
 
     A source that stores its posts itself, in another process (a replay at
-    full speed), hands over what it stored instead (`stored`); those
+    full speed, the X stream), hands over what it stored instead (`stored`); those
     batches wait in a buffer of their own, at most `MAX_STORED_BATCHES`,
     until the GUI thread takes them (`take_stored`).
 
