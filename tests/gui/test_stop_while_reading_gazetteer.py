@@ -5,12 +5,8 @@ next stream."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
+from helpers import run_probe
 
 pytestmark = pytest.mark.gui
 
@@ -41,13 +37,5 @@ print(json.dumps(answer))
 
 
 def test_stop_ends_a_stream_still_reading_the_gazetteer() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer = run_probe(PROBE)
     assert answer == {"said": ["Reading the offline gazetteer"], "stopped": True, "read": False}
