@@ -232,7 +232,19 @@ def test_created_at_with_milliseconds_and_offset() -> None:
     )
 
 
-@pytest.mark.parametrize("value", [None, "", "yesterday", "2026-13-45T99:00:00Z", 1764348596])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "yesterday",
+        "2026-13-45T99:00:00Z",
+        "2026-13-45T99:00:00.000Z",  # X's form, impossible numbers
+        "2026-1a-28T16:49:56.250Z",
+        "\u0662\u0660\u0662\u0666-11-28T16:49:56.250Z",  # digits, but not ASCII ones
+        1764348596,
+    ],
+)
 def test_absent_or_broken_created_at_is_no_time(value: Any) -> None:
     assert parse_iso_time(value) is None
 

@@ -10,9 +10,10 @@ A plain JSON-lines file is cut into parts of `PART_BYTES` at line starts,
 dealt round to the readers (part 0 to reader 0, part 1 to reader 1, ...),
 one reader per core up to `MAX_READERS`. The writer takes the parts in file
 order, each from the reader that has it, so the rows are stored in file
-order and a reader can be at most one part ahead (it waits, sending, until
-the writer gets to it). A gzip file or a JSON array can only be read whole:
-one reader reads it, as one part.
+order; what the other readers send meanwhile waits in the writer's process
+(`reader_inbox.py`), so every reader reads on while the writer stores. A
+gzip file or a JSON array can only be read whole: one reader reads it, as
+one part.
 
 With `by_reference`, a post whose payload is one line of the (plain) file
 is stored with a reference to that line instead of a copy (see
@@ -28,6 +29,7 @@ store writer instead of a session engine (`RowsInto`).
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import os
 import pickle
@@ -40,14 +42,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from geotweets_desktop.commands.parent_death import end_with_parent
+from geotweets_desktop.commands.reader_inbox import ReaderInbox, enlarge_pipe
 from geotweets_desktop.core.archive import ArchiveReader
 from geotweets_desktop.core.archive.reader import MAX_KEPT_PROBLEMS, Problem
 from geotweets_desktop.core.area.inside import post_inside
 from geotweets_desktop.core.area.model import Area
 from geotweets_desktop.core.gazetteer import gazetteer, locate_profile
 from geotweets_desktop.core.point_batch import Columns
-from geotweets_desktop.core.point_blobs import columns_of_posts
-from geotweets_desktop.core.post import Location, Post
+from geotweets_desktop.core.point_blobs import columns_of_rows
+from geotweets_desktop.core.post import Post
 from geotweets_desktop.core.session import ArchiveReport, SessionEngine
 from geotweets_desktop.core.store import post_row
 from geotweets_desktop.core.term_match import TermMatcher
@@ -144,7 +147,9 @@ def bulk_replay(
     # would have taken SQLite's memory lock, which another thread here (the
     # WAL checkpointer) may have held at the fork: held for ever in the child,
     # which hung. So no collection runs from the fork until the reader has
-    # frozen what it inherited (see _read).
+    # frozen what it inherited (see _read). Nor does one run here while the
+    # rows are stored: batches (tuples of plain values) hold no cycles to
+    # find, and each collection walked the batches in flight again.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -165,18 +170,21 @@ def bulk_replay(
                 ),
                 name=f"archive-reader-{index}",
             )
+            enlarge_pipe(sending)
             process.start()
             sending.close()
             pipes.append(receiving)
             processes.append(process)
-    finally:
+    except BaseException:
         if collecting:
             gc.enable()
+        raise
     result = BulkResult()
+    inbox = ReaderInbox(pipes)
     lines_before = 0  # lines in the parts already stored: problems count from the file's start
     try:
         for number in range(len(parts)):
-            summary = _store_part(pipes[number % readers], engine, result)
+            summary = _store_part(inbox, number % readers, engine, result)
             if summary is None:  # the limit was reached, or a reader failed
                 break
             for line, reason, unit, kept in summary["problems"]:
@@ -209,13 +217,18 @@ def bulk_replay(
         for process in processes:
             process.terminate()
             process.join()
+        if collecting:
+            gc.enable()
     return result
 
 
-def _store_part(pipe: Connection, engine: RowsInto, result: BulkResult) -> dict[str, Any] | None:
-    """Store one part's rows as they come; its reader's summary, or None to stop."""
+def _store_part(
+    inbox: ReaderInbox, reader: int, engine: RowsInto, result: BulkResult
+) -> dict[str, Any] | None:
+    """Store one part's rows as they come from its reader; the reader's
+    summary, or None to stop."""
     while True:
-        kind, payload = pickle.loads(pipe.recv_bytes())
+        kind, payload = pickle.loads(inbox.next(reader))
         if kind == "error":
             result.error = payload
             return None
@@ -240,8 +253,11 @@ def _read(
     parent: int,
 ) -> None:
     """A reader process: for each of its parts, batches of rows, then a summary."""
-    gc.freeze()  # never finalize what the parent had (see bulk_replay)
-    gc.enable()
+    # Never finalize what the parent had (see bulk_replay), and collect
+    # nothing after: a reader's posts and rows hold no cycles, reference
+    # counts free them, and collections walked each batch in flight again
+    # (2-3 µs a post).
+    gc.freeze()
     # Only the parent may hold the pipes' read ends: then, should it die
     # (killed, crashed), a reader's next write fails instead of waiting for ever.
     for read_end in read_ends:
@@ -273,9 +289,7 @@ def _send_part(
 ) -> bool:
     """Send one part's rows in batches, then its summary; False when reading
     stopped inside the part (the rows before are sent all the same)."""
-    now = time.time()
-    batch: list[tuple[Any, ...]] = []
-    located: list[tuple[int, Post, Location]] = []  # (place in the batch, post, location)
+    batch = _Batch()
     fatal: str | None = None
     by_reference = 0
     try:
@@ -287,24 +301,21 @@ def _send_part(
             if areas and not post_inside(post, areas):
                 continue
             span = reader.span
-            if post.location is not None:
-                located.append((len(batch), post, post.location))
             if archive_id is not None and span is not None:
-                batch.append(post_row(session_id, post, now, (archive_id, span)))
+                batch.add(post_row(session_id, post, batch.now, (archive_id, span)), post)
                 by_reference += 1
             else:
-                batch.append(post_row(session_id, post, now))
-            if len(batch) >= BATCH:
-                _send_rows(out, batch, located)
-                batch, located = [], []
-                now = time.time()
+                batch.add(post_row(session_id, post, batch.now), post)
+            if len(batch.rows) >= BATCH:
+                batch.send(out)
+                batch = _Batch()
     except OSError:
         raise  # the file or the pipe: _read says which
     except Exception as exc:  # a fault here must not lose the rows read before it
         posts.close()  # sets reader.lines_read to the line it stopped at
         fatal = f"unexpected fault ({type(exc).__name__}: {exc})"
-    if batch:
-        _send_rows(out, batch, located)
+    if batch.rows:
+        batch.send(out)
     stopped = reader.stopped
     summary = {
         "lines": reader.lines_read,
@@ -326,11 +337,35 @@ def _send_part(
     return summary["stopped"] is None
 
 
-def _send_rows(
-    out: Connection, rows: list[tuple[Any, ...]], located: list[tuple[int, Post, Location]]
-) -> None:
-    """One batch for the writer: its rows, and the map's columns of its located
-    posts, made here from the posts at hand (the writer only gives them keys
-    and codes their strings with the session's)."""
-    points = columns_of_posts(located) if located else None
-    out.send_bytes(pickle.dumps(("rows", (rows, points)), protocol=pickle.HIGHEST_PROTOCOL))
+class _Batch:
+    """One batch for the writer: its rows, and what the map's columns of its
+    located posts need that the rows do not hold (their places in the batch,
+    terms and times). Posts are not kept once their row is made: a batch of
+    them, payloads and all, was megabytes passing through the caches."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+        self.rows: list[tuple[Any, ...]] = []
+        self.located: list[int] = []  # the places of the located posts' rows
+        self.terms: list[tuple[str, ...]] = []
+        self.times: list[float] = []
+
+    def add(self, row: tuple[Any, ...], post: Post) -> None:
+        if post.location is not None:
+            self.located.append(len(self.rows))
+            self.terms.append(post.terms)
+            created_at = post.created_at
+            self.times.append(math.nan if created_at is None else created_at.timestamp())
+        self.rows.append(row)
+
+    def send(self, out: Connection) -> None:
+        """The rows, and the map's columns made here, by the rows' places (the
+        writer only gives them keys and codes their strings with the session's)."""
+        points = (
+            columns_of_rows(self.rows, self.located, self.terms, self.times)
+            if self.located
+            else None
+        )
+        out.send_bytes(
+            pickle.dumps(("rows", (self.rows, points)), protocol=pickle.HIGHEST_PROTOCOL)
+        )

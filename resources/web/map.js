@@ -116,7 +116,14 @@
       }
     }
 
-    Promise.all([connectBridge(), addBasemap(map)]).then(function (results) {
+    const connected = connectBridge().then(function (channelBridge) {
+      startup.channel = true;
+      return channelBridge;
+    });
+    const basemapAdded = addBasemap(map).then(function () {
+      startup.basemap = true;
+    });
+    Promise.all([connected, basemapAdded]).then(function (results) {
       bridge = results[0];
       function openLink(key) {
         bridge.openPost(key);
@@ -200,11 +207,19 @@
           bridge.reportFolded(part, event.folded);
         });
       });
+      startup.ready = true;
       bridge.reportReady();
     }).catch(function (error) {
+      startup.failed = String(error);
       console.error("GeoTweets map failed to start: " + error);
     });
   }
+
+  /* How far the page's start-up has come. Python asks for it with
+   * runJavaScript, which needs no channel (ui/map/page_start.py): the page
+   * answers whenever asked, so a start that stalls can say where. */
+  const startup = { channel: false, basemap: false, ready: false, failed: "" };
+  window.GeoTweetsStartup = startup;
 
   L.Map.addInitHook(function () {
     attach(this);

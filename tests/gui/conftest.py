@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,12 @@ from geotweets_desktop.ui.settings import AppSettings
 
 register_scheme()
 
-PAGE_TIMEOUT_MS = 30_000
+# How long a map page may take to start, counted only while this process runs:
+# a gap longer than STOOD_STILL_S between two looks (the machine or the process
+# stood still: a paused virtual machine, a starved process) is not counted,
+# as the page could not start during it either. Judged on the monotonic clock.
+PAGE_TIMEOUT_S = 30.0
+STOOD_STILL_S = 2.0
 
 
 class Page:
@@ -66,6 +72,24 @@ class Page:
         return set(json.loads(self.eval(script)))
 
 
+def wait_for_map(qtbot: Any, window: MainWindow) -> None:
+    """Until the window's map page has reported ready; fails saying where its start is."""
+    waited = 0.0
+    last = time.monotonic()
+    while not window.map_view.bridge.is_ready:
+        if waited > PAGE_TIMEOUT_S:
+            pytest.fail(
+                f"the map did not start in {PAGE_TIMEOUT_S:.0f} s: "
+                f"{window.map_view.start_watch.describe()}; "
+                f"page errors: {window.map_view.map_page.js_errors}"
+            )
+        qtbot.wait(10)
+        now = time.monotonic()
+        if now - last < STOOD_STILL_S:
+            waited += now - last
+        last = now
+
+
 @pytest.fixture(scope="session")
 def gazetteer_snapshot(cache_dir: Path) -> None:
     """The gazetteer's snapshot, made once before the first window: a replay's
@@ -84,8 +108,8 @@ def make_window(qtbot: Any, gazetteer_snapshot: None) -> Iterator[Any]:
         window = MainWindow(store, AppSettings())
         window.resize(1280, 800)
         window.show()
-        qtbot.waitUntil(lambda: window.map_view.bridge.is_ready, timeout=PAGE_TIMEOUT_MS)
         opened.append((window, store))
+        wait_for_map(qtbot, window)
         return window
 
     yield make
@@ -107,6 +131,12 @@ def window(make_window: Any) -> MainWindow:
 @pytest.fixture
 def page(qtbot: Any, window: MainWindow) -> Page:
     return Page(qtbot, window)
+
+
+@pytest.fixture
+def map_started(qtbot: Any) -> Any:
+    """Wait until a window made by the test itself has its map started."""
+    return lambda window: wait_for_map(qtbot, window)
 
 
 @pytest.fixture

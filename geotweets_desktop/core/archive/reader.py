@@ -234,7 +234,12 @@ class ArchiveReader:
                 # The line that began before `start` belongs to the part before.
                 raw.seek(start - 1)
                 position += len(stream.readline()) - 1
-            yield from self._lines(_lines_starting_before(stream, position, end), raw, position)
+            # The part's lines read at once (the last one whole, past `end` if
+            # need be), then cut into lines in memory: no step a line between.
+            part = stream.read(max(0, end - position))
+            if part[-1:] not in (b"", b"\n"):
+                part += stream.readline()
+            yield from self._lines(io.BytesIO(part), raw, position)
 
     # -- internals -----------------------------------------------------------
 
@@ -523,13 +528,3 @@ def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
     return pos
-
-
-def _lines_starting_before(stream: Iterable[bytes], position: int, end: int) -> Iterator[bytes]:
-    """The lines of `stream` (whose next line starts at byte `position`) that
-    start before `end`; the last one is read whole, past `end` if need be."""
-    for line in stream:
-        if position >= end:
-            return
-        yield line
-        position += len(line)

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import msgspec
 
-from geotweets_desktop.core.geolocate import ProfileMatcher, exact_from_point, place_from_bbox
+from geotweets_desktop.core.geolocate import ProfileMatcher, place_from_bbox
 from geotweets_desktop.core.payload import terms_for_tags
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.post_time import parse_iso_time, post_time
@@ -123,8 +123,10 @@ def fast_stream_post(
         return None
     raw = line.rstrip(b"\r\n")
     try:
-        # msgspec checks UTF-8 only in the fields it reads; the line is kept whole.
-        raw.decode("utf-8")
+        # msgspec checks UTF-8 only in the fields it reads; the line is kept
+        # whole. (ASCII, checked without decoding, is UTF-8.)
+        if not raw.isascii():
+            raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
     includes = parsed.includes or _NO_INCLUDES
@@ -195,7 +197,7 @@ def _locate(data: _Data, includes: _Includes) -> Location | None:
                 place_bbox = place.geo.bbox if place.geo is not None else None
                 break
     if point is not None:
-        found = exact_from_point(point, place_name)
+        found = _exact(point, place_name)
     elif place_bbox is not None:
         found = _place(tuple(place_bbox), place_name)
     else:
@@ -203,6 +205,17 @@ def _locate(data: _Data, includes: _Includes) -> Location | None:
     if found is None:
         raise _Damaged
     return found
+
+
+def _exact(point: list[float], place_name: str) -> Location | None:
+    """As `geolocate.exact_from_point`, for a point the decoder made floats of
+    (no bool, no text): the range checks are all that is left, and NaN or an
+    infinity fails them too. A bulk replay makes a million."""
+    if len(point) == 2:
+        lon, lat = point
+        if -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0:
+            return Location(lon, lat, "exact", 0.0, place_name)
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QWidget
 
 from geotweets_desktop import __version__
 from geotweets_desktop.ui.map.bridge import MapBridge
+from geotweets_desktop.ui.map.page_start import PageStartWatch
 from geotweets_desktop.ui.map.scheme import PAGE_URL, SCHEME, AppSchemeHandler, NetworkGuard
 
 log = logging.getLogger("geotweets.page")
@@ -108,4 +109,6 @@ class MapView(QWebEngineView):
         self._channel = QWebChannel(self)
         self._channel.registerObject("bridge", self.bridge)
         self.map_page.setWebChannel(self._channel)
+        # Knows the page is ready even if its one report is lost; says so when it never is.
+        self.start_watch = PageStartWatch(self.map_page, self.bridge, self)
         self.setUrl(QUrl(PAGE_URL))
