@@ -18,8 +18,10 @@ lock.
   (`settle_start_up`) and again once a source has loaded the gazetteer
   (`settle`); `collect` once, while its source connects.
 - **The gazetteer is loaded only for posts to locate** (`settle`: before a
-  source's first post, on its thread). Reopening a session, exporting or
-  opening a view never loads it: it is about 100 MB of the window's memory.
+  source's first post). Reopening a session, exporting or opening a view
+  never loads it: it is about 100 MB of the window's memory. The window's
+  sources wait for it on a thread of its own (`settle_in_background`), so
+  Stop need not wait for a load of several seconds.
 
 Library modules (the gazetteer, the store) never change these themselves.
 """
@@ -29,8 +31,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import sys
+import threading
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 WINDOW_SWITCH_INTERVAL_S = 0.001
 
@@ -57,6 +63,32 @@ def settle(gazetteer_snapshots: Path | None = None) -> None:
     gc.freeze()
     if built_now:
         _give_back_free_heap()
+
+
+_settling_lock = threading.Lock()
+_settling: list[threading.Event] = []  # set once the one background `settle` is over
+
+
+def settle_in_background() -> threading.Event:
+    """`settle` on a thread of its own, started by the first call: an event
+    set once it is over, which a source's thread can stop waiting for (Stop)
+    while the load goes on. Should the load fail, the event is set all the
+    same, and the first post that needs the gazetteer says why."""
+    with _settling_lock:
+        if not _settling:
+            over = threading.Event()
+
+            def load() -> None:
+                try:
+                    settle()
+                except Exception:
+                    log.exception("the offline gazetteer could not be read")
+                finally:
+                    over.set()
+
+            threading.Thread(target=load, name="gazetteer", daemon=True).start()
+            _settling.append(over)
+        return _settling[0]
 
 
 def _give_back_free_heap() -> None:

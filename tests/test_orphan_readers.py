@@ -19,6 +19,7 @@ from archive_samples import v2_line
 from helpers.waits import STOP_WITHIN_S, wait_for
 
 from geotweets_desktop.commands import bulk_replay
+from geotweets_desktop.core.gazetteer_snapshot import read_or_build
 
 
 def _children(parent: int) -> dict[int, str]:
@@ -53,7 +54,7 @@ def _running(processes: dict[int, str]) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
-def test_readers_end_when_the_replay_is_killed(tmp_path: Path) -> None:
+def test_readers_end_when_the_replay_is_killed(tmp_path: Path, cache_dir: Path) -> None:
     # Three parts, so two readers share them; each has far more to send than
     # a pipe holds, so none can be done before the replay is killed.
     archive = tmp_path / "big.jsonl"
@@ -64,6 +65,10 @@ def test_readers_end_when_the_replay_is_killed(tmp_path: Path) -> None:
             out.write(json.dumps(v2_line(post_id, text, point=[-9.14, 38.72])).encode() + b"\n")
     parts, reading = bulk_replay.plan_parts(archive)
     assert len(parts) == 3
+    # The replay reads the gazetteer's snapshot before it starts its readers;
+    # made here first, so the wait below is for the readers, not for a
+    # gazetteer built from scratch (tens of seconds on a loaded machine).
+    read_or_build(cache_dir)
     replay = subprocess.Popen(
         [sys.executable, "-m", "geotweets_desktop", "collect", "--replay", str(archive)],
         stdout=subprocess.DEVNULL,

@@ -110,16 +110,27 @@ class SourceWorker(QObject):
     def status(self, event: StatusEvent) -> None:
         self.statusChanged.emit(self.token, event)
 
+    def _gazetteer_read(self) -> bool:
+        """Wait for the gazetteer, read on a thread of its own (seconds on a
+        busy machine): True once it is read, False as soon as the stream is
+        stopped (`close`), the reading going on for the next stream."""
+        read = startup.settle_in_background()
+        with self._changed:
+            while not read.is_set() and not self._closed:
+                self._changed.wait(0.1)
+            return not self._closed
+
     @Slot()
     def run(self) -> None:
         try:
             if not gazetteer_loaded() and not isinstance(self.source, TakesSession):
                 # A source locates posts by profile text in this process
                 # (unless another process stores them): the first time, the
-                # gazetteer is read here rather than by the first post that
-                # needs it (see startup.py).
+                # gazetteer is read before it starts rather than by the first
+                # post that needs it (see startup.py).
                 self.status(StatusEvent("connecting", "Reading the offline gazetteer"))
-                startup.settle()
+                if not self._gazetteer_read():
+                    return  # stopped meanwhile: the source never started
             self.source.run(self)
         except Exception as exc:  # a source bug must not take the app down
             log.exception("stream source failed")

@@ -6,14 +6,12 @@ its own) still locates posts by their authors' profile text."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from archive_samples import v2_line, write_lines
+from helpers import run_probe
 
 from geotweets_desktop.core.post import Location, Post
 from geotweets_desktop.core.store import SessionStore
@@ -95,15 +93,7 @@ def store_posts(count: int) -> None:
 def test_a_reopen_a_view_and_an_export_do_not_read_the_gazetteer(tmp_path: Path) -> None:
     store_posts(POSTS)
     out = tmp_path / "export.geojson"
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(POSTS), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer = run_probe(PROBE, str(POSTS), str(out))
     assert answer == {"drawn": POSTS, "gazetteer": False}
     assert len(json.loads(out.read_text())["features"]) == POSTS
 

@@ -10,10 +10,12 @@
   parameter the sources and the live figures accept; `clocks.VirtualClock`
   also stands for a source's waits, so pacing is exact and instant;
   `clocks.TakingTurns` lets a background thread run only when the test says;
-- `point_blob.decode_blob`: a points blob read back into its JSON form.
+- `point_blob.decode_blob`: a points blob read back into its JSON form;
+- `probe.run_probe`: a script run in a fresh Python process, its answer.
 """
 
 from .clocks import FakeClock, TakingTurns, VirtualClock
+from .probe import run_probe
 from .sinks import RecordingSink
 from .waits import STOP_WITHIN_S, WAIT_TIMEOUT_S, wait_for, wait_until
 
@@ -24,6 +26,7 @@ __all__ = [
     "RecordingSink",
     "TakingTurns",
     "VirtualClock",
+    "run_probe",
     "wait_for",
     "wait_until",
 ]
