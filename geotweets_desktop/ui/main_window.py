@@ -6,8 +6,16 @@ import logging
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QMoveEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -74,6 +82,7 @@ class MainWindow(QMainWindow):
         if settings.window_geometry is not None:
             self.restoreGeometry(settings.window_geometry)
             self._fit_on_screen()
+        self._fitted_in_frame = False  # fitted again once a window manager has framed it
 
         self._archive: tuple[Path, float | None] | None = None  # the last one replayed
         self._reopened: SessionInfo | None = None  # the last stored session opened
@@ -146,13 +155,46 @@ class MainWindow(QMainWindow):
         self.area_panel.set_areas(areas)
 
     def _fit_on_screen(self) -> None:
-        """A size saved wider or taller than the screen (earlier versions let a
-        long status text widen the window) comes back within the screen."""
+        """The window, frame included, within the screen's free area: a first
+        start on a screen smaller than 1280 x 800 (a laptop, a 900 x 600
+        display), or a size saved on a bigger screen or wider than the screen
+        (earlier versions let a long status text widen the window), would
+        otherwise leave the status bar and the right edge off the screen."""
         screen = self.screen().availableGeometry()
-        width = min(self.width(), screen.width())
-        height = min(self.height(), screen.height())
+        frame = self.frameGeometry()  # the same as geometry() until a window manager frames it
+        extra_width = frame.width() - self.width()
+        extra_height = frame.height() - self.height()
+        width = min(self.width(), screen.width() - extra_width)
+        height = min(self.height(), screen.height() - extra_height)
         if (width, height) != (self.width(), self.height()):
             self.resize(width, height)
+        frame = self.frameGeometry()
+        left = max(screen.left(), min(frame.left(), screen.right() - frame.width() + 1))
+        top = max(screen.top(), min(frame.top(), screen.bottom() - frame.height() + 1))
+        if (left, top) != (frame.left(), frame.top()):
+            self.move(left, top)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_once_framed)
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        self._fit_once_framed()
+
+    def _fit_once_framed(self) -> None:
+        """`_fit_on_screen` once the window manager has put its frame round
+        the window (a title bar's height that would otherwise push the status
+        bar off a screen the window just fits), which Qt learns some time
+        after the window is shown, with a move. Offscreen (tests,
+        --screenshot) no frame comes, and the made-up 800 x 800 screen is
+        nobody's: the window keeps the size it was given."""
+        if self._fitted_in_frame or QGuiApplication.platformName() == "offscreen":
+            return
+        if not self.isVisible() or self.frameGeometry().size() == self.size():
+            return  # not framed yet
+        self._fitted_in_frame = True
+        self._fit_on_screen()
 
     # -- building --------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,11 @@ def _tools_or_skip() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    """An Xvfb screen with openbox managing its windows."""
+@contextmanager
+def _x_server(width: int, height: int) -> Iterator[str]:
+    """An Xvfb screen of this size with openbox managing its windows; its name."""
     _tools_or_skip()
-    size = f"{SCREEN[0]}x{SCREEN[1]}x24"
+    size = f"{width}x{height}x24"
     number = os.environ.get("GEOTWEETS_XVFB_DISPLAY", "").lstrip(":")
     read_fd, write_fd = os.pipe()
     args = ["Xvfb", "-screen", "0", size, "-nolisten", "tcp"]
@@ -82,6 +83,13 @@ def display() -> Iterator[str]:
             if process is not None:
                 process.terminate()
                 process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """A screen with room for the window at every size the tests give it."""
+    with _x_server(*SCREEN) as name:
+        yield name
 
 
 class RealWindow:
@@ -203,3 +211,25 @@ def test_the_real_window_keeps_its_size_and_its_buttons(
             shutil.copy(shot, Path(keep) / shot.name)
     finally:
         window.close()
+
+
+def test_a_first_start_on_a_small_screen_puts_the_whole_window_on_it(tmp_path: Path) -> None:
+    # A 900 x 600 screen is smaller than the window's first size (1280 x 800)
+    # and, once the title bar is counted, than the window at the screen's size:
+    # the status bar and the right edge were off the screen.
+    if os.environ.get("GEOTWEETS_XVFB_DISPLAY"):
+        pytest.skip("needs a second X server, and GEOTWEETS_XVFB_DISPLAY names only one")
+    with _x_server(900, 600) as small:
+        window = RealWindow(small, tmp_path / "data")
+        try:
+
+            def on_the_screen() -> bool:
+                x, y, width, height = window.ask()["frame"]
+                return x >= 0 and y >= 0 and x + width <= 900 and y + height <= 600
+
+            wait_for(on_the_screen, 10, "the window, frame and all, to be on the screen")
+            state = window.ask()
+            assert state["width"] >= 800 and state["height"] >= 500, state  # not shrunk away
+            assert all(state["shown"].values()), state["shown"]
+        finally:
+            window.close()
