@@ -45,6 +45,12 @@ def delete_button_shown(page: Any) -> bool:
     return bool(page.eval("document.querySelector('.gt-area-delete').offsetParent !== null"))
 
 
+def delete_button_enabled(page: Any) -> bool:
+    """The ✕ is enabled: an area is selected."""
+    script = "document.querySelector('.gt-area-delete').classList.contains('leaflet-disabled')"
+    return not page.eval(script)
+
+
 def show_lisbon(page: Any, qtbot: Any) -> None:
     page.eval("GeoTweets.map.setView([38.72, -9.14], 9, {animate: false}); true")
     qtbot.wait(100)
@@ -96,6 +102,9 @@ def test_draw_move_resize_and_delete_areas_with_the_mouse(
     assert delete_button_shown(page)
     page.eval("GeoTweets.map.setView([38.7, -8.65], 9, {animate: false}); true")
     drag(window, pixel(page, 38.7, -8.64), pixel(page, 38.7, -8.64))  # a click selects it
+    # The mouse reaches the page by another way than the script below: wait
+    # until the ✕ is enabled, as a user sees, or it may be clicked first.
+    qtbot.waitUntil(lambda: delete_button_enabled(page), timeout=5_000)
     click_button(qtbot, page, "delete")
     qtbot.waitUntil(lambda: window.areas == [], timeout=5_000)
     qtbot.waitUntil(lambda: not delete_button_shown(page), timeout=5_000)
