@@ -78,11 +78,11 @@ class MainWindow(QMainWindow):
         self.store = store
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "geotweets.svg")))
+        self._fitted_in_frame = False  # fitted again once a window manager has framed it
         self.resize(1280, 800)
         if settings.window_geometry is not None:
             self.restoreGeometry(settings.window_geometry)
             self._fit_on_screen()
-        self._fitted_in_frame = False  # fitted again once a window manager has framed it
 
         self._archive: tuple[Path, float | None] | None = None  # the last one replayed
         self._reopened: SessionInfo | None = None  # the last stored session opened
