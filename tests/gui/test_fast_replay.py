@@ -35,6 +35,18 @@ def stored_ids(window: Any) -> list[str]:
         return [row[0] for row in rows]
 
 
+def replay_until_drawn(
+    qtbot: Any, window: Any, page: Any, monkeypatch: Any, folder: Path, posts: int
+) -> Path:
+    """A damaged archive of `posts` lines in many parts (two readers), replayed
+    in the window until its first points are drawn; the archive."""
+    monkeypatch.setattr(bulk_replay, "PART_BYTES", 10_000)
+    archive = damaged_archive(folder / "archive.jsonl", posts)
+    window.start_replay(archive, [], None)
+    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=30_000)
+    return archive
+
+
 @pytest.mark.parametrize("terms", [[], ["rain"]])
 def test_the_window_stores_and_draws_what_one_reader_on_a_thread_would(
     qtbot: Any, window: Any, page: Any, tmp_path: Path, monkeypatch: Any, terms: list[str]
@@ -65,10 +77,7 @@ def test_the_window_stores_and_draws_what_one_reader_on_a_thread_would(
 def test_stop_ends_a_fast_replay_with_what_was_read_so_far_stored_in_file_order(
     qtbot: Any, window: Any, page: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(bulk_replay, "PART_BYTES", 10_000)
-    archive = damaged_archive(tmp_path / "archive.jsonl", 20_000)
-    window.start_replay(archive, [], None)
-    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=30_000)
+    archive = replay_until_drawn(qtbot, window, page, monkeypatch, tmp_path, 20_000)
     window.controller.stop()
     assert not window.controller.running
     ids = stored_ids(window)
@@ -100,10 +109,7 @@ def test_the_page_adds_a_replays_points_a_few_hundred_at_a_time(
 def test_a_replay_process_that_is_killed_loses_nothing_it_stored_and_says_so(
     qtbot: Any, window: Any, page: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(bulk_replay, "PART_BYTES", 10_000)
-    archive = damaged_archive(tmp_path / "archive.jsonl", 20_000)
-    window.start_replay(archive, [], None)
-    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=30_000)
+    archive = replay_until_drawn(qtbot, window, page, monkeypatch, tmp_path, 20_000)
     source = window.controller.source
     window.controller.set_paused(True)  # it holds still, mid-file
     pid = source.pid
@@ -126,10 +132,7 @@ def test_a_replay_process_that_is_killed_loses_nothing_it_stored_and_says_so(
 def test_pause_holds_a_fast_replay_and_resume_finishes_it(
     qtbot: Any, window: Any, page: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(bulk_replay, "PART_BYTES", 10_000)
-    archive = damaged_archive(tmp_path / "archive.jsonl", 6_000)
-    window.start_replay(archive, [], None)
-    qtbot.waitUntil(lambda: page.stats()["points"] > 0, timeout=30_000)
+    archive = replay_until_drawn(qtbot, window, page, monkeypatch, tmp_path, 6_000)
     window.controller.set_paused(True)
     qtbot.waitUntil(lambda: "paused" in window.status.state_label.text(), timeout=10_000)
     with qtbot.waitSignal(window.controller.sourceFinished, timeout=60_000):
